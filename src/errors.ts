@@ -1,0 +1,48 @@
+/**
+ * The error catalogue. Every error reelsmith reports carries an IMS-style code, the JSON path of
+ * the offending field (when there is one) and a human reason. Shells map codes to exit codes or
+ * HTTP statuses; nothing else should construct ad-hoc error strings.
+ */
+export type ErrorCode =
+  | 'InvalidParameter'
+  | 'InvalidMaterial.NotFound'
+  | 'InvalidMaterial.Unreadable'
+  | 'RenderFailed'
+  | 'RenderTimeout'
+  | 'SpeechFailed'
+  | 'Internal';
+
+export class ReelsmithError extends Error {
+  readonly code: ErrorCode;
+  readonly path?: string;
+  readonly reason: string;
+
+  constructor(code: ErrorCode, reason: string, path?: string, options?: { cause?: unknown }) {
+    super(path ? `${path}: ${reason}` : reason, options);
+    this.name = 'ReelsmithError';
+    this.code = code;
+    this.path = path;
+    this.reason = reason;
+  }
+}
+
+/** Several problems found at once (e.g. every invalid field of a job). */
+export class JobValidationError extends ReelsmithError {
+  readonly issues: { path: string; reason: string }[];
+  constructor(issues: { path: string; reason: string }[]) {
+    super('InvalidParameter', issues.map((i) => (i.path ? `${i.path}: ${i.reason}` : i.reason)).join('; '));
+    this.issues = issues;
+  }
+}
+
+export const invalidParameter = (path: string, reason: string) => new ReelsmithError('InvalidParameter', reason, path);
+export const materialNotFound = (name: string, reason: string) =>
+  new ReelsmithError('InvalidMaterial.NotFound', `material ${name} not found: ${reason}`);
+export const materialUnreadable = (name: string, reason: string) =>
+  new ReelsmithError('InvalidMaterial.Unreadable', `material ${name} cannot be read: ${reason}`);
+
+export function asReelsmithError(err: unknown): ReelsmithError {
+  if (err instanceof ReelsmithError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new ReelsmithError('Internal', message, undefined, { cause: err });
+}

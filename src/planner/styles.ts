@@ -1,0 +1,52 @@
+/** Resolves IMS text styles (fractions or pixels, alignment, auto sizes) into output pixels. */
+import type { Alignment } from '../spec/catalogue.js';
+import type { Job, TextStyle } from '../spec/job.js';
+import type { ResolvedTextStyle } from './timeline.js';
+
+/** Share of the frame kept clear at the sides. */
+const SIDE_MARGIN = 0.08;
+/** Default caption baseline: above the bottom ~20 % that short-video apps cover with their UI. */
+const CAPTION_BOTTOM = 0.78;
+const TITLE_TOP = 0.1;
+
+const coord = (v: number, size: number) => (v < 1 ? v * size : v);
+
+export function resolveTextStyle(
+  style: TextStyle,
+  W: number,
+  H: number,
+  defaults: { alignment: Alignment; y: number; sizeShare: number },
+): ResolvedTextStyle {
+  const alignment = style.alignment ?? defaults.alignment;
+  const fontSize = style.fontSize > 0 ? style.fontSize : Math.round(H * defaults.sizeShare);
+  const col = alignment.endsWith('Left') ? 'left' : alignment.endsWith('Right') ? 'right' : 'center';
+  const row = alignment.startsWith('Top') ? 'top' : alignment.startsWith('Center') ? 'center' : 'bottom';
+  let x = style.x !== undefined ? coord(style.x, W) : col === 'left' ? W * SIDE_MARGIN : col === 'right' ? W * (1 - SIDE_MARGIN) : W / 2;
+  let y = style.y !== undefined ? coord(style.y, H) : row === 'top' ? H * defaults.y : row === 'center' ? H / 2 : H * defaults.y;
+  x = Math.min(Math.max(x, 0), W);
+  y = Math.min(Math.max(y, 0), H);
+  return { font: style.font, fontSize, fontColor: style.fontColor, outline: style.outline, outlineColour: style.outlineColour, alignment, x: Math.round(x), y: Math.round(y) };
+}
+
+/** Width in pixels available to a line anchored at the style's position. */
+export function lineWidthPx(s: ResolvedTextStyle, W: number): number {
+  const m = W * SIDE_MARGIN * 0.5;
+  const col = s.alignment.endsWith('Left') ? 'left' : s.alignment.endsWith('Right') ? 'right' : 'center';
+  const avail = col === 'left' ? W - s.x - m : col === 'right' ? s.x - m : 2 * Math.min(s.x, W - s.x) - 2 * m;
+  return Math.max(Math.min(avail, W * (1 - 2 * SIDE_MARGIN)), s.fontSize * 2);
+}
+
+export function captionStyle(job: Job): ResolvedTextStyle {
+  const { width: W, height: H } = job.output;
+  return resolveTextStyle(job.speech.captions, W, H, { alignment: 'BottomCenter', y: CAPTION_BOTTOM, sizeShare: 0.036 });
+}
+
+export function titleStyle(job: Job, style: TextStyle = job.title): ResolvedTextStyle {
+  const { width: W, height: H } = job.output;
+  return resolveTextStyle(style, W, H, { alignment: 'TopCenter', y: TITLE_TOP, sizeShare: 0.045 });
+}
+
+export function captionLayout(job: Job): { style: ResolvedTextStyle; lineEm: number } {
+  const style = captionStyle(job);
+  return { style, lineEm: lineWidthPx(style, job.output.width) / style.fontSize };
+}

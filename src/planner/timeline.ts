@@ -1,0 +1,139 @@
+/**
+ * The domain model of one output video: a Timeline of Shots joined by Transitions, with Captions,
+ * overlays and audio tracks. The planner produces it (pure data, JSON-serialisable); the renderer
+ * compiles it into one FFmpeg graph. All times are seconds on the output timeline unless named
+ * `source*`.
+ */
+import type { Alignment } from '../spec/catalogue.js';
+
+export interface MaterialRef {
+  /** The material as the job names it (path, URL or media ID). */
+  ref: string;
+  kind: 'video' | 'image';
+}
+
+export interface Shot {
+  material: MaterialRef;
+  group?: string;
+  /** Stable identity of the shot among the job's candidates (material + piece), for uniqueness. */
+  key: string;
+  /** Timeline position of the first frame (including the overlap of an incoming transition). */
+  start: number;
+  duration: number;
+  /** Source range used; for images both are 0. */
+  sourceIn: number;
+  sourceOut: number;
+  /** Playback speed: source seconds per timeline second (1 = natural). */
+  speed: number;
+  /** Material audio volume (0 = muted). */
+  volume: number;
+  vfx?: Effect;
+  /** Slow zoom on still images so that they are not static. */
+  kenBurns?: { from: number; to: number };
+}
+
+export interface Effect {
+  name: string;
+  /** false while reelsmith does not draw this effect yet; the manifest says so. */
+  rendered: boolean;
+}
+
+export interface Transition {
+  /** IMS name as drawn for this cut. */
+  name: string;
+  /** Cut between shots[index] and shots[index + 1]. */
+  index: number;
+  /** Timeline time where the overlap starts. */
+  start: number;
+  duration: number;
+  /** How it is drawn, e.g. `xfade:dissolve`. */
+  drawnAs: string;
+  /** true when drawnAs is the shader itself; false for an approximation or the crossfade fallback. */
+  faithful: boolean;
+}
+
+export interface Caption {
+  text: string;
+  /** Text broken into at most two lines. */
+  lines: string[];
+  start: number;
+  end: number;
+}
+
+export interface TextOverlay {
+  text: string;
+  start: number;
+  end: number;
+  style: ResolvedTextStyle;
+}
+
+export interface ResolvedTextStyle {
+  font: string;
+  fontSize: number;
+  fontColor: string;
+  outline: number;
+  outlineColour: string;
+  alignment: Alignment;
+  /** Anchor point in output pixels. */
+  x: number;
+  y: number;
+}
+
+export interface CaptionTrack {
+  style: ResolvedTextStyle;
+  inEffect?: Effect;
+  outEffect?: Effect;
+  loopEffect?: Effect;
+  captions: Caption[];
+}
+
+export interface SpeechSegment {
+  /** Identifies the synthesized clip (see speech/). */
+  clipId: string;
+  text: string;
+  start: number;
+  duration: number;
+}
+
+export interface VoiceTrack {
+  voice: string;
+  rate: number;
+  volume: number;
+  segments: SpeechSegment[];
+}
+
+export interface MusicTrack {
+  ref: string;
+  volume: number;
+  fadeOut: number;
+}
+
+export interface StickerOverlay {
+  ref: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  opacity: number;
+}
+
+export type Background = { type: 'blur'; radius: number } | { type: 'color'; color: string } | { type: 'image'; ref: string };
+
+export interface Timeline {
+  index: number;
+  width: number;
+  height: number;
+  fps: number;
+  duration: number;
+  shots: Shot[];
+  transitions: Transition[];
+  background: Background;
+  captions?: CaptionTrack;
+  title?: TextOverlay;
+  subHeadings: TextOverlay[];
+  sticker?: StickerOverlay;
+  voice?: VoiceTrack;
+  music?: MusicTrack;
+  /** What could not be honoured exactly (fallbacks), in words. */
+  notes: string[];
+}

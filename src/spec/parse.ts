@@ -1,0 +1,413 @@
+/**
+ * parseJob: raw IMS parameters (objects or JSON strings) → a resolved `Job`, or a
+ * JobValidationError listing every problem with its JSON path.
+ */
+import type { z } from 'zod';
+import { JobValidationError } from '../errors.js';
+import { commaList } from '../util/rng.js';
+import { findVoice, VOICES } from '../speech/voices.js';
+import {
+  ALIGNMENTS,
+  CAPTION_IN_EFFECTS,
+  CAPTION_LOOP_EFFECTS,
+  CAPTION_OUT_EFFECTS,
+  matchName,
+  MUSIC_STYLES,
+  SPEECH_STYLES,
+  TRANSITIONS,
+  VFX_ALL,
+  type Alignment,
+} from './catalogue.js';
+import type { CaptionStyle, Job, ParsedJob, TextStyle } from './job.js';
+import {
+  EditingConfigSchema,
+  InputConfigSchema,
+  OutputConfigSchema,
+  type RawEditingConfig,
+  type RawInputConfig,
+  type RawOutputConfig,
+  unknownKeys,
+} from './schema.js';
+
+export interface RawJobParams {
+  InputConfig?: unknown;
+  EditingConfig?: unknown;
+  OutputConfig?: unknown;
+  UserData?: unknown;
+  [key: string]: unknown;
+}
+
+export interface ParseOptions {
+  baseDir?: string;
+}
+
+type Issue = { path: string; reason: string };
+
+/** Formats a zod path the way users read JSON: `A.B[0].C`. */
+export function formatPath(root: string, path: readonly PropertyKey[]): string {
+  let out = root;
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : `.${String(p)}`;
+  return out;
+}
+
+function decodeParam(name: string, value: unknown, issues: Issue[]): unknown {
+  if (value === undefined || value === null || value === '') return {};
+  if (typeof value === 'string') {
+    try {
+      return JSON.parse(value);
+    } catch (err) {
+      issues.push({ path: name, reason: `is not valid JSON (${(err as Error).message})` });
+      return undefined;
+    }
+  }
+  return value;
+}
+
+function check<S extends z.ZodType>(schema: S, root: string, value: unknown, issues: Issue[], warnings: string[]) {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    issues.push({ path: root, reason: 'must be a JSON object' });
+    return undefined;
+  }
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    for (const i of result.error.issues) issues.push({ path: formatPath(root, i.path), reason: i.message });
+    return undefined;
+  }
+  for (const k of unknownKeys(schema, value, root)) warnings.push(`${k}: unknown key ignored`);
+  return result.data as z.infer<S>;
+}
+
+const HEX_COLOR = /^#?([0-9a-fA-F]{6}|[0-9a-fA-F]{3})$/;
+
+export function normalizeColor(c: string): string | undefined {
+  const m = HEX_COLOR.exec(c.trim());
+  if (!m) return undefined;
+  let hex = m[1];
+  if (hex.length === 3) hex = hex.split('').map((ch) => ch + ch).join('');
+  return `#${hex.toLowerCase()}`;
+}
+
+function names(value: string | string[] | undefined): string[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value.flatMap((v) => commaList(v)) : commaList(value);
+}
+
+/** Checks a list of names against a catalogue (case-insensitive) and returns catalogue spellings. */
+function checkNames(list: string[], catalogue: readonly string[], path: string, issues: Issue[], extra: string[] = []) {
+  const out: string[] = [];
+  for (const name of list) {
+    const found = matchName([...catalogue, ...extra], name);
+    if (found) out.push(found);
+    else issues.push({ path, reason: `unknown name "${name}"; valid names: ${[...catalogue, ...extra].join(', ')}` });
+  }
+  return out;
+}
+
+function textStyle(raw: z.infer<typeof EditingConfigSchema.shape.TitleConfig> | undefined, path: string, issues: Issue[], defaults: TextStyle): TextStyle {
+  const style: TextStyle = { ...defaults };
+  if (!raw) return style;
+  if (raw.Font) style.font = raw.Font;
+  if (raw.FontSize !== undefined) style.fontSize = raw.FontSize;
+  if (raw.FontColor !== undefined) {
+    const c = normalizeColor(raw.FontColor);
+    if (c) style.fontColor = c;
+    else issues.push({ path: `${path}.FontColor`, reason: `"${raw.FontColor}" is not a #rrggbb colour` });
+  }
+  if (raw.OutlineColour !== undefined) {
+    const c = normalizeColor(raw.OutlineColour);
+    if (c) style.outlineColour = c;
+    else issues.push({ path: `${path}.OutlineColour`, reason: `"${raw.OutlineColour}" is not a #rrggbb colour` });
+  }
+  if (raw.Outline !== undefined) style.outline = raw.Outline;
+  if (raw.Alignment !== undefined) {
+    const a = matchName(ALIGNMENTS, raw.Alignment === 'Center' ? 'CenterCenter' : raw.Alignment);
+    if (a) style.alignment = a as Alignment;
+    else issues.push({ path: `${path}.Alignment`, reason: `unknown alignment "${raw.Alignment}"; valid: ${ALIGNMENTS.join(', ')}` });
+  }
+  for (const k of ['X', 'Y'] as const) {
+    const v = raw[k];
+    if (v === undefined) continue;
+    if (v >= 1 && v < 2) issues.push({ path: `${path}.${k}`, reason: `${v} is neither a fraction (0–0.9999) nor a pixel position (≥ 2)` });
+    else style[k === 'X' ? 'x' : 'y'] = v;
+  }
+  if (raw.TimelineIn !== undefined) style.timelineIn = raw.TimelineIn;
+  if (raw.TimelineOut !== undefined) style.timelineOut = raw.TimelineOut;
+  if (style.timelineIn !== undefined && style.timelineOut !== undefined && style.timelineIn >= style.timelineOut)
+    issues.push({ path: `${path}.TimelineIn`, reason: `TimelineIn ${style.timelineIn} must be less than TimelineOut ${style.timelineOut}` });
+  return style;
+}
+
+export function parseJob(params: RawJobParams, options: ParseOptions = {}): ParsedJob {
+  const issues: Issue[] = [];
+  const warnings: string[] = [];
+  for (const k of Object.keys(params)) {
+    if (!['InputConfig', 'EditingConfig', 'OutputConfig', 'UserData', 'ClientToken', 'TemplateConfig'].includes(k))
+      warnings.push(`${k}: unknown key ignored`);
+  }
+  if (params.InputConfig === undefined || params.InputConfig === null || params.InputConfig === '')
+    issues.push({ path: 'InputConfig', reason: 'is required' });
+  const inputRaw = decodeParam('InputConfig', params.InputConfig, issues);
+  const editingRaw = decodeParam('EditingConfig', params.EditingConfig, issues);
+  const outputRaw = decodeParam('OutputConfig', params.OutputConfig, issues);
+  const input = check(InputConfigSchema, 'InputConfig', inputRaw, issues, warnings) as RawInputConfig | undefined;
+  const editing = check(EditingConfigSchema, 'EditingConfig', editingRaw, issues, warnings) as RawEditingConfig | undefined;
+  const output = check(OutputConfigSchema, 'OutputConfig', outputRaw, issues, warnings) as RawOutputConfig | undefined;
+
+  let userData: string | undefined;
+  if (params.UserData !== undefined && params.UserData !== null && params.UserData !== '') {
+    userData = typeof params.UserData === 'string' ? params.UserData : JSON.stringify(params.UserData);
+    if (Buffer.byteLength(userData) > 512) issues.push({ path: 'UserData', reason: `is ${Buffer.byteLength(userData)} bytes; at most 512 are allowed` });
+    if (typeof params.UserData === 'string') {
+      try {
+        JSON.parse(params.UserData);
+      } catch {
+        issues.push({ path: 'UserData', reason: 'is not valid JSON' });
+      }
+    }
+  }
+
+  if (!input || !editing || !output) throw new JobValidationError(issues);
+
+  const job = resolve(input, editing, output, userData, options.baseDir ?? process.cwd(), issues, warnings);
+  if (issues.length > 0) throw new JobValidationError(issues);
+  return {
+    job,
+    warnings,
+    raw: {
+      InputConfig: JSON.stringify(inputRaw),
+      EditingConfig: JSON.stringify(editingRaw),
+      OutputConfig: JSON.stringify(outputRaw),
+      UserData: userData,
+    },
+  };
+}
+
+function resolve(
+  input: RawInputConfig,
+  editing: RawEditingConfig,
+  output: RawOutputConfig,
+  userData: string | undefined,
+  baseDir: string,
+  issues: Issue[],
+  warnings: string[],
+): Job {
+  // ---- mode -------------------------------------------------------------------------------
+  const type = input.MediaGroupArray ? 'Script' : 'Smart_Mix';
+  if (!input.MediaGroupArray && !input.MediaArray)
+    issues.push({ path: 'InputConfig', reason: 'needs MediaGroupArray (Script mode) or MediaArray (Smart_Mix mode)' });
+  if (input.MediaGroupArray && input.MediaArray) warnings.push('InputConfig.MediaArray: ignored because MediaGroupArray is present (Script mode)');
+
+  const globalTexts = [...(input.SpeechTextArray ?? []), ...(input.SpeechText ? [input.SpeechText] : [])].map((t) => t.trim()).filter(Boolean);
+  input.SpeechTextArray?.forEach((t, i) => {
+    if (t.length > 1000) issues.push({ path: `InputConfig.SpeechTextArray[${i}]`, reason: `is ${t.length} characters; at most 1000` });
+  });
+
+  const groups = (input.MediaGroupArray ?? []).map((g, i) => {
+    (g.SpeechTextArray ?? []).forEach((t, j) => {
+      if (t.length > 1000) issues.push({ path: `InputConfig.MediaGroupArray[${i}].SpeechTextArray[${j}]`, reason: `is ${t.length} characters; at most 1000` });
+    });
+    let split = true;
+    if (g.SplitMode !== undefined) {
+      if (g.SplitMode === 'NoSplit') split = false;
+      else if (g.SplitMode !== 'Split' && g.SplitMode !== '')
+        issues.push({ path: `InputConfig.MediaGroupArray[${i}].SplitMode`, reason: `unknown value "${g.SplitMode}"; valid: Split, NoSplit` });
+    }
+    return {
+      name: g.GroupName,
+      media: g.MediaArray.map((m) => m.trim()),
+      speechTexts: (g.SpeechTextArray ?? []).map((t) => t.trim()).filter(Boolean),
+      duration: g.Duration,
+      volume: g.Volume,
+      split,
+    };
+  });
+  const seen = new Map<string, number>();
+  groups.forEach((g, i) => {
+    if (seen.has(g.name)) issues.push({ path: `InputConfig.MediaGroupArray[${i}].GroupName`, reason: `"${g.name}" is already used by MediaGroupArray[${seen.get(g.name)}]` });
+    seen.set(g.name, i);
+    g.media.forEach((m, j) => {
+      if (!m) issues.push({ path: `InputConfig.MediaGroupArray[${i}].MediaArray[${j}]`, reason: 'must not be empty' });
+    });
+  });
+
+  let scriptMode: Job['scriptMode'];
+  if (type === 'Script') {
+    const grouped = groups.some((g) => g.speechTexts.length > 0 || g.duration !== undefined);
+    if (globalTexts.length > 0) {
+      scriptMode = 'global';
+      if (grouped) {
+        const bad = groups.findIndex((g) => g.speechTexts.length > 0);
+        if (bad >= 0)
+          issues.push({
+            path: `InputConfig.MediaGroupArray[${bad}].SpeechTextArray`,
+            reason: 'group voice-over cannot be combined with InputConfig.SpeechTextArray/SpeechText (global voice-over)',
+          });
+      }
+    } else scriptMode = grouped ? 'group' : 'global';
+  }
+
+  // ---- editing ----------------------------------------------------------------------------
+  const mediaRanges = (editing.MediaConfig?.MediaMetaDataArray ?? []).map((m, i) => {
+    const path = `EditingConfig.MediaConfig.MediaMetaDataArray[${i}]`;
+    if (type === 'Script') {
+      const inGroups = groups.filter((g) => (m.GroupName === undefined || g.name === m.GroupName) && g.media.includes(m.Media));
+      if (m.GroupName !== undefined && !groups.some((g) => g.name === m.GroupName))
+        issues.push({ path: `${path}.GroupName`, reason: `no group is named "${m.GroupName}"` });
+      else if (inGroups.length === 0)
+        issues.push({ path: `${path}.Media`, reason: `"${m.Media}" is not in the MediaArray of ${m.GroupName ? `group "${m.GroupName}"` : 'any group'}` });
+    } else if (!(input.MediaArray ?? []).includes(m.Media)) {
+      issues.push({ path: `${path}.Media`, reason: `"${m.Media}" is not in InputConfig.MediaArray` });
+    }
+    return { media: m.Media, group: type === 'Script' ? m.GroupName : undefined, ranges: m.TimeRangeList.map((r) => ({ in: r.In, out: r.Out })) };
+  });
+
+  const sc = editing.SpeechConfig ?? {};
+  const voices = names(sc.Voice);
+  for (const v of voices) {
+    if (!findVoice(v))
+      issues.push({ path: 'EditingConfig.SpeechConfig.Voice', reason: `unknown voice "${v}"; run "reelsmith voices" for the ${VOICES.length} valid names` });
+  }
+  let style: Job['speech']['style'];
+  if (sc.Style) {
+    const s = matchName(SPEECH_STYLES, sc.Style);
+    if (s) style = s as Job['speech']['style'];
+    else issues.push({ path: 'EditingConfig.SpeechConfig.Style', reason: `unknown style "${sc.Style}"; valid: ${SPEECH_STYLES.join(', ')}` });
+  }
+  const asr = sc.AsrConfig;
+  const asrPath = 'EditingConfig.SpeechConfig.AsrConfig';
+  const captionBase = textStyle(asr, asrPath, issues, {
+    font: 'SimSun',
+    fontSize: 0,
+    fontColor: '#ffffff',
+    outline: 3,
+    outlineColour: '#000000',
+  });
+  const captions: CaptionStyle = {
+    ...captionBase,
+    inEffects: checkNames(commaList(asr?.AaiMotionInEffect), CAPTION_IN_EFFECTS, `${asrPath}.AaiMotionInEffect`, issues),
+    // The IMS guide's own example writes the exit effect into AaiMotionInEffect; accept `_out` names there too.
+    outEffects: checkNames(commaList(asr?.AaiMotionOutEffect), CAPTION_OUT_EFFECTS, `${asrPath}.AaiMotionOutEffect`, issues),
+    loopEffects: checkNames(commaList(asr?.AaiMotionLoopEffect), CAPTION_LOOP_EFFECTS, `${asrPath}.AaiMotionLoopEffect`, issues),
+  };
+
+  const title = textStyle(editing.TitleConfig, 'EditingConfig.TitleConfig', issues, {
+    font: 'SimSun',
+    fontSize: 0,
+    fontColor: '#ffffff',
+    outline: 4,
+    outlineColour: '#000000',
+  });
+  const subHeadingStyles: Record<string, Partial<TextStyle>> = {};
+  for (const [level, s] of Object.entries(editing.SubHeadingConfig ?? {}))
+    subHeadingStyles[level] = textStyle(s, `EditingConfig.SubHeadingConfig.${level}`, issues, { ...title });
+
+  const bmc = editing.BackgroundMusicConfig ?? {};
+  const musicStyles = commaList(bmc.Style);
+  const checkedMusicStyles = checkNames(musicStyles, MUSIC_STYLES, 'EditingConfig.BackgroundMusicConfig.Style', issues);
+
+  const bic = editing.BackgroundImageConfig ?? {};
+  let background: Job['background'] = { type: 'Blur', radius: bic.Radius ?? 0.1 };
+  if (bic.SubType !== undefined) {
+    const sub = matchName(['Blur', 'Color'], bic.SubType);
+    if (sub === 'Color') {
+      const c = normalizeColor(bic.Color ?? '#000000');
+      if (c) background = { type: 'Color', color: c };
+      else issues.push({ path: 'EditingConfig.BackgroundImageConfig.Color', reason: `"${bic.Color}" is not a #rrggbb colour` });
+    } else if (!sub) issues.push({ path: 'EditingConfig.BackgroundImageConfig.SubType', reason: `unknown value "${bic.SubType}"; valid: Blur, Color` });
+  }
+
+  const pc = editing.ProcessConfig ?? {};
+  const singleShotDuration = pc.SingleShotDuration ?? 3;
+  let alignment: 'AutoSpeed' | 'Cut' = 'AutoSpeed';
+  if (pc.AlignmentMode !== undefined) {
+    const a = matchName(['AutoSpeed', 'Cut'], pc.AlignmentMode);
+    if (a) alignment = a as 'AutoSpeed' | 'Cut';
+    else issues.push({ path: 'EditingConfig.ProcessConfig.AlignmentMode', reason: `unknown value "${pc.AlignmentMode}"; valid: AutoSpeed, Cut` });
+  }
+  const transitionNames = checkNames(names(pc.TransitionList), TRANSITIONS, 'EditingConfig.ProcessConfig.TransitionList', issues, ['random']);
+  const transitions = transitionNames.includes('random') || transitionNames.length === 0 ? [...TRANSITIONS] : transitionNames;
+  let vfxProbability = pc.VfxEffectProbability ?? 0.5;
+  if (vfxProbability > 1) vfxProbability /= 100;
+
+  // ---- output -----------------------------------------------------------------------------
+  const width = output.Width ?? 1080;
+  const height = output.Height ?? 1920;
+  if (Math.min(width, height) > 2160) issues.push({ path: 'OutputConfig', reason: `the short side ${Math.min(width, height)} must be at most 2160` });
+  if (width % 2 || height % 2) issues.push({ path: output.Width !== undefined && width % 2 ? 'OutputConfig.Width' : 'OutputConfig.Height', reason: 'must be even (H.264 4:2:0)' });
+  const mediaURL = output.MediaURL ?? output.FileName ?? 'output_{index}.mp4';
+  if (!mediaURL.includes('{index}')) issues.push({ path: output.MediaURL !== undefined ? 'OutputConfig.MediaURL' : 'OutputConfig.FileName', reason: 'must contain {index}' });
+  if (output.FixedDuration !== undefined && (type === 'Smart_Mix' || scriptMode === 'group' || globalTexts.length > 0))
+    warnings.push('OutputConfig.FixedDuration: only applies to Script jobs without voice-over; ignored');
+
+  const music = [...(input.BackgroundMusicArray ?? []), ...(input.BackgroundMusic ? [input.BackgroundMusic] : [])];
+  const backgroundImages = [...(input.BackgroundImageArray ?? []), ...(input.BackgroundImage ? [input.BackgroundImage] : [])];
+  const stickers = (input.StickerArray ?? []).flatMap((s, i) => {
+    const media = s.MediaId ?? s.MediaURL;
+    if (!media) {
+      issues.push({ path: `InputConfig.StickerArray[${i}]`, reason: 'needs MediaId or MediaURL' });
+      return [];
+    }
+    return [{ media, x: s.X, y: s.Y, width: s.Width, height: s.Height, opacity: s.Opacity ?? 1 }];
+  });
+  const titles = [...(input.TitleArray ?? []), ...(input.Title ? [input.Title] : [])];
+  titles.forEach((t, i) => {
+    if (t.length > 50) warnings.push(`InputConfig.TitleArray[${i}]: longer than the 50 characters IMS allows`);
+  });
+
+  return {
+    type,
+    scriptMode,
+    groups,
+    media: (input.MediaArray ?? []).map((m) => m.trim()),
+    speechTexts: globalTexts,
+    titles,
+    subHeadings: (input.SubHeadingArray ?? []).map((s) => ({ level: s.Level, titles: s.TitleArray })),
+    music,
+    backgroundImages,
+    stickers,
+    mediaRanges,
+    mediaVolume: editing.MediaConfig?.Volume ?? 0,
+    speech: {
+      voices,
+      style,
+      rate: sc.SpeechRate ?? 0,
+      volume: (sc.Volume ?? 1) * (sc.Gain ?? 1),
+      language: sc.SpeechLanguage,
+      captions,
+    },
+    title,
+    subHeadingStyles,
+    musicConfig: { styles: checkedMusicStyles, volume: (bmc.Volume ?? 0.2) * (bmc.Gain ?? 1) },
+    background,
+    process: {
+      singleShotDuration,
+      imageDuration: pc.ImageDuration ?? singleShotDuration,
+      alignment,
+      allowTransition: pc.AllowTransition ?? false,
+      transitions,
+      transitionDuration: pc.TransitionDuration ?? 0.5,
+      uniformTransition: pc.UseUniformTransition ?? true,
+      allowVfx: pc.AllowVfxEffect ?? false,
+      vfxProbability,
+      vfxFirst: checkNames(names(pc.VfxFirstClipEffectList), VFX_ALL, 'EditingConfig.ProcessConfig.VfxFirstClipEffectList', issues),
+      vfxNotFirst: checkNames(names(pc.VfxNotFirstClipEffectList), VFX_ALL, 'EditingConfig.ProcessConfig.VfxNotFirstClipEffectList', issues),
+      allowFilter: pc.AllowFilter ?? false,
+      filters: names(pc.FilterList),
+    },
+    output: {
+      mediaURL,
+      count: output.Count ?? 1,
+      width,
+      height,
+      maxDuration: output.MaxDuration,
+      fixedDuration: output.FixedDuration,
+      crf: output.Video?.Crf ?? 23,
+      fps: output.Video?.Fps ?? 30,
+      preset: output.Video?.Preset ?? 'veryfast',
+      previewOnly: output.GeneratePreviewOnly ?? false,
+    },
+    userData,
+    baseDir,
+  };
+}

@@ -1,0 +1,189 @@
+/**
+ * The IMS job format as one zod tree: the single source of the raw input types and of the
+ * path-precise error messages. Lenient where IMS is lenient: numbers and booleans may come as
+ * strings, unknown keys are ignored (and reported as warnings by `unknownKeys`).
+ */
+import { z } from 'zod';
+
+const numberLike = (v: unknown) => (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v);
+const boolLike = (v: unknown) => {
+  if (typeof v === 'string') {
+    const s = v.trim().toLowerCase();
+    if (s === 'true' || s === '1') return true;
+    if (s === 'false' || s === '0' || s === '') return false;
+  }
+  if (v === 1) return true;
+  if (v === 0) return false;
+  return v;
+};
+
+export const num = (refine: (n: z.ZodNumber) => z.ZodNumber = (n) => n) =>
+  z.preprocess(numberLike, refine(z.number({ error: 'must be a number' })));
+export const bool = () => z.preprocess(boolLike, z.boolean({ error: 'must be true or false' }));
+const str = () => z.string({ error: 'must be a string' });
+/** A list given either as a JSON array of strings or as one string. */
+const strList = () => z.array(str(), { error: 'must be an array of strings' });
+
+export const TimeRangeSchema = z
+  .object({ In: num(), Out: num() })
+  .superRefine((r, ctx) => {
+    if (r.In < 0) ctx.addIssue({ code: 'custom', message: `In ${r.In} must not be negative`, path: ['In'] });
+    if (!(r.In < r.Out)) ctx.addIssue({ code: 'custom', message: `In ${r.In} must be less than Out ${r.Out}` });
+  });
+
+export const MediaGroupSchema = z.object({
+  GroupName: str().min(1, 'must not be empty').max(50, 'must be at most 50 characters'),
+  MediaArray: strList().min(1, 'must list at least one material').max(200, 'at most 200 materials per group'),
+  SpeechTextArray: strList().max(50, 'at most 50 texts').optional(),
+  Duration: num((n) => n.positive('must be positive')).optional(),
+  Volume: num((n) => n.min(0).max(10)).optional(),
+  SplitMode: str().optional(),
+});
+
+export const StickerSchema = z.object({
+  MediaId: str().optional(),
+  MediaURL: str().optional(),
+  X: num((n) => n.min(0)).optional(),
+  Y: num((n) => n.min(0)).optional(),
+  Width: num((n) => n.positive()).optional(),
+  Height: num((n) => n.positive()).optional(),
+  Opacity: num((n) => n.min(0).max(1)).optional(),
+  DyncFrames: num().optional(),
+});
+
+export const InputConfigSchema = z.object({
+  MediaGroupArray: z.array(MediaGroupSchema).min(1, 'must have at least one group').max(40, 'at most 40 groups').optional(),
+  MediaArray: strList().min(1, 'must list at least one material').optional(),
+  SpeechTextArray: strList().max(50, 'at most 50 texts').optional(),
+  SpeechText: str().optional(),
+  TitleArray: strList().max(50, 'at most 50 titles').optional(),
+  Title: str().optional(),
+  SubHeadingArray: z
+    .array(z.object({ Level: num((n) => n.int().min(1).max(5)), TitleArray: strList().min(1) }))
+    .optional(),
+  BackgroundMusicArray: strList().max(50).optional(),
+  BackgroundMusic: str().optional(),
+  BackgroundImageArray: strList().max(50).optional(),
+  BackgroundImage: str().optional(),
+  StickerArray: z.array(StickerSchema).max(50).optional(),
+  SceneInfo: z.unknown().optional(),
+});
+
+export const TextStyleSchema = z.object({
+  Font: str().optional(),
+  FontUrl: str().optional(),
+  FontSize: num((n) => n.min(0).max(5000)).optional(),
+  FontColor: str().optional(),
+  Alignment: str().optional(),
+  X: num((n) => n.min(0)).optional(),
+  Y: num((n) => n.min(0)).optional(),
+  Outline: num((n) => n.min(0)).optional(),
+  OutlineColour: str().optional(),
+  TimelineIn: num((n) => n.min(0)).optional(),
+  TimelineOut: num((n) => n.min(0)).optional(),
+});
+
+export const AsrConfigSchema = TextStyleSchema.extend({
+  AaiMotionInEffect: str().optional(),
+  AaiMotionOutEffect: str().optional(),
+  AaiMotionLoopEffect: str().optional(),
+});
+
+export const EditingConfigSchema = z.object({
+  MediaConfig: z
+    .object({
+      Volume: num((n) => n.min(0).max(10)).optional(),
+      MediaMetaDataArray: z
+        .array(z.object({ Media: str().min(1), GroupName: str().optional(), TimeRangeList: z.array(TimeRangeSchema).min(1) }))
+        .optional(),
+    })
+    .optional(),
+  SpeechConfig: z
+    .object({
+      Voice: str().optional(),
+      Style: str().optional(),
+      SpeechRate: num((n) => n.int('must be an integer').min(-500).max(500)).optional(),
+      Volume: num((n) => n.min(0).max(10)).optional(),
+      Gain: num((n) => n.min(0).max(10)).optional(),
+      SpeechLanguage: str().optional(),
+      AsrConfig: AsrConfigSchema.optional(),
+    })
+    .optional(),
+  TitleConfig: TextStyleSchema.optional(),
+  SubHeadingConfig: z.record(z.string(), TextStyleSchema).optional(),
+  BackgroundMusicConfig: z
+    .object({ Style: str().optional(), Volume: num((n) => n.min(0).max(10)).optional(), Gain: num((n) => n.min(0).max(10)).optional() })
+    .optional(),
+  BackgroundImageConfig: z
+    .object({ SubType: str().optional(), Radius: num((n) => n.min(0).max(1)).optional(), Color: str().optional() })
+    .optional(),
+  ProcessConfig: z
+    .object({
+      SingleShotDuration: num((n) => n.positive('must be positive').max(600)).optional(),
+      ImageDuration: num((n) => n.positive('must be positive').max(600)).optional(),
+      AlignmentMode: str().optional(),
+      AllowTransition: bool().optional(),
+      TransitionList: z.union([strList(), str()]).optional(),
+      TransitionDuration: num((n) => n.min(0).max(5)).optional(),
+      UseUniformTransition: bool().optional(),
+      AllowVfxEffect: bool().optional(),
+      VfxEffectProbability: num((n) => n.min(0).max(100)).optional(),
+      VfxFirstClipEffectList: z.union([strList(), str()]).optional(),
+      VfxNotFirstClipEffectList: z.union([strList(), str()]).optional(),
+      AllowFilter: bool().optional(),
+      FilterList: z.union([strList(), str()]).optional(),
+    })
+    .optional(),
+});
+
+export const OutputConfigSchema = z.object({
+  MediaURL: str().optional(),
+  FileName: str().optional(),
+  Count: num((n) => n.int('must be an integer').min(1, 'must be at least 1').max(100, 'must be at most 100')).optional(),
+  Width: num((n) => n.int('must be an integer').min(128, 'must be at least 128').max(4096, 'must be at most 4096')).optional(),
+  Height: num((n) => n.int('must be an integer').min(128, 'must be at least 128').max(4096, 'must be at most 4096')).optional(),
+  MaxDuration: num((n) => n.positive('must be positive')).optional(),
+  FixedDuration: num((n) => n.positive('must be positive')).optional(),
+  Video: z
+    .object({
+      Crf: num((n) => n.int().min(0).max(51)).optional(),
+      Fps: num((n) => n.min(1).max(120)).optional(),
+      Preset: str().optional(),
+    })
+    .optional(),
+  GeneratePreviewOnly: bool().optional(),
+});
+
+export type RawInputConfig = z.infer<typeof InputConfigSchema>;
+export type RawEditingConfig = z.infer<typeof EditingConfigSchema>;
+export type RawOutputConfig = z.infer<typeof OutputConfigSchema>;
+
+/** Keys present in `value` that the schema does not know, as JSON paths (for warnings). */
+export function unknownKeys(schema: z.ZodType, value: unknown, path: string): string[] {
+  const def = (schema as unknown as { def: Record<string, unknown> & { type: string } }).def;
+  switch (def.type) {
+    case 'optional':
+    case 'nullable':
+    case 'default':
+      return unknownKeys(def.innerType as z.ZodType, value, path);
+    case 'pipe':
+      return unknownKeys(def.out as z.ZodType, value, path);
+    case 'array':
+      return Array.isArray(value)
+        ? value.flatMap((v, i) => unknownKeys(def.element as z.ZodType, v, `${path}[${i}]`))
+        : [];
+    case 'record':
+      return value && typeof value === 'object'
+        ? Object.entries(value).flatMap(([k, v]) => unknownKeys(def.valueType as z.ZodType, v, `${path}.${k}`))
+        : [];
+    case 'object': {
+      if (!value || typeof value !== 'object' || Array.isArray(value)) return [];
+      const shape = def.shape as Record<string, z.ZodType>;
+      return Object.entries(value).flatMap(([k, v]) =>
+        k in shape ? unknownKeys(shape[k], v, `${path}.${k}`) : [`${path}.${k}`],
+      );
+    }
+    default:
+      return [];
+  }
+}
