@@ -1,0 +1,71 @@
+/**
+ * Builds the ASS subtitle document of a timeline: voice-over captions, title and sub-headings,
+ * positioned with \an + \pos in output pixels (PlayRes = output size), lines pre-broken (\N).
+ */
+import type { Effect, ResolvedTextStyle, Timeline } from '../planner/timeline.js';
+import { fontFamily } from './fonts.js';
+
+const AN: Record<ResolvedTextStyle['alignment'], number> = {
+  BottomLeft: 1, BottomCenter: 2, BottomRight: 3, CenterLeft: 4, CenterCenter: 5, CenterRight: 6, TopLeft: 7, TopCenter: 8, TopRight: 9,
+};
+
+/** #rrggbb → ASS &HAABBGGRR. */
+export function assColor(hex: string, alpha = 0): string {
+  const h = hex.replace('#', '');
+  const hx = (n: number) => n.toString(16).padStart(2, '0').toUpperCase();
+  return `&H${hx(alpha)}${h.slice(4, 6).toUpperCase()}${h.slice(2, 4).toUpperCase()}${h.slice(0, 2).toUpperCase()}`;
+}
+
+export function assTime(t: number): string {
+  const cs = Math.max(0, Math.round(t * 100));
+  const h = Math.floor(cs / 360000);
+  const m = Math.floor((cs % 360000) / 6000);
+  const s = Math.floor((cs % 6000) / 100);
+  return `${h}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}.${String(cs % 100).padStart(2, '0')}`;
+}
+
+function escapeText(s: string): string {
+  return s.replace(/\\/g, '\\\\').replace(/\{/g, '(').replace(/\}/g, ')').replace(/\n/g, ' ');
+}
+
+function styleLine(name: string, s: ResolvedTextStyle): string {
+  return `Style: ${name},${fontFamily(s.font)},${s.fontSize},${assColor(s.fontColor)},${assColor(s.fontColor)},${assColor(s.outlineColour)},&H80000000,0,0,0,0,100,100,0,0,1,${s.outline},1,${AN[s.alignment]},0,0,0,1`;
+}
+
+/** Fade lengths for the entrance/exit effects drawn in this version. */
+function fades(inE?: Effect, outE?: Effect, duration = 1): string {
+  const cap = Math.round(Math.min(250, (duration * 1000) / 3));
+  const fin = inE ? cap : 0;
+  const fout = outE ? cap : 0;
+  return fin || fout ? `\\fad(${fin},${fout})` : '';
+}
+
+export function buildAss(t: Timeline): string {
+  const out: string[] = [
+    '[Script Info]',
+    'ScriptType: v4.00+',
+    `PlayResX: ${t.width}`,
+    `PlayResY: ${t.height}`,
+    'WrapStyle: 2',
+    'ScaledBorderAndShadow: yes',
+    'YCbCr Matrix: TV.709',
+    '',
+    '[V4+ Styles]',
+    'Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding',
+  ];
+  if (t.captions) out.push(styleLine('Caption', t.captions.style));
+  if (t.title) out.push(styleLine('Title', t.title.style));
+  t.subHeadings.forEach((s, i) => out.push(styleLine(`Sub${i}`, s.style)));
+  out.push('', '[Events]', 'Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text');
+  const pos = (s: ResolvedTextStyle) => `\\an${AN[s.alignment]}\\pos(${s.x},${s.y})`;
+  if (t.title) out.push(`Dialogue: 1,${assTime(t.title.start)},${assTime(t.title.end)},Title,,0,0,0,,{${pos(t.title.style)}}${escapeText(t.title.text)}`);
+  t.subHeadings.forEach((s, i) => out.push(`Dialogue: 1,${assTime(s.start)},${assTime(s.end)},Sub${i},,0,0,0,,{${pos(s.style)}}${escapeText(s.text)}`));
+  if (t.captions) {
+    const c = t.captions;
+    for (const cap of c.captions) {
+      const tags = `${pos(c.style)}${fades(c.inEffect, c.outEffect, cap.end - cap.start)}`;
+      out.push(`Dialogue: 0,${assTime(cap.start)},${assTime(cap.end)},Caption,,0,0,0,,{${tags}}${cap.lines.map(escapeText).join('\\N')}`);
+    }
+  }
+  return `${out.join('\n')}\n`;
+}

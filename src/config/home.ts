@@ -1,0 +1,18 @@
+/** Where reelsmith keeps its state: $REELSMITH_HOME, else ~/.reelsmith. */
+import { mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export interface Home {
+  root: string;
+  cache: string;
+  media: string;
+  database: string;
+}
+
+export function reelsmithHome(dir = process.env.REELSMITH_HOME): Home {
+  const root = resolve(dir ?? join(homedir(), '.reelsmith'));
+  const home = { root, cache: join(root, 'cache'), media: join(root, 'media'), database: join(root, 'reelsmith.db') };
+  for (const d of [home.root, home.cache, home.media]) mkdirSync(d, { recursive: true });
+  return home;
+}

@@ -1,0 +1,85 @@
+/** The manifest of a batch, shaped like IMS GetBatchMediaProducingJob plus reelsmith's plan details. */
+import type { ReelsmithError } from '../errors.js';
+import type { Uniqueness } from '../planner/plan.js';
+import type { Timeline } from '../planner/timeline.js';
+import type { ParsedJob } from '../spec/job.js';
+import type { Prepared } from './produce.js';
+
+export interface SubJobResult {
+  index: number;
+  mediaURL: string;
+  file: string;
+  timeline?: Timeline;
+  error?: ReelsmithError;
+  status: 'Init' | 'Processing' | 'Success' | 'Failed';
+}
+
+export interface SubJob {
+  JobId: string;
+  MediaURL: string;
+  Duration: number | null;
+  Status: SubJobResult['status'];
+  ErrorCode: string | null;
+  ErrorMessage: string | null;
+}
+
+export interface Manifest {
+  RequestId: string;
+  EditingBatchJob: {
+    JobId: string;
+    JobType: string;
+    Status: 'Init' | 'Processing' | 'Finished' | 'Failed';
+    InputConfig: string;
+    EditingConfig: string;
+    OutputConfig: string;
+    UserData?: string;
+    Extend: string;
+    CreateTime: string;
+    ModifiedTime: string;
+    CompleteTime: string | null;
+    SubJobList: SubJob[];
+  };
+  Seed: string;
+  Uniqueness: Uniqueness;
+  Warnings: string[];
+  Plans: { index: number; file: string; timeline: Timeline | null; notes: string[] }[];
+}
+
+const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+export function buildManifest(a: { jobId: string; parsed: ParsedJob; prepared: Prepared; results: SubJobResult[]; created: Date; completed: Date }): Manifest {
+  const { parsed, results } = a;
+  const allFailed = results.every((r) => r.status === 'Failed');
+  const preview = parsed.job.output.previewOnly;
+  const failed = results.filter((r) => r.status === 'Failed');
+  return {
+    RequestId: a.jobId,
+    EditingBatchJob: {
+      JobId: a.jobId,
+      JobType: parsed.job.type,
+      Status: allFailed ? 'Failed' : preview ? 'Init' : 'Finished',
+      InputConfig: parsed.raw.InputConfig,
+      EditingConfig: parsed.raw.EditingConfig,
+      OutputConfig: parsed.raw.OutputConfig,
+      UserData: parsed.raw.UserData,
+      Extend: JSON.stringify(
+        failed.length > 0 ? { ErrorCode: failed[0].error?.code, ErrorMessage: failed[0].error?.message, FailedCount: failed.length } : {},
+      ),
+      CreateTime: iso(a.created),
+      ModifiedTime: iso(a.completed),
+      CompleteTime: preview ? null : iso(a.completed),
+      SubJobList: results.map((r) => ({
+        JobId: `${a.jobId}-${r.index}`,
+        MediaURL: r.mediaURL,
+        Duration: r.timeline ? r.timeline.duration : null,
+        Status: r.status,
+        ErrorCode: r.error?.code ?? null,
+        ErrorMessage: r.error?.message ?? null,
+      })),
+    },
+    Seed: a.prepared.seed,
+    Uniqueness: a.prepared.plan.uniqueness,
+    Warnings: parsed.warnings,
+    Plans: results.map((r) => ({ index: r.index, file: r.file, timeline: r.timeline ?? null, notes: r.timeline?.notes ?? [] })),
+  };
+}

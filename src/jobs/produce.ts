@@ -1,0 +1,187 @@
+/**
+ * The batch pipeline, as a library call: parse → resolve materials → draw variants → synthesize
+ * speech → plan → render each output (as many at once as asked) → manifest. Shells (CLI, later the
+ * service) only call this and present its events.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { basename, join } from 'node:path';
+import { type Home, reelsmithHome } from '../config/home.js';
+import { asReelsmithError, type ReelsmithError } from '../errors.js';
+import { MediaLibrary } from '../media/library.js';
+import { resolveMaterials, type ResolvedMaterials } from '../media/resolve.js';
+import { type SpeechTimes, speechKey } from '../planner/inputs.js';
+import { type BatchPlan, isFailure, planBatch } from '../planner/plan.js';
+import type { Timeline } from '../planner/timeline.js';
+import { drawVariants, type Variant } from '../planner/variants.js';
+import { renderTimeline } from '../render/render.js';
+import type { ParsedJob } from '../spec/job.js';
+import type { SpeechEngine } from '../speech/engine.js';
+import { EspeakEngine } from '../speech/espeak.js';
+import { SpeechSynthesizer } from '../speech/synth.js';
+import { openDatabase } from '../storage/db.js';
+import { Rng } from '../util/rng.js';
+import { buildManifest, type Manifest, type SubJobResult } from './manifest.js';
+
+export type ProduceEvent =
+  | { type: 'stage'; stage: 'resolve' | 'speech' | 'plan' | 'render'; detail?: string }
+  | { type: 'output-start'; index: number; file: string }
+  | { type: 'output-progress'; index: number; fraction: number }
+  | { type: 'output-done'; index: number; file: string; error?: ReelsmithError };
+
+export interface PrepareOptions {
+  seed?: number | string;
+  home?: Home;
+  engine?: SpeechEngine;
+  onEvent?: (e: ProduceEvent) => void;
+}
+
+export interface Prepared {
+  parsed: ParsedJob;
+  seed: string;
+  materials: ResolvedMaterials;
+  variants: Variant[];
+  plan: BatchPlan;
+  speechClips: Map<string, string>;
+  speechErrors: Map<number, ReelsmithError>;
+  synthesizer: SpeechSynthesizer;
+}
+
+function refsOf(parsed: ParsedJob): string[] {
+  const j = parsed.job;
+  return [...j.groups.flatMap((g) => g.media), ...j.media, ...j.music, ...j.backgroundImages, ...j.stickers.map((s) => s.media)];
+}
+
+/** Everything up to (and including) the plans; no rendering. */
+export async function prepare(parsed: ParsedJob, opts: PrepareOptions = {}): Promise<Prepared> {
+  const home = opts.home ?? reelsmithHome();
+  const emit = opts.onEvent ?? (() => {});
+  const job = parsed.job;
+  const seed = String(opts.seed ?? randomBytes(4).readUInt32BE(0));
+
+  emit({ type: 'stage', stage: 'resolve' });
+  const refs = refsOf(parsed);
+  const needsLibrary = refs.some((r) => !/[/.]/.test(r));
+  const db = needsLibrary ? await openDatabase(home.database) : undefined;
+  let materials: ResolvedMaterials;
+  try {
+    const library = db ? new MediaLibrary(db, home.media) : undefined;
+    materials = await resolveMaterials(refs, { baseDir: job.baseDir, cacheDir: home.cache, library });
+  } finally {
+    await db?.destroy();
+  }
+
+  const rng = new Rng(seed);
+  const variants = drawVariants(job, rng);
+
+  emit({ type: 'stage', stage: 'speech' });
+  const synthesizer = new SpeechSynthesizer(opts.engine ?? new EspeakEngine(), home.cache);
+  const speech: SpeechTimes = new Map();
+  const speechClips = new Map<string, string>();
+  const speechErrors = new Map<number, ReelsmithError>();
+  for (const v of variants) {
+    const sentences = v.voiceOver.flatMap((p) => p.sentences);
+    try {
+      const clips = await mapLimit(sentences, 2, (text) => synthesizer.clip(v.voice, v.rate, text, job.speech.language));
+      clips.forEach((clip, i) => {
+        speech.set(speechKey(v.voice, v.rate, sentences[i]), { clipId: clip.clipId, duration: clip.duration });
+        speechClips.set(clip.clipId, clip.path);
+      });
+    } catch (err) {
+      speechErrors.set(v.index, asReelsmithError(err));
+    }
+  }
+
+  emit({ type: 'stage', stage: 'plan' });
+  const plan = planBatch(job, materials.infos, variants, speech, rng);
+  for (const [index, error] of speechErrors) plan.timelines[index] = { index, error };
+  return { parsed, seed, materials, variants, plan, speechClips, speechErrors, synthesizer };
+}
+
+export interface ProduceOptions extends PrepareOptions {
+  outDir: string;
+  /** Outputs rendered at once; default: what the machine's cores carry. */
+  jobs?: number;
+  jobId?: string;
+  renderTimeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export function defaultConcurrency(): number {
+  return Math.max(1, Math.floor(availableParallelism() / 2));
+}
+
+export function outputFileName(mediaURL: string, index: number): string {
+  const name = mediaURL.replaceAll('{index}', String(index));
+  const base = basename(/^[a-z]+:\/\//i.test(name) ? new URL(name).pathname : name);
+  return base.toLowerCase().endsWith('.mp4') ? base : `${base}.mp4`;
+}
+
+export async function produce(parsed: ParsedJob, opts: ProduceOptions): Promise<Manifest> {
+  const created = new Date();
+  const jobId = opts.jobId ?? randomUUID().replace(/-/g, '');
+  const emit = opts.onEvent ?? (() => {});
+  await mkdir(opts.outDir, { recursive: true });
+  const prepared = await prepare(parsed, opts);
+  const { job } = parsed;
+  const aspects = new Map<string, number>();
+  for (const [ref, info] of prepared.materials.infos) if (!(info instanceof Error) && info.height > 0) aspects.set(ref, info.width / info.height);
+
+  const results: SubJobResult[] = prepared.plan.timelines.map((t, index) => ({
+    index,
+    mediaURL: job.output.mediaURL.replaceAll('{index}', String(index)),
+    file: join(opts.outDir, outputFileName(job.output.mediaURL, index)),
+    timeline: isFailure(t) ? undefined : t,
+    error: isFailure(t) ? t.error : undefined,
+    status: isFailure(t) ? 'Failed' : job.output.previewOnly ? 'Init' : 'Processing',
+  }));
+
+  if (!job.output.previewOnly) {
+    emit({ type: 'stage', stage: 'render' });
+    const todo = results.filter((r) => r.timeline);
+    await mapLimit(todo, opts.jobs ?? defaultConcurrency(), async (r) => {
+      emit({ type: 'output-start', index: r.index, file: r.file });
+      try {
+        await renderTimeline(r.timeline as Timeline, r.file, {
+          paths: prepared.materials.paths,
+          aspects,
+          speechClips: prepared.speechClips,
+          encode: { crf: job.output.crf, preset: job.output.preset },
+          timeoutMs: opts.renderTimeoutMs,
+          signal: opts.signal,
+          onProgress: (fraction) => emit({ type: 'output-progress', index: r.index, fraction }),
+        });
+        r.status = 'Success';
+      } catch (err) {
+        r.status = 'Failed';
+        r.error = asReelsmithError(err);
+      }
+      emit({ type: 'output-done', index: r.index, file: r.file, error: r.error });
+    });
+  }
+
+  const manifest = buildManifest({ jobId, parsed, prepared, results, created, completed: new Date() });
+  await writeFile(join(opts.outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  return manifest;
+}
+
+/** Maps with at most `limit` calls in flight, keeping order. */
+export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  let failed: unknown;
+  const worker = async () => {
+    while (next < items.length && failed === undefined) {
+      const i = next++;
+      try {
+        out[i] = await fn(items[i], i);
+      } catch (err) {
+        failed ??= err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  if (failed !== undefined) throw failed;
+  return out;
+}

@@ -1,0 +1,64 @@
+/**
+ * Downloads of http(s) materials into a content-addressed cache: each URL is fetched once, its
+ * bytes stored under their SHA-256, and later jobs reuse the file. Writes go to a temporary name
+ * and are renamed when complete.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { createWriteStream, existsSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { materialNotFound, materialUnreadable } from '../errors.js';
+
+export interface FetchOptions {
+  cacheDir: string;
+  timeoutMs?: number;
+  maxBytes?: number;
+}
+
+const sha256 = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
+
+export async function fetchToCache(url: string, opts: FetchOptions): Promise<string> {
+  const dir = join(opts.cacheDir, 'downloads');
+  await mkdir(dir, { recursive: true });
+  const indexFile = join(dir, `url-${sha256(url)}.json`);
+  if (existsSync(indexFile)) {
+    const { file } = JSON.parse(await readFile(indexFile, 'utf8')) as { file: string };
+    if (existsSync(join(dir, file))) return join(dir, file);
+  }
+  const tmp = join(dir, `.tmp-${randomBytes(6).toString('hex')}`);
+  const hash = createHash('sha256');
+  let size = 0;
+  const max = opts.maxBytes ?? 2 * 1024 ** 3;
+  try {
+    let res: Response;
+    try {
+      res = await fetch(url, { signal: AbortSignal.timeout(opts.timeoutMs ?? 120_000), redirect: 'follow' });
+    } catch (err) {
+      throw materialNotFound(url, `download failed (${(err as Error).cause ? String((err as Error & { cause: Error }).cause.message ?? (err as Error).cause) : (err as Error).message})`);
+    }
+    if (res.status === 404 || res.status === 410) throw materialNotFound(url, `HTTP ${res.status}`);
+    if (!res.ok || !res.body) throw materialUnreadable(url, `HTTP ${res.status}`);
+    const counter = new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        size += chunk.byteLength;
+        if (size > max) throw new Error(`larger than ${max} bytes`);
+        hash.update(chunk);
+        controller.enqueue(chunk);
+      },
+    });
+    try {
+      await pipeline(Readable.fromWeb(res.body.pipeThrough(counter) as never), createWriteStream(tmp));
+    } catch (err) {
+      throw materialUnreadable(url, `download interrupted (${(err as Error).message})`);
+    }
+    const ext = extname(new URL(url).pathname).slice(0, 8).toLowerCase();
+    const file = `${hash.digest('hex')}${ext}`;
+    await rename(tmp, join(dir, file));
+    await writeFile(indexFile, JSON.stringify({ url, file, size }));
+    return join(dir, file);
+  } finally {
+    await rm(tmp, { force: true });
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * The local media library: files registered with a title, description and tags get an IMS-style
+ * media ID (32 hex characters) that jobs can name instead of a path or URL. Registered files are
+ * copied into the library folder, so the ID stays valid when the original moves.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
+import { basename, extname, join } from 'node:path';
+import type { Kysely } from 'kysely';
+import { createReadStream } from 'node:fs';
+import { ReelsmithError } from '../errors.js';
+import type { DB } from '../storage/db.js';
+import { probe } from './probe.js';
+
+export interface MediaRecord {
+  id: string;
+  file: string;
+  originalName: string;
+  title: string;
+  description: string;
+  tags: string[];
+  kind: 'video' | 'image' | 'audio';
+  duration: number | null;
+  width: number;
+  height: number;
+  createdAt: string;
+}
+
+export const MEDIA_ID = /^[0-9a-f]{32}$/;
+
+async function fileHash(path: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+export class MediaLibrary {
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly dir: string,
+  ) {}
+
+  async add(path: string, meta: { title?: string; description?: string; tags?: string[] } = {}): Promise<MediaRecord> {
+    const info = await probe(path, basename(path));
+    await mkdir(this.dir, { recursive: true });
+    const stored = `${await fileHash(path)}${extname(path).toLowerCase()}`;
+    const tmp = join(this.dir, `.tmp-${randomUUID()}`);
+    await copyFile(path, tmp);
+    await rename(tmp, join(this.dir, stored));
+    const row = {
+      id: randomUUID().replace(/-/g, ''),
+      file: stored,
+      original_name: basename(path),
+      title: meta.title ?? basename(path, extname(path)),
+      description: meta.description ?? '',
+      tags: JSON.stringify(meta.tags ?? []),
+      kind: info.kind,
+      duration: Number.isFinite(info.duration) ? info.duration : null,
+      width: info.width,
+      height: info.height,
+      created_at: new Date().toISOString(),
+    };
+    await this.db.insertInto('media').values(row).execute();
+    return this.toRecord(row);
+  }
+
+  async get(id: string): Promise<MediaRecord | undefined> {
+    const row = await this.db.selectFrom('media').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? this.toRecord(row) : undefined;
+  }
+
+  async list(): Promise<MediaRecord[]> {
+    const rows = await this.db.selectFrom('media').selectAll().orderBy('created_at').execute();
+    return rows.map((r) => this.toRecord(r));
+  }
+
+  async remove(id: string): Promise<void> {
+    const rec = await this.get(id);
+    if (!rec) throw new ReelsmithError('InvalidMaterial.NotFound', `media ${id} is not in the library`);
+    await this.db.deleteFrom('media').where('id', '=', id).execute();
+    const others = await this.db.selectFrom('media').select('id').where('file', '=', basename(rec.file)).execute();
+    if (others.length === 0) await rm(rec.file, { force: true });
+  }
+
+  private toRecord(r: DB['media']): MediaRecord {
+    return {
+      id: r.id,
+      file: join(this.dir, r.file),
+      originalName: r.original_name,
+      title: r.title,
+      description: r.description,
+      tags: JSON.parse(r.tags) as string[],
+      kind: r.kind as MediaRecord['kind'],
+      duration: r.duration,
+      width: r.width,
+      height: r.height,
+      createdAt: r.created_at,
+    };
+  }
+}

@@ -1,0 +1,57 @@
+/** ffprobe wrapper: what a material is (video, image, audio), its size, duration and streams. */
+import { execa } from 'execa';
+import { materialUnreadable } from '../errors.js';
+
+export interface ProbeResult {
+  kind: 'video' | 'image' | 'audio';
+  duration: number;
+  width: number;
+  height: number;
+  hasAudio: boolean;
+  hasVideo: boolean;
+  rotation: number;
+}
+
+const IMAGE_CODECS = new Set(['png', 'mjpeg', 'jpegls', 'webp', 'bmp', 'tiff', 'gif', 'jpeg2000', 'pgm', 'ppm']);
+
+interface FfprobeStream {
+  codec_type?: string;
+  codec_name?: string;
+  width?: number;
+  height?: number;
+  duration?: string;
+  nb_frames?: string;
+  disposition?: { attached_pic?: number };
+  side_data_list?: { rotation?: number }[];
+  tags?: { rotate?: string };
+}
+
+export async function probe(path: string, name = path): Promise<ProbeResult> {
+  let out: string;
+  try {
+    const r = await execa('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', path], { timeout: 30_000 });
+    out = r.stdout;
+  } catch (err) {
+    const e = err as { stderr?: string; timedOut?: boolean };
+    throw materialUnreadable(name, e.timedOut ? 'probing timed out' : (e.stderr ?? String(err)).trim().split('\n').slice(-1)[0] || 'not a media file');
+  }
+  const data = JSON.parse(out) as { streams?: FfprobeStream[]; format?: { duration?: string; format_name?: string } };
+  const streams = data.streams ?? [];
+  const video = streams.find((s) => s.codec_type === 'video' && !s.disposition?.attached_pic);
+  const audio = streams.find((s) => s.codec_type === 'audio');
+  const formatName = data.format?.format_name ?? '';
+  const duration = Number(data.format?.duration ?? video?.duration ?? audio?.duration ?? 0) || 0;
+  if (!video && !audio) throw materialUnreadable(name, 'contains no video, image or audio stream');
+  if (!video) return { kind: 'audio', duration, width: 0, height: 0, hasAudio: true, hasVideo: false, rotation: 0 };
+  const rotation = Number(video.side_data_list?.find((d) => d.rotation !== undefined)?.rotation ?? video.tags?.rotate ?? 0);
+  let width = video.width ?? 0;
+  let height = video.height ?? 0;
+  if (Math.abs(rotation) % 180 === 90) [width, height] = [height, width];
+  if (!width || !height) throw materialUnreadable(name, 'video stream has no size');
+  const frames = Number(video.nb_frames ?? 0);
+  const still =
+    formatName.includes('image2') || formatName.endsWith('_pipe') || (IMAGE_CODECS.has(video.codec_name ?? '') && !(frames > 1) && !(duration > 0.1 && video.codec_name === 'gif'));
+  if (still) return { kind: 'image', duration: Number.POSITIVE_INFINITY, width, height, hasAudio: false, hasVideo: true, rotation };
+  if (!(duration > 0)) throw materialUnreadable(name, 'has no duration');
+  return { kind: 'video', duration, width, height, hasAudio: !!audio, hasVideo: true, rotation };
+}

@@ -1,0 +1,73 @@
+/**
+ * Turns the materials a job names (paths, file:// and http(s):// URLs, library media IDs) into
+ * local files and what the planner needs to know about them. A material that cannot be found or
+ * decoded is recorded as an error for that material only; the planner decides which outputs it
+ * affects.
+ */
+import { existsSync } from 'node:fs';
+import { basename, extname, isAbsolute, resolve as resolvePath } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { asReelsmithError, materialNotFound } from '../errors.js';
+import type { MaterialInfo, Materials } from '../planner/inputs.js';
+import { fetchToCache } from './fetch.js';
+import { MEDIA_ID, type MediaLibrary } from './library.js';
+import { probe } from './probe.js';
+
+export interface ResolveContext {
+  baseDir: string;
+  cacheDir: string;
+  library?: MediaLibrary;
+}
+
+export interface ResolvedMaterials {
+  infos: Materials;
+  paths: Map<string, string>;
+}
+
+function wordsOf(name: string): string {
+  return basename(name, extname(name)).replace(/[_\-.]+/g, ' ');
+}
+
+async function resolveOne(ref: string, ctx: ResolveContext): Promise<{ path: string; info: MaterialInfo }> {
+  let path: string;
+  let text = '';
+  if (/^https?:\/\//i.test(ref)) {
+    path = await fetchToCache(ref, { cacheDir: ctx.cacheDir });
+    text = wordsOf(new URL(ref).pathname);
+  } else if (/^file:\/\//i.test(ref)) {
+    path = fileURLToPath(ref);
+    text = wordsOf(path);
+  } else if (MEDIA_ID.test(ref) || (!ref.includes('/') && !ref.includes('.') && !existsSync(resolvePath(ctx.baseDir, ref)))) {
+    const rec = ctx.library ? await ctx.library.get(ref) : undefined;
+    if (!rec) throw materialNotFound(ref, 'no such media ID in the library (add files with "reelsmith media add")');
+    path = rec.file;
+    text = [rec.title, rec.description, rec.tags.join(' '), wordsOf(rec.originalName)].join(' ');
+  } else {
+    path = isAbsolute(ref) ? ref : resolvePath(ctx.baseDir, ref);
+    text = wordsOf(ref);
+  }
+  if (!existsSync(path)) throw materialNotFound(ref, `no file at ${path}`);
+  const p = await probe(path, ref);
+  return { path, info: { ref, kind: p.kind, duration: p.duration, width: p.width, height: p.height, hasAudio: p.hasAudio, text } };
+}
+
+export async function resolveMaterials(refs: Iterable<string>, ctx: ResolveContext, concurrency = 4): Promise<ResolvedMaterials> {
+  const unique = [...new Set(refs)];
+  const infos: Materials = new Map();
+  const paths = new Map<string, string>();
+  let next = 0;
+  const worker = async () => {
+    while (next < unique.length) {
+      const ref = unique[next++];
+      try {
+        const r = await resolveOne(ref, ctx);
+        infos.set(ref, r.info);
+        paths.set(ref, r.path);
+      } catch (err) {
+        infos.set(ref, asReelsmithError(err));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, unique.length) }, worker));
+  return { infos, paths };
+}

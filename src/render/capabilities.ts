@@ -1,0 +1,35 @@
+/** What the installed FFmpeg can do, detected once instead of assumed. */
+import { execa } from 'execa';
+import { ReelsmithError } from '../errors.js';
+
+export interface Capabilities {
+  version: string;
+  filters: Set<string>;
+  encoders: Set<string>;
+  xfadeTransitions: Set<string>;
+}
+
+let cached: Promise<Capabilities> | undefined;
+
+const REQUIRED_FILTERS = ['ass', 'xfade', 'boxblur', 'overlay', 'amix', 'concat', 'loop', 'afade'];
+const REQUIRED_ENCODERS = ['libx264', 'aac'];
+
+export function capabilities(): Promise<Capabilities> {
+  cached ??= (async () => {
+    let version = '';
+    try {
+      version = (await execa('ffmpeg', ['-hide_banner', '-version'])).stdout.split('\n')[0];
+    } catch {
+      throw new ReelsmithError('RenderFailed', 'ffmpeg is not installed or not on PATH (install it with your package manager, e.g. apt-get install ffmpeg)');
+    }
+    const names = (text: string) => new Set(text.split('\n').map((l) => l.trim().split(/\s+/)[1]).filter(Boolean));
+    const filters = names((await execa('ffmpeg', ['-hide_banner', '-filters'])).stdout);
+    const encoders = names((await execa('ffmpeg', ['-hide_banner', '-encoders'])).stdout);
+    const xfadeHelp = (await execa('ffmpeg', ['-hide_banner', '-h', 'filter=xfade'], { reject: false })).stdout;
+    const xfadeTransitions = new Set([...xfadeHelp.matchAll(/^\s{5}(\w+)\s+-?\d+\s/gm)].map((m) => m[1]));
+    const missing = [...REQUIRED_FILTERS.filter((f) => !filters.has(f)), ...REQUIRED_ENCODERS.filter((e) => !encoders.has(e))];
+    if (missing.length > 0) throw new ReelsmithError('RenderFailed', `the installed FFmpeg (${version}) lacks ${missing.join(', ')}`);
+    return { version, filters, encoders, xfadeTransitions };
+  })();
+  return cached;
+}

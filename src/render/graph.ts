@@ -1,0 +1,237 @@
+/**
+ * Compiles a Timeline into one FFmpeg command: inputs, a single filtergraph (per-shot fit and
+ * background, transitions, overlays, captions, audio mix) and the encoder settings. This is the
+ * only place where FFmpeg argument strings are written.
+ */
+import type { Background, Shot, Timeline } from '../planner/timeline.js';
+
+export interface GraphInputs {
+  /** Material ref → local file. */
+  paths: Map<string, string>;
+  /** The voice-over as one WAV, already laid out on the timeline. */
+  voiceTrack?: string;
+  /** ASS document with captions, title and sub-headings. */
+  assFile?: string;
+}
+
+export interface EncodeSettings {
+  crf: number;
+  preset: string;
+}
+
+const f = (x: number) => (Math.round(x * 10000) / 10000).toString();
+const even = (x: number) => Math.max(2, Math.round(x / 2) * 2);
+
+/** A file path used inside the filtergraph; render work files are named so that no escaping is needed. */
+function graphPath(v: string): string {
+  if (!/^[\w/.\-]+$/.test(v)) throw new Error(`path unsafe for a filtergraph: ${v}`);
+  return v;
+}
+
+function colorHex(c: string) {
+  return `0x${c.replace('#', '')}`;
+}
+
+class Graph {
+  readonly inputs: string[] = [];
+  readonly chains: string[] = [];
+  private inputCount = 0;
+  private labelCount = 0;
+
+  input(...args: string[]): number {
+    this.inputs.push(...args);
+    return this.inputCount++;
+  }
+
+  label(prefix: string): string {
+    return `${prefix}${this.labelCount++}`;
+  }
+
+  chain(s: string) {
+    this.chains.push(s);
+  }
+}
+
+/** A still frame repeated for `d` seconds at `fps`. */
+const still = (fps: number, d: number) => `loop=loop=-1:size=1:start=0,settb=1/${fps},setpts=N,trim=duration=${f(d)}`;
+
+/** Fits `src` inside W×H over the timeline's background; returns the output label. */
+function fit(g: Graph, t: Timeline, shot: Shot, src: string, aspect: number, bgImage: string | undefined): string {
+  const { width: W, height: H, fps } = t;
+  const out = g.label('fit');
+  const isStill = shot.material.kind === 'image';
+  const hold = isStill ? `,${still(fps, shot.duration)}` : '';
+  const sameAspect = Math.abs(aspect - W / H) < 0.01;
+  const bg: Background = t.background;
+  if (sameAspect) {
+    g.chain(`[${src}]scale=${W}:${H},setsar=1${hold}[${out}]`);
+  } else if (bg.type === 'image' && bgImage) {
+    const b = g.input('-i', bgImage);
+    const bgl = g.label('bg');
+    const fg = g.label('fg');
+    g.chain(`[${b}:v]scale=${W}:${H}:force_original_aspect_ratio=increase,crop=${W}:${H},setsar=1,${still(fps, shot.duration)}[${bgl}]`);
+    g.chain(`[${src}]scale=${W}:${H}:force_original_aspect_ratio=decrease,setsar=1${hold}[${fg}]`);
+    g.chain(`[${bgl}][${fg}]overlay=(W-w)/2:(H-h)/2:shortest=1[${out}]`);
+  } else if (bg.type === 'color') {
+    g.chain(`[${src}]scale=${W}:${H}:force_original_aspect_ratio=decrease,pad=${W}:${H}:(ow-iw)/2:(oh-ih)/2:color=${colorHex(bg.color)},setsar=1${hold}[${out}]`);
+  } else {
+    // Blur of the same frame, computed at a quarter of the size (the blur hides the difference).
+    const radius = bg.type === 'blur' ? bg.radius : 0.1;
+    const w4 = even(W / 4);
+    const h4 = even(H / 4);
+    const r = Math.max(1, Math.min(Math.round(radius * Math.min(w4, h4) * 0.5), Math.floor(Math.min(w4, h4) / 4) - 1));
+    const a = g.label('a');
+    const b = g.label('b');
+    const bgl = g.label('bg');
+    const fg = g.label('fg');
+    g.chain(`[${src}]split=2[${a}][${b}]`);
+    g.chain(`[${a}]scale=${w4}:${h4}:force_original_aspect_ratio=increase,crop=${w4}:${h4},boxblur=luma_radius=${r}:luma_power=2,scale=${W}:${H},setsar=1[${bgl}]`);
+    g.chain(`[${b}]scale=${W}:${H}:force_original_aspect_ratio=decrease,setsar=1[${fg}]`);
+    g.chain(`[${bgl}][${fg}]overlay=(W-w)/2:(H-h)/2${hold}[${out}]`);
+  }
+  return out;
+}
+
+function atempoChain(speed: number): string {
+  const parts: string[] = [];
+  let s = speed;
+  while (s < 0.5) {
+    parts.push('atempo=0.5');
+    s /= 0.5;
+  }
+  while (s > 2) {
+    parts.push('atempo=2');
+    s /= 2;
+  }
+  if (Math.abs(s - 1) > 1e-3) parts.push(`atempo=${f(s)}`);
+  return parts.length > 0 ? `,${parts.join(',')}` : '';
+}
+
+export interface CompiledCommand {
+  args: string[];
+  filterGraph: string;
+}
+
+export function compileTimeline(
+  t: Timeline,
+  inputs: GraphInputs,
+  aspects: Map<string, number>,
+  encode: EncodeSettings,
+  outPath: string,
+): CompiledCommand {
+  const g = new Graph();
+  const { fps } = t;
+  const T = t.duration;
+  const pathOf = (ref: string) => {
+    const p = inputs.paths.get(ref);
+    if (!p) throw new Error(`no local file for material ${ref}`);
+    return p;
+  };
+  const bgImage = t.background.type === 'image' ? pathOf(t.background.ref) : undefined;
+
+  // ---- shots -----------------------------------------------------------------------------------
+  const audioLabels: string[] = [];
+  const shotLabels = t.shots.map((shot) => {
+    const path = pathOf(shot.material.ref);
+    let src: string;
+    if (shot.material.kind === 'image') {
+      const k = g.input('-i', path);
+      src = `${k}:v`;
+    } else {
+      const span = shot.sourceOut - shot.sourceIn;
+      const k = g.input('-ss', f(shot.sourceIn), '-t', f(span + 0.25), '-i', path);
+      const pre = g.label('src');
+      g.chain(`[${k}:v]trim=duration=${f(span)},setpts=(PTS-STARTPTS)/${f(shot.speed)}[${pre}]`);
+      src = pre;
+      if (shot.volume > 0) {
+        const a = g.label('ma');
+        const delay = Math.round(shot.start * 1000);
+        g.chain(
+          `[${k}:a]atrim=duration=${f(span)},asetpts=PTS-STARTPTS${atempoChain(shot.speed)},apad,atrim=duration=${f(shot.duration)},` +
+            `afade=t=in:d=0.05,afade=t=out:st=${f(Math.max(0, shot.duration - 0.05))}:d=0.05,volume=${f(shot.volume)},` +
+            `aresample=44100,aformat=channel_layouts=stereo,adelay=${delay}:all=1[${a}]`,
+        );
+        audioLabels.push(a);
+      }
+    }
+    const fitted = fit(g, t, shot, src, aspects.get(shot.material.ref) ?? t.width / t.height, bgImage);
+    const out = g.label('shot');
+    // tpad guards against a source that decodes a few frames short of what it promised.
+    g.chain(`[${fitted}]fps=${fps},tpad=stop_mode=clone:stop_duration=0.5,trim=duration=${f(shot.duration)},setpts=PTS-STARTPTS,format=yuv420p[${out}]`);
+    return out;
+  });
+
+  // ---- joins: xfade where a transition is planned, concat elsewhere ----------------------------
+  let video = shotLabels[0];
+  for (let i = 1; i < shotLabels.length; i++) {
+    const tr = t.transitions.find((x) => x.index === i - 1);
+    const out = g.label('join');
+    if (tr) {
+      const kind = tr.drawnAs.startsWith('xfade:') ? tr.drawnAs.slice(6) : 'fade';
+      g.chain(`[${video}][${shotLabels[i]}]xfade=transition=${kind}:duration=${f(tr.duration)}:offset=${f(tr.start)}[${out}]`);
+    } else {
+      g.chain(`[${video}][${shotLabels[i]}]concat=n=2:v=1:a=0[${out}]`);
+    }
+    video = out;
+  }
+
+  // ---- overlays --------------------------------------------------------------------------------
+  if (t.sticker) {
+    const s = t.sticker;
+    const k = g.input('-i', pathOf(s.ref));
+    const st = g.label('stk');
+    const opacity = s.opacity < 1 ? `,colorchannelmixer=aa=${f(s.opacity)}` : '';
+    g.chain(`[${k}:v]scale=${even(s.width)}:${even(s.height)},format=rgba${opacity},${still(fps, T)}[${st}]`);
+    const out = g.label('ov');
+    g.chain(`[${video}][${st}]overlay=${s.x}:${s.y}:shortest=1[${out}]`);
+    video = out;
+  }
+  const post = inputs.assFile ? `ass=filename=${graphPath(inputs.assFile)},` : '';
+  g.chain(`[${video}]${post}format=yuv420p[vout]`);
+
+  // ---- audio -----------------------------------------------------------------------------------
+  if (inputs.voiceTrack && t.voice) {
+    const k = g.input('-i', inputs.voiceTrack);
+    const a = g.label('voice');
+    g.chain(`[${k}:a]volume=${f(t.voice.volume)},aresample=44100,aformat=channel_layouts=stereo[${a}]`);
+    audioLabels.push(a);
+  }
+  if (t.music) {
+    const k = g.input('-stream_loop', '-1', '-i', pathOf(t.music.ref));
+    const a = g.label('music');
+    const fo = t.music.fadeOut;
+    g.chain(
+      `[${k}:a]atrim=duration=${f(T)},asetpts=PTS-STARTPTS,afade=t=in:d=0.3,afade=t=out:st=${f(Math.max(0, T - fo))}:d=${f(fo)},` +
+        `volume=${f(t.music.volume)},aresample=44100,aformat=channel_layouts=stereo[${a}]`,
+    );
+    audioLabels.push(a);
+  }
+  if (audioLabels.length === 0) {
+    g.chain(`anullsrc=r=44100:cl=stereo,atrim=duration=${f(T)}[aout]`);
+  } else {
+    const mix = audioLabels.length > 1 ? `${audioLabels.map((l) => `[${l}]`).join('')}amix=inputs=${audioLabels.length}:duration=longest:normalize=0,` : `[${audioLabels[0]}]`;
+    g.chain(`${mix}apad,atrim=duration=${f(T)}[aout]`);
+  }
+
+  const filterGraph = g.chains.join(';\n');
+  const args = [
+    ...g.inputs,
+    '-filter_complex',
+    filterGraph,
+    '-map', '[vout]',
+    '-map', '[aout]',
+    '-c:v', 'libx264',
+    '-preset', encode.preset,
+    '-crf', String(encode.crf),
+    '-pix_fmt', 'yuv420p',
+    '-r', String(fps),
+    '-c:a', 'aac',
+    '-b:a', '128k',
+    '-ar', '44100',
+    '-movflags', '+faststart',
+    '-t', f(T),
+    '-f', 'mp4',
+    outPath,
+  ];
+  return { args, filterGraph };
+}

@@ -1,0 +1,66 @@
+/**
+ * Renders one Timeline to an MP4: writes the voice track and the ASS document into a work folder,
+ * runs the compiled FFmpeg command into a temporary file next to the target and renames it when
+ * complete, so that a failed or interrupted render never leaves a file under the final name.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { buildAss } from '../captions/ass.js';
+import type { Timeline } from '../planner/timeline.js';
+import { readWav, writeTrack } from '../speech/wav.js';
+import { capabilities } from './capabilities.js';
+import { runFfmpeg } from './ffmpeg.js';
+import { compileTimeline, type EncodeSettings } from './graph.js';
+
+export interface RenderContext {
+  paths: Map<string, string>;
+  /** Material ref → width/height. */
+  aspects: Map<string, number>;
+  /** Speech clip id → WAV file. */
+  speechClips: Map<string, string>;
+  encode: EncodeSettings;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  onProgress?: (fraction: number) => void;
+  /** Keep the work folder (for debugging). */
+  keepWork?: boolean;
+}
+
+export async function renderTimeline(t: Timeline, outPath: string, ctx: RenderContext): Promise<{ filterGraph: string }> {
+  await capabilities();
+  const work = await mkdtemp(join(tmpdir(), 'reelsmith-'));
+  const partial = join(dirname(outPath), `.${basename(outPath)}.${randomBytes(4).toString('hex')}.part`);
+  try {
+    let voiceTrack: string | undefined;
+    if (t.voice && t.voice.segments.length > 0) {
+      const clips = await Promise.all(
+        t.voice.segments.map(async (s) => {
+          const path = ctx.speechClips.get(s.clipId);
+          if (!path) throw new Error(`speech clip ${s.clipId} missing`);
+          return { pcm: await readWav(path), start: s.start };
+        }),
+      );
+      voiceTrack = join(work, 'voice.wav');
+      await writeTrack(voiceTrack, clips, t.duration, clips[0].pcm.sampleRate);
+    }
+    let assFile: string | undefined;
+    if (t.captions || t.title || t.subHeadings.length > 0) {
+      assFile = join(work, 'captions.ass');
+      await writeFile(assFile, buildAss(t));
+    }
+    const { args, filterGraph } = compileTimeline(t, { paths: ctx.paths, voiceTrack, assFile }, ctx.aspects, ctx.encode, partial);
+    if (ctx.keepWork) await writeFile(join(work, 'graph.txt'), filterGraph);
+    await runFfmpeg(args, {
+      timeoutMs: ctx.timeoutMs ?? Math.max(120_000, t.duration * 20_000),
+      signal: ctx.signal,
+      onProgress: ctx.onProgress ? (s) => ctx.onProgress!(Math.min(1, s / t.duration)) : undefined,
+    });
+    await rename(partial, outPath);
+    return { filterGraph };
+  } finally {
+    await rm(partial, { force: true });
+    if (!ctx.keepWork) await rm(work, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,146 @@
+/** The reelsmith command line: a thin shell over the library. */
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { reelsmithHome } from '../../config/home.js';
+import { ALL_TRANSITIONS, transitionDrawing } from '../../effects/transitions.js';
+import { JobValidationError, ReelsmithError } from '../../errors.js';
+import { prepare, produce } from '../../jobs/produce.js';
+import { MediaLibrary } from '../../media/library.js';
+import { isFailure } from '../../planner/plan.js';
+import { parseJob } from '../../spec/parse.js';
+import { VOICES } from '../../speech/voices.js';
+import { openDatabase } from '../../storage/db.js';
+import { progressReporter } from './progress.js';
+
+async function loadJob(file: string) {
+  const path = resolve(file);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new ReelsmithError('InvalidParameter', `cannot read job file ${path}: ${(err as Error).message}`);
+  }
+  let params: Record<string, unknown>;
+  try {
+    params = JSON.parse(text);
+  } catch (err) {
+    throw new ReelsmithError('InvalidParameter', `job file ${path} is not valid JSON: ${(err as Error).message}`);
+  }
+  if (!params || typeof params !== 'object' || Array.isArray(params)) throw new ReelsmithError('InvalidParameter', 'the job file must hold a JSON object');
+  const parsed = parseJob(params, { baseDir: dirname(path) });
+  for (const w of parsed.warnings) process.stderr.write(`warning: ${w}\n`);
+  return parsed;
+}
+
+const positiveInt = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
+  return n;
+};
+
+const program = new Command()
+  .name('reelsmith')
+  .description('Batch one-click video creation: one IMS-style job, many distinct videos.')
+  .version('0.1.0');
+
+program
+  .command('produce')
+  .description('render every output of a job into a folder, with manifest.json')
+  .argument('<job>', 'job file (JSON with InputConfig, EditingConfig, OutputConfig, UserData)')
+  .requiredOption('-o, --out <dir>', 'output folder')
+  .option('-s, --seed <seed>', 'seed of all random draws (same job + seed = same plans)')
+  .option('-j, --jobs <n>', 'outputs rendered at once', positiveInt)
+  .action(async (file: string, o: { out: string; seed?: string; jobs?: number }) => {
+    const parsed = await loadJob(file);
+    const reporter = progressReporter(parsed.job.output.count);
+    let manifest;
+    try {
+      manifest = await produce(parsed, { outDir: resolve(o.out), seed: o.seed, jobs: o.jobs, onEvent: reporter.event });
+    } finally {
+      reporter.stop();
+    }
+    const subs = manifest.EditingBatchJob.SubJobList;
+    const ok = subs.filter((s) => s.Status === 'Success').length;
+    process.stdout.write(`${ok}/${subs.length} videos in ${resolve(o.out)} (seed ${manifest.Seed}); manifest.json written\n`);
+    for (const s of subs) if (s.Status === 'Failed') process.stdout.write(`  ${s.MediaURL}: ${s.ErrorCode}: ${s.ErrorMessage}\n`);
+    process.exitCode = ok === subs.length || parsed.job.output.previewOnly ? 0 : 1;
+  });
+
+program
+  .command('plan')
+  .description('print every output’s resolved timeline as JSON, without rendering')
+  .argument('<job>', 'job file')
+  .option('-s, --seed <seed>', 'seed of all random draws', '1')
+  .action(async (file: string, o: { seed: string }) => {
+    const parsed = await loadJob(file);
+    const p = await prepare(parsed, { seed: o.seed });
+    const plans = p.plan.timelines.map((t) => (isFailure(t) ? { index: t.index, error: { code: t.error.code, message: t.error.message } } : t));
+    process.stdout.write(`${JSON.stringify({ seed: p.seed, uniqueness: p.plan.uniqueness, plans }, null, 2)}\n`);
+  });
+
+const media = program.command('media').description('the local media library (IDs usable in jobs)');
+media
+  .command('add')
+  .argument('<file>', 'video, image or audio file')
+  .option('--title <title>')
+  .option('--description <text>')
+  .option('--tags <a,b,c>', 'comma-separated tags')
+  .action(async (file: string, o: { title?: string; description?: string; tags?: string }) => {
+    const home = reelsmithHome();
+    const db = await openDatabase(home.database);
+    try {
+      const rec = await new MediaLibrary(db, home.media).add(resolve(file), {
+        title: o.title,
+        description: o.description,
+        tags: o.tags?.split(/[,，]/).map((t) => t.trim()).filter(Boolean),
+      });
+      process.stdout.write(`${rec.id}\n`);
+    } finally {
+      await db.destroy();
+    }
+  });
+media
+  .command('list')
+  .option('--json', 'print JSON')
+  .action(async (o: { json?: boolean }) => {
+    const home = reelsmithHome();
+    const db = await openDatabase(home.database);
+    try {
+      const list = await new MediaLibrary(db, home.media).list();
+      if (o.json) process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+      else for (const m of list) process.stdout.write(`${m.id}  ${m.kind.padEnd(5)}  ${m.title}${m.tags.length ? `  [${m.tags.join(', ')}]` : ''}\n`);
+    } finally {
+      await db.destroy();
+    }
+  });
+
+program
+  .command('voices')
+  .description('the voice catalogue: IMS voice names and the local voices they map to')
+  .action(() => {
+    for (const v of VOICES) process.stdout.write(`${v.name.padEnd(14)} ${v.gender.padEnd(7)} ${v.age.padEnd(6)} ${v.language.padEnd(4)} ${v.styles.join(',')}\n`);
+  });
+
+program
+  .command('transitions')
+  .description('IMS transition names and how this version draws them')
+  .action(() => {
+    for (const name of ALL_TRANSITIONS) {
+      const d = transitionDrawing(name);
+      process.stdout.write(`${name.padEnd(28)} ${d.drawnAs}${d.faithful ? '' : ' (approximation)'}\n`);
+    }
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof JobValidationError) {
+    process.stderr.write(`InvalidParameter: the job is invalid:\n${err.issues.map((i) => `  ${i.path}: ${i.reason}`).join('\n')}\n`);
+    process.exitCode = 2;
+  } else if (err instanceof ReelsmithError) {
+    process.stderr.write(`${err.code}: ${err.message}\n`);
+    process.exitCode = 2;
+  } else {
+    process.stderr.write(`error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = 3;
+  }
+});
