@@ -283,11 +283,15 @@ function resolve(
     outline: 3,
     outlineColour: '#000000',
   });
+  // The IMS guide's own example writes the exit effect into AaiMotionInEffect ("wave_out"): an
+  // `_out` name found there is taken as the exit effect, with a warning.
+  const inNames = commaList(asr?.AaiMotionInEffect);
+  const misplacedOut = inNames.filter((n) => !matchName(CAPTION_IN_EFFECTS, n) && matchName(CAPTION_OUT_EFFECTS, n));
+  if (misplacedOut.length > 0) warnings.push(`${asrPath}.AaiMotionInEffect: exit effect ${misplacedOut.join(', ')} taken as AaiMotionOutEffect`);
   const captions: CaptionStyle = {
     ...captionBase,
-    inEffects: checkNames(commaList(asr?.AaiMotionInEffect), CAPTION_IN_EFFECTS, `${asrPath}.AaiMotionInEffect`, issues),
-    // The IMS guide's own example writes the exit effect into AaiMotionInEffect; accept `_out` names there too.
-    outEffects: checkNames(commaList(asr?.AaiMotionOutEffect), CAPTION_OUT_EFFECTS, `${asrPath}.AaiMotionOutEffect`, issues),
+    inEffects: checkNames(inNames.filter((n) => !misplacedOut.includes(n)), CAPTION_IN_EFFECTS, `${asrPath}.AaiMotionInEffect`, issues),
+    outEffects: checkNames([...commaList(asr?.AaiMotionOutEffect), ...misplacedOut], CAPTION_OUT_EFFECTS, `${asrPath}.AaiMotionOutEffect`, issues),
     loopEffects: checkNames(commaList(asr?.AaiMotionLoopEffect), CAPTION_LOOP_EFFECTS, `${asrPath}.AaiMotionLoopEffect`, issues),
   };
 

@@ -1,0 +1,158 @@
+/** Helpers that look at outputs the way a viewer would: ffprobe figures, decoded frames, loudness. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+
+export const MEDIA = () => {
+  const dir = process.env.REELSMITH_TEST_MEDIA;
+  if (!dir) throw new Error('test media not generated (global setup)');
+  return dir;
+};
+
+export const media = (name: string) => join(MEDIA(), name);
+
+export function tempDir(prefix = 'rs-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** A fresh REELSMITH_HOME for a test file (library, caches). */
+export function useTempHome(): string {
+  const dir = tempDir('rs-home-');
+  process.env.REELSMITH_HOME = dir;
+  return dir;
+}
+
+export function writeJob(dir: string, job: object, name = 'job.json'): string {
+  const path = join(dir, name);
+  writeFileSync(path, JSON.stringify(job, null, 2));
+  return path;
+}
+
+export interface ProbeInfo {
+  duration: number;
+  streams: { codec_type: string; codec_name: string; width?: number; height?: number; r_frame_rate?: string }[];
+}
+
+export async function ffprobe(file: string): Promise<ProbeInfo> {
+  const { stdout } = await execa('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file]);
+  const j = JSON.parse(stdout);
+  return { duration: Number(j.format.duration), streams: j.streams };
+}
+
+export interface Frame {
+  width: number;
+  height: number;
+  data: Buffer;
+  /** [r, g, b] at (x, y). */
+  at(x: number, y: number): [number, number, number];
+}
+
+/** Decodes the frame at time t as RGB24. */
+export async function frameAt(file: string, t: number): Promise<Frame> {
+  const info = await ffprobe(file);
+  const v = info.streams.find((s) => s.codec_type === 'video')!;
+  const { stdout } = await execa('ffmpeg', ['-v', 'error', '-ss', String(t), '-i', file, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], {
+    encoding: 'buffer',
+  });
+  const data = Buffer.from(stdout as unknown as Uint8Array);
+  const width = v.width!;
+  const height = v.height!;
+  return {
+    width,
+    height,
+    data,
+    at(x, y) {
+      const i = (Math.floor(y) * width + Math.floor(x)) * 3;
+      return [data[i], data[i + 1], data[i + 2]];
+    },
+  };
+}
+
+/** Mean colour of a rectangle. */
+export function meanColor(f: Frame, x0: number, y0: number, x1: number, y1: number): [number, number, number] {
+  let r = 0;
+  let g = 0;
+  let b = 0;
+  let n = 0;
+  for (let y = Math.floor(y0); y < y1; y++)
+    for (let x = Math.floor(x0); x < x1; x++) {
+      const p = f.at(x, y);
+      r += p[0];
+      g += p[1];
+      b += p[2];
+      n++;
+    }
+  return [r / n, g / n, b / n];
+}
+
+/** Count of pixels in a rectangle close to an RGB colour. */
+export function countNear(f: Frame, rgb: [number, number, number], tol: number, x0 = 0, y0 = 0, x1 = f.width, y1 = f.height): number {
+  let n = 0;
+  for (let y = Math.floor(y0); y < y1; y++)
+    for (let x = Math.floor(x0); x < x1; x++) {
+      const p = f.at(x, y);
+      if (Math.abs(p[0] - rgb[0]) <= tol && Math.abs(p[1] - rgb[1]) <= tol && Math.abs(p[2] - rgb[2]) <= tol) n++;
+    }
+  return n;
+}
+
+/** Mean absolute difference between neighbouring pixels (luma-ish): high for sharp, low for blurred. */
+export function sharpness(f: Frame, x0: number, y0: number, x1: number, y1: number): number {
+  let s = 0;
+  let n = 0;
+  for (let y = Math.floor(y0); y < y1; y++)
+    for (let x = Math.floor(x0); x < x1 - 1; x++) {
+      const a = f.at(x, y);
+      const b = f.at(x + 1, y);
+      s += Math.abs(a[0] + a[1] + a[2] - b[0] - b[1] - b[2]) / 3;
+      n++;
+    }
+  return s / n;
+}
+
+export function frameDiff(a: Frame, b: Frame): number {
+  let s = 0;
+  for (let i = 0; i < a.data.length; i++) s += Math.abs(a.data[i] - b.data[i]);
+  return s / a.data.length;
+}
+
+/** Mean volume (dB) of the audio between start and start + duration. */
+export async function meanVolume(file: string, start: number, duration: number): Promise<number> {
+  const { stderr } = await execa('ffmpeg', ['-hide_banner', '-ss', String(start), '-t', String(duration), '-i', file, '-vn', '-af', 'volumedetect', '-f', 'null', '-']);
+  const m = /mean_volume: (-?[\d.]+|-inf) dB/.exec(stderr);
+  return m ? (m[1] === '-inf' ? -200 : Number(m[1])) : -200;
+}
+
+/** Intervals FFmpeg's blackdetect / freezedetect report. */
+export async function detectBlackAndFrozen(file: string, minSeconds = 0.5): Promise<{ black: string[]; frozen: string[] }> {
+  const { stderr } = await execa('ffmpeg', [
+    '-hide_banner', '-i', file, '-vf', `blackdetect=d=${minSeconds}:pix_th=0.05,freezedetect=n=0.001:d=${minSeconds}`, '-an', '-f', 'null', '-',
+  ]);
+  return {
+    black: stderr.split('\n').filter((l) => l.includes('black_start')),
+    frozen: stderr.split('\n').filter((l) => l.includes('freeze_start')),
+  };
+}
+
+/** Byte offsets of the top-level MP4 boxes, to check +faststart (moov before mdat). */
+export function topLevelBoxes(buf: Buffer): string[] {
+  const boxes: string[] = [];
+  let pos = 0;
+  while (pos + 8 <= buf.length) {
+    let size = buf.readUInt32BE(pos);
+    const type = buf.toString('ascii', pos + 4, pos + 8);
+    if (size === 1) size = Number(buf.readBigUInt64BE(pos + 8));
+    boxes.push(type);
+    if (size < 8) break;
+    pos += size;
+  }
+  return boxes;
+}
+
+const root = new URL('..', import.meta.url).pathname;
+
+/** Runs the CLI as a user would. */
+export async function cli(args: string[], env: Record<string, string> = {}) {
+  return execa('node', [join(root, 'bin/reelsmith.js'), ...args], { reject: false, env: { ...process.env, ...env } });
+}

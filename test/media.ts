@@ -1,0 +1,26 @@
+/** Test-only media with properties the assertions rely on. */
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+
+async function make(out: string, args: string[]) {
+  if (!existsSync(out)) await execa('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args, out]);
+}
+
+export async function makeTestMedia(dir: string) {
+  // 6 s in three 2 s solid-colour parts: red, green, blue (for in/out point tests); landscape.
+  await make(join(dir, 'rgb_parts.mp4'), [
+    '-f', 'lavfi', '-i', 'color=c=red:s=320x180:r=30:d=2',
+    '-f', 'lavfi', '-i', 'color=c=lime:s=320x180:r=30:d=2',
+    '-f', 'lavfi', '-i', 'color=c=blue:s=320x180:r=30:d=2',
+    '-filter_complex', '[0:v][1:v][2:v]concat=n=3:v=1:a=0', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p',
+  ]);
+  // Portrait, moving, with a loud tone (material audio tests).
+  await make(join(dir, 'portrait_tone.mp4'), [
+    '-f', 'lavfi', '-i', 'testsrc2=s=180x320:r=30', '-f', 'lavfi', '-i', 'sine=f=660:sample_rate=44100',
+    '-t', '6', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac',
+  ]);
+  // A file that is not media at all.
+  const broken = join(dir, 'broken.mp4');
+  if (!existsSync(broken)) writeFileSync(broken, Buffer.from('this is not a video file, just text pretending to be one'.repeat(50)));
+}
