@@ -1,0 +1,259 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { produce } from '../src/jobs/produce.js';
+import { parseJob } from '../src/spec/parse.js';
+import {
+  countNear,
+  detectBlackAndFrozen,
+  ffprobe,
+  frameAt,
+  frameDiff,
+  meanColor,
+  meanVolume,
+  media,
+  sharpness,
+  tempDir,
+  topLevelBoxes,
+  useTempHome,
+} from './helpers.js';
+
+beforeAll(() => {
+  useTempHome();
+});
+
+const W = 360;
+const H = 640;
+const output = (extra: object = {}) => ({ MediaURL: 'out_{index}.mp4', Count: 1, Width: W, Height: H, ...extra });
+
+async function run(params: Record<string, unknown>, seed = 1) {
+  const out = tempDir();
+  const parsed = parseJob(params, { baseDir: process.cwd() });
+  const manifest = await produce(parsed, { outDir: out, seed, jobs: 2 });
+  return { out, manifest, file: (i: number) => join(out, `out_${i}.mp4`) };
+}
+
+describe('render', () => {
+  it('renders a Script job with voice-over into H.264/AAC MP4s of the planned size and duration, with +faststart', async () => {
+    const { manifest, file } = await run({
+      InputConfig: {
+        MediaGroupArray: [
+          { GroupName: 'a', MediaArray: [media('storefront_opening.mp4'), media('store_interior.mp4')] },
+          { GroupName: 'b', MediaArray: [media('mall_crowd.mp4'), media('fresh_fruit.png')] },
+        ],
+        SpeechTextArray: ['The new store opened today. Come and have a look.'],
+      },
+      EditingConfig: { SpeechConfig: { Voice: 'cally' } },
+      OutputConfig: output({ Count: 2 }),
+    });
+    expect(manifest.EditingBatchJob.Status).toBe('Finished');
+    for (const [i, sub] of manifest.EditingBatchJob.SubJobList.entries()) {
+      expect(sub.Status).toBe('Success');
+      const info = await ffprobe(file(i));
+      const v = info.streams.find((s) => s.codec_type === 'video')!;
+      expect([v.codec_name, v.width, v.height, v.r_frame_rate]).toEqual(['h264', W, H, '30/1']);
+      expect(info.streams.find((s) => s.codec_type === 'audio')!.codec_name).toBe('aac');
+      expect(Math.abs(info.duration - sub.Duration!)).toBeLessThan(0.08);
+      const boxes = topLevelBoxes(readFileSync(file(i)));
+      expect(boxes.indexOf('moov')).toBeLessThan(boxes.indexOf('mdat'));
+      // the voice-over is audible while it plays
+      const seg = manifest.Plans[i].timeline!.voice!.segments[0];
+      expect(await meanVolume(file(i), seg.start + 0.1, seg.duration - 0.2)).toBeGreaterThan(-30);
+    }
+    // no partial files left behind
+    expect(readdirSync(join(file(0), '..')).filter((f) => f.includes('.part'))).toEqual([]);
+  });
+
+  it('shows caption pixels while speech plays, and none in a silent stretch', async () => {
+    const { manifest, file } = await run({
+      InputConfig: {
+        MediaGroupArray: [
+          { GroupName: 'quiet', MediaArray: [media('rgb_parts.mp4')], Duration: 2 },
+          { GroupName: 'talk', MediaArray: [media('portrait_tone.mp4')], SpeechTextArray: ['Green words appear here.'] },
+        ],
+      },
+      EditingConfig: { SpeechConfig: { AsrConfig: { FontColor: '#00ff00', FontSize: 30, Outline: 0 } }, BackgroundImageConfig: { SubType: 'Color', Color: '#000000' } },
+      OutputConfig: output(),
+    });
+    const t = manifest.Plans[0].timeline!;
+    const cap = t.captions!.captions[0];
+    expect(cap.start).toBeCloseTo(2, 2);
+    const during = await frameAt(file(0), (cap.start + cap.end) / 2);
+    const before = await frameAt(file(0), 1.0);
+    const band = [0, H * 0.6, W, H * 0.8] as const;
+    expect(countNear(during, [0, 255, 0], 60, ...band)).toBeGreaterThan(150);
+    expect(countNear(before, [0, 255, 0], 60, ...band)).toBe(0);
+  });
+
+  it('fills the letterbox with a blur of the same frame, a solid colour or a background image', async () => {
+    const job = (editing: object, input: object = {}) => ({
+      InputConfig: { MediaArray: [media('storefront_opening.mp4')], ...input },
+      EditingConfig: editing,
+      OutputConfig: output({ FixedDuration: 2 }),
+    });
+    // landscape 16:9 in 9:16: picture is 360x202 in the middle, bands above and below
+    const top = [10, 20, W - 10, 180] as const;
+    const blur = await run(job({ BackgroundImageConfig: { SubType: 'Blur', Radius: 0.1 } }));
+    const bf = await frameAt(blur.file(0), 1);
+    const centre = [10, 260, W - 10, 380] as const;
+    expect(sharpness(bf, ...top)).toBeLessThan(sharpness(bf, ...centre) / 3);
+    const [r, g, b] = meanColor(bf, ...top);
+    expect(r + g + b).toBeGreaterThan(60); // not black: it is the picture, blurred
+
+    const color = await run(job({ BackgroundImageConfig: { SubType: 'Color', Color: '#ff0000' } }));
+    const cf = await frameAt(color.file(0), 1);
+    const [cr, cg, cb] = meanColor(cf, ...top);
+    expect(cr).toBeGreaterThan(230);
+    expect(cg + cb).toBeLessThan(30);
+
+    const image = await run(job({}, { BackgroundImage: media('poster_background.png') }));
+    const imf = await frameAt(image.file(0), 1);
+    // smptebars: the top-left bar is light grey (~192), the top-right is blue
+    const left = meanColor(imf, 5, 40, 40, 120);
+    const right = meanColor(imf, W - 40, 40, W - 5, 120);
+    expect(left[0]).toBeGreaterThan(150);
+    expect(right[2]).toBeGreaterThan(150);
+    expect(right[0]).toBeLessThan(80);
+  });
+
+  it('uses only the in/out ranges of a material', async () => {
+    const { manifest, file } = await run({
+      InputConfig: { MediaGroupArray: [{ GroupName: 'g', MediaArray: [media('rgb_parts.mp4')] }] },
+      EditingConfig: {
+        MediaConfig: { MediaMetaDataArray: [{ Media: media('rgb_parts.mp4'), GroupName: 'g', TimeRangeList: [{ In: 2, Out: 4 }] }] },
+        BackgroundImageConfig: { SubType: 'Color', Color: '#000000' },
+        ProcessConfig: { SingleShotDuration: 2 },
+      },
+      OutputConfig: output({ FixedDuration: 2 }),
+    });
+    expect(manifest.Plans[0].timeline!.shots[0]).toMatchObject({ sourceIn: 2, sourceOut: 4 });
+    for (const t of [0.1, 1, 1.9]) {
+      const [r, g, b] = meanColor(await frameAt(file(0), t), 100, 300, 260, 340);
+      expect(g).toBeGreaterThan(200);
+      expect(r + b).toBeLessThan(60);
+    }
+  });
+
+  it('has no black or frozen stretches the plan did not ask for, also across transitions', async () => {
+    const { manifest, file } = await run({
+      InputConfig: {
+        MediaGroupArray: [
+          { GroupName: 'a', MediaArray: [media('storefront_opening.mp4')] },
+          { GroupName: 'b', MediaArray: [media('portrait_tone.mp4')] },
+          { GroupName: 'c', MediaArray: [media('checkout_queue.mp4')] },
+        ],
+      },
+      EditingConfig: { ProcessConfig: { AllowTransition: true, TransitionList: ['fade', 'wipeleft'], UseUniformTransition: false, SingleShotDuration: 2 } },
+      OutputConfig: output({ MaxDuration: 6 }),
+    });
+    const t = manifest.Plans[0].timeline!;
+    expect(t.duration).toBe(6);
+    expect(t.transitions).toHaveLength(t.shots.length - 1);
+    expect(Math.abs((await ffprobe(file(0))).duration - 6)).toBeLessThan(0.08);
+    const found = await detectBlackAndFrozen(file(0));
+    expect(found).toEqual({ black: [], frozen: [] });
+    // mid-transition frame is neither neighbour: it is a mix
+    const tr = t.transitions[0];
+    const mid = await frameAt(file(0), tr.start + tr.duration / 2);
+    const before = await frameAt(file(0), tr.start - 0.2);
+    const after = await frameAt(file(0), tr.start + tr.duration + 0.2);
+    expect(frameDiff(mid, before)).toBeGreaterThan(3);
+    expect(frameDiff(mid, after)).toBeGreaterThan(3);
+  });
+
+  it('makes outputs of one job that really differ', async () => {
+    const { manifest, file } = await run({
+      InputConfig: {
+        MediaGroupArray: [
+          // moving pictures, so that different pieces of one material look different too
+          { GroupName: 'a', MediaArray: [media('storefront_opening.mp4'), media('snacks_and_drinks.mp4')] },
+          { GroupName: 'b', MediaArray: [media('mall_crowd.mp4'), media('portrait_tone.mp4')] },
+        ],
+      },
+      OutputConfig: output({ Count: 3, MaxDuration: 3 }),
+      EditingConfig: { ProcessConfig: { SingleShotDuration: 1.5 } },
+    });
+    expect(manifest.Uniqueness.duplicates).toBe(0);
+    const frames = await Promise.all([0, 1, 2].map((i) => frameAt(file(i), 0.5)));
+    const frames2 = await Promise.all([0, 1, 2].map((i) => frameAt(file(i), 2.2)));
+    for (const [i, j] of [[0, 1], [0, 2], [1, 2]])
+      expect(Math.max(frameDiff(frames[i], frames[j]), frameDiff(frames2[i], frames2[j]))).toBeGreaterThan(5);
+  });
+
+  it('mixes material audio at its volume and music under the voice, fading the music out', async () => {
+    const { manifest, file } = await run({
+      InputConfig: { MediaGroupArray: [{ GroupName: 'g', MediaArray: [media('portrait_tone.mp4')], Volume: 1 }], BackgroundMusic: media('relaxing_theme.mp3') },
+      EditingConfig: { BackgroundMusicConfig: { Volume: 0.5 } },
+      OutputConfig: output({ FixedDuration: 4 }),
+    });
+    expect(manifest.Plans[0].timeline!.shots[0].volume).toBe(1);
+    expect(await meanVolume(file(0), 1, 1.5)).toBeGreaterThan(-28);
+    const muted = await run({
+      InputConfig: { MediaGroupArray: [{ GroupName: 'g', MediaArray: [media('portrait_tone.mp4')] }], BackgroundMusic: media('relaxing_theme.mp3') },
+      EditingConfig: { BackgroundMusicConfig: { Volume: 0.3 } },
+      OutputConfig: output({ FixedDuration: 6 }),
+    });
+    const mid = await meanVolume(muted.file(0), 1, 2);
+    const tail = await meanVolume(muted.file(0), 5.6, 0.35);
+    expect(mid).toBeGreaterThan(-40);
+    expect(tail).toBeLessThan(mid - 6);
+  });
+
+  it('overlays a sticker at its position and size', async () => {
+    const { file } = await run({
+      InputConfig: { MediaArray: [media('rgb_parts.mp4')], StickerArray: [{ MediaURL: media('logo.png'), X: 20, Y: 20, Width: 100, Height: 100 }] },
+      EditingConfig: { BackgroundImageConfig: { SubType: 'Color', Color: '#000000' } },
+      OutputConfig: output({ FixedDuration: 1 }),
+    });
+    const f = await frameAt(file(0), 0.5);
+    // rgbtestsrc logo: red / green / blue bands, dark on the left, full colour on the right
+    const [r] = meanColor(f, 85, 25, 115, 45);
+    const [, , b] = meanColor(f, 85, 95, 115, 115);
+    expect(r).toBeGreaterThan(150);
+    expect(b).toBeGreaterThan(150);
+    expect(meanColor(f, 200, 20, 300, 100).reduce((a, x) => a + x, 0)).toBeLessThan(30);
+  });
+
+  it('renders a Smart_Mix job whose shots follow the sentences', async () => {
+    const { manifest, file } = await run({
+      InputConfig: {
+        MediaArray: [media('fresh_fruit.png'), media('checkout_queue.mp4'), media('snacks_and_drinks.mp4')],
+        SpeechTextArray: ['Look at this fresh fruit. The checkout queue is long. Snacks and drinks are cheap.'],
+      },
+      EditingConfig: { SpeechConfig: { Voice: 'kenny', SpeechRate: 200 } },
+      OutputConfig: output(),
+    });
+    const t = manifest.Plans[0].timeline!;
+    expect(t.shots.map((s) => s.material.ref.split('/').pop())).toEqual(['fresh_fruit.png', 'checkout_queue.mp4', 'snacks_and_drinks.mp4']);
+    expect(manifest.EditingBatchJob.JobType).toBe('Smart_Mix');
+    expect(Math.abs((await ffprobe(file(0))).duration - t.duration)).toBeLessThan(0.08);
+  });
+
+  it('fails only the outputs that need a missing or undecodable material, naming it, and writes no file for them', async () => {
+    const { manifest, out } = await run({
+      InputConfig: {
+        MediaGroupArray: [{ GroupName: 'g', MediaArray: [media('rgb_parts.mp4'), media('broken.mp4')] }],
+        BackgroundMusicArray: [media('relaxing_theme.mp3'), join(media('..'), 'nope.mp3')],
+      },
+      OutputConfig: output({ Count: 2, FixedDuration: 1 }),
+    });
+    const subs = manifest.EditingBatchJob.SubJobList;
+    expect(subs.map((s) => s.Status).sort()).toEqual(['Failed', 'Success']);
+    const failed = subs.find((s) => s.Status === 'Failed')!;
+    expect(failed.ErrorCode).toBe('InvalidMaterial.NotFound');
+    expect(failed.ErrorMessage).toContain('nope.mp3');
+    expect(manifest.EditingBatchJob.Status).toBe('Finished');
+    expect(existsSync(join(out, failed.MediaURL))).toBe(false);
+    // the undecodable material is left out of the shot pool; the good one is used
+    for (const p of manifest.Plans) if (p.timeline) expect(p.timeline.shots.every((s) => s.material.ref.endsWith('rgb_parts.mp4'))).toBe(true);
+  });
+
+  it('kills a render that exceeds its timeout and leaves no file behind', async () => {
+    const out = tempDir();
+    const parsed = parseJob({ InputConfig: { MediaArray: [media('storefront_opening.mp4')] }, OutputConfig: output({ FixedDuration: 4 }) });
+    const m = await produce(parsed, { outDir: out, seed: 1, renderTimeoutMs: 150 });
+    expect(m.EditingBatchJob.SubJobList[0]).toMatchObject({ Status: 'Failed', ErrorCode: 'RenderTimeout' });
+    expect(m.EditingBatchJob.Status).toBe('Failed');
+    expect(readdirSync(out)).toEqual(['manifest.json']);
+  });
+});
