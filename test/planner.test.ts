@@ -12,7 +12,7 @@ const vid = (ref: string, duration = 12, text = ref): MaterialInfo => ({ ref, ki
 const img = (ref: string, text = ref): MaterialInfo => ({ ref, kind: 'image', duration: Number.POSITIVE_INFINITY, width: 1000, height: 1000, hasAudio: false, text });
 
 function materialsOf(...infos: (MaterialInfo | [string, Error])[]): Materials {
-  return new Map(infos.map((i) => (Array.isArray(i) ? i : [i.ref, i])));
+  return new Map(infos.map((i): [string, MaterialInfo | Error] => (Array.isArray(i) ? i : [i.ref, i])));
 }
 
 /** Fake speech: 0.08 s per character (what the planner sees of synthesis). */

@@ -167,9 +167,15 @@ export function parseJob(params: RawJobParams, options: ParseOptions = {}): Pars
     }
   }
 
-  if (!input || !editing || !output) throw new JobValidationError(issues);
-
-  const job = resolve(input, editing, output, userData, options.baseDir ?? process.cwd(), issues, warnings);
+  if (!input) throw new JobValidationError(issues);
+  // Cross-field checks still run when EditingConfig or OutputConfig failed their own schema, so that
+  // one pass reports every problem; only the issues about configs that parsed are kept.
+  const crossIssues: Issue[] = [];
+  const job = resolve(input, editing ?? {}, output ?? {}, userData, options.baseDir ?? process.cwd(), crossIssues, warnings);
+  for (const i of crossIssues) {
+    if ((!editing && i.path.startsWith('EditingConfig')) || (!output && i.path.startsWith('OutputConfig'))) continue;
+    issues.push(i);
+  }
   if (issues.length > 0) throw new JobValidationError(issues);
   return {
     job,

@@ -20,7 +20,7 @@ const SETTINGS = (() => {
       const list = v.gender === 'Female' ? FEMALE : MALE;
       const i = counters[v.gender]++;
       const base = v.gender === 'Female' ? 46 : 24;
-      map.set(v.name, { variant: list[i % list.length], pitch: base + Math.floor(i / list.length) * 4 });
+      map.set(v.name, { variant: list[i % list.length], pitch: base + Math.floor(i / list.length) * 3 });
     }
   }
   return map;

@@ -1,0 +1,146 @@
+import { createServer, type Server } from 'node:http';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli, ffprobe, media, tempDir, writeJob } from './helpers.js';
+
+const home = tempDir('rs-cli-home-');
+const env = { REELSMITH_HOME: home };
+
+let server: Server;
+let hits = 0;
+let base = '';
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    hits++;
+    if (req.url === '/clip.mp4') {
+      res.writeHead(200, { 'content-type': 'video/mp4' });
+      res.end(readFileSync(media('portrait_tone.mp4')));
+    } else {
+      res.writeHead(404);
+      res.end('not found');
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+const small = { Width: 360, Height: 640 };
+
+describe('CLI', () => {
+  it('produce renders every output, writes an IMS-shaped manifest and exits 0', async () => {
+    const dir = tempDir();
+    const job = writeJob(dir, {
+      InputConfig: JSON.stringify({
+        MediaGroupArray: [{ GroupName: 'g', MediaArray: [media('storefront_opening.mp4'), media('mall_crowd.mp4')] }],
+        SpeechTextArray: ['Hello from reelsmith.'],
+        Title: 'Title',
+      }),
+      OutputConfig: JSON.stringify({ MediaURL: 'https://bucket.example.com/v/clip_{index}.mp4', Count: 2, ...small }),
+      UserData: JSON.stringify({ NotifyAddress: 'https://example.com/cb', Batch: 7 }),
+    });
+    const out = join(dir, 'out');
+    const r = await cli(['produce', job, '--out', out, '--seed', '5', '--jobs', '2'], env);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toContain('2/2 videos');
+    const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    expect(m.EditingBatchJob).toMatchObject({ JobType: 'Script', Status: 'Finished', UserData: JSON.stringify({ NotifyAddress: 'https://example.com/cb', Batch: 7 }) });
+    expect(m.EditingBatchJob.SubJobList.map((s: { MediaURL: string }) => s.MediaURL)).toEqual([
+      'https://bucket.example.com/v/clip_0.mp4',
+      'https://bucket.example.com/v/clip_1.mp4',
+    ]);
+    expect(m.EditingBatchJob.JobId).toMatch(/^[0-9a-f]{32}$/);
+    expect(m.Seed).toBe('5');
+    expect(m.Uniqueness.possibleSequences).toBeGreaterThan(1);
+    expect(readdirSync(out).sort()).toEqual(['clip_0.mp4', 'clip_1.mp4', 'manifest.json']);
+    expect((await ffprobe(join(out, 'clip_1.mp4'))).duration).toBeCloseTo(m.EditingBatchJob.SubJobList[1].Duration, 1);
+  });
+
+  it('plan prints the same timelines for the same seed, without rendering', async () => {
+    const dir = tempDir();
+    const job = writeJob(dir, {
+      InputConfig: { MediaArray: [media('fresh_fruit.png'), media('mall_crowd.mp4')], SpeechText: 'Fresh fruit. A crowded mall.' },
+      OutputConfig: { MediaURL: 'o_{index}.mp4', Count: 3, ...small },
+    });
+    const a = await cli(['plan', job, '--seed', '9'], env);
+    const b = await cli(['plan', job, '--seed', '9'], env);
+    expect(a.exitCode, a.stderr).toBe(0);
+    expect(a.stdout).toBe(b.stdout);
+    const plan = JSON.parse(a.stdout);
+    expect(plan.plans).toHaveLength(3);
+    expect(plan.plans[0].shots.length).toBe(2);
+    expect(readdirSync(dir)).toEqual(['job.json']);
+  });
+
+  it('refuses an invalid job before rendering anything, naming each field, with exit code 2', async () => {
+    const dir = tempDir();
+    const job = writeJob(dir, {
+      InputConfig: { MediaArray: [media('fresh_fruit.png')] },
+      EditingConfig: { MediaConfig: { MediaMetaDataArray: [{ Media: media('fresh_fruit.png'), TimeRangeList: [{ In: 15, Out: 12 }] }] } },
+      OutputConfig: { MediaURL: 'o.mp4', Count: 2 },
+    });
+    const out = join(dir, 'out');
+    const r = await cli(['produce', job, '--out', out], env);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('EditingConfig.MediaConfig.MediaMetaDataArray[0].TimeRangeList[0]: In 15 must be less than Out 12');
+    expect(r.stderr).toContain('OutputConfig.MediaURL: must contain {index}');
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('exits 1 and names the material when an output cannot be made', async () => {
+    const dir = tempDir();
+    const job = writeJob(dir, {
+      InputConfig: { MediaArray: ['missing-clip.mp4'] },
+      OutputConfig: { MediaURL: 'o_{index}.mp4', ...small, FixedDuration: 1 },
+    });
+    const r = await cli(['produce', job, '--out', join(dir, 'out')], env);
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toMatch(/InvalidMaterial\.NotFound: .*missing-clip\.mp4/);
+  });
+
+  it('registers media in the library and renders jobs that name them by ID', async () => {
+    const add = await cli(['media', 'add', media('fresh_fruit.png'), '--title', '新鲜水果', '--description', 'fresh fruit stall', '--tags', 'fruit,market'], env);
+    expect(add.exitCode, add.stderr).toBe(0);
+    const id = add.stdout.trim();
+    expect(id).toMatch(/^[0-9a-f]{32}$/);
+    const list = await cli(['media', 'list', '--json'], env);
+    expect(JSON.parse(list.stdout)).toContainEqual(expect.objectContaining({ id, title: '新鲜水果', tags: ['fruit', 'market'], kind: 'image' }));
+    const dir = tempDir();
+    const job = writeJob(dir, { InputConfig: { MediaArray: [id] }, OutputConfig: { MediaURL: 'o_{index}.mp4', ...small, FixedDuration: 1 } });
+    const r = await cli(['produce', job, '--out', join(dir, 'out')], env);
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    const unknown = writeJob(dir, { InputConfig: { MediaArray: ['0123456789abcdef0123456789abcdef'] }, OutputConfig: { MediaURL: 'o_{index}.mp4', ...small } }, 'unknown.json');
+    const u = await cli(['produce', unknown, '--out', join(dir, 'out2')], env);
+    expect(u.exitCode).toBe(1);
+    expect(u.stdout).toContain('no such media ID in the library');
+  });
+
+  it('downloads http materials once into the cache and reports a 404 as not found', async () => {
+    const dir = tempDir();
+    const job = writeJob(dir, {
+      InputConfig: { MediaGroupArray: [{ GroupName: 'g', MediaArray: [`${base}/clip.mp4`] }, { GroupName: 'h', MediaArray: [`${base}/clip.mp4`, `${base}/gone.mp4`] }] },
+      OutputConfig: { MediaURL: 'o_{index}.mp4', ...small, FixedDuration: 1 },
+    });
+    hits = 0;
+    const r1 = await cli(['produce', job, '--out', join(dir, 'a'), '--seed', '1'], env);
+    expect(r1.exitCode, r1.stdout + r1.stderr).toBe(0);
+    const r2 = await cli(['produce', job, '--out', join(dir, 'b'), '--seed', '1'], env);
+    expect(r2.exitCode).toBe(0);
+    // clip.mp4 fetched once over both runs; gone.mp4 asked each time (and never used)
+    expect(hits).toBe(3);
+    const plan = await cli(['plan', job], env);
+    const shots = JSON.parse(plan.stdout).plans[0].shots;
+    expect(shots.every((s: { material: { ref: string } }) => s.material.ref.endsWith('/clip.mp4'))).toBe(true);
+  });
+
+  it('lists the voice catalogue and the transitions', async () => {
+    const v = await cli(['voices'], env);
+    expect(v.stdout).toMatch(/^zhiru\s+Female/m);
+    expect(v.stdout.trim().split('\n').length).toBeGreaterThan(70);
+    const t = await cli(['transitions'], env);
+    expect(t.stdout).toMatch(/^doomscreentransition_down\s+xfade:vdslice/m);
+  });
+});

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { speechRateToSpeed } from '../src/speech/engine.js';
+import { EspeakEngine } from '../src/speech/espeak.js';
+import { SpeechSynthesizer } from '../src/speech/synth.js';
+import { VOICES } from '../src/speech/voices.js';
+import { espeakSettings } from '../src/speech/espeak.js';
+import { readWav } from '../src/speech/wav.js';
+import { tempDir } from './helpers.js';
+
+describe('speech', () => {
+  it('maps the IMS SpeechRate scale exactly (-500 = 0.5×, 0 = 1×, 500 = 2×; 0.8× = -125, 1.2× = 166)', () => {
+    expect(speechRateToSpeed(-500)).toBeCloseTo(0.5, 6);
+    expect(speechRateToSpeed(0)).toBe(1);
+    expect(speechRateToSpeed(500)).toBeCloseTo(2, 6);
+    expect(speechRateToSpeed(-125)).toBeCloseTo(0.8, 3);
+    expect(speechRateToSpeed(166)).toBeCloseTo(1.2, 2);
+  });
+
+  it('speaks faster at a higher SpeechRate', async () => {
+    const s = new SpeechSynthesizer(new EspeakEngine(), tempDir());
+    const text = 'Snacks and drinks are quite cheap, and the queues are very long.';
+    const slow = await s.clip('zhiru', -300, text);
+    const fast = await s.clip('zhiru', 300, text);
+    expect(slow.duration / fast.duration).toBeGreaterThan(2);
+  });
+
+  it('gives every voice name its own sound settings', () => {
+    const seen = new Set(VOICES.map((v) => JSON.stringify(espeakSettings(v, 'zh', 1))));
+    expect(seen.size).toBe(VOICES.length);
+  });
+
+  it('synthesizes Mandarin with real speech and trims silence at both ends', async () => {
+    const s = new SpeechSynthesizer(new EspeakEngine(), tempDir());
+    const clip = await s.clip('zhilun', 0, '附近的商场新开了一家盒马鲜生');
+    const pcm = await readWav(clip.path);
+    expect(clip.duration).toBeGreaterThan(1);
+    const head = pcm.samples.subarray(0, Math.round(pcm.sampleRate * 0.2));
+    expect(Math.max(...head.map(Math.abs))).toBeGreaterThan(400);
+  });
+
+  it('reuses a sentence already synthesized for the same voice, rate and text', async () => {
+    const dir = tempDir();
+    const s = new SpeechSynthesizer(new EspeakEngine(), dir);
+    const a = await Promise.all([s.clip('aiqi', 0, 'Same words.'), s.clip('aiqi', 0, 'Same words.')]);
+    const b = await s.clip('aiqi', 0, 'Same words.');
+    expect(s.synthesized).toBe(1);
+    expect(new Set([a[0].clipId, a[1].clipId, b.clipId]).size).toBe(1);
+    const again = new SpeechSynthesizer(new EspeakEngine(), dir);
+    await again.clip('aiqi', 0, 'Same words.');
+    expect(again.synthesized).toBe(0);
+    const other = await s.clip('aijia', 0, 'Same words.');
+    expect(other.clipId).not.toBe(b.clipId);
+  });
+});
