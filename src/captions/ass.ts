@@ -55,11 +55,15 @@ export function buildAss(t: Timeline): string {
   ];
   if (t.captions) out.push(styleLine('Caption', t.captions.style));
   if (t.title) out.push(styleLine('Title', t.title.style));
-  t.subHeadings.forEach((s, i) => out.push(styleLine(`Sub${i}`, s.style)));
+  t.subHeadings.forEach((s, i) => {
+    out.push(styleLine(`Sub${i}`, s.style));
+  });
   out.push('', '[Events]', 'Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text');
   const pos = (s: ResolvedTextStyle) => `\\an${AN[s.alignment]}\\pos(${s.x},${s.y})`;
   if (t.title) out.push(`Dialogue: 1,${assTime(t.title.start)},${assTime(t.title.end)},Title,,0,0,0,,{${pos(t.title.style)}}${escapeText(t.title.text)}`);
-  t.subHeadings.forEach((s, i) => out.push(`Dialogue: 1,${assTime(s.start)},${assTime(s.end)},Sub${i},,0,0,0,,{${pos(s.style)}}${escapeText(s.text)}`));
+  t.subHeadings.forEach((s, i) => {
+    out.push(`Dialogue: 1,${assTime(s.start)},${assTime(s.end)},Sub${i},,0,0,0,,{${pos(s.style)}}${escapeText(s.text)}`);
+  });
   if (t.captions) {
     const c = t.captions;
     for (const cap of c.captions) {

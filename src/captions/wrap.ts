@@ -6,7 +6,7 @@
  */
 
 const CJK = /[\u2E80-\u9FFF\uAC00-\uD7AF\uF900-\uFAFF\uFF00-\uFF60\uFFE0-\uFFE6\u3000-\u303F]/u;
-const NARROW = /[ijlI.,;:'!|()\[\]{}`]/;
+const NARROW = /[ijlI.,;:'!|()[\]{}`]/;
 const WIDE = /[mwMW@%&]/;
 const UPPER = /[A-Z0-9#$?]/;
 
@@ -35,7 +35,7 @@ const NO_LINE_START = /^[，。！？；：、,.!?;:)）」』”’》]/u;
  */
 function breakUnits(text: string): string[] {
   const units: string[] = [];
-  const re = /[A-Za-z0-9\u00C0-\u024F'’\-]+\s*|\s+|./gsu;
+  const re = /[A-Za-z0-9\u00C0-\u024F'’-]+\s*|\s+|./gsu;
   for (const m of text.matchAll(re)) {
     const u = m[0];
     if (units.length > 0 && NO_LINE_START.test(u)) units[units.length - 1] += u;

@@ -24,7 +24,7 @@ const even = (x: number) => Math.max(2, Math.round(x / 2) * 2);
 
 /** A file path used inside the filtergraph; render work files are named so that no escaping is needed. */
 function graphPath(v: string): string {
-  if (!/^[\w/.\-]+$/.test(v)) throw new Error(`path unsafe for a filtergraph: ${v}`);
+  if (!/^[\w/.-]+$/.test(v)) throw new Error(`path unsafe for a filtergraph: ${v}`);
   return v;
 }
 
@@ -56,7 +56,7 @@ class Graph {
 const still = (fps: number, d: number) => `loop=loop=-1:size=1:start=0,settb=1/${fps},setpts=N,trim=duration=${f(d)}`;
 
 /** Fits `src` inside W×H over the timeline's background; returns the output label. */
-function fit(g: Graph, t: Timeline, shot: Shot, src: string, aspect: number, bgImage: string | undefined): string {
+function fitShot(g: Graph, t: Timeline, shot: Shot, src: string, aspect: number, bgImage: string | undefined): string {
   const { width: W, height: H, fps } = t;
   const out = g.label('fit');
   const isStill = shot.material.kind === 'image';
@@ -130,8 +130,13 @@ export function compileTimeline(
   const bgImage = t.background.type === 'image' ? pathOf(t.background.ref) : undefined;
 
   // ---- shots -----------------------------------------------------------------------------------
+  // Frame-exact layout: shot i covers output frames [first_i, last_i); overlaps are whole frames.
+  const firstFrame = t.shots.map((s) => Math.round(s.start * fps));
+  const endFrame = t.shots.map((s) => Math.round((s.start + s.duration) * fps));
+  const frames = t.shots.map((_, i) => endFrame[i] - firstFrame[i]);
+  const overlap = t.shots.slice(1).map((_, i) => Math.max(0, endFrame[i] - firstFrame[i + 1]));
   const audioLabels: string[] = [];
-  const shotLabels = t.shots.map((shot) => {
+  const shotLabels = t.shots.map((shot, i) => {
     const path = pathOf(shot.material.ref);
     let src: string;
     if (shot.material.kind === 'image') {
@@ -154,25 +159,52 @@ export function compileTimeline(
         audioLabels.push(a);
       }
     }
-    const fitted = fit(g, t, shot, src, aspects.get(shot.material.ref) ?? t.width / t.height, bgImage);
+    const fitted = fitShot(g, t, shot, src, aspects.get(shot.material.ref) ?? t.width / t.height, bgImage);
     const out = g.label('shot');
     // tpad guards against a source that decodes a few frames short of what it promised.
-    g.chain(`[${fitted}]fps=${fps},tpad=stop_mode=clone:stop_duration=0.5,trim=duration=${f(shot.duration)},setpts=PTS-STARTPTS,format=yuv420p[${out}]`);
+    g.chain(`[${fitted}]fps=${fps},tpad=stop_mode=clone:stop_duration=0.5,trim=end_frame=${frames[i]},setpts=PTS-STARTPTS,format=yuv420p[${out}]`);
     return out;
   });
 
-  // ---- joins: xfade where a transition is planned, concat elsewhere ----------------------------
-  let video = shotLabels[0];
-  for (let i = 1; i < shotLabels.length; i++) {
-    const tr = t.transitions.find((x) => x.index === i - 1);
-    const out = g.label('join');
-    if (tr) {
-      const kind = tr.drawnAs.startsWith('xfade:') ? tr.drawnAs.slice(6) : 'fade';
-      g.chain(`[${video}][${shotLabels[i]}]xfade=transition=${kind}:duration=${f(tr.duration)}:offset=${f(tr.start)}[${out}]`);
-    } else {
-      g.chain(`[${video}][${shotLabels[i]}]concat=n=2:v=1:a=0[${out}]`);
+  // ---- joins -------------------------------------------------------------------------------------
+  // Each shot is cut into head (overlap with the previous shot), body and tail (overlap with the
+  // next). Transitions blend a tail with the next head only; everything is then concatenated in
+  // order. Concat pulls its inputs one after the other, so FFmpeg decodes the shots in order and
+  // never holds more than a transition's worth of frames (chaining xfade over whole shots makes
+  // FFmpeg decode every shot at once and queue its frames).
+  const pieces: string[] = [];
+  let pendingHead: string | undefined;
+  t.shots.forEach((_, i) => {
+    const head = i > 0 ? overlap[i - 1] : 0;
+    const tail = i < t.shots.length - 1 ? overlap[i] : 0;
+    const parts: [string, number, number][] = [];
+    if (head > 0) parts.push(['head', 0, head]);
+    if (frames[i] - tail > head) parts.push(['body', head, frames[i] - tail]);
+    if (tail > 0) parts.push(['tail', frames[i] - tail, frames[i]]);
+    if (head === 0 && tail === 0) {
+      pieces.push(shotLabels[i]);
+      return;
     }
-    video = out;
+    const labels = parts.map(([name]) => g.label(name));
+    g.chain(`[${shotLabels[i]}]split=${parts.length}${labels.map((l) => `[${l}s]`).join('')}`);
+    parts.forEach(([, a, b], k) => {
+      g.chain(`[${labels[k]}s]trim=start_frame=${a}:end_frame=${b},setpts=PTS-STARTPTS[${labels[k]}]`);
+    });
+    parts.forEach(([name], k) => {
+      if (name === 'head') {
+        const tr = t.transitions.find((x) => x.index === i - 1);
+        const kind = tr?.drawnAs.startsWith('xfade:') ? tr.drawnAs.slice(6) : 'fade';
+        const out = g.label('tr');
+        g.chain(`[${pendingHead}][${labels[k]}]xfade=transition=${kind}:duration=${f(head / fps)}:offset=0[${out}]`);
+        pieces.push(out);
+      } else if (name === 'body') pieces.push(labels[k]);
+      else pendingHead = labels[k];
+    });
+  });
+  let video = pieces[0];
+  if (pieces.length > 1) {
+    video = g.label('joined');
+    g.chain(`${pieces.map((p) => `[${p}]`).join('')}concat=n=${pieces.length}:v=1:a=0[${video}]`);
   }
 
   // ---- overlays --------------------------------------------------------------------------------

@@ -54,7 +54,7 @@ program
   .action(async (file: string, o: { out: string; seed?: string; jobs?: number }) => {
     const parsed = await loadJob(file);
     const reporter = progressReporter(parsed.job.output.count);
-    let manifest;
+    let manifest: Awaited<ReturnType<typeof produce>>;
     try {
       manifest = await produce(parsed, { outDir: resolve(o.out), seed: o.seed, jobs: o.jobs, onEvent: reporter.event });
     } finally {
