@@ -29,7 +29,7 @@ function escapeText(s: string): string {
 }
 
 function styleLine(name: string, s: ResolvedTextStyle): string {
-  return `Style: ${name},${fontFamily(s.font)},${s.fontSize},${assColor(s.fontColor)},${assColor(s.fontColor)},${assColor(s.outlineColour)},&H80000000,0,0,0,0,100,100,0,0,1,${s.outline},1,${AN[s.alignment]},0,0,0,1`;
+  return `Style: ${name},${fontFamily(s.font)},${s.fontSize},${assColor(s.fontColor)},${assColor(s.fontColor)},${assColor(s.outlineColour)},&H80000000,0,0,0,0,100,100,0,0,1,${s.outline},0,${AN[s.alignment]},0,0,0,1`;
 }
 
 /** Fade lengths for the entrance/exit effects drawn in this version. */

@@ -1,4 +1,7 @@
 /** ffprobe wrapper: what a material is (video, image, audio), its size, duration and streams. */
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { materialUnreadable } from '../errors.js';
 
@@ -54,4 +57,27 @@ export async function probe(path: string, name = path): Promise<ProbeResult> {
   if (still) return { kind: 'image', duration: Number.POSITIVE_INFINITY, width, height, hasAudio: false, hasVideo: true, rotation };
   if (!(duration > 0)) throw materialUnreadable(name, 'has no duration');
   return { kind: 'video', duration, width, height, hasAudio: !!audio, hasVideo: true, rotation };
+}
+
+/**
+ * probe() with a cache on disk keyed by path, size and modification time, so that a material
+ * probed once is not probed again by later outputs, jobs or restarts.
+ */
+export async function probeCached(path: string, name: string, cacheDir: string): Promise<ProbeResult> {
+  const st = await stat(path);
+  const key = createHash('sha256').update(`${path}\n${st.size}\n${st.mtimeMs}`).digest('hex').slice(0, 32);
+  const file = join(cacheDir, 'probe', `${key}.json`);
+  try {
+    const cached = JSON.parse(await readFile(file, 'utf8')) as ProbeResult;
+    if (cached.kind === 'image') cached.duration = Number.POSITIVE_INFINITY;
+    return cached;
+  } catch {
+    // not cached yet
+  }
+  const result = await probe(path, name);
+  await mkdir(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, JSON.stringify(result));
+  await rename(tmp, file);
+  return result;
 }

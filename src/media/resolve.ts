@@ -11,7 +11,7 @@ import { asReelsmithError, materialNotFound } from '../errors.js';
 import type { MaterialInfo, Materials } from '../planner/inputs.js';
 import { fetchToCache } from './fetch.js';
 import { MEDIA_ID, type MediaLibrary } from './library.js';
-import { probe } from './probe.js';
+import { probeCached } from './probe.js';
 
 export interface ResolveContext {
   baseDir: string;
@@ -47,7 +47,7 @@ async function resolveOne(ref: string, ctx: ResolveContext): Promise<{ path: str
     text = wordsOf(ref);
   }
   if (!existsSync(path)) throw materialNotFound(ref, `no file at ${path}`);
-  const p = await probe(path, ref);
+  const p = await probeCached(path, ref, ctx.cacheDir);
   return { path, info: { ref, kind: p.kind, duration: p.duration, width: p.width, height: p.height, hasAudio: p.hasAudio, text } };
 }
 

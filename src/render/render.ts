@@ -31,6 +31,8 @@ export interface RenderContext {
 export async function renderTimeline(t: Timeline, outPath: string, ctx: RenderContext): Promise<{ filterGraph: string }> {
   await capabilities();
   const work = await mkdtemp(join(tmpdir(), 'reelsmith-'));
+  // REELSMITH_KEEP_WORK=1 keeps the work folder (voice track, ASS, FFmpeg arguments) for debugging.
+  const keep = ctx.keepWork ?? process.env.REELSMITH_KEEP_WORK === '1';
   const partial = join(dirname(outPath), `.${basename(outPath)}.${randomBytes(4).toString('hex')}.part`);
   try {
     let voiceTrack: string | undefined;
@@ -51,7 +53,7 @@ export async function renderTimeline(t: Timeline, outPath: string, ctx: RenderCo
       await writeFile(assFile, buildAss(t));
     }
     const { args, filterGraph } = compileTimeline(t, { paths: ctx.paths, voiceTrack, assFile }, ctx.aspects, ctx.encode, partial);
-    if (ctx.keepWork) await writeFile(join(work, 'graph.txt'), filterGraph);
+    if (keep) await writeFile(join(work, 'ffmpeg-args.json'), JSON.stringify(args, null, 1));
     await runFfmpeg(args, {
       timeoutMs: ctx.timeoutMs ?? Math.max(120_000, t.duration * 20_000),
       signal: ctx.signal,
@@ -61,6 +63,6 @@ export async function renderTimeline(t: Timeline, outPath: string, ctx: RenderCo
     return { filterGraph };
   } finally {
     await rm(partial, { force: true });
-    if (!ctx.keepWork) await rm(work, { recursive: true, force: true });
+    if (!keep) await rm(work, { recursive: true, force: true });
   }
 }
