@@ -47,7 +47,7 @@ const parsed = parseJob(job, { baseDir: root });
 await produce(parsed, { outDir: join(out, 'warm'), seed: 1, jobs: 1 });
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const renders: number[] = [];
 const bares: number[] = [];
 let manifest = await produce(parsed, { outDir: out, seed: 1, jobs: 1 });
