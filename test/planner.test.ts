@@ -236,3 +236,34 @@ describe('planner', () => {
     });
   });
 });
+
+describe('planner, more IMS examples', () => {
+  it('draws each output’s voice from the Voice list (IMS example "zhiru,zhilun,zhibei_emo")', () => {
+    const r = plan(scriptJob({ EditingConfig: { SpeechConfig: { Voice: 'zhiru,zhilun,zhibei_emo' } } }, 12), groupMaterials(3, 3));
+    const voices = new Set(timelines(r).map((t) => t.voice!.voice));
+    expect([...voices].every((v) => ['zhiru', 'zhilun', 'zhibei_emo'].includes(v))).toBe(true);
+    expect(voices.size).toBeGreaterThan(1);
+  });
+
+  it('Smart_Mix honours in/out points (IMS example 2)', () => {
+    const job = {
+      InputConfig: { MediaArray: ['a.mp4', 'b.mp4'], SpeechTextArray: ['One sentence here. Another sentence there. And a third.'] },
+      EditingConfig: { MediaConfig: { MediaMetaDataArray: [{ Media: 'a.mp4', TimeRangeList: [{ In: 5, Out: 10 }, { In: 15, Out: 20 }] }] } },
+      OutputConfig: { MediaURL: 'o_{index}.mp4', Count: 6, Width: 360, Height: 640 },
+    };
+    const r = plan(job, materialsOf(vid('a.mp4', 30), vid('b.mp4', 30)));
+    for (const t of timelines(r))
+      for (const s of t.shots.filter((x) => x.material.ref === 'a.mp4'))
+        expect((s.sourceIn >= 5 && s.sourceOut <= 10) || (s.sourceIn >= 15 && s.sourceOut <= 20)).toBe(true);
+  });
+
+  it('shows the title for the whole video (or TimelineIn/Out) and sub-headings by level under it', () => {
+    const job = scriptJob({ EditingConfig: { TitleConfig: { TimelineIn: 1 } } }, 2);
+    (job.InputConfig as Record<string, unknown>).SubHeadingArray = [{ Level: 1, TitleArray: ['Sub A', 'Sub B'] }, { Level: 2, TitleArray: ['Deeper'] }];
+    const [t] = timelines(plan(job, groupMaterials(3, 3)));
+    expect(t.title).toMatchObject({ start: 1, end: t.duration });
+    expect(t.subHeadings.map((s) => s.text)).toEqual([expect.stringMatching(/^Sub [AB]$/), 'Deeper']);
+    expect(t.subHeadings[0].style.y).toBeGreaterThan(t.title!.style.y);
+    expect(t.subHeadings[1].style.y).toBeGreaterThan(t.subHeadings[0].style.y);
+  });
+});

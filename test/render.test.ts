@@ -257,3 +257,22 @@ describe('render', () => {
     expect(readdirSync(out)).toEqual(['manifest.json']);
   });
 });
+
+describe('render options', () => {
+  it('GeneratePreviewOnly plans every output and renders none', async () => {
+    const { manifest, out } = await run({
+      InputConfig: { MediaArray: [media('mall_crowd.mp4')], SpeechText: 'Only a plan.' },
+      OutputConfig: output({ Count: 2, GeneratePreviewOnly: true }),
+    });
+    expect(manifest.Plans.every((p) => p.timeline && p.timeline.shots.length > 0)).toBe(true);
+    expect(manifest.EditingBatchJob.SubJobList.map((s) => s.Status)).toEqual(['Init', 'Init']);
+    expect(readdirSync(out)).toEqual(['manifest.json']);
+  });
+
+  it('writes the requested frame rate and duration', async () => {
+    const { file } = await run({ InputConfig: { MediaArray: [media('mall_crowd.mp4')] }, OutputConfig: output({ FixedDuration: 2, Video: { Fps: 25, Crf: 30 } }) });
+    const info = await ffprobe(file(0));
+    expect(info.streams.find((s) => s.codec_type === 'video')!.r_frame_rate).toBe('25/1');
+    expect(Math.abs(info.duration - 2)).toBeLessThan(0.06);
+  });
+});
