@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, ffprobe, media, tempDir, writeJob } from './helpers.js';
+import { cli, ffprobe, frameAt, meanColor, media, tempDir, writeJob } from './helpers.js';
 
 const home = tempDir('rs-cli-home-');
 const env = { REELSMITH_HOME: home };
@@ -134,6 +134,25 @@ describe('CLI', () => {
     const plan = await cli(['plan', job], env);
     const shots = JSON.parse(plan.stdout).plans[0].shots;
     expect(shots.every((s: { material: { ref: string } }) => s.material.ref.endsWith('/clip.mp4'))).toBe(true);
+  });
+
+  it('lists the effects and writes a PNG contact strip of one', async () => {
+    const e = await cli(['effects'], env);
+    expect(e.stdout).toMatch(/^withcircleopen\s+opens from black through a growing circle/m);
+    expect(e.stdout).toMatch(/^starry\s+\(accepted, planned, not drawn yet\)/m);
+    const png = join(tempDir(), 'strip.png');
+    const r = await cli(['preview', 'effect', 'black', '--out', png], env);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const info = await ffprobe(png);
+    const v = info.streams[0];
+    // six 180-pixel tiles with 4-pixel padding
+    expect(v.width).toBeGreaterThanOrEqual(6 * 180);
+    expect(v.height).toBe(320);
+    const strip = await frameAt(png, 0);
+    const first = meanColor(strip, 10, 10, 170, 310);
+    const last = meanColor(strip, strip.width - 170, 10, strip.width - 10, 310);
+    expect(first.reduce((a, x) => a + x)).toBeLessThan(30); // 'black' starts from black
+    expect(last.reduce((a, x) => a + x)).toBeGreaterThan(150);
   });
 
   it('lists the voice catalogue and the transitions', async () => {

@@ -97,7 +97,7 @@ export function countNear(f: Frame, rgb: [number, number, number], tol: number, 
   return n;
 }
 
-/** Mean absolute difference between neighbouring pixels (luma-ish): high for sharp, low for blurred. */
+/** RMS difference between horizontal neighbours: high for sharp, low for blurred (a blur spreads an edge's step over many small differences, whose squares sum to less). */
 export function sharpness(f: Frame, x0: number, y0: number, x1: number, y1: number): number {
   let s = 0;
   let n = 0;
@@ -105,10 +105,10 @@ export function sharpness(f: Frame, x0: number, y0: number, x1: number, y1: numb
     for (let x = Math.floor(x0); x < x1 - 1; x++) {
       const a = f.at(x, y);
       const b = f.at(x + 1, y);
-      s += Math.abs(a[0] + a[1] + a[2] - b[0] - b[1] - b[2]) / 3;
+      s += ((a[0] + a[1] + a[2] - b[0] - b[1] - b[2]) / 3) ** 2;
       n++;
     }
-  return s / n;
+  return Math.sqrt(s / n);
 }
 
 export function frameDiff(a: Frame, b: Frame): number {
@@ -155,4 +155,42 @@ const root = new URL('..', import.meta.url).pathname;
 /** Runs the CLI as a user would. */
 export async function cli(args: string[], env: Record<string, string> = {}) {
   return execa('node', [join(root, 'bin/reelsmith.js'), ...args], { reject: false, env: { ...process.env, ...env } });
+}
+
+/** RMS difference between neighbours along x (dir 'x') or y (dir 'y'). */
+export function sharpnessDir(f: Frame, dir: 'x' | 'y', x0 = 0, y0 = 0, x1 = f.width, y1 = f.height): number {
+  let s = 0;
+  let n = 0;
+  for (let y = Math.floor(y0); y < y1 - 1; y++)
+    for (let x = Math.floor(x0); x < x1 - 1; x++) {
+      const a = f.at(x, y);
+      const b = dir === 'x' ? f.at(x + 1, y) : f.at(x, y + 1);
+      s += ((a[0] + a[1] + a[2] - b[0] - b[1] - b[2]) / 3) ** 2;
+      n++;
+    }
+  return Math.sqrt(s / n);
+}
+
+export const luma = (f: Frame, x0 = 0, y0 = 0, x1 = f.width, y1 = f.height) => {
+  const [r, g, b] = meanColor(f, x0, y0, x1, y1);
+  return 0.299 * r + 0.587 * g + 0.114 * b;
+};
+
+/** Mean colourfulness: how far pixels are from grey. */
+export function saturation(f: Frame): number {
+  let s = 0;
+  for (let i = 0; i < f.data.length; i += 3) {
+    const r = f.data[i];
+    const g = f.data[i + 1];
+    const b = f.data[i + 2];
+    s += Math.max(r, g, b) - Math.min(r, g, b);
+  }
+  return s / (f.data.length / 3);
+}
+
+/** Mean absolute difference of one channel (0 r, 1 g, 2 b). */
+export function channelDiff(a: Frame, b: Frame, ch: number): number {
+  let s = 0;
+  for (let i = ch; i < a.data.length; i += 3) s += Math.abs(a.data[i] - b.data[i]);
+  return s / (a.data.length / 3);
 }

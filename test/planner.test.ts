@@ -173,13 +173,19 @@ describe('planner', () => {
 
   it('records VFX and caption effects per video and says which are not drawn yet', () => {
     const r = plan(
-      scriptJob({ EditingConfig: { ProcessConfig: { AllowVfxEffect: true, VfxEffectProbability: 100 }, SpeechConfig: { AsrConfig: { AaiMotionInEffect: 'wave_in,fade_in' } } } }),
+      scriptJob({
+        EditingConfig: {
+          ProcessConfig: { AllowVfxEffect: true, VfxEffectProbability: 100, VfxFirstClipEffectList: ['open'], VfxNotFirstClipEffectList: 'starry' },
+          SpeechConfig: { AsrConfig: { AaiMotionInEffect: 'wave_in' } },
+        },
+      }),
       groupMaterials(3, 3),
     );
     for (const t of timelines(r)) {
-      expect(t.shots.every((s) => s.vfx)).toBe(true);
-      expect(t.notes.join()).toMatch(/not drawn yet/);
-      expect(['wave_in', 'fade_in']).toContain(t.captions!.inEffect!.name);
+      expect(t.shots[0].vfx).toEqual({ name: 'open', rendered: true });
+      expect(t.shots.slice(1).every((s) => s.vfx?.name === 'starry' && !s.vfx.rendered)).toBe(true);
+      expect(t.notes.join()).toMatch(/visual effects planned but not drawn yet: starry/);
+      expect(t.notes.join()).toMatch(/caption effect wave_in drawn as a fade/);
     }
   });
 

@@ -276,3 +276,19 @@ describe('render options', () => {
     expect(Math.abs(info.duration - 2)).toBeLessThan(0.06);
   });
 });
+
+describe('stills', () => {
+  it('moves still images with a Ken Burns pan, so an image-only video is not frozen', async () => {
+    const { manifest, file } = await run({
+      InputConfig: { MediaArray: [media('fresh_fruit.png'), media('poster_background.png')] },
+      EditingConfig: { ProcessConfig: { ImageDuration: 2 } },
+      OutputConfig: output({ FixedDuration: 4 }),
+    });
+    const shots = manifest.Plans[0].timeline!.shots;
+    expect(shots.every((s) => s.kenBurns && s.kenBurns.zoom > 1)).toBe(true);
+    const a = await frameAt(file(0), 0.1);
+    const b = await frameAt(file(0), 1.8);
+    expect(frameDiff(a, b)).toBeGreaterThan(2);
+    expect((await detectBlackAndFrozen(file(0))).frozen).toEqual([]);
+  });
+});

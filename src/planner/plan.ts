@@ -4,6 +4,7 @@
  */
 import { wrapLines } from '../captions/wrap.js';
 import { transitionDrawing } from '../effects/transitions.js';
+import { isVfxDrawn } from '../effects/vfx.js';
 import { materialNotFound, materialUnreadable, ReelsmithError } from '../errors.js';
 import { VFX_BASIC } from '../spec/catalogue.js';
 import type { Job } from '../spec/job.js';
@@ -322,12 +323,28 @@ function assemble(job: Job, materials: Materials, v: Variant, rng: Rng, pieces: 
     if (approx.length > 0) notes.push(`transitions approximated with FFmpeg xfade (shader path not yet available): ${approx.join(', ')}`);
   }
 
-  // VFX: drawn per shot and recorded; not drawn yet.
+  // Ken Burns on stills: a slow pan across an image fitted slightly larger than the frame.
+  const pans: [[number, number], [number, number]][] = [
+    [[0, 0.5], [1, 0.5]],
+    [[1, 0.5], [0, 0.5]],
+    [[0.5, 0], [0.5, 1]],
+    [[0.5, 1], [0.5, 0]],
+    [[0, 0], [1, 1]],
+    [[1, 1], [0, 0]],
+  ];
+  for (const shot of shots) {
+    if (shot.material.kind !== 'image') continue;
+    const [from, to] = rng.pick(pans);
+    shot.kenBurns = { zoom: 1.08, from, to };
+  }
+
+  // VFX: drawn per shot with VfxEffectProbability.
   if (job.process.allowVfx) {
     shots.forEach((shot, i) => {
       if (!rng.chance(job.process.vfxProbability)) return;
       const list = i === 0 ? job.process.vfxFirst : job.process.vfxNotFirst;
-      shot.vfx = { name: rng.pick(list.length > 0 ? list : VFX_BASIC), rendered: false };
+      const name = rng.pick(list.length > 0 ? list : VFX_BASIC);
+      shot.vfx = { name, rendered: isVfxDrawn(name) };
     });
     const skipped = shots.filter((s) => s.vfx && !s.vfx.rendered).map((s) => s.vfx!.name);
     if (skipped.length > 0) notes.push(`visual effects planned but not drawn yet: ${[...new Set(skipped)].join(', ')}`);

@@ -28,8 +28,12 @@ export interface Shot {
   /** Material audio volume (0 = muted). */
   volume: number;
   vfx?: Effect;
-  /** Slow zoom on still images so that they are not static. */
-  kenBurns?: { from: number; to: number };
+  /**
+   * Ken Burns motion on still images so that they are not static: the image is fitted `zoom`
+   * times larger than the frame and the frame pans across it from `from` to `to` (fractions of the
+   * slack, x and y).
+   */
+  kenBurns?: { zoom: number; from: [number, number]; to: [number, number] };
 }
 
 export interface Effect {

@@ -4,6 +4,7 @@
  * only place where FFmpeg argument strings are written.
  */
 import type { Background, Shot, Timeline } from '../planner/timeline.js';
+import { applyVfx } from './vfx.js';
 
 export interface GraphInputs {
   /** Material ref → local file. */
@@ -34,7 +35,7 @@ function colorHex(c: string) {
   return `0x${c.replace('#', '')}`;
 }
 
-class Graph {
+export class Graph {
   readonly inputs: string[] = [];
   readonly chains: string[] = [];
   private inputCount = 0;
@@ -59,7 +60,11 @@ const still = (fps: number, d: number) => `loop=loop=-1:size=1:start=0,settb=1/$
 
 /** Fits `src` inside W×H over the timeline's background; returns the output label. */
 function fitShot(g: Graph, t: Timeline, shot: Shot, src: string, aspect: number, bgImage: string | undefined): string {
-  const { width: W, height: H, fps } = t;
+  const { fps } = t;
+  // A Ken Burns still is fitted larger than the frame; the pan crops the frame out of it.
+  const kb = shot.kenBurns;
+  const W = kb ? even(t.width * kb.zoom) : t.width;
+  const H = kb ? even(t.height * kb.zoom) : t.height;
   const out = g.label('fit');
   const isStill = shot.material.kind === 'image';
   const hold = isStill ? `,${still(fps, shot.duration)}` : '';
@@ -93,7 +98,12 @@ function fitShot(g: Graph, t: Timeline, shot: Shot, src: string, aspect: number,
     g.chain(`[${b}]scale=${W}:${H}:force_original_aspect_ratio=decrease,setsar=1[${fg}]`);
     g.chain(`[${bgl}][${fg}]overlay=(W-w)/2:(H-h)/2${hold}[${out}]`);
   }
-  return out;
+  if (!kb) return out;
+  const panned = g.label('kb');
+  const D = f(shot.duration);
+  const pos = (a: number, b: number) => `(${f(a)}+${f(b - a)}*t/${D})`;
+  g.chain(`[${out}]crop=${t.width}:${t.height}:x='(iw-ow)*${pos(kb.from[0], kb.to[0])}':y='(ih-oh)*${pos(kb.from[1], kb.to[1])}'[${panned}]`);
+  return panned;
 }
 
 function atempoChain(speed: number): string {
@@ -166,8 +176,14 @@ export function compileTimeline(
       }
     }
     const fitted = fitShot(g, t, shot, src, aspects.get(shot.material.ref) ?? t.width / t.height, bgImage);
+    let shaped = fitted;
+    if (shot.vfx?.rendered) {
+      const pre = g.label('pre');
+      g.chain(`[${fitted}]format=yuv420p,setsar=1[${pre}]`);
+      shaped = applyVfx(g, shot.vfx.name, pre, { W: t.width, H: t.height, fps, duration: frames[i] / fps });
+    }
     const out = g.label('shot');
-    g.chain(`[${fitted}]trim=end_frame=${frames[i]},setpts=PTS-STARTPTS,format=yuv420p[${out}]`);
+    g.chain(`[${shaped}]trim=end_frame=${frames[i]},setpts=PTS-STARTPTS,format=yuv420p[${out}]`);
     return out;
   });
 

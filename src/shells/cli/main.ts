@@ -5,7 +5,10 @@ import { Command, InvalidArgumentError } from 'commander';
 import { reelsmithHome } from '../../config/home.js';
 import { ALL_TRANSITIONS, transitionDrawing } from '../../effects/transitions.js';
 import { JobValidationError, ReelsmithError } from '../../errors.js';
+import { previewStrip } from '../../jobs/preview.js';
 import { prepare, produce } from '../../jobs/produce.js';
+import { VFX_DRAWN } from '../../effects/vfx.js';
+import { VFX_ALL } from '../../spec/catalogue.js';
 import { MediaLibrary } from '../../media/library.js';
 import { isFailure } from '../../planner/plan.js';
 import { parseJob } from '../../spec/parse.js';
@@ -131,6 +134,26 @@ program
       process.stdout.write(`${name.padEnd(28)} ${d.drawnAs}${d.faithful ? '' : ' (approximation)'}\n`);
     }
   });
+
+program
+  .command('effects')
+  .description('IMS visual effect names and which this version draws')
+  .action(() => {
+    for (const name of VFX_ALL) process.stdout.write(`${name.padEnd(24)} ${VFX_DRAWN[name] ?? '(accepted, planned, not drawn yet)'}\n`);
+  });
+
+const preview = program.command('preview').description('PNG contact strips of an effect or a transition');
+for (const kind of ['effect', 'transition'] as const) {
+  preview
+    .command(kind)
+    .argument('<name>', `${kind} name`)
+    .option('-o, --out <file>', 'PNG file to write')
+    .action(async (name: string, o: { out?: string }) => {
+      const png = resolve(o.out ?? `${kind}-${name}.png`);
+      const r = await previewStrip({ kind, name, outPng: png });
+      process.stdout.write(`${png} (frames at ${r.times.map((t) => t.toFixed(2)).join(', ')} s)\n`);
+    });
+}
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof JobValidationError) {
