@@ -292,3 +292,31 @@ describe('stills', () => {
     expect((await detectBlackAndFrozen(file(0))).frozen).toEqual([]);
   });
 });
+
+describe('captions', () => {
+  it('wraps long Latin and Chinese captions inside the frame, at most two lines each', async () => {
+    const { manifest, file } = await run({
+      InputConfig: {
+        MediaGroupArray: [{ GroupName: 'g', MediaArray: [media('rgb_parts.mp4')] }],
+        SpeechTextArray: [
+          'Supercalifragilisticexpialidocious extraordinarily longwinded sentences keep going and going without any pause at all. 附近的商场新开了一家盒马鲜生今天是第一天开业商场里的人不少零食酒水都比较便宜大家也快来看看呀',
+        ],
+      },
+      EditingConfig: {
+        SpeechConfig: { SpeechRate: 400, AsrConfig: { FontColor: '#ff00ff', FontSize: 40, Outline: 0 } },
+        BackgroundImageConfig: { SubType: 'Color', Color: '#000000' },
+      },
+      OutputConfig: output(),
+    });
+    const caps = manifest.Plans[0].timeline!.captions!.captions;
+    expect(caps.length).toBeGreaterThan(2);
+    for (const c of caps) {
+      expect(c.lines.length).toBeLessThanOrEqual(2);
+      const f = await frameAt(file(0), (c.start + c.end) / 2);
+      const inside = countNear(f, [255, 0, 255], 80, 8, 0, W - 8, H);
+      const edges = countNear(f, [255, 0, 255], 80, 0, 0, 8, H) + countNear(f, [255, 0, 255], 80, W - 8, 0, W, H);
+      expect(inside).toBeGreaterThan(100);
+      expect(edges).toBe(0);
+    }
+  });
+});

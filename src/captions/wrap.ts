@@ -20,11 +20,15 @@ export function charWidthEm(ch: string): number {
   return 0.5;
 }
 
-export function textWidthEm(text: string): number {
+/** Width of a text in em of the caption font. */
+export type Measure = (text: string) => number;
+
+/** The per-class estimate, for when the real font cannot be read. */
+export const estimateWidthEm: Measure = (text) => {
   let w = 0;
   for (const ch of text) w += charWidthEm(ch);
   return w;
-}
+};
 
 /** Punctuation that must not start a line (kinsoku). */
 const NO_LINE_START = /^[，。！？；：、,.!?;:)）」』”’》]/u;
@@ -45,16 +49,16 @@ function breakUnits(text: string): string[] {
 }
 
 /** Greedy line breaking to `maxEm`; a single unit wider than a line is split by characters. */
-export function wrapLines(text: string, maxEm: number): string[] {
+export function wrapLines(text: string, maxEm: number, measure: Measure = estimateWidthEm): string[] {
   const lines: string[] = [];
   let line = '';
   let width = 0;
   for (const unit of breakUnits(text.trim())) {
-    const w = textWidthEm(unit.trimEnd());
+    const w = measure(unit.trimEnd());
     if (width + w <= maxEm || line === '') {
       if (w > maxEm && line === '') {
         for (const ch of unit) {
-          const cw = charWidthEm(ch);
+          const cw = measure(ch);
           if (width + cw > maxEm && line !== '') {
             lines.push(line.trimEnd());
             line = '';
@@ -66,11 +70,11 @@ export function wrapLines(text: string, maxEm: number): string[] {
         continue;
       }
       line += unit;
-      width += textWidthEm(unit);
+      width += measure(unit);
     } else {
       lines.push(line.trimEnd());
       line = unit.trimStart();
-      width = textWidthEm(line);
+      width = measure(line);
     }
   }
   if (line.trim()) lines.push(line.trimEnd());
@@ -85,8 +89,8 @@ const CLAUSE_END = /(?<=[，、,：:])/u;
  * unit fits in `maxLines` lines of `lineEm`. Each unit is synthesized on its own, which is what
  * makes caption timing exact.
  */
-export function splitCaptionUnits(text: string, lineEm: number, maxLines = 2): string[] {
-  const fits = (s: string) => wrapLines(s, lineEm).length <= maxLines;
+export function splitCaptionUnits(text: string, lineEm: number, measure: Measure = estimateWidthEm, maxLines = 2): string[] {
+  const fits = (s: string) => wrapLines(s, lineEm, measure).length <= maxLines;
   const out: string[] = [];
   const sentences = text
     .replace(/<[^>]+>/g, ' ')
@@ -109,7 +113,7 @@ export function splitCaptionUnits(text: string, lineEm: number, maxLines = 2): s
         if (fits(clause)) current = clause;
         else {
           // Break an over-long clause at line boundaries.
-          const lines = wrapLines(clause, lineEm);
+          const lines = wrapLines(clause, lineEm, measure);
           for (let i = 0; i < lines.length; i += maxLines) out.push(lines.slice(i, i + maxLines).join(/[A-Za-z]$/.test(lines[i]) ? ' ' : ''));
           current = '';
         }

@@ -7,6 +7,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
+import { fontFamily } from '../captions/fonts.js';
+import { fontMeasure } from '../captions/metrics.js';
 import { type Home, reelsmithHome } from '../config/home.js';
 import { asReelsmithError, type ReelsmithError } from '../errors.js';
 import { MediaLibrary } from '../media/library.js';
@@ -73,7 +75,8 @@ export async function prepare(parsed: ParsedJob, opts: PrepareOptions = {}): Pro
   }
 
   const rng = new Rng(seed);
-  const variants = drawVariants(job, rng);
+  const measure = fontMeasure(fontFamily(job.speech.captions.font));
+  const variants = drawVariants(job, rng, measure);
 
   emit({ type: 'stage', stage: 'speech' });
   const synthesizer = new SpeechSynthesizer(opts.engine ?? new EspeakEngine(), home.cache);
@@ -94,7 +97,7 @@ export async function prepare(parsed: ParsedJob, opts: PrepareOptions = {}): Pro
   }
 
   emit({ type: 'stage', stage: 'plan' });
-  const plan = planBatch(job, materials.infos, variants, speech, rng);
+  const plan = planBatch(job, materials.infos, variants, speech, rng, measure);
   for (const [index, error] of speechErrors) plan.timelines[index] = { index, error };
   return { parsed, seed, materials, variants, plan, speechClips, speechErrors, synthesizer };
 }

@@ -2,7 +2,7 @@
  * planBatch: a resolved job, what is known of its materials and speech, and the per-output draws
  * become N timelines. Pure: no I/O, every random choice from the seeded generator.
  */
-import { wrapLines } from '../captions/wrap.js';
+import { estimateWidthEm, type Measure, wrapLines } from '../captions/wrap.js';
 import { transitionDrawing } from '../effects/transitions.js';
 import { isVfxDrawn } from '../effects/vfx.js';
 import { materialNotFound, materialUnreadable, ReelsmithError } from '../errors.js';
@@ -83,7 +83,14 @@ function layoutVoice(job: Job, v: Variant, speech: SpeechTimes, perSentenceSlots
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
-export function planBatch(job: Job, materials: Materials, variants: Variant[], speech: SpeechTimes, rng: Rng): BatchPlan {
+export function planBatch(
+  job: Job,
+  materials: Materials,
+  variants: Variant[],
+  speech: SpeechTimes,
+  rng: Rng,
+  measure: Measure = estimateWidthEm,
+): BatchPlan {
   const r = rng.fork('plan');
   const used = new Set<string>();
   const results: (Timeline | PlanFailure)[] = [];
@@ -101,8 +108,8 @@ export function planBatch(job: Job, materials: Materials, variants: Variant[], s
     const vr = r.fork(`timeline${v.index}`);
     try {
       const timeline = job.type === 'Script'
-        ? planScript(job, materials, v, speech, vr, groupCands, used)
-        : planSmartMix(job, materials, v, speech, vr, flat!, used);
+        ? planScript(job, materials, v, speech, vr, groupCands, used, measure)
+        : planSmartMix(job, materials, v, speech, vr, flat!, used, measure);
       const seq = timeline.shots.map((s) => s.key);
       const sig = seq.join('|');
       if (used.has(sig)) duplicates++;
@@ -151,6 +158,7 @@ function planScript(
   rng: Rng,
   groupCands: { group: Job['groups'][number]; candidates: ShotCandidate[]; unusable: { ref: string; reason: string }[] }[],
   used: Set<string>,
+  measure: Measure,
 ): Timeline {
   for (const g of groupCands) if (g.candidates.length === 0) failUnusable(g.group.name, g.unusable);
   const S = job.process.singleShotDuration;
@@ -178,7 +186,7 @@ function planScript(
       best = { pieces, sig };
       if (!used.has(sig)) break;
     }
-    return assemble(job, materials, v, rng, best!.pieces, 1, voice.segments, voice.total);
+    return assemble(job, materials, v, rng, measure, best!.pieces, 1, voice.segments, voice.total);
   }
 
   // Global mode: one shot per group, then extra shots (middle groups first) until the target is covered.
@@ -223,7 +231,7 @@ function planScript(
     }
     mergeTinyTail(pieces, 0.5);
   }
-  return assemble(job, materials, v, rng, pieces, speed, voice?.segments ?? [], target);
+  return assemble(job, materials, v, rng, measure, pieces, speed, voice?.segments ?? [], target);
 }
 
 /** A last piece shorter than `min` seconds is folded into the one before it. */
@@ -244,6 +252,7 @@ function planSmartMix(
   rng: Rng,
   flat: { candidates: ShotCandidate[]; unusable: { ref: string; reason: string }[] },
   used: Set<string>,
+  measure: Measure,
 ): Timeline {
   if (flat.candidates.length === 0) failUnusable(undefined, flat.unusable);
   const refs = [...new Set(flat.candidates.map((c) => c.material.ref))];
@@ -264,7 +273,7 @@ function planSmartMix(
       filled += seg;
     }
     mergeTinyTail(pieces, 0.5);
-    return assemble(job, materials, v, rng, pieces, 1, [], target);
+    return assemble(job, materials, v, rng, measure, pieces, 1, [], target);
   }
 
   const voice = layoutVoice(job, v, speech, true);
@@ -294,7 +303,7 @@ function planSmartMix(
     }
     if (!used.has(pieces.map((p) => p.cand.key).join('|'))) break;
   }
-  return assemble(job, materials, v, rng, pieces, 1, voice.segments, voice.total);
+  return assemble(job, materials, v, rng, measure, pieces, 1, voice.segments, voice.total);
 }
 
 function drawEffect(name: string | undefined, drawn: readonly string[]): Effect | undefined {
@@ -302,7 +311,7 @@ function drawEffect(name: string | undefined, drawn: readonly string[]): Effect 
 }
 
 /** Builds the Timeline from laid-out pieces: transitions, effects, captions, overlays, audio. */
-function assemble(job: Job, materials: Materials, v: Variant, rng: Rng, pieces: Piece[], speed: number, segments: SpeechSegment[], total: number): Timeline {
+function assemble(job: Job, materials: Materials, v: Variant, rng: Rng, measure: Measure, pieces: Piece[], speed: number, segments: SpeechSegment[], total: number): Timeline {
   const { width: W, height: H } = job.output;
   const notes: string[] = [];
 
@@ -352,7 +361,7 @@ function assemble(job: Job, materials: Materials, v: Variant, rng: Rng, pieces: 
 
   // Captions
   const { style: cstyle, lineEm } = captionLayout(job);
-  const captions: Caption[] = segments.map((s) => ({ text: s.text, lines: wrapLines(s.text, lineEm), start: s.start, end: round(s.start + s.duration) }));
+  const captions: Caption[] = segments.map((s) => ({ text: s.text, lines: wrapLines(s.text, lineEm, measure), start: s.start, end: round(s.start + s.duration) }));
   const inEffect = drawEffect(v.captionIn, ['fade_in']);
   const outEffect = drawEffect(v.captionOut, ['fade_out']);
   const loopEffect = drawEffect(v.captionLoop, ['normal_display']);

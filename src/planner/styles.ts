@@ -46,7 +46,8 @@ export function titleStyle(job: Job, style: TextStyle = job.title): ResolvedText
   return resolveTextStyle(style, W, H, { alignment: 'TopCenter', y: TITLE_TOP, sizeShare: 0.045 });
 }
 
+/** The caption style and the width of a line in em (the outline takes room on both sides). */
 export function captionLayout(job: Job): { style: ResolvedTextStyle; lineEm: number } {
   const style = captionStyle(job);
-  return { style, lineEm: lineWidthPx(style, job.output.width) / style.fontSize };
+  return { style, lineEm: (lineWidthPx(style, job.output.width) - 2 * style.outline) / style.fontSize };
 }

@@ -3,7 +3,7 @@
  * background, sticker and effect names each output gets. Comma lists are drawn per video; arrays
  * rotate from a random start so that each item is used before any repeats.
  */
-import { splitCaptionUnits } from '../captions/wrap.js';
+import { estimateWidthEm, type Measure, splitCaptionUnits } from '../captions/wrap.js';
 import type { Job } from '../spec/job.js';
 import { DEFAULT_VOICE, STYLE_VOICES } from '../speech/voices.js';
 import { type Rng, rotation } from '../util/rng.js';
@@ -36,7 +36,8 @@ export interface Variant {
   uniformTransition?: string;
 }
 
-export function drawVariants(job: Job, rng: Rng): Variant[] {
+/** `measure` gives text widths in em of the caption font (see captions/metrics). */
+export function drawVariants(job: Job, rng: Rng, measure: Measure = estimateWidthEm): Variant[] {
   const n = job.output.count;
   const r = rng.fork('variants');
   const textRot = rotation(r, job.speechTexts.length, n);
@@ -64,11 +65,11 @@ export function drawVariants(job: Job, rng: Rng): Variant[] {
       voiceOver = job.groups.map((g, gi) => {
         if (g.speechTexts.length === 0) return { group: g.name, sentences: [], silence: g.duration ?? 5 };
         const ti = byIndex ? (indexStart + i) % g.speechTexts.length : groupRots[gi][i];
-        return { group: g.name, sentences: splitCaptionUnits(g.speechTexts[ti], lineEm) };
+        return { group: g.name, sentences: splitCaptionUnits(g.speechTexts[ti], lineEm, measure) };
       });
     } else if (job.speechTexts.length > 0) {
       textIndex = textRot[i];
-      voiceOver = [{ sentences: splitCaptionUnits(job.speechTexts[textIndex], lineEm) }];
+      voiceOver = [{ sentences: splitCaptionUnits(job.speechTexts[textIndex], lineEm, measure) }];
     }
     return {
       index: i,

@@ -35,7 +35,7 @@ export const MediaGroupSchema = z.object({
   GroupName: str().min(1, 'must not be empty').max(50, 'must be at most 50 characters'),
   MediaArray: strList().min(1, 'must list at least one material').max(200, 'at most 200 materials per group'),
   SpeechTextArray: strList().max(50, 'at most 50 texts').optional(),
-  Duration: num((n) => n.positive('must be positive')).optional(),
+  Duration: num((n) => n.positive('must be positive').max(600, 'must be at most 600 s')).optional(),
   Volume: num((n) => n.min(0).max(10)).optional(),
   SplitMode: str().optional(),
 });
@@ -142,8 +142,8 @@ export const OutputConfigSchema = z.object({
   Count: num((n) => n.int('must be an integer').min(1, 'must be at least 1').max(100, 'must be at most 100')).optional(),
   Width: num((n) => n.int('must be an integer').min(128, 'must be at least 128').max(4096, 'must be at most 4096')).optional(),
   Height: num((n) => n.int('must be an integer').min(128, 'must be at least 128').max(4096, 'must be at most 4096')).optional(),
-  MaxDuration: num((n) => n.positive('must be positive')).optional(),
-  FixedDuration: num((n) => n.positive('must be positive')).optional(),
+  MaxDuration: num((n) => n.positive('must be positive').max(3600, 'must be at most 3600 s')).optional(),
+  FixedDuration: num((n) => n.positive('must be positive').max(3600, 'must be at most 3600 s')).optional(),
   Video: z
     .object({
       Crf: num((n) => n.int().min(0).max(51)).optional(),

@@ -1,0 +1,58 @@
+/**
+ * Glyph advance widths of the installed caption fonts, so that captions are broken by the measured
+ * width of the real font (the one libass will use, found through fontconfig), not by a character
+ * count. Loaded once per family; the measure it returns is a pure function.
+ */
+import { execFileSync } from 'node:child_process';
+import * as fontkit from 'fontkit';
+import { charWidthEm, type Measure } from './wrap.js';
+
+const cache = new Map<string, Measure>();
+
+interface FontLike {
+  unitsPerEm: number;
+  postscriptName: string;
+  hasGlyphForCodePoint(cp: number): boolean;
+  glyphForCodePoint(cp: number): { advanceWidth: number };
+}
+
+function findFont(family: string): FontLike | undefined {
+  let spec: string;
+  try {
+    spec = execFileSync('fc-match', ['-f', '%{file}|%{postscriptname}', family], { encoding: 'utf8' });
+  } catch {
+    return undefined;
+  }
+  const [file, ps] = spec.split('|');
+  if (!file) return undefined;
+  const opened = fontkit.openSync(file) as unknown as FontLike | { fonts: FontLike[] };
+  if ('fonts' in opened) return opened.fonts.find((f) => f.postscriptName === ps) ?? opened.fonts[0];
+  return opened;
+}
+
+/** Width in em of text set in `family`; falls back to per-class estimates when the font is missing. */
+export function fontMeasure(family: string): Measure {
+  const hit = cache.get(family);
+  if (hit) return hit;
+  const font = findFont(family);
+  let measure: Measure;
+  if (!font) measure = (s) => [...s].reduce((w, ch) => w + charWidthEm(ch), 0);
+  else {
+    const widths = new Map<number, number>();
+    measure = (s) => {
+      let w = 0;
+      for (const ch of s) {
+        const cp = ch.codePointAt(0)!;
+        let a = widths.get(cp);
+        if (a === undefined) {
+          a = font.hasGlyphForCodePoint(cp) ? font.glyphForCodePoint(cp).advanceWidth / font.unitsPerEm : charWidthEm(ch);
+          widths.set(cp, a);
+        }
+        w += a;
+      }
+      return w;
+    };
+  }
+  cache.set(family, measure);
+  return measure;
+}
