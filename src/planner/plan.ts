@@ -5,6 +5,7 @@
 import { estimateWidthEm, type Measure, wrapLines } from '../captions/wrap.js';
 import { transitionDrawing } from '../effects/transitions.js';
 import { isVfxDrawn } from '../effects/vfx.js';
+import { isLookDrawn, LOOKS_DRAWN } from '../effects/looks.js';
 import { materialNotFound, materialUnreadable, ReelsmithError } from '../errors.js';
 import { VFX_BASIC } from '../spec/catalogue.js';
 import type { Job } from '../spec/job.js';
@@ -359,6 +360,14 @@ function assemble(job: Job, materials: Materials, v: Variant, rng: Rng, measure:
     if (skipped.length > 0) notes.push(`visual effects planned but not drawn yet: ${[...new Set(skipped)].join(', ')}`);
   }
 
+  // Colour look: one per video.
+  let look: Effect | undefined;
+  if (job.process.allowFilter) {
+    const name = rng.pick(job.process.filters.length > 0 ? job.process.filters : Object.keys(LOOKS_DRAWN));
+    look = { name, rendered: isLookDrawn(name) };
+    if (!look.rendered) notes.push(`filter ${name}: its look is not published by IMS; not drawn yet`);
+  }
+
   // Captions
   const { style: cstyle, lineEm } = captionLayout(job);
   const captions: Caption[] = segments.map((s) => ({ text: s.text, lines: wrapLines(s.text, lineEm, measure), start: s.start, end: round(s.start + s.duration) }));
@@ -415,6 +424,7 @@ function assemble(job: Job, materials: Materials, v: Variant, rng: Rng, measure:
     shots,
     transitions,
     background,
+    look,
     captions: captions.length > 0 ? { style: cstyle, inEffect, outEffect, loopEffect, captions } : undefined,
     title,
     subHeadings,

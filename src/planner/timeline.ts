@@ -132,6 +132,8 @@ export interface Timeline {
   shots: Shot[];
   transitions: Transition[];
   background: Background;
+  /** Colour look over the whole picture (ProcessConfig.AllowFilter / FilterList). */
+  look?: Effect;
   captions?: CaptionTrack;
   title?: TextOverlay;
   subHeadings: TextOverlay[];

@@ -4,6 +4,7 @@
  * only place where FFmpeg argument strings are written.
  */
 import type { Background, Shot, Timeline } from '../planner/timeline.js';
+import { lookChain } from './looks.js';
 import { applyVfx } from './vfx.js';
 
 export interface GraphInputs {
@@ -233,6 +234,14 @@ export function compileTimeline(
   if (pieces.length > 1) {
     video = g.label('joined');
     g.chain(`${pieces.map((p) => `[${p}]`).join('')}concat=n=${pieces.length}:v=1:a=0[${video}]`);
+  }
+
+  // ---- colour look ---------------------------------------------------------------------------
+  const chain = t.look?.rendered ? lookChain(t.look.name) : undefined;
+  if (chain) {
+    const out = g.label('look');
+    g.chain(`[${video}]${chain}[${out}]`);
+    video = out;
   }
 
   // ---- overlays --------------------------------------------------------------------------------

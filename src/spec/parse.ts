@@ -18,6 +18,7 @@ import {
   VFX_ALL,
   type Alignment,
 } from './catalogue.js';
+import { ALL_LOOKS } from '../effects/looks.js';
 import type { CaptionStyle, Job, ParsedJob, TextStyle } from './job.js';
 import {
   EditingConfigSchema,
@@ -403,7 +404,7 @@ function resolve(
       vfxFirst: checkNames(names(pc.VfxFirstClipEffectList), VFX_ALL, 'EditingConfig.ProcessConfig.VfxFirstClipEffectList', issues),
       vfxNotFirst: checkNames(names(pc.VfxNotFirstClipEffectList), VFX_ALL, 'EditingConfig.ProcessConfig.VfxNotFirstClipEffectList', issues),
       allowFilter: pc.AllowFilter ?? false,
-      filters: names(pc.FilterList),
+      filters: checkNames(names(pc.FilterList), ALL_LOOKS, 'EditingConfig.ProcessConfig.FilterList', issues),
     },
     output: {
       mediaURL,
