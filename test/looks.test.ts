@@ -57,17 +57,32 @@ const spread = (f: Frame) => {
 const checks: Record<string, (f: Frame) => void> = {
   warm: (f) => expect(warmth(f)).toBeGreaterThan(warmth(ref) + 8),
   cool: (f) => expect(warmth(f)).toBeLessThan(warmth(ref) - 8),
-  electric: (f) => (expect(warmth(f)).toBeLessThan(warmth(ref) - 8), expect(saturation(f)).toBeGreaterThan(saturation(ref))),
+  electric: (f) => {
+    expect(warmth(f)).toBeLessThan(warmth(ref) - 8);
+    expect(saturation(f)).toBeGreaterThan(saturation(ref));
+  },
   tokoyo: (f) => {
     expect(tint(f, 'dark', (r, g, b) => (g + b) / 2 - r)).toBeGreaterThan(tint(ref, 'dark', (r, g, b) => (g + b) / 2 - r) + 4);
     expect(tint(f, 'bright', (r, g, b) => (r + b) / 2 - g)).toBeGreaterThan(tint(ref, 'bright', (r, g, b) => (r + b) / 2 - g) + 4);
   },
   teal_orange: (f) => expect(frameDiff(f, ref)).toBeGreaterThan(4),
-  faded: (f) => (expect(darkest(f)).toBeGreaterThan(darkest(ref) + 15), expect(saturation(f)).toBeLessThan(saturation(ref) * 0.85)),
-  matte: (f) => (expect(darkest(f)).toBeGreaterThan(darkest(ref) + 15), expect(spread(f)).toBeLessThan(spread(ref))),
-  delta: (f) => (expect(saturation(f)).toBeGreaterThan(saturation(ref) * 1.05), expect(spread(f)).toBeGreaterThan(spread(ref))),
+  faded: (f) => {
+    expect(darkest(f)).toBeGreaterThan(darkest(ref) + 15);
+    expect(saturation(f)).toBeLessThan(saturation(ref) * 0.85);
+  },
+  matte: (f) => {
+    expect(darkest(f)).toBeGreaterThan(darkest(ref) + 15);
+    expect(spread(f)).toBeLessThan(spread(ref));
+  },
+  delta: (f) => {
+    expect(saturation(f)).toBeGreaterThan(saturation(ref) * 1.05);
+    expect(spread(f)).toBeGreaterThan(spread(ref));
+  },
   vivid: (f) => expect(saturation(f)).toBeGreaterThan(saturation(ref) * 1.05),
-  urbex: (f) => (expect(saturation(f)).toBeLessThan(saturation(ref) * 0.7), expect(spread(f)).toBeGreaterThan(spread(ref) * 0.95)),
+  urbex: (f) => {
+    expect(saturation(f)).toBeLessThan(saturation(ref) * 0.7);
+    expect(spread(f)).toBeGreaterThan(spread(ref) * 0.95);
+  },
   mono: (f) => expect(saturation(f)).toBeLessThan(6),
   sepia: (f) => {
     const [r, g, b] = meanColor(f, 0, 0, f.width, f.height);
@@ -76,8 +91,14 @@ const checks: Record<string, (f: Frame) => void> = {
     expect(saturation(f)).toBeLessThan(saturation(ref) * 0.6);
   },
   vintage: (f) => expect(frameDiff(f, ref)).toBeGreaterThan(6),
-  slowlived: (f) => (expect(frameDiff(f, ref)).toBeGreaterThan(6), expect(saturation(f)).toBeLessThan(saturation(ref))),
-  film: (f) => (expect(warmth(f)).toBeGreaterThan(warmth(ref)), expect(Math.abs(luma(f) - luma(ref))).toBeLessThan(40)),
+  slowlived: (f) => {
+    expect(frameDiff(f, ref)).toBeGreaterThan(6);
+    expect(saturation(f)).toBeLessThan(saturation(ref));
+  },
+  film: (f) => {
+    expect(warmth(f)).toBeGreaterThan(warmth(ref));
+    expect(Math.abs(luma(f) - luma(ref))).toBeLessThan(40);
+  },
 };
 
 describe('colour looks (AllowFilter / FilterList)', () => {

@@ -20,6 +20,8 @@ export async function makeTestMedia(dir: string) {
     '-f', 'lavfi', '-i', 'testsrc2=s=180x320:r=30', '-f', 'lavfi', '-i', 'sine=f=660:sample_rate=44100',
     '-t', '6', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac',
   ]);
+  // Plain dark grey portrait clip (caption tests read text pixels against it).
+  await make(join(dir, 'dark_portrait.mp4'), ['-f', 'lavfi', '-i', 'color=c=0x101010:s=180x320:r=30:d=6', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p']);
   // A file that is not media at all.
   const broken = join(dir, 'broken.mp4');
   if (!existsSync(broken)) writeFileSync(broken, Buffer.from('this is not a video file, just text pretending to be one'.repeat(50)));

@@ -185,7 +185,8 @@ describe('planner', () => {
       expect(t.shots[0].vfx).toEqual({ name: 'open', rendered: true });
       expect(t.shots.slice(1).every((s) => s.vfx?.name === 'starry' && !s.vfx.rendered)).toBe(true);
       expect(t.notes.join()).toMatch(/visual effects planned but not drawn yet: starry/);
-      expect(t.notes.join()).toMatch(/caption effect wave_in drawn as a fade/);
+      expect(t.captions!.inEffect).toEqual({ name: 'wave_in', rendered: true });
+      expect(t.notes.join()).not.toMatch(/caption effect/);
     }
   });
 

@@ -2,19 +2,17 @@
  * Builds the ASS subtitle document of a timeline: voice-over captions, title and sub-headings,
  * positioned with \an + \pos in output pixels (PlayRes = output size), lines pre-broken (\N).
  */
-import type { Effect, ResolvedTextStyle, Timeline } from '../planner/timeline.js';
+import type { ResolvedTextStyle, Timeline } from '../planner/timeline.js';
+import { assColor } from './ass-color.js';
 import { fontFamily } from './fonts.js';
+import { captionEvents } from './motion.js';
+
+export { assColor };
 
 const AN: Record<ResolvedTextStyle['alignment'], number> = {
   BottomLeft: 1, BottomCenter: 2, BottomRight: 3, CenterLeft: 4, CenterCenter: 5, CenterRight: 6, TopLeft: 7, TopCenter: 8, TopRight: 9,
 };
 
-/** #rrggbb → ASS &HAABBGGRR. */
-export function assColor(hex: string, alpha = 0): string {
-  const h = hex.replace('#', '');
-  const hx = (n: number) => n.toString(16).padStart(2, '0').toUpperCase();
-  return `&H${hx(alpha)}${h.slice(4, 6).toUpperCase()}${h.slice(2, 4).toUpperCase()}${h.slice(0, 2).toUpperCase()}`;
-}
 
 export function assTime(t: number): string {
   const cs = Math.max(0, Math.round(t * 100));
@@ -30,14 +28,6 @@ function escapeText(s: string): string {
 
 function styleLine(name: string, s: ResolvedTextStyle): string {
   return `Style: ${name},${fontFamily(s.font)},${s.fontSize},${assColor(s.fontColor)},${assColor(s.fontColor)},${assColor(s.outlineColour)},&H80000000,0,0,0,0,100,100,0,0,1,${s.outline},0,${AN[s.alignment]},0,0,0,1`;
-}
-
-/** Fade lengths for the entrance/exit effects drawn in this version. */
-function fades(inE?: Effect, outE?: Effect, duration = 1): string {
-  const cap = Math.round(Math.min(250, (duration * 1000) / 3));
-  const fin = inE ? cap : 0;
-  const fout = outE ? cap : 0;
-  return fin || fout ? `\\fad(${fin},${fout})` : '';
 }
 
 export function buildAss(t: Timeline): string {
@@ -66,10 +56,12 @@ export function buildAss(t: Timeline): string {
   });
   if (t.captions) {
     const c = t.captions;
-    for (const cap of c.captions) {
-      const tags = `${pos(c.style)}${fades(c.inEffect, c.outEffect, cap.end - cap.start)}`;
-      out.push(`Dialogue: 0,${assTime(cap.start)},${assTime(cap.end)},Caption,,0,0,0,,{${tags}}${cap.lines.map(escapeText).join('\\N')}`);
-    }
+    const an = `{\\an${AN[c.style.alignment]}}`;
+    const place = { x: c.style.x, y: c.style.y, W: t.width, H: t.height };
+    const effects = { in: c.inEffect?.name, out: c.outEffect?.name, loop: c.loopEffect?.name };
+    for (const cap of c.captions)
+      for (const e of captionEvents(cap.lines, cap.start, cap.end, place, effects))
+        out.push(`Dialogue: 0,${assTime(e.start)},${assTime(e.end)},Caption,,0,0,0,,${an}${e.text}`);
   }
   return `${out.join('\n')}\n`;
 }

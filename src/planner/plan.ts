@@ -2,6 +2,7 @@
  * planBatch: a resolved job, what is known of its materials and speech, and the per-output draws
  * become N timelines. Pure: no I/O, every random choice from the seeded generator.
  */
+import { CAPTION_LOOPS, motionFor } from '../captions/motion.js';
 import { estimateWidthEm, type Measure, wrapLines } from '../captions/wrap.js';
 import { transitionDrawing } from '../effects/transitions.js';
 import { isVfxDrawn } from '../effects/vfx.js';
@@ -307,10 +308,6 @@ function planSmartMix(
   return assemble(job, materials, v, rng, measure, pieces, 1, voice.segments, voice.total);
 }
 
-function drawEffect(name: string | undefined, drawn: readonly string[]): Effect | undefined {
-  return name ? { name, rendered: drawn.includes(name) } : undefined;
-}
-
 /** Builds the Timeline from laid-out pieces: transitions, effects, captions, overlays, audio. */
 function assemble(job: Job, materials: Materials, v: Variant, rng: Rng, measure: Measure, pieces: Piece[], speed: number, segments: SpeechSegment[], total: number): Timeline {
   const { width: W, height: H } = job.output;
@@ -371,10 +368,10 @@ function assemble(job: Job, materials: Materials, v: Variant, rng: Rng, measure:
   // Captions
   const { style: cstyle, lineEm } = captionLayout(job);
   const captions: Caption[] = segments.map((s) => ({ text: s.text, lines: wrapLines(s.text, lineEm, measure), start: s.start, end: round(s.start + s.duration) }));
-  const inEffect = drawEffect(v.captionIn, ['fade_in']);
-  const outEffect = drawEffect(v.captionOut, ['fade_out']);
-  const loopEffect = drawEffect(v.captionLoop, ['normal_display']);
-  for (const e of [inEffect, outEffect, loopEffect]) if (e && !e.rendered) notes.push(`caption effect ${e.name} drawn as a fade (not drawn yet)`);
+  const inEffect = v.captionIn ? { name: v.captionIn, rendered: !!motionFor(v.captionIn) } : undefined;
+  const outEffect = v.captionOut ? { name: v.captionOut, rendered: !!motionFor(v.captionOut) } : undefined;
+  const loopEffect = v.captionLoop ? { name: v.captionLoop, rendered: v.captionLoop in CAPTION_LOOPS } : undefined;
+  for (const e of [inEffect, outEffect, loopEffect]) if (e && !e.rendered) notes.push(`caption effect ${e.name} not drawn yet`);
 
   // Title and sub-headings
   const tstyle = titleStyle(job);
