@@ -14,6 +14,8 @@ export interface GraphInputs {
   voiceTrack?: string;
   /** ASS document with captions, title and sub-headings. */
   assFile?: string;
+  /** Loudness of the mix measured by a first pass ('measure' makes this the measuring pass). */
+  loudness?: Loudness | 'measure';
 }
 
 export interface EncodeSettings {
@@ -122,6 +124,113 @@ function atempoChain(speed: number): string {
   return parts.length > 0 ? `,${parts.join(',')}` : '';
 }
 
+/** A shot's own sound: its source range, retimed, placed at the shot's start. */
+function materialAudio(g: Graph, shot: Shot, k: number): string {
+  const a = g.label('ma');
+  const span = shot.sourceOut - shot.sourceIn;
+  const delay = Math.round(shot.start * 1000);
+  g.chain(
+    `[${k}:a]atrim=duration=${f(span)},asetpts=PTS-STARTPTS${atempoChain(shot.speed)},apad,atrim=duration=${f(shot.duration)},` +
+      `afade=t=in:d=0.05,afade=t=out:st=${f(Math.max(0, shot.duration - 0.05))}:d=0.05,volume=${f(shot.volume)},` +
+      `aresample=44100,aformat=channel_layouts=stereo,adelay=${delay}:all=1[${a}]`,
+  );
+  return a;
+}
+
+/** Music gain while the voice speaks (-15 dB), its ramp, and the pause that lets it come back up. */
+export const DUCK = { gain: 0.17, ramp: 0.25, minPause: 0.6 };
+
+/**
+ * The ducking envelope of the music as an FFmpeg expression of t: 1 in pauses, DUCK.gain while the
+ * voice speaks, with linear ramps of DUCK.ramp around each stretch of speech. Sentences closer
+ * than DUCK.minPause are one stretch, so that the music does not pump between them.
+ */
+export function duckExpression(segments: { start: number; duration: number }[]): string | undefined {
+  const spans: [number, number][] = [];
+  for (const s of segments) {
+    const last = spans[spans.length - 1];
+    if (last && s.start - last[1] < DUCK.minPause) last[1] = s.start + s.duration;
+    else spans.push([s.start, s.start + s.duration]);
+  }
+  if (spans.length === 0) return undefined;
+  const r = DUCK.ramp;
+  const env = spans.map(([a, b]) => `clip(min((t-${f(a - r)})/${f(r)},(${f(b + r)}-t)/${f(r)}),0,1)`);
+  const g = env.reduce((acc, e) => `max(${acc},${e})`);
+  return `1-${f(1 - DUCK.gain)}*${g}`;
+}
+
+export interface Loudness {
+  /** Integrated loudness, LUFS. */
+  I: number;
+}
+
+/** Target of the final mix: -16 LUFS integrated, true peak at most -1.5 dBTP. */
+export const LOUDNESS_TARGET = { I: -16, TP: -1.5, LRA: 11 };
+
+function mixAudio(g: Graph, t: Timeline, inputs: GraphInputs, audioLabels: string[], pathOf: (ref: string) => string) {
+  const T = t.duration;
+  if (inputs.voiceTrack && t.voice) {
+    const k = g.input('-i', inputs.voiceTrack);
+    const a = g.label('voice');
+    g.chain(`[${k}:a]volume=${f(t.voice.volume)},aresample=44100,aformat=channel_layouts=stereo[${a}]`);
+    audioLabels.push(a);
+  }
+  if (t.music) {
+    const k = g.input('-stream_loop', '-1', '-i', pathOf(t.music.ref));
+    const a = g.label('music');
+    const fo = t.music.fadeOut;
+    const duck = t.voice ? duckExpression(t.voice.segments) : undefined;
+    g.chain(
+      `[${k}:a]atrim=duration=${f(T)},asetpts=PTS-STARTPTS,afade=t=in:d=0.3,afade=t=out:st=${f(Math.max(0, T - fo))}:d=${f(fo)},` +
+        `volume=${f(t.music.volume)}${duck ? `,volume='${duck}':eval=frame` : ''},aresample=44100,aformat=channel_layouts=stereo[${a}]`,
+    );
+    audioLabels.push(a);
+  }
+  if (audioLabels.length === 0) {
+    g.chain(`anullsrc=r=44100:cl=stereo,atrim=duration=${f(T)}[aout]`);
+    return;
+  }
+  const mix = audioLabels.length > 1 ? `${audioLabels.map((l) => `[${l}]`).join('')}amix=inputs=${audioLabels.length}:duration=longest:normalize=0,` : `[${audioLabels[0]}]`;
+  const L = LOUDNESS_TARGET;
+  let norm = '';
+  if (inputs.loudness === 'measure') norm = ',ebur128=framelog=verbose'; // (framelog=quiet stops the measurement in FFmpeg 5.1)
+  else if (inputs.loudness) {
+    // One exact gain to the target (loudnorm's own second pass falls back to a dynamic mode that
+    // misses the target on short clips when the gain would push the peaks over), then a limiter
+    // that holds the sample peaks 1.5 dB under the true-peak ceiling, for the encoder's overshoot.
+    const gain = L.I - inputs.loudness.I;
+    const limit = 10 ** ((L.TP - 1.5) / 20);
+    norm = `,volume=${f(gain)}dB,alimiter=limit=${f(limit)}:attack=1:release=60:level=false`;
+  }
+  g.chain(`${mix}apad,atrim=duration=${f(T)}${norm}[aout]`);
+}
+
+/** An audio-only command that measures the loudness of the timeline's mix (first loudnorm pass). */
+export function compileLoudnessProbe(t: Timeline, inputs: GraphInputs): string[] {
+  const g = new Graph();
+  const pathOf = (ref: string) => {
+    const p = inputs.paths.get(ref);
+    if (!p) throw new Error(`no local file for material ${ref}`);
+    return p;
+  };
+  const labels: string[] = [];
+  for (const shot of t.shots) {
+    if (shot.material.kind !== 'video' || !(shot.volume > 0)) continue;
+    const k = g.input('-ss', f(shot.sourceIn), '-t', f(shot.sourceOut - shot.sourceIn + 0.25), '-i', pathOf(shot.material.ref));
+    labels.push(materialAudio(g, shot, k));
+  }
+  mixAudio(g, t, { ...inputs, loudness: 'measure' }, labels, pathOf);
+  return [...g.inputs, '-filter_complex', g.chains.join(';\n'), '-map', '[aout]', '-f', 'null', '-'];
+}
+
+export function parseLoudness(stderr: string): Loudness | undefined {
+  const summary = stderr.slice(stderr.lastIndexOf('Summary:'));
+  const m = /I:\s+(-?[\d.]+|-inf) LUFS/.exec(summary);
+  const I = m ? Number(m[1]) : Number.NaN;
+  if (!Number.isFinite(I) || I < -70) return undefined;
+  return { I };
+}
+
 export interface CompiledCommand {
   args: string[];
   filterGraph: string;
@@ -165,16 +274,7 @@ export function compileTimeline(
       // tpad (on the small source frames) guards against a source that decodes a few frames short.
       g.chain(`[${k}:v]trim=duration=${f(span)},setpts=(PTS-STARTPTS)/${f(shot.speed)},fps=${fps},tpad=stop_mode=clone:stop_duration=0.5[${pre}]`);
       src = pre;
-      if (shot.volume > 0) {
-        const a = g.label('ma');
-        const delay = Math.round(shot.start * 1000);
-        g.chain(
-          `[${k}:a]atrim=duration=${f(span)},asetpts=PTS-STARTPTS${atempoChain(shot.speed)},apad,atrim=duration=${f(shot.duration)},` +
-            `afade=t=in:d=0.05,afade=t=out:st=${f(Math.max(0, shot.duration - 0.05))}:d=0.05,volume=${f(shot.volume)},` +
-            `aresample=44100,aformat=channel_layouts=stereo,adelay=${delay}:all=1[${a}]`,
-        );
-        audioLabels.push(a);
-      }
+      if (shot.volume > 0) audioLabels.push(materialAudio(g, shot, k));
     }
     const fitted = fitShot(g, t, shot, src, aspects.get(shot.material.ref) ?? t.width / t.height, bgImage);
     let shaped = fitted;
@@ -258,29 +358,7 @@ export function compileTimeline(
   const post = inputs.assFile ? `ass=filename=${graphPath(inputs.assFile)},` : '';
   g.chain(`[${video}]${post}format=yuv420p[vout]`);
 
-  // ---- audio -----------------------------------------------------------------------------------
-  if (inputs.voiceTrack && t.voice) {
-    const k = g.input('-i', inputs.voiceTrack);
-    const a = g.label('voice');
-    g.chain(`[${k}:a]volume=${f(t.voice.volume)},aresample=44100,aformat=channel_layouts=stereo[${a}]`);
-    audioLabels.push(a);
-  }
-  if (t.music) {
-    const k = g.input('-stream_loop', '-1', '-i', pathOf(t.music.ref));
-    const a = g.label('music');
-    const fo = t.music.fadeOut;
-    g.chain(
-      `[${k}:a]atrim=duration=${f(T)},asetpts=PTS-STARTPTS,afade=t=in:d=0.3,afade=t=out:st=${f(Math.max(0, T - fo))}:d=${f(fo)},` +
-        `volume=${f(t.music.volume)},aresample=44100,aformat=channel_layouts=stereo[${a}]`,
-    );
-    audioLabels.push(a);
-  }
-  if (audioLabels.length === 0) {
-    g.chain(`anullsrc=r=44100:cl=stereo,atrim=duration=${f(T)}[aout]`);
-  } else {
-    const mix = audioLabels.length > 1 ? `${audioLabels.map((l) => `[${l}]`).join('')}amix=inputs=${audioLabels.length}:duration=longest:normalize=0,` : `[${audioLabels[0]}]`;
-    g.chain(`${mix}apad,atrim=duration=${f(T)}[aout]`);
-  }
+  mixAudio(g, t, inputs, audioLabels, pathOf);
 
   const filterGraph = g.chains.join(';\n');
   const args = [

@@ -7,12 +7,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { execa } from 'execa';
 import { buildAss } from '../captions/ass.js';
 import type { Timeline } from '../planner/timeline.js';
 import { readWav, writeTrack } from '../speech/wav.js';
 import { capabilities } from './capabilities.js';
 import { runFfmpeg } from './ffmpeg.js';
-import { compileTimeline, type EncodeSettings } from './graph.js';
+import { compileLoudnessProbe, compileTimeline, type EncodeSettings, parseLoudness } from './graph.js';
 
 export interface RenderContext {
   paths: Map<string, string>;
@@ -52,7 +53,15 @@ export async function renderTimeline(t: Timeline, outPath: string, ctx: RenderCo
       assFile = join(work, 'captions.ass');
       await writeFile(assFile, buildAss(t));
     }
-    const { args, filterGraph } = compileTimeline(t, { paths: ctx.paths, voiceTrack, assFile }, ctx.aspects, ctx.encode, partial);
+    // First pass, audio only (cheap): the mix's loudness, so that the render normalises it exactly.
+    const probeArgs = compileLoudnessProbe(t, { paths: ctx.paths, voiceTrack });
+    const probe = await execa('ffmpeg', ['-hide_banner', '-nostdin', '-loglevel', 'info', ...probeArgs], {
+      timeout: 120_000,
+      cancelSignal: ctx.signal,
+      reject: false,
+    });
+    const loudness = parseLoudness(probe.stderr);
+    const { args, filterGraph } = compileTimeline(t, { paths: ctx.paths, voiceTrack, assFile, loudness }, ctx.aspects, ctx.encode, partial);
     if (keep) await writeFile(join(work, 'ffmpeg-args.json'), JSON.stringify(args, null, 1));
     await runFfmpeg(args, {
       timeoutMs: ctx.timeoutMs ?? Math.max(120_000, t.duration * 20_000),
