@@ -8,11 +8,12 @@ export interface Home {
   cache: string;
   media: string;
   database: string;
+  music: string;
 }
 
 export function reelsmithHome(dir = process.env.REELSMITH_HOME): Home {
   const root = resolve(dir ?? join(homedir(), '.reelsmith'));
-  const home = { root, cache: join(root, 'cache'), media: join(root, 'media'), database: join(root, 'reelsmith.db') };
+  const home = { root, cache: join(root, 'cache'), media: join(root, 'media'), database: join(root, 'reelsmith.db'), music: join(root, 'music') };
   for (const d of [home.root, home.cache, home.media]) mkdirSync(d, { recursive: true });
   return home;
 }

@@ -12,6 +12,7 @@ import { fontMeasure } from '../captions/metrics.js';
 import { type Home, reelsmithHome } from '../config/home.js';
 import { asReelsmithError, type ReelsmithError } from '../errors.js';
 import { MediaLibrary } from '../media/library.js';
+import { MusicLibrary } from '../media/music.js';
 import { resolveMaterials, type ResolvedMaterials } from '../media/resolve.js';
 import { type SpeechTimes, speechKey } from '../planner/inputs.js';
 import { type BatchPlan, isFailure, planBatch } from '../planner/plan.js';
@@ -63,7 +64,12 @@ export async function prepare(parsed: ParsedJob, opts: PrepareOptions = {}): Pro
   const seed = String(opts.seed ?? randomBytes(4).readUInt32BE(0));
 
   emit({ type: 'stage', stage: 'resolve' });
-  const refs = refsOf(parsed);
+  // BackgroundMusicConfig.Style: the library's tracks of those styles, when the job names no music.
+  const styleMusic =
+    job.music.length === 0 && job.musicConfig.styles.length > 0
+      ? (await Promise.all(job.musicConfig.styles.map((s) => new MusicLibrary(home.music).tracks(s)))).flat()
+      : [];
+  const refs = [...refsOf(parsed), ...styleMusic];
   const needsLibrary = refs.some((r) => !/[/.]/.test(r));
   const db = needsLibrary ? await openDatabase(home.database) : undefined;
   let materials: ResolvedMaterials;
@@ -76,7 +82,7 @@ export async function prepare(parsed: ParsedJob, opts: PrepareOptions = {}): Pro
 
   const rng = new Rng(seed);
   const measure = fontMeasure(fontFamily(job.speech.captions.font));
-  const variants = drawVariants(job, rng, measure);
+  const variants = drawVariants(job, rng, measure, styleMusic);
 
   emit({ type: 'stage', stage: 'speech' });
   const synthesizer = new SpeechSynthesizer(opts.engine ?? new EspeakEngine(), home.cache);

@@ -404,7 +404,6 @@ function assemble(job: Job, materials: Materials, v: Variant, rng: Rng, measure:
   }
   if (v.music) need(v.music, 'background music');
   if (v.backgroundImage) need(v.backgroundImage, 'background image');
-  if (!v.music && job.musicConfig.styles.length > 0) notes.push(`BackgroundMusicConfig.Style ${job.musicConfig.styles.join(',')}: no music library yet, no music added`);
 
   const background: Timeline['background'] = v.backgroundImage
     ? { type: 'image', ref: v.backgroundImage }

@@ -37,13 +37,15 @@ export interface Variant {
 }
 
 /** `measure` gives text widths in em of the caption font (see captions/metrics). */
-export function drawVariants(job: Job, rng: Rng, measure: Measure = estimateWidthEm): Variant[] {
+export function drawVariants(job: Job, rng: Rng, measure: Measure = estimateWidthEm, styleMusic: string[] = []): Variant[] {
   const n = job.output.count;
   const r = rng.fork('variants');
   const textRot = rotation(r, job.speechTexts.length, n);
   const titleRot = rotation(r, job.titles.length, n);
   const subRots = job.subHeadings.map((s) => rotation(r, s.titles.length, n));
-  const musicRot = rotation(r, job.music.length, n);
+  // Music named by the job, else the library's tracks of BackgroundMusicConfig.Style.
+  const musicList = job.music.length > 0 ? job.music : styleMusic;
+  const musicRot = rotation(r, musicList.length, n);
   const bgRot = rotation(r, job.backgroundImages.length, n);
   const stickerRot = rotation(r, job.stickers.length, n);
   const { lineEm } = captionLayout(job);
@@ -79,7 +81,7 @@ export function drawVariants(job: Job, rng: Rng, measure: Measure = estimateWidt
       voiceOver,
       title: job.titles.length > 0 ? job.titles[titleRot[i]] : undefined,
       subHeadings: job.subHeadings.map((s, si) => ({ level: s.level, text: s.titles[subRots[si][i]] })),
-      music: job.music.length > 0 ? job.music[musicRot[i]] : undefined,
+      music: musicList.length > 0 ? musicList[musicRot[i]] : undefined,
       backgroundImage: job.backgroundImages.length > 0 ? job.backgroundImages[bgRot[i]] : undefined,
       stickerIndex: job.stickers.length > 0 ? stickerRot[i] : undefined,
       captionIn: c.inEffects.length > 0 ? v.pick(c.inEffects) : undefined,

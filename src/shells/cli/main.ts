@@ -8,7 +8,8 @@ import { JobValidationError, ReelsmithError } from '../../errors.js';
 import { previewStrip } from '../../jobs/preview.js';
 import { prepare, produce } from '../../jobs/produce.js';
 import { VFX_DRAWN } from '../../effects/vfx.js';
-import { VFX_ALL } from '../../spec/catalogue.js';
+import { MUSIC_STYLES, VFX_ALL } from '../../spec/catalogue.js';
+import { MusicLibrary } from '../../media/music.js';
 import { MediaLibrary } from '../../media/library.js';
 import { isFailure } from '../../planner/plan.js';
 import { parseJob } from '../../spec/parse.js';
@@ -116,6 +117,22 @@ media
     } finally {
       await db.destroy();
     }
+  });
+
+const music = program.command('music').description('the music library by IMS style (BackgroundMusicConfig.Style)');
+music
+  .command('add')
+  .argument('<file>', 'audio file')
+  .requiredOption('--style <style>', `one of ${MUSIC_STYLES.join(', ')}`)
+  .action(async (file: string, o: { style: string }) => {
+    process.stdout.write(`${await new MusicLibrary(reelsmithHome().music).add(resolve(file), o.style)}\n`);
+  });
+music
+  .command('list')
+  .option('--style <style>', 'only this style')
+  .action(async (o: { style?: string }) => {
+    const lib = new MusicLibrary(reelsmithHome().music);
+    for (const style of o.style ? [o.style] : MUSIC_STYLES) for (const t of await lib.tracks(style)) process.stdout.write(`${style.padEnd(18)} ${t}\n`);
   });
 
 program
