@@ -22,6 +22,7 @@ import { renderTimeline } from '../render/render.js';
 import type { ParsedJob } from '../spec/job.js';
 import type { SpeechEngine } from '../speech/engine.js';
 import { EspeakEngine } from '../speech/espeak.js';
+import { engineFromEnv } from '../speech/openai.js';
 import { SpeechSynthesizer } from '../speech/synth.js';
 import { openDatabase } from '../storage/db.js';
 import { Rng } from '../util/rng.js';
@@ -85,7 +86,7 @@ export async function prepare(parsed: ParsedJob, opts: PrepareOptions = {}): Pro
   const variants = drawVariants(job, rng, measure, styleMusic);
 
   emit({ type: 'stage', stage: 'speech' });
-  const synthesizer = new SpeechSynthesizer(opts.engine ?? new EspeakEngine(), home.cache);
+  const synthesizer = new SpeechSynthesizer(opts.engine ?? engineFromEnv() ?? new EspeakEngine(), home.cache);
   const speech: SpeechTimes = new Map();
   const speechClips = new Map<string, string>();
   const speechErrors = new Map<number, ReelsmithError>();
