@@ -11,10 +11,10 @@ export interface SampleSpec {
   args: string[];
 }
 
-const video = (name: string, source: string, seconds: number, w: number, h: number, tone?: number, motion = ''): SampleSpec => ({
+const video = (name: string, source: string, seconds: number, w: number, h: number, tone?: number, extra = ''): SampleSpec => ({
   name,
   args: [
-    '-f', 'lavfi', '-i', `${source}=size=${w}x${h}:rate=30${motion}`,
+    '-f', 'lavfi', '-i', `${source}=size=${w}x${h}:rate=30${extra}`,
     ...(tone ? ['-f', 'lavfi', '-i', `sine=frequency=${tone}:duration=${seconds}:sample_rate=44100`] : []),
     '-t', String(seconds), '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-g', '30',
     ...(tone ? ['-c:a', 'aac', '-shortest'] : []),
@@ -40,8 +40,8 @@ export function sampleSpecs(scale = 1): SampleSpec[] {
   const s = (x: number) => Math.max(16, Math.round((x * scale) / 2) * 2);
   return [
     video('storefront_opening.mp4', 'testsrc2', 8, s(1280), s(720), 440),
-    video('mall_crowd.mp4', 'gradients', 8, s(720), s(1280)),
-    video('snacks_and_drinks.mp4', 'cellauto', 8, s(720), s(1280)),
+    video('mall_crowd.mp4', 'gradients', 8, s(720), s(1280), undefined, ':seed=11'),
+    video('snacks_and_drinks.mp4', 'cellauto', 8, s(720), s(1280), undefined, ':seed=5'),
     video('checkout_queue.mp4', 'rgbtestsrc', 8, s(1280), s(720), undefined, ',hue=H=2*PI*t/4'),
     video('store_interior.mp4', 'smptehdbars', 8, s(1080), s(1080), undefined, ',hue=H=2*PI*t/4:s=1+0.5*sin(t)'),
     image('fresh_fruit.png', 'testsrc', s(1080), s(1080)),

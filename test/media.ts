@@ -20,6 +20,11 @@ export async function makeTestMedia(dir: string) {
     '-f', 'lavfi', '-i', 'testsrc2=s=180x320:r=30', '-f', 'lavfi', '-i', 'sine=f=660:sample_rate=44100',
     '-t', '6', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac',
   ]);
+  // Fixed mid-tone gradients with room for colour grading either way (colour look tests).
+  await make(join(dir, 'midtones.mp4'), [
+    '-f', 'lavfi', '-i', 'gradients=s=180x320:r=30:c0=0x304a66:c1=0xb08a6c:c2=0x4f7a48:c3=0x1c1c24:c4=0xd8d0c0:nb_colors=5:seed=7:speed=0.01',
+    '-t', '3', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p',
+  ]);
   // Plain dark grey portrait clip (caption tests read text pixels against it).
   await make(join(dir, 'dark_portrait.mp4'), ['-f', 'lavfi', '-i', 'color=c=0x101010:s=180x320:r=30:d=6', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p']);
   // A file that is not media at all.

@@ -5,7 +5,7 @@ const CHAINS: Record<string, string> = {
   delta: 'eq=contrast=1.18:saturation=1.3',
   electric: 'colorbalance=rs=-0.06:bs=0.12:rm=-0.04:bm=0.1:bh=0.05,eq=saturation=1.4:contrast=1.08',
   slowlived: 'curves=preset=vintage,eq=saturation=0.85',
-  tokoyo: "curves=r='0/0 0.3/0.2 1/1':g='0/0.02 0.3/0.32 0.75/0.68 1/0.92':b='0/0.1 0.3/0.4 1/1'",
+  tokoyo: "curves=r='0/0 0.25/0.17 0.5/0.5 0.7/0.76 1/1':g='0/0.02 0.5/0.49 0.7/0.62 1/0.9':b='0/0.1 0.25/0.33 0.5/0.53 0.7/0.75 1/1'",
   urbex: "eq=saturation=0.5:contrast=1.25,curves=all='0/0.02 0.5/0.48 1/0.96'",
   vivid: 'eq=saturation=1.6',
   cool: 'colorbalance=rs=-0.06:bs=0.08:rm=-0.05:bm=0.06:rh=-0.03:bh=0.04',
