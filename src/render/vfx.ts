@@ -71,6 +71,8 @@ export function applyVfx(g: Graph, name: string, src: string, c: VfxContext): st
   const e = Math.min(1, D / 2);
   const N = Math.max(1, Math.round(D * c.fps));
   const amp = Math.max(2, Math.round(c.W * 0.012));
+  // A frame cropped slightly smaller, wandering on two incommensurate sines, scaled back up.
+  const shake = `crop=iw-${4 * amp}:ih-${4 * amp}:x='${2 * amp}+${amp}*sin(t*23)':y='${2 * amp}+${amp}*cos(t*29)',scale=${c.W}:${c.H}:flags=bilinear,setsar=1`;
   switch (name) {
     case 'open':
       return fromSolid(g, c, src, 'vertopen', e);
@@ -109,17 +111,9 @@ export function applyVfx(g: Graph, name: string, src: string, c: VfxContext): st
     case 'blurring':
       return focus(g, c, focus(g, c, src, Math.min(e, D / 3), 'start'), Math.min(e, D / 3), 'end');
     case 'slightshake':
-      return simple(
-        g,
-        src,
-        `crop=iw-${4 * amp}:ih-${4 * amp}:x='${2 * amp}+${amp}*sin(t*23)':y='${2 * amp}+${amp}*cos(t*29)',scale=${c.W}:${c.H}:flags=bilinear,setsar=1`,
-      );
+      return simple(g, src, shake);
     case 'withcircleshake':
-      return simple(
-        g,
-        src,
-        `crop=iw-${4 * amp}:ih-${4 * amp}:x='${2 * amp}+${amp}*sin(t*23)':y='${2 * amp}+${amp}*cos(t*29)',scale=${c.W}:${c.H}:flags=bilinear,setsar=1,vignette=angle=PI/3.2`,
-      );
+      return simple(g, src, `${shake},vignette=angle=PI/3.2`);
     case 'withcircleflashlight':
       return simple(g, src, `vignette=angle=PI/3:x0='w/2+w/4*sin(t*1.7)':y0='h/2+h/5*cos(t*1.3)':eval=frame`);
     case 'zoomslight':
