@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type MaterialInfo, type Materials, type SpeechTimes, speechKey } from '../src/planner/inputs.js';
 import { isFailure, planBatch, SENTENCE_GAP } from '../src/planner/plan.js';
 import { RelevanceIndex } from '../src/planner/relevance.js';
+import { estimateWidthEm } from '../src/captions/wrap.js';
 import type { Timeline } from '../src/planner/timeline.js';
 import { drawVariants } from '../src/planner/variants.js';
 import { parseJob } from '../src/spec/parse.js';
@@ -272,5 +273,48 @@ describe('planner, more IMS examples', () => {
     expect(t.subHeadings.map((s) => s.text)).toEqual([expect.stringMatching(/^Sub [AB]$/), 'Deeper']);
     expect(t.subHeadings[0].style.y).toBeGreaterThan(t.title!.style.y);
     expect(t.subHeadings[1].style.y).toBeGreaterThan(t.subHeadings[0].style.y);
+  });
+});
+
+describe('caption layout', () => {
+  const layout = (asr: object) => {
+    const r = plan(scriptJob({ EditingConfig: { SpeechConfig: { AsrConfig: asr } } }, 1), groupMaterials(3, 3));
+    return timelines(r)[0].captions!.style;
+  };
+
+  it('places captions above the bottom area apps cover by default', () => {
+    const s = layout({});
+    expect(s).toMatchObject({ alignment: 'BottomCenter', x: 180 });
+    expect(s.y).toBeLessThanOrEqual(640 * 0.8);
+  });
+
+  it('accepts all nine alignments, anchoring on the matching side of the frame', () => {
+    const expected: Record<string, [string, string]> = {
+      TopLeft: ['left', 'top'], TopCenter: ['center', 'top'], TopRight: ['right', 'top'],
+      CenterLeft: ['left', 'middle'], CenterCenter: ['center', 'middle'], CenterRight: ['right', 'middle'],
+      BottomLeft: ['left', 'bottom'], BottomCenter: ['center', 'bottom'], BottomRight: ['right', 'bottom'],
+    };
+    for (const [alignment, [col, row]] of Object.entries(expected)) {
+      const s = layout({ Alignment: alignment });
+      expect(s.alignment).toBe(alignment);
+      expect(col === 'left' ? s.x < 60 : col === 'right' ? s.x > 300 : s.x === 180).toBe(true);
+      expect(row === 'top' ? s.y < 640 * 0.25 : row === 'middle' ? s.y === 320 : s.y > 400).toBe(true);
+    }
+  });
+
+  it('reads X/Y as fractions below 1 and as pixels from 2 (IMS rule)', () => {
+    expect(layout({ X: 0.25, Y: 0.5, Alignment: 'TopLeft' })).toMatchObject({ x: 90, y: 320 });
+    expect(layout({ X: 40, Y: 500, Alignment: 'TopLeft' })).toMatchObject({ x: 40, y: 500 });
+    expect(() => parseJob({ ...scriptJob(), EditingConfig: { SpeechConfig: { AsrConfig: { X: 1.5 } } } } as never)).toThrow(/neither a fraction/);
+  });
+
+  it('keeps every caption line within the width left by its anchor', () => {
+    const r = plan(
+      scriptJob({ EditingConfig: { SpeechConfig: { AsrConfig: { Alignment: 'BottomLeft', X: 200 } } } }, 1),
+      groupMaterials(3, 3),
+    );
+    const t = timelines(r)[0];
+    const { fontSize } = t.captions!.style;
+    for (const c of t.captions!.captions) for (const line of c.lines) expect(estimateWidthEm(line) * fontSize).toBeLessThan(360 - 200);
   });
 });

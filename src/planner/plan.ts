@@ -381,7 +381,7 @@ function assemble(job: Job, materials: Materials, v: Variant, rng: Rng, measure:
   const subHeadings = v.subHeadings.map((s) => {
     const custom = job.subHeadingStyles[String(s.level)];
     const base = { ...job.title, fontSize: Math.round(tstyle.fontSize * 0.7), y: undefined, ...custom };
-    const style = resolveTextStyle(base, W, H, { alignment: 'TopCenter', y: 0, sizeShare: 0.03 });
+    const style = resolveTextStyle(base, W, H, { alignment: 'TopCenter', top: 0, bottom: 0.9, sizeShare: 0.03 });
     if (custom?.y === undefined) style.y = Math.round(tstyle.y + tstyle.fontSize * 1.5 + (s.level - 1) * style.fontSize * 1.4);
     return { text: s.text, start: base.timelineIn ?? 0, end: Math.min(base.timelineOut ?? total, total), style };
   });

@@ -8,6 +8,8 @@ const SIDE_MARGIN = 0.08;
 /** Default caption baseline: above the bottom ~20 % that short-video apps cover with their UI. */
 const CAPTION_BOTTOM = 0.78;
 const TITLE_TOP = 0.1;
+/** Top-aligned captions sit under the status bar and the title. */
+const CAPTION_TOP = 0.16;
 
 const coord = (v: number, size: number) => (v < 1 ? v * size : v);
 
@@ -15,14 +17,14 @@ export function resolveTextStyle(
   style: TextStyle,
   W: number,
   H: number,
-  defaults: { alignment: Alignment; y: number; sizeShare: number },
+  defaults: { alignment: Alignment; top: number; bottom: number; sizeShare: number },
 ): ResolvedTextStyle {
   const alignment = style.alignment ?? defaults.alignment;
   const fontSize = style.fontSize > 0 ? style.fontSize : Math.round(H * defaults.sizeShare);
   const col = alignment.endsWith('Left') ? 'left' : alignment.endsWith('Right') ? 'right' : 'center';
   const row = alignment.startsWith('Top') ? 'top' : alignment.startsWith('Center') ? 'center' : 'bottom';
   let x = style.x !== undefined ? coord(style.x, W) : col === 'left' ? W * SIDE_MARGIN : col === 'right' ? W * (1 - SIDE_MARGIN) : W / 2;
-  let y = style.y !== undefined ? coord(style.y, H) : row === 'top' ? H * defaults.y : row === 'center' ? H / 2 : H * defaults.y;
+  let y = style.y !== undefined ? coord(style.y, H) : row === 'top' ? H * defaults.top : row === 'center' ? H / 2 : H * defaults.bottom;
   x = Math.min(Math.max(x, 0), W);
   y = Math.min(Math.max(y, 0), H);
   return { font: style.font, fontSize, fontColor: style.fontColor, outline: style.outline, outlineColour: style.outlineColour, alignment, x: Math.round(x), y: Math.round(y) };
@@ -38,12 +40,12 @@ export function lineWidthPx(s: ResolvedTextStyle, W: number): number {
 
 export function captionStyle(job: Job): ResolvedTextStyle {
   const { width: W, height: H } = job.output;
-  return resolveTextStyle(job.speech.captions, W, H, { alignment: 'BottomCenter', y: CAPTION_BOTTOM, sizeShare: 0.036 });
+  return resolveTextStyle(job.speech.captions, W, H, { alignment: 'BottomCenter', top: CAPTION_TOP, bottom: CAPTION_BOTTOM, sizeShare: 0.036 });
 }
 
 export function titleStyle(job: Job, style: TextStyle = job.title): ResolvedTextStyle {
   const { width: W, height: H } = job.output;
-  return resolveTextStyle(style, W, H, { alignment: 'TopCenter', y: TITLE_TOP, sizeShare: 0.045 });
+  return resolveTextStyle(style, W, H, { alignment: 'TopCenter', top: TITLE_TOP, bottom: CAPTION_BOTTOM, sizeShare: 0.045 });
 }
 
 /** The caption style and the width of a line in em (the outline takes room on both sides). */
