@@ -6,7 +6,7 @@ import { estimateWidthEm } from '../src/captions/wrap.js';
 import type { Timeline } from '../src/planner/timeline.js';
 import { drawVariants } from '../src/planner/variants.js';
 import { parseJob } from '../src/spec/parse.js';
-import { materialNotFound } from '../src/errors.js';
+import { type JobValidationError, materialNotFound } from '../src/errors.js';
 import { Rng } from '../src/util/rng.js';
 
 const vid = (ref: string, duration = 12, text = ref): MaterialInfo => ({ ref, kind: 'video', duration, width: 1920, height: 1080, hasAudio: true, text });
@@ -21,7 +21,7 @@ function fakeSpeech(variants: ReturnType<typeof drawVariants>): SpeechTimes {
   const m: SpeechTimes = new Map();
   for (const v of variants)
     for (const p of v.voiceOver)
-      for (const s of p.sentences) m.set(speechKey(v.voice, v.rate, s), { clipId: `clip:${s}`, duration: Math.round(s.length * 80) / 1000 });
+      for (const { say: s } of p.sentences) m.set(speechKey(v.voice, v.rate, s), { clipId: `clip:${s}`, duration: Math.round(s.length * 80) / 1000 });
   return m;
 }
 
@@ -316,5 +316,46 @@ describe('caption layout', () => {
     const t = timelines(r)[0];
     const { fontSize } = t.captions!.style;
     for (const c of t.captions!.captions) for (const line of c.lines) expect(estimateWidthEm(line) * fontSize).toBeLessThan(360 - 200);
+  });
+});
+
+describe('SSML in voice-over texts', () => {
+  const ssml = (text: string) => {
+    const job = { InputConfig: { MediaGroupArray: groups(2, 2), SpeechTextArray: [text] }, OutputConfig: { MediaURL: 'o_{index}.mp4', Width: 360, Height: 640 } };
+    return timelines(plan(job, groupMaterials(2, 2)))[0];
+  };
+
+  it('shows the text of <sub> and says its alias', () => {
+    const t = ssml('<speak>The <sub alias="World Wide Web Consortium">W3C</sub> sets standards.</speak>');
+    const seg = t.voice!.segments[0];
+    expect(seg.text).toBe('The W3C sets standards.');
+    expect(seg.clipId).toBe('clip:The World Wide Web Consortium sets standards.');
+    expect(t.captions!.captions[0].lines.join(' ')).toBe('The W3C sets standards.');
+  });
+
+  it('adds the <break> time to the pause between caption units', () => {
+    const t = ssml('First part here.<break time="800ms"/>Second part here.');
+    const [a, b] = t.voice!.segments;
+    expect(b.start - (a.start + a.duration)).toBeCloseTo(SENTENCE_GAP + 0.8, 3);
+  });
+
+  it('keeps the text of <say-as>, <phoneme>, <s> and <w>, and entities', () => {
+    const t = ssml('<s>Call <say-as interpret-as="telephone">555 0100</say-as> &amp; ask for <phoneme alphabet="ipa" ph="təˈmɑːtəʊ">tomato</phoneme>.</s>');
+    expect(t.voice!.segments.map((s) => s.text).join(' ')).toBe('Call 555 0100 & ask for tomato.');
+  });
+
+  it('refuses malformed markup, naming the field and the position', () => {
+    const bad = (text: string) => {
+      try {
+        parseJob({ InputConfig: { MediaArray: ['a.mp4'], SpeechTextArray: ['fine', text] }, OutputConfig: {} });
+      } catch (err) {
+        return (err as JobValidationError).issues[0];
+      }
+      throw new Error('accepted');
+    };
+    expect(bad('Hello <sub alias="x">world')).toEqual({ path: 'InputConfig.SpeechTextArray[1]', reason: 'malformed markup at character 7: <sub> is not closed' });
+    expect(bad('Wait <break time="forever"/> here').reason).toMatch(/character 6: break time "forever" must be like 500ms/);
+    expect(bad('A <b>bold</b> move').reason).toMatch(/character 3: unknown tag <b>/);
+    expect(bad('<s>one</p>').reason).toMatch(/character 7: <\/p> closes <s> opened at character 1/);
   });
 });

@@ -91,7 +91,7 @@ export async function prepare(parsed: ParsedJob, opts: PrepareOptions = {}): Pro
   const speechClips = new Map<string, string>();
   const speechErrors = new Map<number, ReelsmithError>();
   for (const v of variants) {
-    const sentences = v.voiceOver.flatMap((p) => p.sentences);
+    const sentences = v.voiceOver.flatMap((p) => p.sentences.map((u) => u.say));
     try {
       const clips = await mapLimit(sentences, 2, (text) => synthesizer.clip(v.voice, v.rate, text, job.speech.language));
       clips.forEach((clip, i) => {

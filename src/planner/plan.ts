@@ -67,15 +67,15 @@ function layoutVoice(job: Job, v: Variant, speech: SpeechTimes, perSentenceSlots
     if (part.sentences.length === 0) {
       t += part.silence ?? 0;
     } else {
-      part.sentences.forEach((text, si) => {
-        const timing = speech.get(speechKey(v.voice, v.rate, text));
-        if (!timing) throw new ReelsmithError('Internal', `no speech synthesized for "${text}"`);
+      part.sentences.forEach((unit, si) => {
+        const timing = speech.get(speechKey(v.voice, v.rate, unit.say));
+        if (!timing) throw new ReelsmithError('Internal', `no speech synthesized for "${unit.say}"`);
         if (max !== undefined && segments.length > 0 && t + timing.duration > max) return;
         const lastOfAll = pi === v.voiceOver.length - 1 && si === part.sentences.length - 1;
-        segments.push({ clipId: timing.clipId, text, start: round(t), duration: timing.duration });
+        segments.push({ clipId: timing.clipId, text: unit.text, start: round(t), duration: timing.duration });
         const slotBegin = t;
-        t += timing.duration + (lastOfAll ? 0 : SENTENCE_GAP);
-        if (perSentenceSlots) slots.push({ sentence: text, length: t - slotBegin });
+        t += timing.duration + (lastOfAll ? 0 : SENTENCE_GAP + unit.pauseAfter);
+        if (perSentenceSlots) slots.push({ sentence: unit.text, length: t - slotBegin });
       });
     }
     if (!perSentenceSlots) slots.push({ group: part.group, length: t - slotStart });

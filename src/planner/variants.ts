@@ -5,15 +5,42 @@
  */
 import { estimateWidthEm, type Measure, splitCaptionUnits } from '../captions/wrap.js';
 import type { Job } from '../spec/job.js';
+import { hasMarkup, parseSpeechText } from '../speech/ssml.js';
 import { DEFAULT_VOICE, STYLE_VOICES } from '../speech/voices.js';
 import { type Rng, rotation } from '../util/rng.js';
 import { captionLayout } from './styles.js';
+
+/** A caption unit: shown as `text`, spoken as `say` (they differ for SSML <sub>), then a pause. */
+export interface SpeechUnit {
+  text: string;
+  say: string;
+  /** Extra silence after it (SSML <break>), seconds. */
+  pauseAfter: number;
+}
+
+/** Voice-over text (plain, or the IMS SSML subset) → caption units that fit two lines. */
+export function speechUnits(text: string, lineEm: number, measure: Measure): SpeechUnit[] {
+  if (!hasMarkup(text)) return splitCaptionUnits(text, lineEm, measure).map((t) => ({ text: t, say: t, pauseAfter: 0 }));
+  const { pieces, subs } = parseSpeechText(text);
+  const units: SpeechUnit[] = [];
+  for (const piece of pieces) {
+    if ('pause' in piece) {
+      if (units.length > 0) units[units.length - 1].pauseAfter += piece.pause;
+      continue;
+    }
+    for (const t of splitCaptionUnits(piece.show, lineEm, measure)) {
+      const say = subs.reduce((acc, sub) => (sub.show ? acc.split(sub.show).join(sub.say) : acc), t);
+      units.push({ text: t, say, pauseAfter: 0 });
+    }
+  }
+  return units;
+}
 
 export interface VoiceOverPart {
   /** Script group mode: the group this part belongs to. */
   group?: string;
   /** Caption units, each synthesized on its own. Empty for a silent group. */
-  sentences: string[];
+  sentences: SpeechUnit[];
   /** Silent length for a group without text. */
   silence?: number;
 }
@@ -67,11 +94,11 @@ export function drawVariants(job: Job, rng: Rng, measure: Measure = estimateWidt
       voiceOver = job.groups.map((g, gi) => {
         if (g.speechTexts.length === 0) return { group: g.name, sentences: [], silence: g.duration ?? 5 };
         const ti = byIndex ? (indexStart + i) % g.speechTexts.length : groupRots[gi][i];
-        return { group: g.name, sentences: splitCaptionUnits(g.speechTexts[ti], lineEm, measure) };
+        return { group: g.name, sentences: speechUnits(g.speechTexts[ti], lineEm, measure) };
       });
     } else if (job.speechTexts.length > 0) {
       textIndex = textRot[i];
-      voiceOver = [{ sentences: splitCaptionUnits(job.speechTexts[textIndex], lineEm, measure) }];
+      voiceOver = [{ sentences: speechUnits(job.speechTexts[textIndex], lineEm, measure) }];
     }
     return {
       index: i,

@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import { JobValidationError } from '../errors.js';
 import { commaList } from '../util/rng.js';
+import { hasMarkup, MarkupError, parseSpeechText } from '../speech/ssml.js';
 import { findVoice, VOICES } from '../speech/voices.js';
 import {
   ALIGNMENTS,
@@ -209,6 +210,20 @@ function resolve(
   input.SpeechTextArray?.forEach((t, i) => {
     if (t.length > 1000) issues.push({ path: `InputConfig.SpeechTextArray[${i}]`, reason: `is ${t.length} characters; at most 1000` });
   });
+
+  const checkMarkup = (text: string, path: string) => {
+    if (!hasMarkup(text)) return;
+    try {
+      parseSpeechText(text);
+    } catch (err) {
+      if (err instanceof MarkupError) issues.push({ path, reason: err.message });
+      else throw err;
+    }
+  };
+  for (const [i, t] of (input.SpeechTextArray ?? []).entries()) checkMarkup(t, `InputConfig.SpeechTextArray[${i}]`);
+  if (input.SpeechText) checkMarkup(input.SpeechText, 'InputConfig.SpeechText');
+  for (const [i, g] of (input.MediaGroupArray ?? []).entries())
+    for (const [j, t] of (g.SpeechTextArray ?? []).entries()) checkMarkup(t, `InputConfig.MediaGroupArray[${i}].SpeechTextArray[${j}]`);
 
   const groups = (input.MediaGroupArray ?? []).map((g, i) => {
     (g.SpeechTextArray ?? []).forEach((t, j) => {
