@@ -25,6 +25,11 @@ export async function makeTestMedia(dir: string) {
     '-f', 'lavfi', '-i', 'gradients=s=180x320:r=30:c0=0x304a66:c1=0xb08a6c:c2=0x4f7a48:c3=0x1c1c24:c4=0xd8d0c0:nb_colors=5:seed=7:speed=0.01',
     '-t', '3', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p',
   ]);
+  // An animated GIF sticker: red for 0.5 s, then blue for 0.5 s, looping.
+  await make(join(dir, 'blink.gif'), [
+    '-f', 'lavfi', '-i', 'color=c=red:s=64x64:r=10:d=0.5', '-f', 'lavfi', '-i', 'color=c=blue:s=64x64:r=10:d=0.5',
+    '-filter_complex', '[0][1]concat=n=2:v=1:a=0', '-loop', '0',
+  ]);
   // Plain dark grey portrait clip (caption tests read text pixels against it).
   await make(join(dir, 'dark_portrait.mp4'), ['-f', 'lavfi', '-i', 'color=c=0x101010:s=180x320:r=30:d=6', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p']);
   // A file that is not media at all.

@@ -320,3 +320,24 @@ describe('captions', () => {
     }
   });
 });
+
+describe('animated stickers', () => {
+  it('loops an animated GIF sticker for the whole video', async () => {
+    const { manifest, file } = await run({
+      InputConfig: { MediaArray: [media('dark_portrait.mp4')], StickerArray: [{ MediaURL: media('blink.gif'), X: 20, Y: 20, Width: 80, Height: 80 }] },
+      OutputConfig: output({ FixedDuration: 3 }),
+    });
+    expect(manifest.Plans[0].timeline!.sticker!.animated).toBe(true);
+    const colourAt = async (t: number) => meanColor(await frameAt(file(0), t), 30, 30, 90, 90);
+    for (const t of [0.25, 1.25, 2.25]) {
+      const [r, , b] = await colourAt(t);
+      expect(r, `red at ${t}`).toBeGreaterThan(180);
+      expect(b).toBeLessThan(80);
+    }
+    for (const t of [0.75, 1.75, 2.75]) {
+      const [r, , b] = await colourAt(t);
+      expect(b, `blue at ${t}`).toBeGreaterThan(180);
+      expect(r).toBeLessThan(80);
+    }
+  });
+});

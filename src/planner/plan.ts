@@ -400,7 +400,7 @@ function assemble(job: Job, materials: Materials, v: Variant, rng: Rng, measure:
     const px = (val: number | undefined, size: number, dflt: number) => (val === undefined ? dflt : val < 1 ? val * size : val);
     const width = Math.round(px(s.width, W, W * 0.2));
     const height = Math.round(px(s.height, H, (width * info.height) / Math.max(1, info.width)));
-    sticker = { ref: s.media, x: Math.round(px(s.x, W, W - width - W * 0.04)), y: Math.round(px(s.y, H, H * 0.04)), width, height, opacity: s.opacity };
+    sticker = { ref: s.media, animated: info.kind === 'video', x: Math.round(px(s.x, W, W - width - W * 0.04)), y: Math.round(px(s.y, H, H * 0.04)), width, height, opacity: s.opacity };
   }
   if (v.music) need(v.music, 'background music');
   if (v.backgroundImage) need(v.backgroundImage, 'background image');

@@ -114,6 +114,8 @@ export interface MusicTrack {
 
 export interface StickerOverlay {
   ref: string;
+  /** An animated sticker (GIF or video) loops for the whole video. */
+  animated: boolean;
   x: number;
   y: number;
   width: number;

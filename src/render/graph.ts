@@ -347,10 +347,13 @@ export function compileTimeline(
   // ---- overlays --------------------------------------------------------------------------------
   if (t.sticker) {
     const s = t.sticker;
-    const k = g.input('-i', pathOf(s.ref));
+    const path = pathOf(s.ref);
+    // Animated stickers loop for the whole video (GIFs by their own loop, videos by stream_loop).
+    const k = s.animated ? g.input(...(/\.gif$/i.test(path) ? ['-ignore_loop', '0'] : ['-stream_loop', '-1']), '-i', path) : g.input('-i', path);
     const st = g.label('stk');
     const opacity = s.opacity < 1 ? `,colorchannelmixer=aa=${f(s.opacity)}` : '';
-    g.chain(`[${k}:v]scale=${even(s.width)}:${even(s.height)},format=rgba${opacity},${still(fps, T)}[${st}]`);
+    const timing = s.animated ? `fps=${fps},trim=duration=${f(T)},setpts=PTS-STARTPTS` : still(fps, T);
+    g.chain(`[${k}:v]scale=${even(s.width)}:${even(s.height)},format=rgba${opacity},${timing}[${st}]`);
     const out = g.label('ov');
     g.chain(`[${video}][${st}]overlay=${s.x}:${s.y}:shortest=1[${out}]`);
     video = out;
