@@ -366,7 +366,8 @@ export function compileTimeline(
   const filterGraph = g.chains.join(';\n');
   const args = [
     ...g.inputs,
-    '-filter_complex_threads', String(encode.filterThreads ?? (Number(process.env.RS_FT) || 1)),
+    // One filter thread: libx264 already keeps both cores busy; more slice threads measured slower.
+    '-filter_complex_threads', String(encode.filterThreads ?? 1),
     '-filter_complex',
     filterGraph,
     '-map', '[vout]',
