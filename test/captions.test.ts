@@ -57,7 +57,7 @@ function differing(a: Frame, b: Frame): number {
   return n;
 }
 
-async function render(effects: { AaiMotionInEffect?: string; AaiMotionOutEffect?: string; AaiMotionLoopEffect?: string }) {
+async function render(effects: { AaiMotionInEffect?: string; AaiMotionOutEffect?: string; AaiMotionLoopEffect?: string; WordHighlight?: string; HighlightColor?: string }) {
   const out = tempDir();
   const parsed = parseJob({
     InputConfig: { MediaArray: [media('dark_portrait.mp4')], SpeechText: 'Hello caption world.' },
@@ -179,6 +179,29 @@ describe('caption animations', () => {
       // (a few pixels flicker with compression alone)
       if (CAPTION_LOOPS[loop]) expect(moved).toBeGreaterThan(150);
       else expect(moved).toBeLessThan(40);
+    });
+  }
+});
+
+describe('word-by-word highlighting (reelsmith extension)', () => {
+  const GREEN = (r: number, g: number, b: number) => g > 120 && r < 100 && b < 100;
+  const count = (f: Frame, is: (r: number, g: number, b: number) => boolean) => {
+    let n = 0;
+    for (let i = 0; i < f.data.length; i += 3) if (is(f.data[i], f.data[i + 1], f.data[i + 2])) n++;
+    return n;
+  };
+
+  for (const mode of ['sweep', 'pop']) {
+    it(`${mode}: spoken words turn to the highlight colour as the caption plays`, async () => {
+      const r = await render({ WordHighlight: mode, HighlightColor: '#00ff00' });
+      expect(r.effects.highlight).toEqual({ mode, color: '#00ff00' });
+      const d = r.c.end - r.c.start;
+      const early = await r.at(r.c.start + 0.2 * d);
+      const late = await r.at(r.c.start + 0.85 * d);
+      // early: mostly not yet spoken (magenta); late: mostly spoken (green)
+      expect(count(early, isMagenta)).toBeGreaterThan(count(early, GREEN));
+      expect(count(late, GREEN)).toBeGreaterThan(count(late, isMagenta));
+      expect(count(early, GREEN)).toBeGreaterThan(0);
     });
   }
 });

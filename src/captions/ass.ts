@@ -58,7 +58,7 @@ export function buildAss(t: Timeline): string {
     const c = t.captions;
     const an = `{\\an${AN[c.style.alignment]}}`;
     const place = { x: c.style.x, y: c.style.y, W: t.width, H: t.height };
-    const effects = { in: c.inEffect?.name, out: c.outEffect?.name, loop: c.loopEffect?.name };
+    const effects = { in: c.inEffect?.name, out: c.outEffect?.name, loop: c.loopEffect?.name, highlight: c.highlight, base: c.style.fontColor };
     for (const cap of c.captions)
       for (const e of captionEvents(cap.lines, cap.start, cap.end, place, effects))
         out.push(`Dialogue: 0,${assTime(e.start)},${assTime(e.end)},Caption,,0,0,0,,${an}${e.text}`);

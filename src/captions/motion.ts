@@ -189,7 +189,7 @@ export function captionEvents(
   start: number,
   end: number,
   p: Placement,
-  effects: { in?: string; out?: string; loop?: string },
+  effects: { in?: string; out?: string; loop?: string; highlight?: { mode: 'sweep' | 'pop'; color: string }; base?: string },
 ): CaptionEvent[] {
   const d = end - start;
   const inM = effects.in ? motionFor(effects.in) : undefined;
@@ -198,10 +198,57 @@ export function captionEvents(
   const tout = outM ? Math.min(0.35, d / 4) : 0;
   const events: CaptionEvent[] = [];
   if (inM) events.push({ start, end: start + tin, text: phase(inM, lines, p, tin, true) });
-  const bodyText = lines.map((l) => [...l].map(escapeChar).join('')).join('\\N');
-  events.push({ start: start + tin, end: end - tout, text: `{\\pos(${p.x},${p.y})${loopTags(effects.loop, d - tin - tout)}}${bodyText}` });
-  if (outM) events.push({ start: end - tout, end, text: phase(outM, lines, p, tout, false) });
+  const bodyStart = start + tin;
+  const bodyText = effects.highlight ? karaoke(lines, start, end, bodyStart, effects.highlight, effects.base ?? '#ffffff') : lines.map((l) => [...l].map(escapeChar).join('')).join('\\N');
+  events.push({ start: bodyStart, end: end - tout, text: `{\\pos(${p.x},${p.y})${loopTags(effects.loop, d - tin - tout)}}${bodyText}` });
+  if (outM) {
+    // Every word has been spoken by the exit: shown in the highlight colour.
+    const done = effects.highlight ? `{\\1c${bgr(effects.highlight.color)}}` : '';
+    events.push({ start: end - tout, end, text: done + phase(outM, lines, p, tout, false) });
+  }
   return events;
 }
 
 
+
+/** #rrggbb → the &HBBGGRR& form of \\1c / \\2c. */
+function bgr(hex: string): string {
+  const h = hex.replace('#', '').toUpperCase();
+  return `&H${h.slice(4, 6)}${h.slice(2, 4)}${h.slice(0, 2)}&`;
+}
+
+/** Words of a line: Latin words with their trailing space, single CJK characters, punctuation. */
+function words(line: string): string[] {
+  return line.match(/[A-Za-z0-9\u00C0-\u024F'’-]+\s*|\s+|./gsu) ?? [];
+}
+
+/**
+ * Word-by-word highlighting with karaoke tags. Word times are an estimate (espeak-ng does not
+ * report them): the caption's speech time shared in proportion to each word's letters (a CJK
+ * character counts as a word; punctuation as a third). `\\kf` sweeps each word; pop switches it
+ * at once with a short scale pulse. Words spoken before `eventStart` are already highlighted.
+ */
+export function karaoke(lines: string[], start: number, end: number, eventStart: number, h: { mode: 'sweep' | 'pop'; color: string }, base: string): string {
+  const tokens = lines.map(words);
+  const weight = (w: string) => {
+    const letters = [...w.trim()].filter((c) => /[\p{L}\p{N}]/u.test(c)).length;
+    return letters > 0 ? letters : w.trim() ? 0.3 : 0;
+  };
+  const total = tokens.flat().reduce((a, w) => a + weight(w), 0) || 1;
+  const perUnit = (end - start) / total;
+  let t = start;
+  const tag = h.mode === 'sweep' ? 'kf' : 'k';
+  const out = tokens.map((line) =>
+    line
+      .map((w) => {
+        const ws = t;
+        t += weight(w) * perUnit;
+        const cs = Math.max(0, Math.round((t - Math.max(ws, eventStart)) * 100));
+        const at = Math.max(0, Math.round((ws - eventStart) * 1000));
+        const pop = h.mode === 'pop' && w.trim() ? `\\t(${at},${at + 120},\\fscx118\\fscy118)\\t(${at + 120},${at + 240},\\fscx100\\fscy100)` : '';
+        return `{\\${tag}${cs}${pop}}${[...w].map(escapeChar).join('')}`;
+      })
+      .join(''),
+  );
+  return `{\\1c${bgr(h.color)}\\2c${bgr(base)}}${out.join('\\N')}`;
+}

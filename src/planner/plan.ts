@@ -421,7 +421,7 @@ function assemble(job: Job, materials: Materials, v: Variant, rng: Rng, measure:
     transitions,
     background,
     look,
-    captions: captions.length > 0 ? { style: cstyle, inEffect, outEffect, loopEffect, captions } : undefined,
+    captions: captions.length > 0 ? { style: cstyle, inEffect, outEffect, loopEffect, highlight: job.speech.captions.highlight, captions } : undefined,
     title,
     subHeadings,
     sticker,

@@ -88,6 +88,8 @@ export interface CaptionTrack {
   inEffect?: Effect;
   outEffect?: Effect;
   loopEffect?: Effect;
+  /** reelsmith extension: word-by-word highlighting (word times estimated, see captions/karaoke). */
+  highlight?: { mode: 'sweep' | 'pop'; color: string };
   captions: Caption[];
 }
 

@@ -51,6 +51,8 @@ export interface CaptionStyle extends TextStyle {
   inEffects: string[];
   outEffects: string[];
   loopEffects: string[];
+  /** reelsmith extension: word-by-word highlighting. */
+  highlight?: { mode: 'sweep' | 'pop'; color: string };
 }
 
 export interface Job {

@@ -315,6 +315,17 @@ function resolve(
     inEffects: checkNames(inNames.filter((n) => !misplacedOut.includes(n)), CAPTION_IN_EFFECTS, `${asrPath}.AaiMotionInEffect`, issues),
     outEffects: checkNames([...commaList(asr?.AaiMotionOutEffect), ...misplacedOut], CAPTION_OUT_EFFECTS, `${asrPath}.AaiMotionOutEffect`, issues),
     loopEffects: checkNames(commaList(asr?.AaiMotionLoopEffect), CAPTION_LOOP_EFFECTS, `${asrPath}.AaiMotionLoopEffect`, issues),
+    highlight: (() => {
+      if (!asr?.WordHighlight) return undefined;
+      const mode = matchName(['sweep', 'pop'], asr.WordHighlight);
+      if (!mode) {
+        issues.push({ path: `${asrPath}.WordHighlight`, reason: `unknown value "${asr.WordHighlight}"; valid: sweep, pop` });
+        return undefined;
+      }
+      const color = normalizeColor(asr.HighlightColor ?? '#ffd400');
+      if (!color) issues.push({ path: `${asrPath}.HighlightColor`, reason: `"${asr.HighlightColor}" is not a #rrggbb colour` });
+      return { mode: mode as 'sweep' | 'pop', color: color ?? '#ffd400' };
+    })(),
   };
 
   const title = textStyle(editing.TitleConfig, 'EditingConfig.TitleConfig', issues, {

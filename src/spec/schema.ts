@@ -87,6 +87,10 @@ export const AsrConfigSchema = TextStyleSchema.extend({
   AaiMotionInEffect: str().optional(),
   AaiMotionOutEffect: str().optional(),
   AaiMotionLoopEffect: str().optional(),
+  /** reelsmith extension: word-by-word highlighting, `sweep` or `pop`. */
+  WordHighlight: str().optional(),
+  /** reelsmith extension: colour of spoken words (default #ffd400). */
+  HighlightColor: str().optional(),
 });
 
 export const EditingConfigSchema = z.object({
