@@ -50,10 +50,10 @@ export interface TransitionDrawing {
   faithful: boolean;
 }
 
-export function transitionDrawing(name: string, availableXfade: ReadonlySet<string> | undefined = undefined): TransitionDrawing {
+/** How a transition is drawn (the renderer falls back to a crossfade where FFmpeg lacks it). */
+export function transitionDrawing(name: string): TransitionDrawing {
   const x = XFADE_EQUIVALENT[name];
-  if (x && (!availableXfade || availableXfade.has(x))) return { drawnAs: `xfade:${x}`, faithful: false };
-  return { drawnAs: 'xfade:fade', faithful: false };
+  return { drawnAs: `xfade:${x ?? 'fade'}`, faithful: false };
 }
 
 export const ALL_TRANSITIONS: readonly string[] = TRANSITIONS;

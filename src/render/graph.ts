@@ -14,6 +14,8 @@ export interface GraphInputs {
   voiceTrack?: string;
   /** ASS document with captions, title and sub-headings. */
   assFile?: string;
+  /** xfade transitions the installed FFmpeg has (detected); all assumed when absent. */
+  xfade?: ReadonlySet<string>;
   /** Loudness of the mix measured by a first pass ('measure' makes this the measuring pass). */
   loudness?: Loudness | 'measure';
 }
@@ -315,7 +317,9 @@ export function compileTimeline(
     parts.forEach(([name], k) => {
       if (name === 'head') {
         const tr = t.transitions.find((x) => x.index === i - 1);
-        const kind = tr?.drawnAs.startsWith('xfade:') ? tr.drawnAs.slice(6) : 'fade';
+        const wanted = tr?.drawnAs.startsWith('xfade:') ? tr.drawnAs.slice(6) : 'fade';
+        // An xfade transition the installed FFmpeg lacks (older builds) falls back to a crossfade.
+        const kind = !inputs.xfade || inputs.xfade.has(wanted) ? wanted : 'fade';
         const out = g.label('tr');
         const d = f(head / fps);
         if (kind === 'fade') {

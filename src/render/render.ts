@@ -30,7 +30,7 @@ export interface RenderContext {
 }
 
 export async function renderTimeline(t: Timeline, outPath: string, ctx: RenderContext): Promise<{ filterGraph: string }> {
-  await capabilities();
+  const caps = await capabilities();
   const work = await mkdtemp(join(tmpdir(), 'reelsmith-'));
   // REELSMITH_KEEP_WORK=1 keeps the work folder (voice track, ASS, FFmpeg arguments) for debugging.
   const keep = ctx.keepWork ?? process.env.REELSMITH_KEEP_WORK === '1';
@@ -61,7 +61,7 @@ export async function renderTimeline(t: Timeline, outPath: string, ctx: RenderCo
       reject: false,
     });
     const loudness = parseLoudness(probe.stderr);
-    const { args, filterGraph } = compileTimeline(t, { paths: ctx.paths, voiceTrack, assFile, loudness }, ctx.aspects, ctx.encode, partial);
+    const { args, filterGraph } = compileTimeline(t, { paths: ctx.paths, voiceTrack, assFile, loudness, xfade: caps.xfadeTransitions }, ctx.aspects, ctx.encode, partial);
     if (keep) await writeFile(join(work, 'ffmpeg-args.json'), JSON.stringify(args, null, 1));
     await runFfmpeg(args, {
       timeoutMs: ctx.timeoutMs ?? Math.max(120_000, t.duration * 20_000),
