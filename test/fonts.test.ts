@@ -1,9 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { execa } from 'execa';
+import { execa, execaSync } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { fontFamily, KAI_FAMILY, SANS_FAMILY, SERIF_FAMILY } from '../src/captions/fonts.js';
-import { tempDir } from './helpers.js';
+import { produce } from '../src/jobs/produce.js';
+import { parseJob } from '../src/spec/parse.js';
+import { frameAt, frameDiff, media, tempDir, useTempHome } from './helpers.js';
 
 const IMS_FONTS = [
   'SimSun', 'KaiTi', 'Microsoft YaHei', 'AlibabaPuHuiTi', 'SiYuan Heiti', 'SiYuan SimSun', 'WenQuanYi Zen Hei Mono',
@@ -49,5 +51,38 @@ describe('fonts', () => {
       for (let i = 0; i < a.length; i++) diff += a[i] ^ b[i];
       expect(diff, name).toBeGreaterThan(ink / 3);
     }
+  });
+});
+
+describe('FontUrl', () => {
+  const ukai = execaSync('fc-match', ['-f', '%{file}', 'AR PL UKai CN']).stdout;
+
+  async function captionFrame(asr: object) {
+    const out = tempDir();
+    const m = await produce(
+      parseJob({
+        InputConfig: { MediaArray: [media('dark_portrait.mp4')], SpeechText: '盒马鲜生开业啦' },
+        EditingConfig: { SpeechConfig: { AsrConfig: { FontColor: '#ffffff', FontSize: 40, Outline: 0, ...asr } } },
+        OutputConfig: { MediaURL: 'f_{index}.mp4', Width: 360, Height: 640 },
+      }),
+      { outDir: out, seed: 1 },
+    );
+    return { m, frame: m.EditingBatchJob.SubJobList[0].Status === 'Success' ? await frameAt(join(out, 'f_0.mp4'), 0.5) : undefined };
+  }
+
+  it('renders captions with the font file given by FontUrl', async () => {
+    useTempHome();
+    const plain = await captionFrame({ Font: 'Microsoft YaHei' });
+    const custom = await captionFrame({ Font: 'Microsoft YaHei', FontUrl: `file://${ukai}` });
+    expect(custom.m.Plans[0].timeline!.captions!.style.fontUrl).toBe(`file://${ukai}`);
+    // the same text in another typeface: many caption pixels differ
+    expect(frameDiff(plain.frame!, custom.frame!)).toBeGreaterThan(1);
+  });
+
+  it('fails the outputs with the font named when FontUrl cannot be loaded', async () => {
+    useTempHome();
+    const r = await captionFrame({ FontUrl: media('broken.mp4') });
+    expect(r.m.EditingBatchJob.SubJobList[0]).toMatchObject({ Status: 'Failed', ErrorCode: 'InvalidMaterial.Unreadable' });
+    expect(r.m.EditingBatchJob.SubJobList[0].ErrorMessage).toContain('broken.mp4');
   });
 });

@@ -26,11 +26,13 @@ function escapeText(s: string): string {
   return s.replace(/\\/g, '\\\\').replace(/\{/g, '(').replace(/\}/g, ')').replace(/\n/g, ' ');
 }
 
-function styleLine(name: string, s: ResolvedTextStyle): string {
-  return `Style: ${name},${fontFamily(s.font)},${s.fontSize},${assColor(s.fontColor)},${assColor(s.fontColor)},${assColor(s.outlineColour)},&H80000000,0,0,0,0,100,100,0,0,1,${s.outline},0,${AN[s.alignment]},0,0,0,1`;
+function styleLine(name: string, s: ResolvedTextStyle, custom: ReadonlyMap<string, string>): string {
+  const family = (s.fontUrl && custom.get(s.fontUrl)) || fontFamily(s.font);
+  return `Style: ${name},${family},${s.fontSize},${assColor(s.fontColor)},${assColor(s.fontColor)},${assColor(s.outlineColour)},&H80000000,0,0,0,0,100,100,0,0,1,${s.outline},0,${AN[s.alignment]},0,0,0,1`;
 }
 
-export function buildAss(t: Timeline): string {
+/** `custom` maps FontUrl values to the family names of their files. */
+export function buildAss(t: Timeline, custom: ReadonlyMap<string, string> = new Map()): string {
   const out: string[] = [
     '[Script Info]',
     'ScriptType: v4.00+',
@@ -43,10 +45,10 @@ export function buildAss(t: Timeline): string {
     '[V4+ Styles]',
     'Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding',
   ];
-  if (t.captions) out.push(styleLine('Caption', t.captions.style));
-  if (t.title) out.push(styleLine('Title', t.title.style));
+  if (t.captions) out.push(styleLine('Caption', t.captions.style, custom));
+  if (t.title) out.push(styleLine('Title', t.title.style, custom));
   t.subHeadings.forEach((s, i) => {
-    out.push(styleLine(`Sub${i}`, s.style));
+    out.push(styleLine(`Sub${i}`, s.style, custom));
   });
   out.push('', '[Events]', 'Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text');
   const pos = (s: ResolvedTextStyle) => `\\an${AN[s.alignment]}\\pos(${s.x},${s.y})`;

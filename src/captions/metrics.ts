@@ -30,11 +30,20 @@ function findFont(family: string): FontLike | undefined {
   return opened;
 }
 
+/** Width in em of text set in the font of a file (a custom FontUrl font). */
+export function fileMeasure(path: string): Measure {
+  const opened = fontkit.openSync(path) as unknown as FontLike | { fonts: FontLike[] };
+  return measureWith('fonts' in opened ? opened.fonts[0] : opened, `file:${path}`);
+}
+
 /** Width in em of text set in `family`; falls back to per-class estimates when the font is missing. */
 export function fontMeasure(family: string): Measure {
-  const hit = cache.get(family);
+  return measureWith(findFont(family), family);
+}
+
+function measureWith(font: FontLike | undefined, key: string): Measure {
+  const hit = cache.get(key);
   if (hit) return hit;
-  const font = findFont(family);
   let measure: Measure;
   if (!font) measure = (s) => [...s].reduce((w, ch) => w + charWidthEm(ch), 0);
   else {
@@ -53,6 +62,6 @@ export function fontMeasure(family: string): Measure {
       return w;
     };
   }
-  cache.set(family, measure);
+  cache.set(key, measure);
   return measure;
 }

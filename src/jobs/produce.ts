@@ -8,9 +8,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
 import { fontFamily } from '../captions/fonts.js';
-import { fontMeasure } from '../captions/metrics.js';
+import { fileMeasure, fontMeasure } from '../captions/metrics.js';
 import { type Home, reelsmithHome } from '../config/home.js';
 import { asReelsmithError, type ReelsmithError } from '../errors.js';
+import { type FontFile, resolveFont } from '../media/fonts.js';
 import { MediaLibrary } from '../media/library.js';
 import { MusicLibrary } from '../media/music.js';
 import { resolveMaterials, type ResolvedMaterials } from '../media/resolve.js';
@@ -50,6 +51,7 @@ export interface Prepared {
   speechClips: Map<string, string>;
   speechErrors: Map<number, ReelsmithError>;
   synthesizer: SpeechSynthesizer;
+  fonts: Map<string, FontFile>;
 }
 
 function refsOf(parsed: ParsedJob): string[] {
@@ -81,8 +83,20 @@ export async function prepare(parsed: ParsedJob, opts: PrepareOptions = {}): Pro
     await db?.destroy();
   }
 
+  // Custom fonts (FontUrl): a font that cannot be loaded fails every output, naming it.
+  const fonts = new Map<string, FontFile>();
+  let fontError: ReelsmithError | undefined;
+  for (const ref of new Set([job.speech.captions.fontUrl, job.title.fontUrl].filter((r): r is string => !!r))) {
+    try {
+      fonts.set(ref, await resolveFont(ref, job.baseDir, home.cache));
+    } catch (err) {
+      fontError = asReelsmithError(err);
+    }
+  }
+  const captionFont = job.speech.captions.fontUrl ? fonts.get(job.speech.captions.fontUrl) : undefined;
+
   const rng = new Rng(seed);
-  const measure = fontMeasure(fontFamily(job.speech.captions.font));
+  const measure = captionFont ? fileMeasure(captionFont.path) : fontMeasure(fontFamily(job.speech.captions.font));
   const variants = drawVariants(job, rng, measure, styleMusic);
 
   emit({ type: 'stage', stage: 'speech' });
@@ -106,7 +120,8 @@ export async function prepare(parsed: ParsedJob, opts: PrepareOptions = {}): Pro
   emit({ type: 'stage', stage: 'plan' });
   const plan = planBatch(job, materials.infos, variants, speech, rng, measure);
   for (const [index, error] of speechErrors) plan.timelines[index] = { index, error };
-  return { parsed, seed, materials, variants, plan, speechClips, speechErrors, synthesizer };
+  if (fontError) plan.timelines = plan.timelines.map((_, index) => ({ index, error: fontError }));
+  return { parsed, seed, materials, variants, plan, speechClips, speechErrors, synthesizer, fonts };
 }
 
 export interface ProduceOptions extends PrepareOptions {
@@ -157,6 +172,7 @@ export async function produce(parsed: ParsedJob, opts: ProduceOptions): Promise<
           paths: prepared.materials.paths,
           aspects,
           speechClips: prepared.speechClips,
+          fonts: prepared.fonts,
           encode: { crf: job.output.crf, preset: job.output.preset },
           timeoutMs: opts.renderTimeoutMs,
           signal: opts.signal,

@@ -27,7 +27,7 @@ export function resolveTextStyle(
   let y = style.y !== undefined ? coord(style.y, H) : row === 'top' ? H * defaults.top : row === 'center' ? H / 2 : H * defaults.bottom;
   x = Math.min(Math.max(x, 0), W);
   y = Math.min(Math.max(y, 0), H);
-  return { font: style.font, fontSize, fontColor: style.fontColor, outline: style.outline, outlineColour: style.outlineColour, alignment, x: Math.round(x), y: Math.round(y) };
+  return { font: style.font, fontUrl: style.fontUrl, fontSize, fontColor: style.fontColor, outline: style.outline, outlineColour: style.outlineColour, alignment, x: Math.round(x), y: Math.round(y) };
 }
 
 /** Width in pixels available to a line anchored at the style's position. */

@@ -73,6 +73,8 @@ export interface TextOverlay {
 
 export interface ResolvedTextStyle {
   font: string;
+  /** FontUrl as the job gave it (resolved to a file and a family by the render stage). */
+  fontUrl?: string;
   fontSize: number;
   fontColor: string;
   outline: number;

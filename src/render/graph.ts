@@ -14,6 +14,8 @@ export interface GraphInputs {
   voiceTrack?: string;
   /** ASS document with captions, title and sub-headings. */
   assFile?: string;
+  /** Folder of custom fonts for libass (FontUrl). */
+  fontsDir?: string;
   /** xfade transitions the installed FFmpeg has (detected); all assumed when absent. */
   xfade?: ReadonlySet<string>;
   /** Loudness of the mix measured by a first pass ('measure' makes this the measuring pass). */
@@ -362,7 +364,8 @@ export function compileTimeline(
     g.chain(`[${video}][${st}]overlay=${s.x}:${s.y}:shortest=1[${out}]`);
     video = out;
   }
-  const post = inputs.assFile ? `ass=filename=${graphPath(inputs.assFile)},` : '';
+  const fontsdir = inputs.fontsDir ? `:fontsdir=${graphPath(inputs.fontsDir)}` : '';
+  const post = inputs.assFile ? `ass=filename=${graphPath(inputs.assFile)}${fontsdir},` : '';
   g.chain(`[${video}]${post}format=yuv420p[vout]`);
 
   mixAudio(g, t, inputs, audioLabels, pathOf);

@@ -4,9 +4,9 @@
  * complete, so that a failed or interrupted render never leaves a file under the final name.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import { execa } from 'execa';
 import { buildAss } from '../captions/ass.js';
 import type { Timeline } from '../planner/timeline.js';
@@ -21,6 +21,8 @@ export interface RenderContext {
   aspects: Map<string, number>;
   /** Speech clip id → WAV file. */
   speechClips: Map<string, string>;
+  /** FontUrl → font file and family. */
+  fonts?: Map<string, { path: string; family: string }>;
   encode: EncodeSettings;
   timeoutMs?: number;
   signal?: AbortSignal;
@@ -49,9 +51,16 @@ export async function renderTimeline(t: Timeline, outPath: string, ctx: RenderCo
       await writeTrack(voiceTrack, clips, t.duration, clips[0].pcm.sampleRate);
     }
     let assFile: string | undefined;
+    let fontsDir: string | undefined;
     if (t.captions || t.title || t.subHeadings.length > 0) {
       assFile = join(work, 'captions.ass');
-      await writeFile(assFile, buildAss(t));
+      const families = new Map([...(ctx.fonts ?? new Map())].map(([ref, f]) => [ref, f.family]));
+      await writeFile(assFile, buildAss(t, families));
+      if (ctx.fonts && ctx.fonts.size > 0) {
+        fontsDir = join(work, 'fonts');
+        await mkdir(fontsDir);
+        for (const [i, f] of [...ctx.fonts.values()].entries()) await copyFile(f.path, join(fontsDir, `font${i}${extname(f.path)}`));
+      }
     }
     // First pass, audio only (cheap): the mix's loudness, so that the render normalises it exactly.
     const probeArgs = compileLoudnessProbe(t, { paths: ctx.paths, voiceTrack });
@@ -61,7 +70,7 @@ export async function renderTimeline(t: Timeline, outPath: string, ctx: RenderCo
       reject: false,
     });
     const loudness = parseLoudness(probe.stderr);
-    const { args, filterGraph } = compileTimeline(t, { paths: ctx.paths, voiceTrack, assFile, loudness, xfade: caps.xfadeTransitions }, ctx.aspects, ctx.encode, partial);
+    const { args, filterGraph } = compileTimeline(t, { paths: ctx.paths, voiceTrack, assFile, fontsDir, loudness, xfade: caps.xfadeTransitions }, ctx.aspects, ctx.encode, partial);
     if (keep) await writeFile(join(work, 'ffmpeg-args.json'), JSON.stringify(args, null, 1));
     await runFfmpeg(args, {
       timeoutMs: ctx.timeoutMs ?? Math.max(120_000, t.duration * 20_000),

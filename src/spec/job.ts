@@ -35,6 +35,8 @@ export interface StickerSpec {
 export interface TextStyle {
   /** IMS font name as given (mapped to an installed font by the captions module). */
   font: string;
+  /** A font file (path or URL) to use instead of the named font. */
+  fontUrl?: string;
   /** Pixel size; 0 means automatic (scaled with the output height). */
   fontSize: number;
   fontColor: string;

@@ -110,6 +110,7 @@ function textStyle(raw: z.infer<typeof EditingConfigSchema.shape.TitleConfig> | 
   const style: TextStyle = { ...defaults };
   if (!raw) return style;
   if (raw.Font) style.font = raw.Font;
+  if (raw.FontUrl) style.fontUrl = raw.FontUrl;
   if (raw.FontSize !== undefined) style.fontSize = raw.FontSize;
   if (raw.FontColor !== undefined) {
     const c = normalizeColor(raw.FontColor);
