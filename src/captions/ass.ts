@@ -5,7 +5,7 @@
 import type { ResolvedTextStyle, Timeline } from '../planner/timeline.js';
 import { assColor } from './ass-color.js';
 import { fontFamily } from './fonts.js';
-import { captionEvents } from './motion.js';
+import { captionEvents, escapeChar } from './motion.js';
 
 export { assColor };
 
@@ -22,8 +22,9 @@ export function assTime(t: number): string {
   return `${h}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}.${String(cs % 100).padStart(2, '0')}`;
 }
 
+/** Event text as libass reads it literally (override braces become parentheses). */
 function escapeText(s: string): string {
-  return s.replace(/\\/g, '\\\\').replace(/\{/g, '(').replace(/\}/g, ')').replace(/\n/g, ' ');
+  return [...s.replace(/\n/g, ' ')].map(escapeChar).join('');
 }
 
 function styleLine(name: string, s: ResolvedTextStyle, custom: ReadonlyMap<string, string>): string {

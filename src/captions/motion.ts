@@ -100,7 +100,8 @@ function shuffledOrder(n: number, seed: number): number[] {
   return idx;
 }
 
-function escapeChar(ch: string): string {
+/** One character of event text, escaped so that libass shows it literally. */
+export function escapeChar(ch: string): string {
   return ch === '{' ? '(' : ch === '}' ? ')' : ch === '\\' ? '\\\\' : ch;
 }
 

@@ -26,6 +26,7 @@ import { EspeakEngine } from '../speech/espeak.js';
 import { engineFromEnv } from '../speech/openai.js';
 import { SpeechSynthesizer } from '../speech/synth.js';
 import { openDatabase } from '../storage/db.js';
+import { mapLimit } from '../util/concurrency.js';
 import { Rng } from '../util/rng.js';
 import { buildManifest, type Manifest, type SubJobResult } from './manifest.js';
 
@@ -190,24 +191,4 @@ export async function produce(parsed: ParsedJob, opts: ProduceOptions): Promise<
   const manifest = buildManifest({ jobId, parsed, prepared, results, created, completed: new Date() });
   await writeFile(join(opts.outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
-}
-
-/** Maps with at most `limit` calls in flight, keeping order. */
-export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  let failed: unknown;
-  const worker = async () => {
-    while (next < items.length && failed === undefined) {
-      const i = next++;
-      try {
-        out[i] = await fn(items[i], i);
-      } catch (err) {
-        failed ??= err;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  if (failed !== undefined) throw failed;
-  return out;
 }

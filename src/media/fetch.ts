@@ -6,7 +6,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { extname, isAbsolute, join, resolve as resolvePath } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { materialNotFound, materialUnreadable } from '../errors.js';
@@ -18,6 +19,16 @@ export interface FetchOptions {
 }
 
 const sha256 = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
+
+/**
+ * The local file of a material or font named by path (relative to `baseDir`), `file://` URL or
+ * `http(s)://` URL (downloaded into the cache).
+ */
+export async function localFile(ref: string, baseDir: string, cacheDir: string): Promise<string> {
+  if (/^https?:\/\//i.test(ref)) return fetchToCache(ref, { cacheDir });
+  if (/^file:\/\//i.test(ref)) return fileURLToPath(ref);
+  return isAbsolute(ref) ? ref : resolvePath(baseDir, ref);
+}
 
 export async function fetchToCache(url: string, opts: FetchOptions): Promise<string> {
   const dir = join(opts.cacheDir, 'downloads');

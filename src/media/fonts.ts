@@ -1,10 +1,8 @@
 /** Custom caption and title fonts (`AsrConfig.FontUrl`, `TitleConfig.FontUrl`): a file and its family. */
 import { existsSync } from 'node:fs';
-import { isAbsolute, resolve as resolvePath } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as fontkit from 'fontkit';
 import { materialNotFound, materialUnreadable } from '../errors.js';
-import { fetchToCache } from './fetch.js';
+import { localFile } from './fetch.js';
 
 export interface FontFile {
   path: string;
@@ -12,13 +10,7 @@ export interface FontFile {
 }
 
 export async function resolveFont(ref: string, baseDir: string, cacheDir: string): Promise<FontFile> {
-  const path = /^https?:\/\//i.test(ref)
-    ? await fetchToCache(ref, { cacheDir })
-    : /^file:\/\//i.test(ref)
-      ? fileURLToPath(ref)
-      : isAbsolute(ref)
-        ? ref
-        : resolvePath(baseDir, ref);
+  const path = await localFile(ref, baseDir, cacheDir);
   if (!existsSync(path)) throw materialNotFound(ref, `no font file at ${path}`);
   try {
     const f = fontkit.openSync(path) as unknown as { familyName?: string; fonts?: { familyName: string }[] };

@@ -5,11 +5,11 @@
  * affects.
  */
 import { existsSync } from 'node:fs';
-import { basename, extname, isAbsolute, resolve as resolvePath } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, extname, resolve as resolvePath } from 'node:path';
 import { asReelsmithError, materialNotFound } from '../errors.js';
 import type { MaterialInfo, Materials } from '../planner/inputs.js';
-import { fetchToCache } from './fetch.js';
+import { mapLimit } from '../util/concurrency.js';
+import { localFile } from './fetch.js';
 import { MEDIA_ID, type MediaLibrary } from './library.js';
 import { probeCached } from './probe.js';
 
@@ -30,21 +30,15 @@ function wordsOf(name: string): string {
 
 async function resolveOne(ref: string, ctx: ResolveContext): Promise<{ path: string; info: MaterialInfo }> {
   let path: string;
-  let text = '';
-  if (/^https?:\/\//i.test(ref)) {
-    path = await fetchToCache(ref, { cacheDir: ctx.cacheDir });
-    text = wordsOf(new URL(ref).pathname);
-  } else if (/^file:\/\//i.test(ref)) {
-    path = fileURLToPath(ref);
-    text = wordsOf(path);
-  } else if (MEDIA_ID.test(ref) || (!ref.includes('/') && !ref.includes('.') && !existsSync(resolvePath(ctx.baseDir, ref)))) {
+  let text: string;
+  if (MEDIA_ID.test(ref) || (!ref.includes('/') && !ref.includes('.') && !existsSync(resolvePath(ctx.baseDir, ref)))) {
     const rec = ctx.library ? await ctx.library.get(ref) : undefined;
     if (!rec) throw materialNotFound(ref, 'no such media ID in the library (add files with "reelsmith media add")');
     path = rec.file;
     text = [rec.title, rec.description, rec.tags.join(' '), wordsOf(rec.originalName)].join(' ');
   } else {
-    path = isAbsolute(ref) ? ref : resolvePath(ctx.baseDir, ref);
-    text = wordsOf(ref);
+    path = await localFile(ref, ctx.baseDir, ctx.cacheDir);
+    text = wordsOf(/^https?:\/\//i.test(ref) ? new URL(ref).pathname : path);
   }
   if (!existsSync(path)) throw materialNotFound(ref, `no file at ${path}`);
   const p = await probeCached(path, ref, ctx.cacheDir);
@@ -55,19 +49,14 @@ export async function resolveMaterials(refs: Iterable<string>, ctx: ResolveConte
   const unique = [...new Set(refs)];
   const infos: Materials = new Map();
   const paths = new Map<string, string>();
-  let next = 0;
-  const worker = async () => {
-    while (next < unique.length) {
-      const ref = unique[next++];
-      try {
-        const r = await resolveOne(ref, ctx);
-        infos.set(ref, r.info);
-        paths.set(ref, r.path);
-      } catch (err) {
-        infos.set(ref, asReelsmithError(err));
-      }
+  await mapLimit(unique, concurrency, async (ref) => {
+    try {
+      const r = await resolveOne(ref, ctx);
+      infos.set(ref, r.info);
+      paths.set(ref, r.path);
+    } catch (err) {
+      infos.set(ref, asReelsmithError(err));
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, unique.length) }, worker));
+  });
   return { infos, paths };
 }

@@ -128,6 +128,15 @@ function atempoChain(speed: number): string {
   return parts.length > 0 ? `,${parts.join(',')}` : '';
 }
 
+/** Material ref → its local file, or a clear error when the render stage was not given it. */
+function pathLookup(inputs: GraphInputs): (ref: string) => string {
+  return (ref) => {
+    const p = inputs.paths.get(ref);
+    if (!p) throw new Error(`no local file for material ${ref}`);
+    return p;
+  };
+}
+
 /** A shot's own sound: its source range, retimed, placed at the shot's start. */
 function materialAudio(g: Graph, shot: Shot, k: number): string {
   const a = g.label('ma');
@@ -212,11 +221,7 @@ function mixAudio(g: Graph, t: Timeline, inputs: GraphInputs, audioLabels: strin
 /** An audio-only command that measures the loudness of the timeline's mix (first loudnorm pass). */
 export function compileLoudnessProbe(t: Timeline, inputs: GraphInputs): string[] {
   const g = new Graph();
-  const pathOf = (ref: string) => {
-    const p = inputs.paths.get(ref);
-    if (!p) throw new Error(`no local file for material ${ref}`);
-    return p;
-  };
+  const pathOf = pathLookup(inputs);
   const labels: string[] = [];
   for (const shot of t.shots) {
     if (shot.material.kind !== 'video' || !(shot.volume > 0)) continue;
@@ -250,11 +255,7 @@ export function compileTimeline(
   const g = new Graph();
   const { fps } = t;
   const T = t.duration;
-  const pathOf = (ref: string) => {
-    const p = inputs.paths.get(ref);
-    if (!p) throw new Error(`no local file for material ${ref}`);
-    return p;
-  };
+  const pathOf = pathLookup(inputs);
   const bgImage = t.background.type === 'image' ? pathOf(t.background.ref) : undefined;
 
   // ---- shots -----------------------------------------------------------------------------------
