@@ -132,8 +132,9 @@ describe('CLI', () => {
     // clip.mp4 fetched once over both runs; gone.mp4 asked each time (and never used)
     expect(hits).toBe(3);
     const plan = await cli(['plan', job], env);
-    const shots = JSON.parse(plan.stdout).plans[0].shots;
-    expect(shots.every((s: { material: { ref: string } }) => s.material.ref.endsWith('/clip.mp4'))).toBe(true);
+    const first = JSON.parse(plan.stdout).plans[0];
+    expect(first.shots.every((s: { material: { ref: string } }) => s.material.ref.endsWith('/clip.mp4'))).toBe(true);
+    expect(first.notes.join()).toMatch(/material http:\/\/127\.0\.0\.1:\d+\/gone\.mp4 left out: .*not found.*HTTP 404/);
   });
 
   it('lists the effects and writes a PNG contact strip of one', async () => {

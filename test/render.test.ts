@@ -245,7 +245,11 @@ describe('render', () => {
     expect(manifest.EditingBatchJob.Status).toBe('Finished');
     expect(existsSync(join(out, failed.MediaURL))).toBe(false);
     // the undecodable material is left out of the shot pool; the good one is used
-    for (const p of manifest.Plans) if (p.timeline) expect(p.timeline.shots.every((s) => s.material.ref.endsWith('rgb_parts.mp4'))).toBe(true);
+    for (const p of manifest.Plans)
+      if (p.timeline) {
+        expect(p.timeline.shots.every((s) => s.material.ref.endsWith('rgb_parts.mp4'))).toBe(true);
+        expect(p.notes.join()).toMatch(/broken\.mp4 left out: .*cannot be read/);
+      }
   });
 
   it('kills a render that exceeds its timeout and leaves no file behind', async () => {

@@ -106,6 +106,11 @@ export function planBatch(
   if (job.type === 'Script') for (const g of groupCands) possible = Math.min(1e12, possible * g.candidates.length);
   else possible = Math.min(1e12, factorialish(new Set(flat!.candidates.map((c) => c.material.ref)).size, Math.max(1, variants[0]?.voiceOver[0]?.sentences.length ?? 1), flat!.candidates.length));
 
+  // Materials left out of the shot pool (missing, undecodable, no picture) are said in every plan.
+  const leftOut = [...new Map([...groupCands.flatMap((g) => g.unusable), ...(flat?.unusable ?? [])].map((u) => [u.ref, u.reason]))].map(
+    ([ref, reason]) => `material ${ref} left out: ${reason}`,
+  );
+
   for (const v of variants) {
     const vr = r.fork(`timeline${v.index}`);
     try {
@@ -117,6 +122,7 @@ export function planBatch(
       if (used.has(sig)) duplicates++;
       used.add(sig);
       sequences.push(seq);
+      timeline.notes.push(...leftOut);
       results.push(timeline);
     } catch (err) {
       if (!(err instanceof ReelsmithError)) throw err;
