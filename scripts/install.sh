@@ -11,6 +11,10 @@ command -v espeak-ng >/dev/null 2>&1 || need+=(espeak-ng)
 { command -v fc-list >/dev/null 2>&1 && fc-list | grep -q "Noto Sans CJK"; } || need+=(fonts-noto-cjk fontconfig)
 fc-list 2>/dev/null | grep -q "AR PL UKai" || need+=(fonts-arphic-ukai)
 command -v g++ >/dev/null 2>&1 || need+=(g++)
+# A C compiler builds the native transition shaders (without one, a slower JS engine draws them).
+command -v cc >/dev/null 2>&1 || need+=(gcc)
+# Chromium (WebGL) is the reference the transition tests compare with; the engine never needs it.
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v make >/dev/null 2>&1 || need+=(make)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
 

@@ -1,0 +1,84 @@
+/**
+ * Draws a transition over frame pairs: the native filter program when a C compiler is installed,
+ * the JS kernel otherwise. Frames are RGB24 (rows from the top); frame i of N is drawn at progress
+ * i/N, so that the first overlap frame is the outgoing clip and the next clip's own frames follow
+ * the last one.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { prepareShader, shaderFor, shaderParams } from './catalogue.js';
+import { compileTransition } from './glsl-to-js.js';
+import { makeKernel } from './kernel.js';
+import { buildNative } from './native.js';
+
+export type ShaderEngine = 'native' | 'js';
+
+export interface DrawOptions {
+  width: number;
+  height: number;
+  /** Where compiled shader programs and textures are cached. */
+  cacheDir: string;
+  threads?: number;
+  /** Force an engine (default: native when a C compiler is available). */
+  engine?: ShaderEngine;
+  signal?: AbortSignal;
+  /** Draw this GLSL instead of the collection's source (same uniforms); for tests. */
+  glsl?: string;
+}
+
+export interface DrawResult {
+  frames: Buffer;
+  engine: ShaderEngine;
+}
+
+async function textureFiles(samplers: string[], textures: Record<string, { d: Uint8Array; w: number; h: number }>, dir: string): Promise<string[]> {
+  await mkdir(dir, { recursive: true });
+  return Promise.all(
+    samplers.map(async (s) => {
+      const t = textures[s];
+      const path = join(dir, `texture-${s}-${t.w}x${t.h}.rgb`);
+      if (!existsSync(path)) {
+        await writeFile(`${path}.${process.pid}`, t.d);
+        await rename(`${path}.${process.pid}`, path);
+      }
+      return `${s}:${t.w}:${t.h}:${path}`;
+    }),
+  );
+}
+
+/** `from` and `to` hold N frames each; returns the N blended frames. */
+export async function drawTransition(name: string, from: Uint8Array, to: Uint8Array, o: DrawOptions): Promise<DrawResult> {
+  const size = o.width * o.height * 3;
+  const N = from.length / size;
+  if (!Number.isInteger(N) || N < 1 || to.length !== from.length) throw new Error(`transition ${name}: frame data does not hold whole ${o.width}x${o.height} frames`);
+  const t = shaderFor(name);
+  if (!t) throw new Error(`no gl-transitions shader for '${name}'`);
+  const prepared = o.glsl ? { ...prepareShader(name), compiled: compileTransition(o.glsl, { params: shaderParams(t.source) }) } : prepareShader(name);
+  if (o.engine !== 'js') {
+    const native = compileTransition(o.glsl ?? t.source.glsl, { params: shaderParams(t.source), target: 'c' });
+    const exe = await buildNative(native, t.flipY, o.cacheDir);
+    if (exe) {
+      const tex = await textureFiles(native.samplers, prepared.textures, o.cacheDir);
+      const threads = o.threads ?? availableParallelism();
+      const input = Buffer.concat([from, to]);
+      const r = await execa(exe, [String(o.width), String(o.height), String(N), String(threads), ...tex], {
+        input,
+        encoding: 'buffer',
+        maxBuffer: size * N + 1024,
+        cancelSignal: o.signal,
+      });
+      if (r.stdout.length !== size * N) throw new Error(`transition ${name}: the shader program wrote ${r.stdout.length} bytes, expected ${size * N}`);
+      return { frames: Buffer.from(r.stdout), engine: 'native' };
+    }
+    if (o.engine === 'native') throw new Error('no C compiler found for the native shader engine (install gcc, or use the JS engine)');
+  }
+  const draw = makeKernel(prepared.compiled, { width: o.width, height: o.height, textures: prepared.textures, flipY: prepared.flipY });
+  const out = Buffer.alloc(size * N);
+  for (let i = 0; i < N; i++) {
+    draw(from.subarray(i * size, (i + 1) * size), to.subarray(i * size, (i + 1) * size), out.subarray(i * size, (i + 1) * size), i / N);
+  }
+  return { frames: out, engine: 'js' };
+}
