@@ -161,6 +161,8 @@ describe('CLI', () => {
     expect(v.stdout).toMatch(/^zhiru\s+Female/m);
     expect(v.stdout.trim().split('\n').length).toBeGreaterThan(70);
     const t = await cli(['transitions'], env);
-    expect(t.stdout).toMatch(/^doomscreentransition_down\s+xfade:vdslice/m);
+    expect(t.stdout).toMatch(/^doomscreentransition_down\s+glsl:DoomScreenTransition$/m);
+    expect(t.stdout).toMatch(/^doomscreentransition_up\s+glsl:DoomScreenTransition\^$/m);
+    expect(t.stdout).not.toMatch(/approximation/);
   });
 });

@@ -1,59 +1,23 @@
 /**
- * How each IMS transition is drawn in this version. All IMS transitions are gl-transitions shaders;
- * until the shader path lands (issue: transitions), each is drawn with the closest built-in FFmpeg
- * `xfade` transition, and the plan marks it `faithful: false`. Names with no close equivalent fall
- * back to a crossfade.
+ * How each IMS transition is drawn. Every IMS transition is a shader of the gl-transitions
+ * collection and is drawn from that GLSL source (src/shaders), except the plain crossfade, whose
+ * shader is mix(from, to, progress): FFmpeg draws that one itself (a linear blend is the same in
+ * YUV as in RGB, up to rounding), which is three times cheaper.
  */
+import { shaderFor } from '../shaders/catalogue.js';
 import { TRANSITIONS } from '../spec/catalogue.js';
-
-const XFADE_EQUIVALENT: Record<string, string> = {
-  fade: 'fade',
-  wipeleft: 'wipeleft',
-  wiperight: 'wiperight',
-  wipeup: 'wipeup',
-  wipedown: 'wipedown',
-  circleopen: 'circleopen',
-  circlecrop: 'circlecrop',
-  radial: 'radial',
-  pixelize: 'pixelize',
-  fadegrayscale: 'fadegrays',
-  colordistance: 'distance',
-  squeeze: 'squeezev',
-  linearblur: 'hblur',
-  fadecolor: 'fadeblack',
-  directional: 'slideleft',
-  directionalwipe: 'wipetl',
-  windowslice: 'hlslice',
-  windowblinds: 'vuslice',
-  simplezoom: 'zoomin',
-  dreamyzoom: 'zoomin',
-  doomscreentransition_up: 'vuslice',
-  doomscreentransition_down: 'vdslice',
-  crosshatch: 'dissolve',
-  mosaic: 'pixelize',
-  randomsquares: 'dissolve',
-  circle: 'circleopen',
-  doorway: 'horzopen',
-  bowTieHorizontal: 'horzclose',
-  bowTieVertical: 'vertclose',
-  swap: 'slideright',
-  wind: 'smoothleft',
-  bounce_up: 'slideup',
-  bounce_down: 'slidedown',
-  multiplyblend: 'fadefast',
-  colorphase: 'fadeslow',
-  luma: 'dissolve',
-};
 
 export interface TransitionDrawing {
   drawnAs: string;
   faithful: boolean;
 }
 
-/** How a transition is drawn (the renderer falls back to a crossfade where FFmpeg lacks it). */
+/** How a transition is drawn: `glsl:<shader>` (`^` when upside down) or `ffmpeg:crossfade`. */
 export function transitionDrawing(name: string): TransitionDrawing {
-  const x = XFADE_EQUIVALENT[name];
-  return { drawnAs: `xfade:${x ?? 'fade'}`, faithful: false };
+  if (name.toLowerCase() === 'fade') return { drawnAs: 'ffmpeg:crossfade', faithful: true };
+  const s = shaderFor(name);
+  if (!s) return { drawnAs: 'ffmpeg:crossfade', faithful: false };
+  return { drawnAs: `glsl:${s.source.name}${s.flipY ? '^' : ''}`, faithful: true };
 }
 
 export const ALL_TRANSITIONS: readonly string[] = TRANSITIONS;

@@ -333,7 +333,7 @@ function assemble(job: Job, materials: Materials, v: Variant, rng: Rng, measure:
       transitions.push({ name, index: i, start: shots[i + 1].start, duration: round(d), ...drawing });
     });
     const approx = [...new Set(transitions.filter((t) => !t.faithful).map((t) => `${t.name} as ${t.drawnAs}`))];
-    if (approx.length > 0) notes.push(`transitions approximated with FFmpeg xfade (shader path not yet available): ${approx.join(', ')}`);
+    if (approx.length > 0) notes.push(`transitions without a shader, drawn as a crossfade: ${approx.join(', ')}`);
   }
 
   // Ken Burns on stills: a slow pan across an image fitted slightly larger than the frame.

@@ -16,8 +16,8 @@ export interface GraphInputs {
   assFile?: string;
   /** Folder of custom fonts for libass (FontUrl). */
   fontsDir?: string;
-  /** xfade transitions the installed FFmpeg has (detected); all assumed when absent. */
-  xfade?: ReadonlySet<string>;
+  /** Transition index → RGB24 file of the overlap frames drawn by its shader; crossfade otherwise. */
+  transitionFrames?: Map<number, string>;
   /** Loudness of the mix measured by a first pass ('measure' makes this the measuring pass). */
   loudness?: Loudness | 'measure';
 }
@@ -62,19 +62,22 @@ export class Graph {
   }
 }
 
-/** A still frame repeated for `d` seconds at `fps`. */
-const still = (fps: number, d: number) => `loop=loop=-1:size=1:start=0,settb=1/${fps},setpts=N,fps=${fps},trim=duration=${f(d)}`;
+/** A still frame repeated for `d` seconds at `fps`, its clock starting at frame `from`. */
+const still = (fps: number, d: number, from = 0) => `loop=loop=-1:size=1:start=0,settb=1/${fps},setpts=N${from > 0 ? `+${from}` : ''},fps=${fps},trim=duration=${f(d)}`;
 
 /** Fits `src` inside W×H over the timeline's background; returns the output label. */
-function fitShot(g: Graph, t: Timeline, shot: Shot, src: string, aspect: number, bgImage: string | undefined): string {
+function fitShot(g: Graph, t: Timeline, shot: Shot, src: string, aspect: number, bgImage: string | undefined, range?: [number, number]): string {
   const { fps } = t;
+  // A range [a, b) of the shot's frames: the clock still counts from the shot's start (Ken Burns).
+  const from = range?.[0] ?? 0;
+  const holdFor = range ? (range[1] - range[0]) / fps : shot.duration;
   // A Ken Burns still is fitted larger than the frame; the pan crops the frame out of it.
   const kb = shot.kenBurns;
   const W = kb ? even(t.width * kb.zoom) : t.width;
   const H = kb ? even(t.height * kb.zoom) : t.height;
   const out = g.label('fit');
   const isStill = shot.material.kind === 'image';
-  const hold = isStill ? `,${still(fps, shot.duration)}` : '';
+  const hold = isStill ? `,${still(fps, holdFor, from)}` : '';
   const sameAspect = Math.abs(aspect - W / H) < 0.01;
   const bg: Background = t.background;
   if (sameAspect) {
@@ -83,7 +86,7 @@ function fitShot(g: Graph, t: Timeline, shot: Shot, src: string, aspect: number,
     const b = g.input('-i', bgImage);
     const bgl = g.label('bg');
     const fg = g.label('fg');
-    g.chain(`[${b}:v]scale=${W}:${H}:force_original_aspect_ratio=increase,crop=${W}:${H},setsar=1,${still(fps, shot.duration)}[${bgl}]`);
+    g.chain(`[${b}:v]scale=${W}:${H}:force_original_aspect_ratio=increase,crop=${W}:${H},setsar=1,${still(fps, holdFor, from)}[${bgl}]`);
     g.chain(`[${src}]scale=${W}:${H}:force_original_aspect_ratio=decrease:flags=bilinear,setsar=1${hold}[${fg}]`);
     g.chain(`[${bgl}][${fg}]overlay=(W-w)/2:(H-h)/2:shortest=1[${out}]`);
   } else if (bg.type === 'color') {
@@ -240,6 +243,80 @@ export function parseLoudness(stderr: string): Loudness | undefined {
   return { I };
 }
 
+/** Output frames [first, end) of each shot on the timeline: whole frames, overlaps included. */
+function frameLayout(t: Timeline) {
+  const firstFrame = t.shots.map((s) => Math.round(s.start * t.fps));
+  const endFrame = t.shots.map((s) => Math.round((s.start + s.duration) * t.fps));
+  const frames = t.shots.map((_, i) => endFrame[i] - firstFrame[i]);
+  const overlap = t.shots.slice(1).map((_, i) => Math.max(0, endFrame[i] - firstFrame[i + 1]));
+  return { frames, overlap };
+}
+
+/**
+ * Frames [a, b) of shot i, fitted and with its effect, as a label of yuv420p frames starting at
+ * PTS 0. Ranges that start inside a shot seek the source (its clock still counts from the shot's
+ * start); a shot with a drawn effect is processed from its start, as its effect is timed on it.
+ */
+function compileShot(g: Graph, t: Timeline, i: number, range: [number, number], pathOf: (ref: string) => string, aspects: Map<string, number>, bgImage: string | undefined): { label: string; input?: number } {
+  const shot = t.shots[i];
+  const { fps } = t;
+  const total = frameLayout(t).frames[i];
+  const vfx = shot.vfx?.rendered;
+  const [a, b] = vfx ? [0, total] : range;
+  const path = pathOf(shot.material.ref);
+  let src: string;
+  let input: number | undefined;
+  if (shot.material.kind === 'image') {
+    const k = g.input('-i', path);
+    src = `${k}:v`;
+  } else {
+    const span = ((b - a) / fps) * shot.speed;
+    const skip = (a / fps) * shot.speed;
+    input = g.input('-ss', f(shot.sourceIn + skip), '-t', f(span + 0.25), '-i', path);
+    const pre = g.label('src');
+    // fps before fitting: a sped-up shot drops its extra frames before they are scaled and blurred.
+    // tpad (on the small source frames) guards against a source that decodes a few frames short.
+    const offset = a > 0 ? `+${f(a / fps)}/TB` : '';
+    g.chain(`[${input}:v]trim=duration=${f(span)},setpts=(PTS-STARTPTS)/${f(shot.speed)}${offset},fps=${fps},tpad=stop_mode=clone:stop_duration=0.5[${pre}]`);
+    src = pre;
+  }
+  const fitted = fitShot(g, t, shot, src, aspects.get(shot.material.ref) ?? t.width / t.height, bgImage, a > 0 || b < total ? [a, b] : undefined);
+  let shaped = fitted;
+  if (vfx && shot.vfx) {
+    const pre = g.label('pre');
+    g.chain(`[${fitted}]format=yuv420p,setsar=1[${pre}]`);
+    shaped = applyVfx(g, shot.vfx.name, pre, { W: t.width, H: t.height, fps, duration: total / fps });
+  }
+  const out = g.label('shot');
+  const cut = vfx && (range[0] > 0 || range[1] < total) ? `trim=start_frame=${range[0]}:end_frame=${range[1]}` : `trim=end_frame=${range[1] - range[0]}`;
+  g.chain(`[${shaped}]${cut},setpts=PTS-STARTPTS,format=yuv420p[${out}]`);
+  return { label: out, input };
+}
+
+/**
+ * The frames the shader transitions blend, in one FFmpeg command: for each transition index, the
+ * last N frames of its outgoing shot then the first N of the incoming one, fitted exactly as in the
+ * render, as RGB24 on stdout (N = the overlap in frames, returned per transition).
+ */
+export function compileTransitionSources(t: Timeline, indices: number[], inputs: GraphInputs, aspects: Map<string, number>): { args: string[]; frames: number[] } {
+  const g = new Graph();
+  const pathOf = pathLookup(inputs);
+  const bgImage = t.background.type === 'image' ? pathOf(t.background.ref) : undefined;
+  const { frames, overlap } = frameLayout(t);
+  const labels: string[] = [];
+  const counts = indices.map((i) => {
+    const n = overlap[i];
+    labels.push(compileShot(g, t, i, [frames[i] - n, frames[i]], pathOf, aspects, bgImage).label);
+    labels.push(compileShot(g, t, i + 1, [0, n], pathOf, aspects, bgImage).label);
+    return n;
+  });
+  g.chain(`${labels.map((l) => `[${l}]`).join('')}concat=n=${labels.length}:v=1:a=0,format=rgb24[out]`);
+  return {
+    args: [...g.inputs, '-filter_complex_threads', '1', '-filter_complex', g.chains.join(';\n'), '-map', '[out]', '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'],
+    frames: counts,
+  };
+}
+
 export interface CompiledCommand {
   args: string[];
   filterGraph: string;
@@ -260,37 +337,12 @@ export function compileTimeline(
 
   // ---- shots -----------------------------------------------------------------------------------
   // Frame-exact layout: shot i covers output frames [first_i, last_i); overlaps are whole frames.
-  const firstFrame = t.shots.map((s) => Math.round(s.start * fps));
-  const endFrame = t.shots.map((s) => Math.round((s.start + s.duration) * fps));
-  const frames = t.shots.map((_, i) => endFrame[i] - firstFrame[i]);
-  const overlap = t.shots.slice(1).map((_, i) => Math.max(0, endFrame[i] - firstFrame[i + 1]));
+  const { frames, overlap } = frameLayout(t);
   const audioLabels: string[] = [];
   const shotLabels = t.shots.map((shot, i) => {
-    const path = pathOf(shot.material.ref);
-    let src: string;
-    if (shot.material.kind === 'image') {
-      const k = g.input('-i', path);
-      src = `${k}:v`;
-    } else {
-      const span = shot.sourceOut - shot.sourceIn;
-      const k = g.input('-ss', f(shot.sourceIn), '-t', f(span + 0.25), '-i', path);
-      const pre = g.label('src');
-      // fps before fitting: a sped-up shot drops its extra frames before they are scaled and blurred.
-      // tpad (on the small source frames) guards against a source that decodes a few frames short.
-      g.chain(`[${k}:v]trim=duration=${f(span)},setpts=(PTS-STARTPTS)/${f(shot.speed)},fps=${fps},tpad=stop_mode=clone:stop_duration=0.5[${pre}]`);
-      src = pre;
-      if (shot.volume > 0) audioLabels.push(materialAudio(g, shot, k));
-    }
-    const fitted = fitShot(g, t, shot, src, aspects.get(shot.material.ref) ?? t.width / t.height, bgImage);
-    let shaped = fitted;
-    if (shot.vfx?.rendered) {
-      const pre = g.label('pre');
-      g.chain(`[${fitted}]format=yuv420p,setsar=1[${pre}]`);
-      shaped = applyVfx(g, shot.vfx.name, pre, { W: t.width, H: t.height, fps, duration: frames[i] / fps });
-    }
-    const out = g.label('shot');
-    g.chain(`[${shaped}]trim=end_frame=${frames[i]},setpts=PTS-STARTPTS,format=yuv420p[${out}]`);
-    return out;
+    const { label, input } = compileShot(g, t, i, [0, frames[i]], pathOf, aspects, bgImage);
+    if (input !== undefined && shot.volume > 0) audioLabels.push(materialAudio(g, shot, input));
+    return label;
   });
 
   // ---- joins -------------------------------------------------------------------------------------
@@ -319,19 +371,23 @@ export function compileTimeline(
     });
     parts.forEach(([name], k) => {
       if (name === 'head') {
-        const tr = t.transitions.find((x) => x.index === i - 1);
-        const wanted = tr?.drawnAs.startsWith('xfade:') ? tr.drawnAs.slice(6) : 'fade';
-        // An xfade transition the installed FFmpeg lacks (older builds) falls back to a crossfade.
-        const kind = !inputs.xfade || inputs.xfade.has(wanted) ? wanted : 'fade';
         const out = g.label('tr');
         const d = f(head / fps);
-        if (kind === 'fade') {
+        const drawn = inputs.transitionFrames?.get(i - 1);
+        if (drawn) {
+          // Frames drawn by the transition's shader (src/shaders), spliced in place of the overlap;
+          // the overlap frames of both shots end here.
+          const src = g.input('-f', 'rawvideo', '-pix_fmt', 'rgb24', '-video_size', `${t.width}x${t.height}`, '-framerate', String(fps), '-i', graphPath(drawn));
+          g.chain(`[${src}:v]setsar=1,format=yuv420p,trim=end_frame=${head},setpts=PTS-STARTPTS[${out}]`);
+          g.chain(`[${pendingHead}]nullsink`);
+          g.chain(`[${labels[k]}]nullsink`);
+        } else {
           // A plain crossfade is an alpha fade-in of the next shot over the previous: three times
           // cheaper than xfade's float blend in FFmpeg 5.1.
           const a = g.label('alpha');
           g.chain(`[${labels[k]}]format=yuva420p,fade=t=in:d=${d}:alpha=1[${a}]`);
           g.chain(`[${pendingHead}][${a}]overlay=format=yuv420,format=yuv420p[${out}]`);
-        } else g.chain(`[${pendingHead}][${labels[k]}]xfade=transition=${kind}:duration=${d}:offset=0[${out}]`);
+        }
         pieces.push(out);
       } else if (name === 'body') pieces.push(labels[k]);
       else pendingHead = labels[k];

@@ -14,6 +14,8 @@ import { readWav, writeTrack } from '../speech/wav.js';
 import { capabilities } from './capabilities.js';
 import { runFfmpeg } from './ffmpeg.js';
 import { compileLoudnessProbe, compileTimeline, type EncodeSettings, parseLoudness } from './graph.js';
+import { reelsmithHome } from '../config/home.js';
+import { drawShaderTransitions } from './splice.js';
 
 export interface RenderContext {
   paths: Map<string, string>;
@@ -32,7 +34,7 @@ export interface RenderContext {
 }
 
 export async function renderTimeline(t: Timeline, outPath: string, ctx: RenderContext): Promise<{ filterGraph: string }> {
-  const caps = await capabilities();
+  await capabilities();
   const work = await mkdtemp(join(tmpdir(), 'reelsmith-'));
   // REELSMITH_KEEP_WORK=1 keeps the work folder (voice track, ASS, FFmpeg arguments) for debugging.
   const keep = ctx.keepWork ?? process.env.REELSMITH_KEEP_WORK === '1';
@@ -70,10 +72,19 @@ export async function renderTimeline(t: Timeline, outPath: string, ctx: RenderCo
       reject: false,
     });
     const loudness = parseLoudness(probe.stderr);
-    const { args, filterGraph } = compileTimeline(t, { paths: ctx.paths, voiceTrack, assFile, fontsDir, loudness, xfade: caps.xfadeTransitions }, ctx.aspects, ctx.encode, partial);
+    const timeoutMs = ctx.timeoutMs ?? Math.max(120_000, t.duration * 20_000);
+    const transitionFrames = await drawShaderTransitions(t, {
+      inputs: { paths: ctx.paths },
+      aspects: ctx.aspects,
+      work,
+      cacheDir: join(reelsmithHome().cache, 'shaders'),
+      timeoutMs,
+      signal: ctx.signal,
+    });
+    const { args, filterGraph } = compileTimeline(t, { paths: ctx.paths, voiceTrack, assFile, fontsDir, loudness, transitionFrames }, ctx.aspects, ctx.encode, partial);
     if (keep) await writeFile(join(work, 'ffmpeg-args.json'), JSON.stringify(args, null, 1));
     await runFfmpeg(args, {
-      timeoutMs: ctx.timeoutMs ?? Math.max(120_000, t.duration * 20_000),
+      timeoutMs,
       signal: ctx.signal,
       onProgress: ctx.onProgress ? (s) => ctx.onProgress!(Math.min(1, s / t.duration)) : undefined,
     });
@@ -84,3 +95,4 @@ export async function renderTimeline(t: Timeline, outPath: string, ctx: RenderCo
     if (!keep) await rm(work, { recursive: true, force: true });
   }
 }
+

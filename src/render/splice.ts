@@ -1,0 +1,108 @@
+/**
+ * Shader transitions, drawn before the render pass that splices them in. One FFmpeg command
+ * extracts the overlap frames of every shader transition of the video (N frames of the outgoing
+ * shot, then N of the incoming one, fitted as in the render, RGB24 on stdout); each transition is
+ * drawn by its shader as soon as its frames have arrived, while FFmpeg goes on with the next, and
+ * written to the work folder for the render pass to read.
+ */
+import { spawn } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ReelsmithError } from '../errors.js';
+import type { Timeline } from '../planner/timeline.js';
+import { drawTransition } from '../shaders/draw.js';
+import { compileTransitionSources, type GraphInputs } from './graph.js';
+
+export interface ShaderTransitionOptions {
+  inputs: GraphInputs;
+  aspects: Map<string, number>;
+  work: string;
+  cacheDir: string;
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+/** Draws the timeline's shader transitions; returns transition index → RGB24 file of its frames. */
+export async function drawShaderTransitions(t: Timeline, o: ShaderTransitionOptions): Promise<Map<number, string>> {
+  const todo = t.transitions.filter((x) => x.drawnAs.startsWith('glsl:'));
+  const files = new Map<number, string>();
+  if (todo.length === 0) return files;
+  const { args, frames } = compileTransitionSources(
+    t,
+    todo.map((x) => x.index),
+    o.inputs,
+    o.aspects,
+  );
+  const size = t.width * t.height * 3;
+  const child = spawn('ffmpeg', ['-hide_banner', '-nostdin', '-loglevel', 'error', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  let failure: Error | undefined;
+  const fail = (e: Error) => {
+    failure ??= e;
+    child.kill('SIGKILL');
+  };
+  child.stderr.on('data', (c: Buffer) => {
+    stderr = (stderr + c.toString()).slice(-8000);
+  });
+
+  let j = 0;
+  while (j < todo.length && frames[j] <= 0) j++;
+  let buf = Buffer.allocUnsafe(j < todo.length ? 2 * frames[j] * size : 0);
+  let filled = 0;
+  let drawing: Promise<void> = Promise.resolve();
+  const dispatch = (k: number, data: Buffer) => {
+    const n = frames[k];
+    const tr = todo[k];
+    drawing = drawing.then(async () => {
+      if (failure) return;
+      const drawn = await drawTransition(tr.name, data.subarray(0, n * size), data.subarray(n * size), {
+        width: t.width,
+        height: t.height,
+        cacheDir: o.cacheDir,
+        signal: o.signal,
+      });
+      const file = join(o.work, `transition-${tr.index}.rgb`);
+      await writeFile(file, drawn.frames);
+      files.set(tr.index, file);
+    });
+    drawing.catch((e: Error) => fail(new ReelsmithError('RenderFailed', `transition ${tr.name} at ${tr.start.toFixed(2)} s: ${e.message}`)));
+  };
+  child.stdout.on('data', (chunk: Buffer) => {
+    let off = 0;
+    while (off < chunk.length) {
+      if (j >= todo.length) {
+        fail(new ReelsmithError('RenderFailed', 'ffmpeg sent more transition frames than expected'));
+        return;
+      }
+      const take = Math.min(chunk.length - off, buf.length - filled);
+      chunk.copy(buf, filled, off, off + take);
+      filled += take;
+      off += take;
+      if (filled === buf.length) {
+        dispatch(j, buf);
+        j++;
+        while (j < todo.length && frames[j] <= 0) j++;
+        filled = 0;
+        buf = Buffer.allocUnsafe(j < todo.length ? 2 * frames[j] * size : 0);
+      }
+    }
+  });
+
+  const timer = setTimeout(() => fail(new ReelsmithError('RenderTimeout', `extracting transition frames took over ${Math.round(o.timeoutMs / 1000)} s`)), o.timeoutMs);
+  const onAbort = () => fail(new ReelsmithError('RenderFailed', 'render cancelled'));
+  o.signal?.addEventListener('abort', onAbort);
+  try {
+    const code = await new Promise<number | null>((resolve, reject) => {
+      child.on('error', (e: NodeJS.ErrnoException) => reject(e.code === 'ENOENT' ? new ReelsmithError('RenderFailed', 'ffmpeg is not installed (apt-get install ffmpeg)') : e));
+      child.on('close', (c) => resolve(c));
+    });
+    await drawing.catch(() => {});
+    if (failure) throw failure;
+    if (code !== 0) throw new ReelsmithError('RenderFailed', `extracting transition frames: ffmpeg exited with code ${code}: ${stderr.trim().split('\n').slice(-6).join('\n')}`);
+    if (j < todo.length) throw new ReelsmithError('RenderFailed', `extracting transition frames: ffmpeg ended before the frames of transition ${todo[j].name} at ${todo[j].start.toFixed(2)} s`);
+    return files;
+  } finally {
+    clearTimeout(timer);
+    o.signal?.removeEventListener('abort', onAbort);
+  }
+}
