@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { produce } from '../src/jobs/produce.js';
 import { parseJob } from '../src/spec/parse.js';
@@ -159,6 +160,37 @@ describe('render', () => {
     const after = await frameAt(file(0), tr.start + tr.duration + 0.2);
     expect(frameDiff(mid, before)).toBeGreaterThan(3);
     expect(frameDiff(mid, after)).toBeGreaterThan(3);
+  });
+
+  it('draws a transition from its shader, in place of the overlap, in GL orientation', async () => {
+    // A dark clip, then a white still: wiperight reveals the next shot from the left (uv.x < progress).
+    const dir = tempDir();
+    const white = join(dir, 'white.png');
+    await execa('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'color=c=white:s=180x320', '-frames:v', '1', white]);
+    const { manifest, file } = await run({
+      InputConfig: {
+        MediaGroupArray: [
+          { GroupName: 'a', MediaArray: [media('dark_portrait.mp4')] },
+          { GroupName: 'b', MediaArray: [white] },
+        ],
+      },
+      EditingConfig: { ProcessConfig: { AllowTransition: true, TransitionList: ['wiperight'], TransitionDuration: 1, SingleShotDuration: 2, AllowVfxEffect: false } },
+      OutputConfig: output({ MaxDuration: 3 }),
+    });
+    const t = manifest.Plans[0].timeline!;
+    expect(t.transitions[0]).toMatchObject({ name: 'wiperight', drawnAs: 'glsl:wipeRight', faithful: true });
+    const tr = t.transitions[0];
+    const at = async (p: number) => {
+      const fr = await frameAt(file(0), tr.start + tr.duration * p);
+      return { left: meanColor(fr, 0, 10, W * 0.15, H - 10)[1], mid: meanColor(fr, W * 0.45, 10, W * 0.55, H - 10)[1], right: meanColor(fr, W * 0.85, 10, W, H - 10)[1] };
+    };
+    const q = await at(0.5);
+    expect(q.left).toBeGreaterThan(220); // already the white shot
+    expect(q.right).toBeLessThan(40); // still the dark one
+    const early = await at(0.2);
+    const late = await at(0.8);
+    expect(early.mid).toBeLessThan(40);
+    expect(late.mid).toBeGreaterThan(220);
   });
 
   it('makes outputs of one job that really differ', async () => {
