@@ -339,31 +339,48 @@ export function compileTimeline(
   // Frame-exact layout: shot i covers output frames [first_i, last_i); overlaps are whole frames.
   const { frames, overlap } = frameLayout(t);
   const audioLabels: string[] = [];
+  // Overlaps drawn by a shader come from their own input: the render pass does not fit those
+  // frames of the two shots at all (the extraction pass did).
+  const drawnAt = (j: number) => (j >= 0 && j < overlap.length && overlap[j] > 0 ? inputs.transitionFrames?.get(j) : undefined);
   const shotLabels = t.shots.map((shot, i) => {
-    const { label, input } = compileShot(g, t, i, [0, frames[i]], pathOf, aspects, bgImage);
-    if (input !== undefined && shot.volume > 0) audioLabels.push(materialAudio(g, shot, input));
+    const from = drawnAt(i - 1) ? overlap[i - 1] : 0;
+    const to = frames[i] - (drawnAt(i) ? overlap[i] : 0);
+    const { label, input } = compileShot(g, t, i, [from, to], pathOf, aspects, bgImage);
+    if (shot.volume > 0 && shot.material.kind === 'video') {
+      // The shot's sound covers the whole shot; a video input that skips the head cannot carry it.
+      const k = from > 0 || input === undefined ? g.input('-ss', f(shot.sourceIn), '-t', f(shot.sourceOut - shot.sourceIn + 0.25), '-i', pathOf(shot.material.ref)) : input;
+      audioLabels.push(materialAudio(g, shot, k));
+    }
     return label;
   });
 
   // ---- joins -------------------------------------------------------------------------------------
   // Each shot is cut into head (overlap with the previous shot), body and tail (overlap with the
-  // next). Transitions blend a tail with the next head only; everything is then concatenated in
-  // order. Concat pulls its inputs one after the other, so FFmpeg decodes the shots in order and
-  // never holds more than a transition's worth of frames (chaining xfade over whole shots makes
-  // FFmpeg decode every shot at once and queue its frames).
+  // next). Crossfades blend a tail with the next head only; shader transitions replace both with
+  // their drawn frames; everything is then concatenated in order. Concat pulls its inputs one after
+  // the other, so FFmpeg decodes the shots in order and never holds more than a transition's worth
+  // of frames (chaining xfade over whole shots makes FFmpeg decode every shot at once).
   const pieces: string[] = [];
   let pendingHead: string | undefined;
   t.shots.forEach((_, i) => {
-    const head = i > 0 ? overlap[i - 1] : 0;
-    const tail = i < t.shots.length - 1 ? overlap[i] : 0;
-    const parts: [string, number, number][] = [];
-    if (head > 0) parts.push(['head', 0, head]);
-    if (frames[i] - tail > head) parts.push(['body', head, frames[i] - tail]);
-    if (tail > 0) parts.push(['tail', frames[i] - tail, frames[i]]);
+    const drawnHead = drawnAt(i - 1);
+    const head = i > 0 && !drawnHead ? overlap[i - 1] : 0;
+    const tail = i < t.shots.length - 1 && !drawnAt(i) ? overlap[i] : 0;
+    const length = frames[i] - (drawnHead ? overlap[i - 1] : 0) - (drawnAt(i) ? overlap[i] : 0);
+    if (drawnHead) {
+      const out = g.label('tr');
+      const src = g.input('-f', 'rawvideo', '-pix_fmt', 'rgb24', '-video_size', `${t.width}x${t.height}`, '-framerate', String(fps), '-i', graphPath(drawnHead));
+      g.chain(`[${src}:v]setsar=1,format=yuv420p,trim=end_frame=${overlap[i - 1]},setpts=PTS-STARTPTS[${out}]`);
+      pieces.push(out);
+    }
     if (head === 0 && tail === 0) {
       pieces.push(shotLabels[i]);
       return;
     }
+    const parts: [string, number, number][] = [];
+    if (head > 0) parts.push(['head', 0, head]);
+    if (length - tail > head) parts.push(['body', head, length - tail]);
+    if (tail > 0) parts.push(['tail', length - tail, length]);
     const labels = parts.map(([name]) => g.label(name));
     g.chain(`[${shotLabels[i]}]split=${parts.length}${labels.map((l) => `[${l}s]`).join('')}`);
     parts.forEach(([, a, b], k) => {
@@ -371,23 +388,12 @@ export function compileTimeline(
     });
     parts.forEach(([name], k) => {
       if (name === 'head') {
+        // A crossfade is an alpha fade-in of the next shot over the previous: three times cheaper
+        // than xfade's float blend in FFmpeg 5.1.
         const out = g.label('tr');
-        const d = f(head / fps);
-        const drawn = inputs.transitionFrames?.get(i - 1);
-        if (drawn) {
-          // Frames drawn by the transition's shader (src/shaders), spliced in place of the overlap;
-          // the overlap frames of both shots end here.
-          const src = g.input('-f', 'rawvideo', '-pix_fmt', 'rgb24', '-video_size', `${t.width}x${t.height}`, '-framerate', String(fps), '-i', graphPath(drawn));
-          g.chain(`[${src}:v]setsar=1,format=yuv420p,trim=end_frame=${head},setpts=PTS-STARTPTS[${out}]`);
-          g.chain(`[${pendingHead}]nullsink`);
-          g.chain(`[${labels[k]}]nullsink`);
-        } else {
-          // A plain crossfade is an alpha fade-in of the next shot over the previous: three times
-          // cheaper than xfade's float blend in FFmpeg 5.1.
-          const a = g.label('alpha');
-          g.chain(`[${labels[k]}]format=yuva420p,fade=t=in:d=${d}:alpha=1[${a}]`);
-          g.chain(`[${pendingHead}][${a}]overlay=format=yuv420,format=yuv420p[${out}]`);
-        }
+        const a = g.label('alpha');
+        g.chain(`[${labels[k]}]format=yuva420p,fade=t=in:d=${f(head / fps)}:alpha=1[${a}]`);
+        g.chain(`[${pendingHead}][${a}]overlay=format=yuv420,format=yuv420p[${out}]`);
         pieces.push(out);
       } else if (name === 'body') pieces.push(labels[k]);
       else pendingHead = labels[k];

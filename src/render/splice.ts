@@ -34,6 +34,7 @@ export async function drawShaderTransitions(t: Timeline, o: ShaderTransitionOpti
     o.aspects,
   );
   const size = t.width * t.height * 3;
+  const started = performance.now();
   const child = spawn('ffmpeg', ['-hide_banner', '-nostdin', '-loglevel', 'error', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   let failure: Error | undefined;
@@ -55,6 +56,7 @@ export async function drawShaderTransitions(t: Timeline, o: ShaderTransitionOpti
     const tr = todo[k];
     drawing = drawing.then(async () => {
       if (failure) return;
+      const t0 = performance.now();
       const drawn = await drawTransition(tr.name, data.subarray(0, n * size), data.subarray(n * size), {
         width: t.width,
         height: t.height,
@@ -64,6 +66,7 @@ export async function drawShaderTransitions(t: Timeline, o: ShaderTransitionOpti
       const file = join(o.work, `transition-${tr.index}.rgb`);
       await writeFile(file, drawn.frames);
       files.set(tr.index, file);
+      if (process.env.REELSMITH_DEBUG_TIMING) process.stderr.write(`[shader] ${tr.name}: ${n} frames drawn in ${(performance.now() - t0).toFixed(0)} ms (${drawn.engine}), at ${(performance.now() - started).toFixed(0)} ms\n`);
     });
     drawing.catch((e: Error) => fail(new ReelsmithError('RenderFailed', `transition ${tr.name} at ${tr.start.toFixed(2)} s: ${e.message}`)));
   };
@@ -96,7 +99,9 @@ export async function drawShaderTransitions(t: Timeline, o: ShaderTransitionOpti
       child.on('error', (e: NodeJS.ErrnoException) => reject(e.code === 'ENOENT' ? new ReelsmithError('RenderFailed', 'ffmpeg is not installed (apt-get install ffmpeg)') : e));
       child.on('close', (c) => resolve(c));
     });
+    if (process.env.REELSMITH_DEBUG_TIMING) process.stderr.write(`[shader] extraction ended at ${(performance.now() - started).toFixed(0)} ms\n`);
     await drawing.catch(() => {});
+    if (process.env.REELSMITH_DEBUG_TIMING) process.stderr.write(`[shader] all drawn at ${(performance.now() - started).toFixed(0)} ms\n`);
     if (failure) throw failure;
     if (code !== 0) throw new ReelsmithError('RenderFailed', `extracting transition frames: ffmpeg exited with code ${code}: ${stderr.trim().split('\n').slice(-6).join('\n')}`);
     if (j < todo.length) throw new ReelsmithError('RenderFailed', `extracting transition frames: ffmpeg ended before the frames of transition ${todo[j].name} at ${todo[j].start.toFixed(2)} s`);

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
+import { spawn } from 'node:child_process';
 import { prepareShader, shaderFor, shaderParams } from './catalogue.js';
 import { compileTransition } from './glsl-to-js.js';
 import { makeKernel } from './kernel.js';
@@ -49,6 +49,32 @@ async function textureFiles(samplers: string[], textures: Record<string, { d: Ui
   );
 }
 
+/** Runs a shader program: writes the inputs to its stdin, reads exactly `outBytes` from its stdout. */
+function runProgram(exe: string, args: string[], inputs: Uint8Array[], outBytes: number, signal?: AbortSignal): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(exe, args, { stdio: ['pipe', 'pipe', 'pipe'], signal });
+    const out = Buffer.allocUnsafe(outBytes);
+    let got = 0;
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => {
+      const n = Math.min(c.length, outBytes - got);
+      c.copy(out, got, 0, n);
+      got += n;
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
+    child.stdin.on('error', () => {}); // the exit status says why
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code === 0 && got === outBytes) resolve(out);
+      else reject(new Error(`shader program exited with ${code} after ${got} of ${outBytes} bytes: ${stderr.trim().slice(-300)}`));
+    });
+    for (const b of inputs) child.stdin.write(b);
+    child.stdin.end();
+  });
+}
+
 /** `from` and `to` hold N frames each; returns the N blended frames. */
 export async function drawTransition(name: string, from: Uint8Array, to: Uint8Array, o: DrawOptions): Promise<DrawResult> {
   const size = o.width * o.height * 3;
@@ -63,15 +89,8 @@ export async function drawTransition(name: string, from: Uint8Array, to: Uint8Ar
     if (exe) {
       const tex = await textureFiles(native.samplers, prepared.textures, o.cacheDir);
       const threads = o.threads ?? availableParallelism();
-      const input = Buffer.concat([from, to]);
-      const r = await execa(exe, [String(o.width), String(o.height), String(N), String(threads), ...tex], {
-        input,
-        encoding: 'buffer',
-        maxBuffer: size * N + 1024,
-        cancelSignal: o.signal,
-      });
-      if (r.stdout.length !== size * N) throw new Error(`transition ${name}: the shader program wrote ${r.stdout.length} bytes, expected ${size * N}`);
-      return { frames: Buffer.from(r.stdout), engine: 'native' };
+      const frames = await runProgram(exe, [String(o.width), String(o.height), String(N), String(threads), ...tex], [from, to], size * N, o.signal);
+      return { frames, engine: 'native' };
     }
     if (o.engine === 'native') throw new Error('no C compiler found for the native shader engine (install gcc, or use the JS engine)');
   }

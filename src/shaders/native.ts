@@ -62,8 +62,8 @@ static inline void sample(const Tex *t, real u, real v) {
   const double x = u * t->w - 0.5, y = ${row};
   const double rx = nearbyint(x), ry = nearbyint(y);
   const uint8_t *d = t->d;
-  if (fabs(x - rx) < 1e-5 && fabs(y - ry) < 1e-5) {
-    /* A texel centre: one tap (what bilinear filtering gives there). */
+  if (fabs(x - rx) < (1.0 / 512) && fabs(y - ry) < (1.0 / 512)) {
+    /* A texel centre (within float32 rounding and below GPUs' 8-bit filter weights): one tap. */
     const uint8_t *p = d + ((size_t)clampi((int)ry, t->h - 1) * t->w + clampi((int)rx, t->w - 1)) * 3;
     R[0] = p[0] * (1.0 / 255); R[1] = p[1] * (1.0 / 255); R[2] = p[2] * (1.0 / 255); R[3] = 1;
     return;

@@ -1,0 +1,98 @@
+/**
+ * Transition benchmark, at 1080x1920:
+ * - each IMS transition's cost per frame, drawn by its shader from the gl-transitions GLSL
+ *   (native engine, all cores; the JS fallback for a few, for comparison);
+ * - the share that transitions add to the render of a 30 s video with 8 transitions of 0.5 s:
+ *   the same job rendered with and without transitions, medians of interleaved runs (target ≤ 15 %).
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { makeSampleMedia } from '../examples/sample-media.js';
+import { produce } from '../src/jobs/produce.js';
+import { drawTransition } from '../src/shaders/draw.js';
+import { TRANSITIONS } from '../src/spec/catalogue.js';
+import { parseJob } from '../src/spec/parse.js';
+
+const root = new URL('..', import.meta.url).pathname;
+const mediaDir = join(root, 'examples/media');
+const out = join(root, 'bench/out/transitions');
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+process.env.REELSMITH_HOME ??= join(out, 'home');
+await makeSampleMedia(mediaDir);
+const m = (f: string) => join(mediaDir, f);
+const W = 1080;
+const H = 1920;
+const N = Number(process.env.BENCH_FRAMES ?? 6);
+const cacheDir = join(out, 'shaders');
+
+// ---- per transition ------------------------------------------------------------------------------
+async function frame(file: string, ss: string) {
+  const r = await execa('ffmpeg', ['-v', 'error', '-ss', ss, '-i', file, '-frames:v', '1', '-vf', `scale=${W}:${H}:force_original_aspect_ratio=increase,crop=${W}:${H}`, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { encoding: 'buffer' });
+  return Buffer.from(r.stdout);
+}
+const a = await frame(m('storefront_opening.mp4'), '1');
+const b = await frame(m('fresh_fruit.png'), '0');
+const from = Buffer.concat(Array.from({ length: N }, () => a));
+const to = Buffer.concat(Array.from({ length: N }, () => b));
+const only = process.env.BENCH_TRANSITIONS?.split(',');
+const names = only ?? [...TRANSITIONS];
+const perFrame: Record<string, number> = {};
+for (const name of names) {
+  await drawTransition(name, from.subarray(0, W * H * 3), to.subarray(0, W * H * 3), { width: W, height: H, cacheDir }); // build + warm
+  const t0 = performance.now();
+  await drawTransition(name, from, to, { width: W, height: H, cacheDir });
+  perFrame[name] = (performance.now() - t0) / N;
+  console.log(`${name.padEnd(28)} ${perFrame[name].toFixed(1).padStart(7)} ms/frame`);
+}
+const jsNames = ['fade', 'wipeleft', 'directional'];
+const perFrameJs: Record<string, number> = {};
+if (!only) {
+  for (const name of jsNames) {
+    const t0 = performance.now();
+    await drawTransition(name, from.subarray(0, 2 * W * H * 3), to.subarray(0, 2 * W * H * 3), { width: W, height: H, cacheDir, engine: 'js' });
+    perFrameJs[name] = (performance.now() - t0) / 2;
+    console.log(`${`${name} (JS engine)`.padEnd(28)} ${perFrameJs[name].toFixed(1).padStart(7)} ms/frame`);
+  }
+}
+const sorted = Object.values(perFrame).sort((x, y) => x - y);
+console.log(`per-frame cost at ${W}x${H}: median ${sorted[Math.floor(sorted.length / 2)].toFixed(1)} ms, max ${sorted[sorted.length - 1].toFixed(1)} ms`);
+
+// ---- share in a render ---------------------------------------------------------------------------
+const MIX = (process.env.BENCH_MIX ?? 'wipeleft,circleopen,radial,directional,swap,pixelize,cube,dreamyzoom').split(',');
+const files = ['storefront_opening.mp4', 'mall_crowd.mp4', 'snacks_and_drinks.mp4', 'checkout_queue.mp4', 'store_interior.mp4', 'fresh_fruit.png', 'mall_crowd.mp4', 'storefront_opening.mp4', 'snacks_and_drinks.mp4'];
+const jobFor = (allow: boolean) => ({
+  InputConfig: { MediaGroupArray: files.map((f, i) => ({ GroupName: `scene${i + 1}`, MediaArray: [m(f)] })), BackgroundMusic: m('relaxing_theme.mp3') },
+  EditingConfig: {
+    ProcessConfig: { SingleShotDuration: 3.5, AllowTransition: allow, TransitionDuration: 0.5, UseUniformTransition: false, TransitionList: MIX, AllowVfxEffect: false },
+  },
+  OutputConfig: { MediaURL: `share_${allow ? 'with' : 'without'}_{index}.mp4`, Count: 1, Width: W, Height: H, FixedDuration: 30 },
+});
+const withT = parseJob(jobFor(true), { baseDir: root });
+const withoutT = parseJob(jobFor(false), { baseDir: root });
+const warm = await produce(withT, { outDir: out, seed: 1, jobs: 1 });
+await produce(withoutT, { outDir: out, seed: 1, jobs: 1 });
+const tl = warm.Plans[0].timeline!;
+const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const timesWith: number[] = [];
+const timesWithout: number[] = [];
+for (let r = 0; r < RUNS; r++) {
+  let t0 = performance.now();
+  await produce(withoutT, { outDir: out, seed: 1, jobs: 1 });
+  timesWithout.push((performance.now() - t0) / 1000);
+  t0 = performance.now();
+  await produce(withT, { outDir: out, seed: 1, jobs: 1 });
+  timesWith.push((performance.now() - t0) / 1000);
+}
+const w = median(timesWith);
+const wo = median(timesWithout);
+const share = (w - wo) / wo;
+console.log(`share job: ${tl.duration.toFixed(1)} s at ${W}x${H}, ${tl.transitions.length} transitions of ${tl.transitions[0]?.duration ?? 0} s (${tl.transitions.map((x) => x.name).join(', ')})`);
+console.log(`render with transitions ${w.toFixed(2)} s [${timesWith.map((x) => x.toFixed(2)).join(', ')}], without ${wo.toFixed(2)} s [${timesWithout.map((x) => x.toFixed(2)).join(', ')}]`);
+console.log(`transitions add ${(share * 100).toFixed(1)} % (target ≤ 15 %) ${share <= 0.15 ? 'MET' : 'NOT MET'}`);
+writeFileSync(
+  join(out, 'results.json'),
+  `${JSON.stringify({ width: W, height: H, msPerFrame: perFrame, msPerFrameJs: perFrameJs, share: { transitions: tl.transitions.map((x) => x.name), withSeconds: w, withoutSeconds: wo, share, target: 0.15 } }, null, 2)}\n`,
+);
