@@ -156,6 +156,29 @@ describe('CLI', () => {
     expect(last.reduce((a, x) => a + x)).toBeGreaterThan(150);
   });
 
+  it('draws shader transitions with the JS engine when told to (no C compiler), the same frames', async () => {
+    const dir = tempDir();
+    const job = writeJob(dir, {
+      InputConfig: { MediaGroupArray: [{ GroupName: 'a', MediaArray: [media('dark_portrait.mp4')] }, { GroupName: 'b', MediaArray: [media('midtones.mp4')] }] },
+      EditingConfig: { ProcessConfig: { AllowTransition: true, TransitionList: ['wiperight'], TransitionDuration: 0.4, SingleShotDuration: 1.5 } },
+      OutputConfig: { MediaURL: 'o_{index}.mp4', Count: 1, MaxDuration: 2.5, Width: 180, Height: 320 },
+    });
+    const frames: Buffer[] = [];
+    for (const engine of ['js', 'native']) {
+      const out = join(dir, engine);
+      const r = await cli(['produce', job, '--out', out, '--seed', '3'], { ...env, REELSMITH_SHADERS: engine === 'js' ? 'js' : '' });
+      expect(r.exitCode, r.stderr).toBe(0);
+      const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+      const tr = m.Plans[0].timeline.transitions[0];
+      expect(tr.drawnAs).toBe('glsl:wipeRight');
+      frames.push((await frameAt(join(out, 'o_0.mp4'), tr.start + tr.duration / 2)).data);
+    }
+    // Same picture from both engines (after H.264): mean absolute difference under 2 levels.
+    let diff = 0;
+    for (let i = 0; i < frames[0].length; i++) diff += Math.abs(frames[0][i] - frames[1][i]);
+    expect(diff / frames[0].length).toBeLessThan(2);
+  });
+
   it('lists the voice catalogue and the transitions', async () => {
     const v = await cli(['voices'], env);
     expect(v.stdout).toMatch(/^zhiru\s+Female/m);

@@ -85,7 +85,14 @@ export async function drawTransition(name: string, from: Uint8Array, to: Uint8Ar
   const prepared = o.glsl ? { ...prepareShader(name), compiled: compileTransition(o.glsl, { params: shaderParams(t.source) }) } : prepareShader(name);
   if (o.engine !== 'js') {
     const native = compileTransition(o.glsl ?? t.source.glsl, { params: shaderParams(t.source), target: 'c' });
-    const exe = await buildNative(native, t.flipY, o.cacheDir);
+    let exe: string | undefined;
+    try {
+      exe = await buildNative(native, t.flipY, o.cacheDir);
+    } catch (err) {
+      // A compiler that fails on a shader leaves the JS engine, which draws the same frames.
+      if (o.engine === 'native') throw err;
+      process.emitWarning(`shader ${name}: native build failed, drawing with the JS engine (${(err as Error).message.split('\n')[0]})`);
+    }
     if (exe) {
       const tex = await textureFiles(native.samplers, prepared.textures, o.cacheDir);
       const threads = o.threads ?? availableParallelism();

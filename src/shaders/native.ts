@@ -173,8 +173,10 @@ export async function buildNative(shader: CompiledShader, flipY: boolean, cacheD
   const exe = join(cacheDir, `shader-${hash}`);
   if (existsSync(exe)) return exe;
   await mkdir(cacheDir, { recursive: true });
-  const c = `${exe}.${process.pid}.c`;
-  const tmp = `${exe}.${process.pid}.tmp`;
+  // Unique work names: renders of one process may build the same shader at once.
+  const tag = `${process.pid}.${Math.random().toString(36).slice(2, 8)}`;
+  const c = `${exe}.${tag}.c`;
+  const tmp = `${exe}.${tag}.tmp`;
   await writeFile(c, src);
   try {
     await execa(cc, [...flags, '-o', tmp, c, '-lm']);
