@@ -18,6 +18,8 @@ export interface GraphInputs {
   fontsDir?: string;
   /** Transition index → RGB24 file of the overlap frames drawn by its shader; crossfade otherwise. */
   transitionFrames?: Map<number, string>;
+  /** The transitionFrames are named pipes, each starting with a spare frame (render/splice.ts). */
+  transitionPipes?: boolean;
   /** Loudness of the mix measured by a first pass ('measure' makes this the measuring pass). */
   loudness?: Loudness | 'measure';
 }
@@ -296,9 +298,9 @@ function compileShot(g: Graph, t: Timeline, i: number, range: [number, number], 
 /**
  * The frames the shader transitions blend, in one FFmpeg command: for each transition index, the
  * last N frames of its outgoing shot then the first N of the incoming one, fitted exactly as in the
- * render, as RGB24 on stdout (N = the overlap in frames, returned per transition).
+ * render, as RGB24 on stdout or into `output` (N = the overlap in frames, returned per transition).
  */
-export function compileTransitionSources(t: Timeline, indices: number[], inputs: GraphInputs, aspects: Map<string, number>): { args: string[]; frames: number[] } {
+export function compileTransitionSources(t: Timeline, indices: number[], inputs: GraphInputs, aspects: Map<string, number>, output = 'pipe:1'): { args: string[]; frames: number[] } {
   const g = new Graph();
   const pathOf = pathLookup(inputs);
   const bgImage = t.background.type === 'image' ? pathOf(t.background.ref) : undefined;
@@ -312,7 +314,7 @@ export function compileTransitionSources(t: Timeline, indices: number[], inputs:
   });
   g.chain(`${labels.map((l) => `[${l}]`).join('')}concat=n=${labels.length}:v=1:a=0,format=rgb24[out]`);
   return {
-    args: [...g.inputs, '-filter_complex_threads', '1', '-filter_complex', g.chains.join(';\n'), '-map', '[out]', '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'],
+    args: [...g.inputs, '-filter_complex_threads', '1', '-filter_complex', g.chains.join(';\n'), '-map', '[out]', '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'rgb24', output],
     frames: counts,
   };
 }
@@ -369,8 +371,11 @@ export function compileTimeline(
     const length = frames[i] - (drawnHead ? overlap[i - 1] : 0) - (drawnAt(i) ? overlap[i] : 0);
     if (drawnHead) {
       const out = g.label('tr');
-      const src = g.input('-f', 'rawvideo', '-pix_fmt', 'rgb24', '-video_size', `${t.width}x${t.height}`, '-framerate', String(fps), '-i', graphPath(drawnHead));
-      g.chain(`[${src}:v]setsar=1,format=yuv420p,trim=end_frame=${overlap[i - 1]},setpts=PTS-STARTPTS[${out}]`);
+      // From a pipe, the drawing program first writes a spare frame for FFmpeg to probe at start-up.
+      const pipe = inputs.transitionPipes ? ['-probesize', '32', '-analyzeduration', '0', '-thread_queue_size', '64'] : [];
+      const src = g.input('-f', 'rawvideo', '-pix_fmt', 'rgb24', '-video_size', `${t.width}x${t.height}`, '-framerate', String(fps), ...pipe, '-i', graphPath(drawnHead));
+      const skip = inputs.transitionPipes ? 1 : 0;
+      g.chain(`[${src}:v]setsar=1,format=yuv420p,trim=start_frame=${skip}:end_frame=${overlap[i - 1] + skip},setpts=PTS-STARTPTS[${out}]`);
       pieces.push(out);
     }
     if (head === 0 && tail === 0) {

@@ -15,7 +15,7 @@ import { capabilities } from './capabilities.js';
 import { runFfmpeg } from './ffmpeg.js';
 import { compileLoudnessProbe, compileTimeline, type EncodeSettings, parseLoudness } from './graph.js';
 import { reelsmithHome } from '../config/home.js';
-import { drawShaderTransitions } from './splice.js';
+import { drawShaderTransitions, renderWithNativeShaders } from './splice.js';
 
 export interface RenderContext {
   paths: Map<string, string>;
@@ -73,21 +73,35 @@ export async function renderTimeline(t: Timeline, outPath: string, ctx: RenderCo
     });
     const loudness = parseLoudness(probe.stderr);
     const timeoutMs = ctx.timeoutMs ?? Math.max(120_000, t.duration * 20_000);
-    const transitionFrames = await drawShaderTransitions(t, {
-      inputs: { paths: ctx.paths },
-      aspects: ctx.aspects,
-      work,
-      cacheDir: join(reelsmithHome().cache, 'shaders'),
-      timeoutMs,
-      signal: ctx.signal,
-    });
-    const { args, filterGraph } = compileTimeline(t, { paths: ctx.paths, voiceTrack, assFile, fontsDir, loudness, transitionFrames }, ctx.aspects, ctx.encode, partial);
-    if (keep) await writeFile(join(work, 'ffmpeg-args.json'), JSON.stringify(args, null, 1));
-    await runFfmpeg(args, {
-      timeoutMs,
-      signal: ctx.signal,
-      onProgress: ctx.onProgress ? (s) => ctx.onProgress!(Math.min(1, s / t.duration)) : undefined,
-    });
+    const onProgress = ctx.onProgress ? (s: number) => ctx.onProgress!(Math.min(1, s / t.duration)) : undefined;
+    const cacheDir = join(reelsmithHome().cache, 'shaders');
+    const graphInputs = { paths: ctx.paths, voiceTrack, assFile, fontsDir, loudness };
+    let filterGraph = '';
+    const compile = (transitionFrames: Map<number, string>, transitionPipes: boolean) => {
+      const c = compileTimeline(t, { ...graphInputs, transitionFrames, transitionPipes }, ctx.aspects, ctx.encode, partial);
+      filterGraph = c.filterGraph;
+      if (keep) void writeFile(join(work, 'ffmpeg-args.json'), JSON.stringify(c.args, null, 1));
+      return c.args;
+    };
+    const shaders = t.transitions.some((x) => x.drawnAs.startsWith('glsl:'));
+    // Shader transitions: natively, drawn while the render runs (splice.ts); else (no C compiler)
+    // drawn first by the JS engine into the work folder.
+    const spliced =
+      shaders &&
+      (await renderWithNativeShaders(t, {
+        renderArgs: (pipes) => compile(pipes, true),
+        inputs: { paths: ctx.paths },
+        aspects: ctx.aspects,
+        work,
+        cacheDir,
+        timeoutMs,
+        signal: ctx.signal,
+        onProgress,
+      }));
+    if (!spliced) {
+      const transitionFrames = shaders ? await drawShaderTransitions(t, { inputs: { paths: ctx.paths }, aspects: ctx.aspects, work, cacheDir, timeoutMs, signal: ctx.signal }) : new Map();
+      await runFfmpeg(compile(transitionFrames, false), { timeoutMs, signal: ctx.signal, onProgress });
+    }
     await rename(partial, outPath);
     return { filterGraph };
   } finally {

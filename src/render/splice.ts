@@ -7,10 +7,13 @@
  */
 import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { ReelsmithError } from '../errors.js';
 import type { Timeline } from '../planner/timeline.js';
-import { drawTransition } from '../shaders/draw.js';
+import { drawTransition, nativeProgram } from '../shaders/draw.js';
+import { runFfmpeg } from './ffmpeg.js';
 import { compileTransitionSources, type GraphInputs } from './graph.js';
 
 export interface ShaderTransitionOptions {
@@ -33,6 +36,7 @@ export async function drawShaderTransitions(t: Timeline, o: ShaderTransitionOpti
     o.inputs,
     o.aspects,
   );
+  if (process.env.REELSMITH_KEEP_WORK === '1') await writeFile(join(o.work, 'extract-args.json'), JSON.stringify(args, null, 1));
   const size = t.width * t.height * 3;
   const started = performance.now();
   const child = spawn('ffmpeg', ['-hide_banner', '-nostdin', '-loglevel', 'error', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -109,5 +113,87 @@ export async function drawShaderTransitions(t: Timeline, o: ShaderTransitionOpti
   } finally {
     clearTimeout(timer);
     o.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+export interface SplicedRenderOptions {
+  /** FFmpeg arguments of the render pass, given the named pipes it reads the drawn frames from. */
+  renderArgs: (pipes: Map<number, string>) => string[];
+  inputs: GraphInputs;
+  aspects: Map<string, number>;
+  work: string;
+  cacheDir: string;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  onProgress?: (seconds: number) => void;
+}
+
+/**
+ * The render with native shader transitions, everything at once: the extraction pass writes the
+ * overlap frames into a named pipe; the shader programs (one per transition, all started at once)
+ * take turns reading their 2N frames from it, draw, and write into one named pipe each, which the
+ * render pass reads when it reaches that transition. The render starts at once (each program gives
+ * it a spare frame to probe); nothing goes through this process or the disk.
+ * Returns false (having done nothing) when a shader has no native program.
+ */
+export async function renderWithNativeShaders(t: Timeline, o: SplicedRenderOptions): Promise<boolean> {
+  const todo = t.transitions.filter((x) => x.drawnAs.startsWith('glsl:'));
+  const programs = await Promise.all(todo.map((x) => nativeProgram(x.name, o.cacheDir)));
+  if (programs.some((p) => !p)) return false;
+  const extractPipe = join(o.work, 'extract.pipe');
+  const pipes = new Map(todo.map((x) => [x.index, join(o.work, `transition-${x.index}.pipe`)]));
+  await execa('mkfifo', [extractPipe, ...pipes.values()]);
+  const { args: extractArgs, frames } = compileTransitionSources(
+    t,
+    todo.map((x) => x.index),
+    o.inputs,
+    o.aspects,
+    extractPipe,
+  );
+  const renderArgs = o.renderArgs(pipes);
+
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  o.signal?.addEventListener('abort', stop);
+  const threads = String(availableParallelism());
+  const children = todo.map((x, k) => {
+    const p = programs[k]!;
+    return spawn(p.exe, [String(t.width), String(t.height), String(frames[k]), threads, '--splice', pipes.get(x.index)!, extractPipe, ...p.textures], {
+      stdio: ['pipe', 'ignore', 'pipe'],
+      signal: controller.signal,
+    });
+  });
+  // Turns on the extraction pipe: program k + 1 reads once program k has its frames ("R").
+  const done = children.map(
+    (child, k) =>
+      new Promise<void>((resolve, reject) => {
+        let err = '';
+        child.stdin?.on('error', () => {});
+        child.stderr?.on('data', (c: Buffer) => {
+          const text = c.toString();
+          if (text.includes('R\n') && k + 1 < children.length) children[k + 1].stdin?.end('g');
+          err += text.replace('R\n', '');
+        });
+        child.on('error', reject);
+        child.on('close', (code) => (code === 0 ? resolve() : reject(new ReelsmithError('RenderFailed', `transition ${todo[k].name} at ${todo[k].start.toFixed(2)} s: its shader program exited with ${code} ${err.trim().slice(-300)}`))));
+      }),
+  );
+  children[0]?.stdin?.end('g');
+  const extraction = execa('ffmpeg', ['-hide_banner', '-nostdin', '-y', '-loglevel', 'error', ...extractArgs], { cancelSignal: controller.signal, timeout: o.timeoutMs });
+  const render = runFfmpeg(renderArgs, { timeoutMs: o.timeoutMs, signal: controller.signal, onProgress: o.onProgress });
+  const all = [render, extraction.then(() => undefined), ...done];
+  // The first failure stops everything (a blocked pipe would otherwise wait for ever).
+  for (const p of all) p.catch(stop);
+  try {
+    const results = await Promise.allSettled(all);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) {
+      // Prefer the cause over the kills it led to.
+      const first = results.map((r) => (r.status === 'rejected' ? (r.reason as Error) : undefined)).find((e) => e && !/cancel|abort|SIGTERM|SIGKILL|exited with null/i.test(e.message));
+      throw first ?? failed.reason;
+    }
+    return true;
+  } finally {
+    o.signal?.removeEventListener('abort', stop);
   }
 }

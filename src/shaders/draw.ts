@@ -49,6 +49,27 @@ async function textureFiles(samplers: string[], textures: Record<string, { d: Ui
   );
 }
 
+export interface NativeProgram {
+  exe: string;
+  /** Texture arguments (name:w:h:file) the program expects after its other arguments. */
+  textures: string[];
+}
+
+/** The native filter program of a transition (built and cached), or undefined without a C compiler or when the build fails. */
+export async function nativeProgram(name: string, cacheDir: string): Promise<NativeProgram | undefined> {
+  const t = shaderFor(name);
+  if (!t) throw new Error(`no gl-transitions shader for '${name}'`);
+  const native = compileTransition(t.source.glsl, { params: shaderParams(t.source), target: 'c' });
+  try {
+    const exe = await buildNative(native, t.flipY, cacheDir);
+    if (!exe) return undefined;
+    return { exe, textures: await textureFiles(native.samplers, prepareShader(name).textures, cacheDir) };
+  } catch (err) {
+    process.emitWarning(`shader ${name}: native build failed (${(err as Error).message.split('\n')[0]})`);
+    return undefined;
+  }
+}
+
 /** Runs a shader program: writes the inputs to its stdin, reads exactly `outBytes` from its stdout. */
 function runProgram(exe: string, args: string[], inputs: Uint8Array[], outBytes: number, signal?: AbortSignal): Promise<Buffer> {
   return new Promise((resolve, reject) => {

@@ -41,7 +41,11 @@ export function nativeSource(shader: CompiledShader, flipY: boolean, real: 'floa
   const body = shader.source.replace(/^static real ([\w$]+);$/gm, 'static __thread real $1;');
   const row = flipY ? 'v * t->h - 0.5' : '(1 - v) * t->h - 0.5';
   return `#include <tgmath.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
+#include <unistd.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,10 +102,34 @@ static void *draw(void *arg) {
   return NULL;
 }
 
-static int readAll(uint8_t *p, size_t n) {
+/* Exact reads and writes on raw descriptors (no stdio read-ahead: in splice mode several programs
+   take turns on one pipe), waiting when a descriptor is non-blocking. */
+static int readFd(int fd, uint8_t *p, size_t n) {
   size_t got = 0;
-  while (got < n) { size_t k = fread(p + got, 1, n - got, stdin); if (k == 0) return got == 0 ? 0 : -1; got += k; }
+  while (got < n) {
+    ssize_t k = read(fd, p + got, n - got);
+    if (k < 0 && (errno == EAGAIN || errno == EINTR)) { struct pollfd q = { fd, POLLIN, 0 }; poll(&q, 1, -1); continue; }
+    if (k <= 0) return got == 0 ? 0 : -1;
+    got += (size_t)k;
+  }
   return 1;
+}
+static int writeFd(int fd, const uint8_t *p, size_t n) {
+  size_t put = 0;
+  while (put < n) {
+    ssize_t k = write(fd, p + put, n - put);
+    if (k < 0 && (errno == EAGAIN || errno == EINTR)) { struct pollfd q = { fd, POLLOUT, 0 }; poll(&q, 1, -1); continue; }
+    if (k <= 0) return 0;
+    put += (size_t)k;
+  }
+  return 1;
+}
+static void drawFrame(uint8_t *out, const uint8_t *a, const uint8_t *b, int i, int N, int T) {
+  pthread_t th[64]; Band bands[64];
+  FROM_ = (Tex){ a, W, H }; TO_ = (Tex){ b, W, H };
+  progress = (real)((double)i / N);
+  for (int k = 0; k < T; k++) { bands[k] = (Band){ out, H * k / T, H * (k + 1) / T }; pthread_create(&th[k], NULL, draw, &bands[k]); }
+  for (int k = 0; k < T; k++) pthread_join(th[k], NULL);
 }
 
 static int loadTexture(Tex *t, const char *spec) {
@@ -116,30 +144,48 @@ static int loadTexture(Tex *t, const char *spec) {
 }
 
 int main(int argc, char **argv) {
-  if (argc < 5) { fprintf(stderr, "usage: W H N THREADS [textures]\\n"); return 2; }
+  if (argc < 5) { fprintf(stderr, "usage: W H N THREADS [--splice OUT IN] [textures]\\n"); return 2; }
   W = atoi(argv[1]); H = atoi(argv[2]);
   const int N = atoi(argv[3]); int T = atoi(argv[4]);
   if (W <= 0 || H <= 0 || N <= 0) return 2;
   if (T < 1) T = 1; if (T > 64) T = 64;
   ratio = (real)((double)W / H);
+  int arg = 5;
+  const char *spliceOut = NULL, *spliceIn = NULL;
+  if (argc > 7 && strcmp(argv[5], "--splice") == 0) { spliceOut = argv[6]; spliceIn = argv[7]; arg = 8; }
   Tex *samplers[] = { ${samplers.map((s) => `&S_${s}_`).join(', ')}${samplers.length === 0 ? 'NULL' : ''} };
-  for (int i = 0; i < ${samplers.length}; i++) if (argc <= 5 + i || !loadTexture(samplers[i], argv[5 + i])) { fprintf(stderr, "missing texture %d\\n", i); return 2; }
+  for (int i = 0; i < ${samplers.length}; i++) if (argc <= arg + i || !loadTexture(samplers[i], argv[arg + i])) { fprintf(stderr, "missing texture %d\\n", i); return 2; }
   const size_t frame = (size_t)W * H * 3;
-  uint8_t *a = malloc(frame * N), *b = malloc(frame * N), *out = malloc(frame);
+  uint8_t *a = malloc(frame * N), *b = malloc(frame * N), *out = calloc(1, frame);
   if (!a || !b || !out) { fprintf(stderr, "out of memory\\n"); return 3; }
-  pthread_t th[64]; Band bands[64];
-  for (;;) {
-    int r = readAll(a, frame * N);
-    if (r == 0) return 0;
-    if (r < 0 || readAll(b, frame * N) != 1) { fprintf(stderr, "short input\\n"); return 4; }
+  if (spliceOut) {
+    /* Splice mode (render/splice.ts): open the render's input and give it a spare frame to probe;
+       wait for our turn (a byte on stdin); read our 2N frames from the extraction pipe; say so
+       ("R" on stderr); draw; write the N frames to the render. */
+    int outFd = open(spliceOut, O_WRONLY);
+    if (outFd < 0 || !writeFd(outFd, out, frame)) { fprintf(stderr, "cannot open %s\\n", spliceOut); return 6; }
+    int inFd = open(spliceIn, O_RDONLY);
+    if (inFd < 0) { fprintf(stderr, "cannot open %s\\n", spliceIn); return 6; }
+    uint8_t go;
+    if (readFd(0, &go, 1) != 1) return 7;
+    if (readFd(inFd, a, frame * N) != 1 || readFd(inFd, b, frame * N) != 1) { fprintf(stderr, "short input\\n"); return 4; }
+    if (write(2, "R\\n", 2) != 2) return 7;
+    close(inFd);
     for (int i = 0; i < N; i++) {
-      FROM_ = (Tex){ a + frame * i, W, H }; TO_ = (Tex){ b + frame * i, W, H };
-      progress = (real)((double)i / N);
-      for (int k = 0; k < T; k++) { bands[k] = (Band){ out, H * k / T, H * (k + 1) / T }; pthread_create(&th[k], NULL, draw, &bands[k]); }
-      for (int k = 0; k < T; k++) pthread_join(th[k], NULL);
-      if (fwrite(out, 1, frame, stdout) != frame) return 5;
+      drawFrame(out, a + frame * i, b + frame * i, i, N, T);
+      if (!writeFd(outFd, out, frame)) return 5;
     }
-    fflush(stdout);
+    close(outFd);
+    return 0;
+  }
+  for (;;) {
+    int r = readFd(0, a, frame * N);
+    if (r == 0) return 0;
+    if (r < 0 || readFd(0, b, frame * N) != 1) { fprintf(stderr, "short input\\n"); return 4; }
+    for (int i = 0; i < N; i++) {
+      drawFrame(out, a + frame * i, b + frame * i, i, N, T);
+      if (!writeFd(1, out, frame)) return 5;
+    }
   }
 }
 `;
