@@ -39,7 +39,7 @@ export function nativeSource(shader: CompiledShader, flipY: boolean, real: 'floa
   const samplers = shader.samplers;
   // Thread-local: every value the shader writes (R, its file-scope variables).
   const body = shader.source.replace(/^static real ([\w$]+);$/gm, 'static __thread real $1;');
-  const row = flipY ? 'v * t->h - 0.5' : '(1 - v) * t->h - 0.5';
+  const row = flipY ? 'v * t->h - (real)0.5' : '(1 - v) * t->h - (real)0.5';
   return `#include <tgmath.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -63,28 +63,28 @@ ${samplers.map((s) => `static Tex S_${s}_;\n#define S_${s} (&S_${s}_)`).join('\n
 ${C_HELPERS}
 static inline int clampi(int x, int hi) { return x < 0 ? 0 : x > hi ? hi : x; }
 static inline void sample(const Tex *t, real u, real v) {
-  const double x = u * t->w - 0.5, y = ${row};
-  const double rx = nearbyint(x), ry = nearbyint(y);
+  const real x = u * t->w - (real)0.5, y = ${row};
+  const real rx = rint(x), ry = rint(y);
   const uint8_t *d = t->d;
-  if (fabs(x - rx) < (1.0 / 512) && fabs(y - ry) < (1.0 / 512)) {
+  if (fabs(x - rx) < (real)(1.0 / 512) && fabs(y - ry) < (real)(1.0 / 512)) {
     /* A texel centre (within float32 rounding and below GPUs' 8-bit filter weights): one tap. */
     const uint8_t *p = d + ((size_t)clampi((int)ry, t->h - 1) * t->w + clampi((int)rx, t->w - 1)) * 3;
-    R[0] = p[0] * (1.0 / 255); R[1] = p[1] * (1.0 / 255); R[2] = p[2] * (1.0 / 255); R[3] = 1;
+    R[0] = p[0] * (real)(1.0 / 255); R[1] = p[1] * (real)(1.0 / 255); R[2] = p[2] * (real)(1.0 / 255); R[3] = 1;
     return;
   }
-  const double fx0 = floor(x), fy0 = floor(y);
-  const double fx = x - fx0, fy = y - fy0, gx = 1 - fx, gy = 1 - fy;
+  const real fx0 = floor(x), fy0 = floor(y);
+  const real fx = x - fx0, fy = y - fy0, gx = 1 - fx, gy = 1 - fy;
   const int x0 = clampi((int)fx0, t->w - 1), x1 = clampi((int)fx0 + 1, t->w - 1);
   const int y0 = clampi((int)fy0, t->h - 1), y1 = clampi((int)fy0 + 1, t->h - 1);
   const uint8_t *a = d + ((size_t)y0 * t->w + x0) * 3, *b = d + ((size_t)y0 * t->w + x1) * 3;
   const uint8_t *c = d + ((size_t)y1 * t->w + x0) * 3, *e = d + ((size_t)y1 * t->w + x1) * 3;
-  for (int k = 0; k < 3; k++) R[k] = ((a[k] * gx + b[k] * fx) * gy + (c[k] * gx + e[k] * fx) * fy) * (1.0 / 255);
+  for (int k = 0; k < 3; k++) R[k] = ((a[k] * gx + b[k] * fx) * gy + (c[k] * gx + e[k] * fx) * fy) * (real)(1.0 / 255);
   R[3] = 1;
 }
 
 ${body}
 
-static inline uint8_t q(real c) { return c > 0 ? (c < 1 ? (uint8_t)(c * 255 + 0.5) : 255) : 0; }
+static inline uint8_t q(real c) { return c > 0 ? (c < 1 ? (uint8_t)(c * (real)255 + (real)0.5) : 255) : 0; }
 
 typedef struct { uint8_t *out; int y0, y1; } Band;
 static void *draw(void *arg) {
