@@ -5,6 +5,7 @@ import { RelevanceIndex } from '../src/planner/relevance.js';
 import { estimateWidthEm } from '../src/captions/wrap.js';
 import type { Timeline } from '../src/planner/timeline.js';
 import { drawVariants } from '../src/planner/variants.js';
+import { STYLE_VOICES } from '../src/speech/voices.js';
 import { parseJob } from '../src/spec/parse.js';
 import { type JobValidationError, materialNotFound } from '../src/errors.js';
 import { Rng } from '../src/util/rng.js';
@@ -21,7 +22,7 @@ function fakeSpeech(variants: ReturnType<typeof drawVariants>): SpeechTimes {
   const m: SpeechTimes = new Map();
   for (const v of variants)
     for (const p of v.voiceOver)
-      for (const { say: s } of p.sentences) m.set(speechKey(v.voice, v.rate, s), { clipId: `clip:${s}`, duration: Math.round(s.length * 80) / 1000 });
+      for (const { say: s } of p.sentences) m.set(speechKey(v.voice, v.rate, s, v.style), { clipId: `clip:${s}`, duration: Math.round(s.length * 80) / 1000 });
   return m;
 }
 
@@ -251,6 +252,17 @@ describe('planner, more IMS examples', () => {
     const voices = new Set(timelines(r).map((t) => t.voice!.voice));
     expect([...voices].every((v) => ['zhiru', 'zhilun', 'zhibei_emo'].includes(v))).toBe(true);
     expect(voices.size).toBeGreaterThan(1);
+  });
+
+  it('Style picks the voice and its prosody when Voice is empty; Voice wins when both are set', () => {
+    const styled = plan(scriptJob({ EditingConfig: { SpeechConfig: { Style: 'Serious' } } }, 6), groupMaterials(3, 3));
+    for (const v of styled.variants) {
+      expect(STYLE_VOICES.Serious).toContain(v.voice);
+      expect(v.style).toBe('Serious');
+    }
+    expect(timelines(styled)).toHaveLength(6);
+    const both = plan(scriptJob({ EditingConfig: { SpeechConfig: { Style: 'Serious', Voice: 'zhiru' } } }, 2), groupMaterials(3, 3));
+    for (const v of both.variants) expect([v.voice, v.style]).toEqual(['zhiru', undefined]);
   });
 
   it('Smart_Mix honours in/out points (IMS example 2)', () => {

@@ -24,6 +24,40 @@ describe('speech', () => {
     expect(slow.duration / fast.duration).toBeGreaterThan(2);
   });
 
+  it('speaks each IMS Style with its own prosody: Entertainment faster and higher than Serious', async () => {
+    const s = new SpeechSynthesizer(new EspeakEngine(), tempDir());
+    const text = 'Everyone should come and have a look this weekend, and bring your friends.';
+    const serious = await s.clip('zhiru', 0, text, undefined, 'Serious');
+    const fun = await s.clip('zhiru', 0, text, undefined, 'Entertainment');
+    const plain = await s.clip('zhiru', 0, text);
+    expect(serious.duration / fun.duration).toBeGreaterThan(1.15);
+    expect(plain.duration).toBeLessThan(serious.duration);
+    expect(plain.duration).toBeGreaterThan(fun.duration);
+    const f0 = async (path: string) => {
+      // Median pitch of voiced 40 ms frames, by autocorrelation (60–500 Hz).
+      const { samples, sampleRate: sr } = await readWav(path);
+      const n = Math.round(sr * 0.04);
+      const pitches: number[] = [];
+      for (let at = 0; at + n * 2 < samples.length; at += n) {
+        let energy = 0;
+        for (let i = 0; i < n; i++) energy += samples[at + i] ** 2;
+        if (energy / n < 1e6) continue;
+        let best = 0;
+        let bestLag = 0;
+        for (let lag = Math.round(sr / 500); lag <= Math.round(sr / 60); lag++) {
+          let c = 0;
+          for (let i = 0; i < n; i++) c += samples[at + i] * samples[at + i + lag];
+          if (c > best) [best, bestLag] = [c, lag];
+        }
+        if (bestLag > 0) pitches.push(sr / bestLag);
+      }
+      pitches.sort((a, b) => a - b);
+      return pitches[Math.floor(pitches.length / 2)];
+    };
+    const [low, high] = [await f0(serious.path), await f0(fun.path)];
+    expect(high / low).toBeGreaterThan(1.1);
+  });
+
   it('gives every voice name its own sound settings', () => {
     const seen = new Set(VOICES.map((v) => JSON.stringify(espeakSettings(v, 'zh', 1))));
     expect(seen.size).toBe(VOICES.length);

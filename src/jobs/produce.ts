@@ -108,9 +108,9 @@ export async function prepare(parsed: ParsedJob, opts: PrepareOptions = {}): Pro
   for (const v of variants) {
     const sentences = v.voiceOver.flatMap((p) => p.sentences.map((u) => u.say));
     try {
-      const clips = await mapLimit(sentences, 2, (text) => synthesizer.clip(v.voice, v.rate, text, job.speech.language));
+      const clips = await mapLimit(sentences, 2, (text) => synthesizer.clip(v.voice, v.rate, text, job.speech.language, v.style));
       clips.forEach((clip, i) => {
-        speech.set(speechKey(v.voice, v.rate, sentences[i]), { clipId: clip.clipId, duration: clip.duration });
+        speech.set(speechKey(v.voice, v.rate, sentences[i], v.style), { clipId: clip.clipId, duration: clip.duration });
         speechClips.set(clip.clipId, clip.path);
       });
     } catch (err) {

@@ -23,4 +23,4 @@ export interface SpeechTiming {
 /** Synthesized durations, keyed by `speechKey(voice, rate, text)`. */
 export type SpeechTimes = Map<string, SpeechTiming>;
 
-export const speechKey = (voice: string, rate: number, text: string) => `${voice}|${rate}|${text}`;
+export const speechKey = (voice: string, rate: number, text: string, style?: string) => `${voice}|${rate}|${style ?? ''}|${text}`;

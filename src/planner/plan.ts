@@ -68,7 +68,7 @@ function layoutVoice(job: Job, v: Variant, speech: SpeechTimes, perSentenceSlots
       t += part.silence ?? 0;
     } else {
       part.sentences.forEach((unit, si) => {
-        const timing = speech.get(speechKey(v.voice, v.rate, unit.say));
+        const timing = speech.get(speechKey(v.voice, v.rate, unit.say, v.style));
         if (!timing) throw new ReelsmithError('Internal', `no speech synthesized for "${unit.say}"`);
         if (max !== undefined && segments.length > 0 && t + timing.duration > max) return;
         const lastOfAll = pi === v.voiceOver.length - 1 && si === part.sentences.length - 1;

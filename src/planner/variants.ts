@@ -49,6 +49,8 @@ export interface Variant {
   index: number;
   voice: string;
   rate: number;
+  /** Speaking style (IMS `Style`, when it chose the voice): its prosody applies. */
+  style?: 'Gentle' | 'Serious' | 'Entertainment';
   /** Index into the job's text list (global) — for the manifest. */
   textIndex?: number;
   voiceOver: VoiceOverPart[];
@@ -104,6 +106,7 @@ export function drawVariants(job: Job, rng: Rng, measure: Measure = estimateWidt
       index: i,
       voice: v.pick(voices),
       rate: job.speech.rate,
+      style: job.speech.voices.length === 0 ? job.speech.style : undefined,
       textIndex,
       voiceOver,
       title: job.titles.length > 0 ? job.titles[titleRot[i]] : undefined,

@@ -8,6 +8,8 @@ export interface SpeechRequest {
   language: string;
   /** Speed multiplier (IMS SpeechRate mapped to 0.5×–2×). */
   speed: number;
+  /** Speaking style (IMS `Style`): its prosody (STYLE_PROSODY) applies on top of the voice. */
+  style?: 'Gentle' | 'Serious' | 'Entertainment';
 }
 
 export interface SpeechEngine {

@@ -2,7 +2,7 @@
 import { execa } from 'execa';
 import { ReelsmithError } from '../errors.js';
 import type { SpeechEngine, SpeechRequest } from './engine.js';
-import { VOICES, type VoiceEntry } from './voices.js';
+import { STYLE_PROSODY, VOICES, type VoiceEntry } from './voices.js';
 
 const LANG: Record<string, string> = { zh: 'cmn', cmn: 'cmn', 'zh-cn': 'cmn', yue: 'yue', 'zh-hk': 'yue', en: 'en-us', 'en-us': 'en-us', 'en-gb': 'en' };
 const FEMALE = ['f1', 'f2', 'f3', 'f4', 'f5'];
@@ -26,23 +26,24 @@ const SETTINGS = (() => {
   return map;
 })();
 
-export function espeakSettings(voice: VoiceEntry, language: string, speed: number) {
+export function espeakSettings(voice: VoiceEntry, language: string, speed: number, style?: SpeechRequest['style']) {
   const s = SETTINGS.get(voice.name) ?? { variant: 'f3', pitch: 50 };
   const lang = LANG[language.toLowerCase()] ?? language.toLowerCase();
-  const wpm = Math.round(Math.max(80, Math.min(450, 165 * speed)));
-  return { voice: `${lang}+${s.variant}`, pitch: Math.min(99, s.pitch), wpm };
+  const p = style ? STYLE_PROSODY[style] : { speed: 1, pitch: 0 };
+  const wpm = Math.round(Math.max(80, Math.min(450, 165 * speed * p.speed)));
+  return { voice: `${lang}+${s.variant}`, pitch: Math.max(0, Math.min(99, s.pitch + p.pitch)), wpm };
 }
 
 export class EspeakEngine implements SpeechEngine {
   readonly id = 'espeak-ng';
 
   describe(req: SpeechRequest): string {
-    const s = espeakSettings(req.voice, req.language, req.speed);
+    const s = espeakSettings(req.voice, req.language, req.speed, req.style);
     return `${s.voice}|p${s.pitch}|s${s.wpm}`;
   }
 
   async synthesize(req: SpeechRequest, outPath: string): Promise<void> {
-    const s = espeakSettings(req.voice, req.language, req.speed);
+    const s = espeakSettings(req.voice, req.language, req.speed, req.style);
     try {
       await execa('espeak-ng', ['-v', s.voice, '-p', String(s.pitch), '-s', String(s.wpm), '-w', outPath, '--stdin'], {
         input: req.text,

@@ -8,6 +8,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import { execa } from 'execa';
 import { ReelsmithError } from '../errors.js';
 import type { SpeechEngine, SpeechRequest } from './engine.js';
+import { STYLE_PROSODY } from './voices.js';
 
 export interface OpenAiSpeechConfig {
   /** Base URL, e.g. http://127.0.0.1:8880 (the engine posts to `${url}/v1/audio/speech`). */
@@ -30,8 +31,13 @@ export class OpenAiSpeechEngine implements SpeechEngine {
     return this.config.voiceMap?.[req.voice.name] ?? req.voice.name;
   }
 
+  /** The request's speed with its style's tempo (pitch is the server voice's own). */
+  private speed(req: SpeechRequest): number {
+    return req.speed * (req.style ? STYLE_PROSODY[req.style].speed : 1);
+  }
+
   describe(req: SpeechRequest): string {
-    return `${this.voice(req)}|${req.language}|${req.speed.toFixed(3)}`;
+    return `${this.voice(req)}|${req.language}|${this.speed(req).toFixed(3)}`;
   }
 
   async synthesize(req: SpeechRequest, outPath: string): Promise<void> {
@@ -41,7 +47,7 @@ export class OpenAiSpeechEngine implements SpeechEngine {
       res = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...(this.config.apiKey ? { authorization: `Bearer ${this.config.apiKey}` } : {}) },
-        body: JSON.stringify({ model: this.config.model, input: req.text, voice: this.voice(req), response_format: 'wav', speed: req.speed }),
+        body: JSON.stringify({ model: this.config.model, input: req.text, voice: this.voice(req), response_format: 'wav', speed: this.speed(req) }),
         signal: AbortSignal.timeout(this.config.timeoutMs ?? 60_000),
       });
     } catch (err) {

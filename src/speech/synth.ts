@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ReelsmithError } from '../errors.js';
-import { detectLanguage, type SpeechEngine, speechRateToSpeed } from './engine.js';
+import { detectLanguage, type SpeechEngine, type SpeechRequest, speechRateToSpeed } from './engine.js';
 import { findVoice } from './voices.js';
 import { decodeWav, encodeWav, trimSilence } from './wav.js';
 
@@ -28,13 +28,13 @@ export class SpeechSynthesizer {
     private readonly cacheDir: string,
   ) {}
 
-  clip(voiceName: string, rate: number, text: string, language?: string): Promise<SpeechClip> {
+  clip(voiceName: string, rate: number, text: string, language?: string, style?: SpeechRequest['style']): Promise<SpeechClip> {
     const voice = findVoice(voiceName);
     if (!voice) return Promise.reject(new ReelsmithError('InvalidParameter', `unknown voice "${voiceName}"`, 'EditingConfig.SpeechConfig.Voice'));
     // The text decides the language unless the job names one; a Cantonese voice reads Chinese as Cantonese.
     const detected = detectLanguage(text);
     const lang = language ?? (detected === 'zh' && voice.language === 'yue' ? 'yue' : detected);
-    const req = { text, voice, language: lang, speed: speechRateToSpeed(rate) };
+    const req: SpeechRequest = { text, voice, language: lang, speed: speechRateToSpeed(rate), style };
     const clipId = createHash('sha256').update(`${this.engine.id}\n${this.engine.describe(req)}\n${req.language}\n${text}`).digest('hex').slice(0, 32);
     let p = this.pending.get(clipId);
     if (!p) {

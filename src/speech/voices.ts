@@ -114,6 +114,16 @@ export function findVoice(name: string): VoiceEntry | undefined {
 }
 
 /** Default voice per Style when Voice is empty. */
+/**
+ * Prosody of each IMS speaking style, applied when `Style` chose the voice (on top of the voice and
+ * SpeechRate): speed multiplier and pitch offset (espeak-ng pitch units, 0–99).
+ */
+export const STYLE_PROSODY: Record<'Gentle' | 'Serious' | 'Entertainment', { speed: number; pitch: number }> = {
+  Gentle: { speed: 0.94, pitch: -4 },
+  Serious: { speed: 0.9, pitch: -10 },
+  Entertainment: { speed: 1.12, pitch: 12 },
+};
+
 export const STYLE_VOICES: Record<'Gentle' | 'Serious' | 'Entertainment', string[]> = {
   Gentle: VOICES.filter((v) => v.language === 'zh' && v.styles[0] === 'Gentle').map((v) => v.name),
   Serious: VOICES.filter((v) => v.language === 'zh' && v.styles[0] === 'Serious').map((v) => v.name),
