@@ -116,15 +116,9 @@ export async function drawShaderTransitions(t: Timeline, o: ShaderTransitionOpti
   }
 }
 
-export interface SplicedRenderOptions {
+export interface SplicedRenderOptions extends ShaderTransitionOptions {
   /** FFmpeg arguments of the render pass, given the named pipes it reads the drawn frames from. */
   renderArgs: (pipes: Map<number, string>) => string[];
-  inputs: GraphInputs;
-  aspects: Map<string, number>;
-  work: string;
-  cacheDir: string;
-  timeoutMs: number;
-  signal?: AbortSignal;
   onProgress?: (seconds: number) => void;
 }
 
