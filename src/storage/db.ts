@@ -19,8 +19,35 @@ export interface MediaTable {
   created_at: string;
 }
 
+/** A batch job accepted by the service (IMS EditingBatchJob). */
+export interface BatchJobTable {
+  id: string;
+  client_token: string | null;
+  job_type: string;
+  status: string;
+  input_config: string;
+  editing_config: string;
+  output_config: string;
+  user_data: string | null;
+  /** JSON: the job's ErrorCode/ErrorMessage (IMS `Extend`). */
+  extend: string;
+  /** JSON: SubJobList once rendered. */
+  sub_jobs: string;
+  created_at: string;
+  modified_at: string;
+  completed_at: string | null;
+}
+
+/** Signature nonces seen (replays are refused), with their time for expiry. */
+export interface NonceTable {
+  nonce: string;
+  seen_at: number;
+}
+
 export interface DB {
   media: MediaTable;
+  batch_jobs: BatchJobTable;
+  nonces: NonceTable;
   _meta: { key: string; value: string; seq: Generated<number> };
 }
 
@@ -40,6 +67,32 @@ const migrations: Record<string, Migration> = {
         .addColumn('width', 'integer', (c) => c.notNull())
         .addColumn('height', 'integer', (c) => c.notNull())
         .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
+  '0002_batch_jobs': {
+    async up(db) {
+      await db.schema
+        .createTable('batch_jobs')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('client_token', 'text', (c) => c.unique())
+        .addColumn('job_type', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('input_config', 'text', (c) => c.notNull())
+        .addColumn('editing_config', 'text', (c) => c.notNull())
+        .addColumn('output_config', 'text', (c) => c.notNull())
+        .addColumn('user_data', 'text')
+        .addColumn('extend', 'text', (c) => c.notNull().defaultTo('{}'))
+        .addColumn('sub_jobs', 'text', (c) => c.notNull().defaultTo('[]'))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('modified_at', 'text', (c) => c.notNull())
+        .addColumn('completed_at', 'text')
+        .execute();
+      await db.schema.createIndex('batch_jobs_status').on('batch_jobs').column('status').execute();
+      await db.schema
+        .createTable('nonces')
+        .addColumn('nonce', 'text', (c) => c.primaryKey())
+        .addColumn('seen_at', 'integer', (c) => c.notNull())
         .execute();
     },
   },

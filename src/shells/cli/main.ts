@@ -4,6 +4,8 @@ import { dirname, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { reelsmithHome } from '../../config/home.js';
 import { ALL_TRANSITIONS, transitionDrawing } from '../../effects/transitions.js';
+import { parseAccessKeys, startService } from '../http/service.js';
+import { IMS_VERSION } from '../http/server.js';
 import { JobValidationError, ReelsmithError } from '../../errors.js';
 import { previewStrip } from '../../jobs/preview.js';
 import { prepare, produce } from '../../jobs/produce.js';
@@ -171,6 +173,25 @@ for (const kind of ['effect', 'transition'] as const) {
       process.stdout.write(`${png} (frames at ${r.times.map((t) => t.toFixed(2)).join(', ')} s)\n`);
     });
 }
+
+program
+  .command('serve')
+  .description('the IMS-compatible HTTP service (RPC API, durable jobs); AccessKey pairs from REELSMITH_ACCESS_KEYS="id:secret,…"')
+  .option('-p, --port <port>', 'port to listen on', '8080')
+  .option('--host <host>', 'address to listen on', '127.0.0.1')
+  .option('--data <dir>', 'data folder: database, caches, outputs (default $REELSMITH_HOME or ~/.reelsmith)')
+  .action(async (o: { port: string; host: string; data?: string }) => {
+    const keys = parseAccessKeys(process.env.REELSMITH_ACCESS_KEYS);
+    if (keys.size === 0) {
+      process.stderr.write('reelsmith serve needs at least one AccessKey pair: REELSMITH_ACCESS_KEYS="LTAIexample:secret"\n');
+      process.exit(2);
+    }
+    const service = await startService({ port: Number(o.port), host: o.host, dataDir: o.data ? resolve(o.data) : undefined, keys });
+    process.stdout.write(`reelsmith listening on ${service.url} (IMS API ${IMS_VERSION})\n`);
+    const shutdown = () => void service.close().then(() => process.exit(0));
+    process.on('SIGINT', shutdown);
+    process.on('SIGTERM', shutdown);
+  });
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof JobValidationError) {

@@ -1,0 +1,86 @@
+/**
+ * The in-process queue: runs accepted batch jobs one after the other (each renders its outputs in
+ * parallel), records their progress and results in the JobStore, and on start resumes every job
+ * that was accepted but not finished (after a crash or a restart).
+ */
+import { join } from 'node:path';
+import { asReelsmithError } from '../errors.js';
+import { parseJob } from '../spec/parse.js';
+import { produce } from './produce.js';
+import type { JobStore } from './store.js';
+
+export interface RunnerOptions {
+  /** Where outputs are written: <outputsDir>/<JobId>/. */
+  outputsDir: string;
+  /** Jobs waiting at most; beyond, submissions are refused (Throttling.User). */
+  maxQueued?: number;
+  /** Relative material paths in jobs resolve against this folder. */
+  baseDir?: string;
+  onJobDone?: (id: string) => void;
+}
+
+export class JobRunner {
+  private readonly queue: string[] = [];
+  private running?: Promise<void>;
+  private stopped = false;
+  private readonly waiters: (() => void)[] = [];
+
+  constructor(
+    private readonly store: JobStore,
+    private readonly o: RunnerOptions,
+  ) {}
+
+  /** Queues every unfinished job of the store (call once at start). */
+  async resume(): Promise<void> {
+    for (const id of await this.store.unfinished()) this.enqueue(id);
+  }
+
+  get full(): boolean {
+    return this.queue.length >= (this.o.maxQueued ?? 100);
+  }
+
+  enqueue(id: string): void {
+    if (!this.queue.includes(id)) this.queue.push(id);
+    this.running ??= this.loop().finally(() => {
+      this.running = undefined;
+      for (const w of this.waiters.splice(0)) w();
+    });
+  }
+
+  /** Resolves when the queue is empty and nothing runs. */
+  idle(): Promise<void> {
+    if (!this.running) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopped && this.queue.length > 0) {
+      const id = this.queue[0];
+      await this.run(id);
+      this.queue.shift();
+      this.o.onJobDone?.(id);
+    }
+  }
+
+  private async run(id: string): Promise<void> {
+    const job = await this.store.get(id);
+    if (!job || job.Status === 'Finished' || job.Status === 'Failed') return;
+    await this.store.setStatus(id, 'Processing');
+    try {
+      const parsed = parseJob(
+        { InputConfig: job.InputConfig, EditingConfig: job.EditingConfig, OutputConfig: job.OutputConfig, ...(job.UserData ? { UserData: job.UserData } : {}) },
+        { baseDir: this.o.baseDir ?? process.cwd() },
+      );
+      const m = await produce(parsed, { outDir: join(this.o.outputsDir, id), jobId: id });
+      const b = m.EditingBatchJob;
+      await this.store.setStatus(id, b.Status === 'Failed' ? 'Failed' : 'Finished', { subJobs: b.SubJobList, extend: JSON.parse(b.Extend || '{}') });
+    } catch (err) {
+      const e = asReelsmithError(err);
+      await this.store.setStatus(id, 'Failed', { extend: { ErrorCode: e.code, ErrorMessage: e.message } });
+    }
+  }
+}

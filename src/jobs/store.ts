@@ -1,0 +1,128 @@
+/**
+ * Durable batch jobs (SQLite): what the service accepted, its status and results. A job is written
+ * before it is acknowledged, so nothing accepted is lost; a restart resumes every job not finished.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { BatchJobTable, DB } from '../storage/db.js';
+import type { SubJob } from './manifest.js';
+
+export type JobStatus = 'Init' | 'Processing' | 'Finished' | 'Failed';
+
+export interface BatchJobRecord {
+  JobId: string;
+  JobType: string;
+  Status: JobStatus;
+  InputConfig: string;
+  EditingConfig: string;
+  OutputConfig: string;
+  UserData?: string;
+  Extend: string;
+  CreateTime: string;
+  ModifiedTime: string;
+  CompleteTime?: string;
+  SubJobList: SubJob[];
+}
+
+export interface NewJob {
+  clientToken?: string;
+  jobType: string;
+  inputConfig: string;
+  editingConfig: string;
+  outputConfig: string;
+  userData?: string;
+}
+
+/** IMS times: ISO-8601 UTC to the second. */
+export const imsTime = (d = new Date()) => `${d.toISOString().slice(0, 19)}Z`;
+
+function toRecord(r: BatchJobTable): BatchJobRecord {
+  return {
+    JobId: r.id,
+    JobType: r.job_type,
+    Status: r.status as JobStatus,
+    InputConfig: r.input_config,
+    EditingConfig: r.editing_config,
+    OutputConfig: r.output_config,
+    ...(r.user_data !== null ? { UserData: r.user_data } : {}),
+    Extend: r.extend,
+    CreateTime: r.created_at,
+    ModifiedTime: r.modified_at,
+    ...(r.completed_at ? { CompleteTime: r.completed_at } : {}),
+    SubJobList: JSON.parse(r.sub_jobs) as SubJob[],
+  };
+}
+
+export class JobStore {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  /** Records a job (Init). The same ClientToken returns the job already recorded under it. */
+  async create(job: NewJob): Promise<{ id: string; created: boolean }> {
+    return this.db.transaction().execute(async (tx) => {
+      if (job.clientToken) {
+        const hit = await tx.selectFrom('batch_jobs').select('id').where('client_token', '=', job.clientToken).executeTakeFirst();
+        if (hit) return { id: hit.id, created: false };
+      }
+      const id = randomUUID().replace(/-/g, '');
+      const now = imsTime();
+      await tx
+        .insertInto('batch_jobs')
+        .values({
+          id,
+          client_token: job.clientToken ?? null,
+          job_type: job.jobType,
+          status: 'Init',
+          input_config: job.inputConfig,
+          editing_config: job.editingConfig,
+          output_config: job.outputConfig,
+          user_data: job.userData ?? null,
+          extend: '{}',
+          sub_jobs: '[]',
+          created_at: now,
+          modified_at: now,
+          completed_at: null,
+        })
+        .execute();
+      return { id, created: true };
+    });
+  }
+
+  async findByClientToken(token: string): Promise<string | undefined> {
+    const r = await this.db.selectFrom('batch_jobs').select('id').where('client_token', '=', token).executeTakeFirst();
+    return r?.id;
+  }
+
+  async get(id: string): Promise<BatchJobRecord | undefined> {
+    const r = await this.db.selectFrom('batch_jobs').selectAll().where('id', '=', id).executeTakeFirst();
+    return r ? toRecord(r) : undefined;
+  }
+
+  /** Jobs accepted but not finished (Init, or Processing when the process stopped), oldest first. */
+  async unfinished(): Promise<string[]> {
+    const rows = await this.db.selectFrom('batch_jobs').select('id').where('status', 'in', ['Init', 'Processing']).orderBy('created_at').orderBy('id').execute();
+    return rows.map((r) => r.id);
+  }
+
+  async setStatus(id: string, status: JobStatus, extra: { subJobs?: SubJob[]; extend?: object } = {}): Promise<void> {
+    const now = imsTime();
+    await this.db
+      .updateTable('batch_jobs')
+      .set({
+        status,
+        modified_at: now,
+        ...(status === 'Finished' || status === 'Failed' ? { completed_at: now } : {}),
+        ...(extra.subJobs ? { sub_jobs: JSON.stringify(extra.subJobs) } : {}),
+        ...(extra.extend ? { extend: JSON.stringify(extra.extend) } : {}),
+      })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** Remembers a signature nonce; false when it was already used (a replay). Forgets nonces older than `maxAgeS`. */
+  async useNonce(nonce: string, maxAgeS = 3600): Promise<boolean> {
+    const now = Math.floor(Date.now() / 1000);
+    await this.db.deleteFrom('nonces').where('seen_at', '<', now - maxAgeS).execute();
+    const r = await this.db.insertInto('nonces').values({ nonce, seen_at: now }).onConflict((oc) => oc.column('nonce').doNothing()).executeTakeFirst();
+    return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+}

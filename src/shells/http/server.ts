@@ -1,0 +1,142 @@
+/**
+ * The IMS-compatible HTTP service (thin shell): the RPC protocol of Alibaba Cloud IMS
+ * (`Action`, `Version=2020-11-09`, parameters in the query string or a form body, JSON answers with
+ * `RequestId`, IMS error bodies), authenticated with AccessKey pairs and signature v1, over the job
+ * store and the in-process runner.
+ */
+import { randomUUID } from 'node:crypto';
+import formbody from '@fastify/formbody';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { JobValidationError, ReelsmithError } from '../../errors.js';
+import type { JobRunner } from '../../jobs/runner.js';
+import type { JobStore } from '../../jobs/store.js';
+import { rpcSignatureV1, signaturesEqual } from './signature.js';
+import { parseJob } from '../../spec/parse.js';
+
+export const IMS_VERSION = '2020-11-09';
+
+export interface ServerOptions {
+  store: JobStore;
+  runner: JobRunner;
+  /** AccessKeyId → AccessKeySecret. */
+  keys: Map<string, string>;
+  /** Relative material paths in submitted jobs resolve against this folder. */
+  baseDir?: string;
+  /** Accepted clock skew of `Timestamp`, seconds (IMS: 15 minutes). */
+  maxSkewS?: number;
+}
+
+/** An IMS error answer: code, HTTP status, message. */
+export class ApiError extends Error {
+  constructor(
+    readonly code: string,
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const requestId = () => randomUUID().toUpperCase();
+
+function paramsOf(req: FastifyRequest): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const src of [req.query, req.body]) {
+    if (!src || typeof src !== 'object') continue;
+    for (const [k, v] of Object.entries(src as Record<string, unknown>)) if (typeof v === 'string') out[k] = v;
+  }
+  return out;
+}
+
+function parseTimestamp(s: string): number {
+  // IMS: ISO 8601 UTC, yyyy-MM-ddTHH:mm:ssZ
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(s)) return Number.NaN;
+  return Date.parse(s);
+}
+
+async function authenticate(o: ServerOptions, method: string, p: Record<string, string>): Promise<void> {
+  for (const k of ['AccessKeyId', 'Signature', 'SignatureMethod', 'SignatureNonce', 'Timestamp']) {
+    if (!p[k]) throw new ApiError('MissingParameter', 400, `The input parameter "${k}" that is mandatory for processing this request is not supplied.`);
+  }
+  const secret = o.keys.get(p.AccessKeyId);
+  if (!secret) throw new ApiError('InvalidAccessKeyId.NotFound', 404, 'Specified access key is not found.');
+  if (p.SignatureMethod !== 'HMAC-SHA1') throw new ApiError('InvalidParameter', 400, `SignatureMethod "${p.SignatureMethod}" is not supported (HMAC-SHA1).`);
+  const ts = parseTimestamp(p.Timestamp);
+  if (Number.isNaN(ts)) throw new ApiError('InvalidTimeStamp.Format', 400, 'Specified time stamp or date value is not well formatted.');
+  if (Math.abs(Date.now() - ts) > (o.maxSkewS ?? 900) * 1000) throw new ApiError('InvalidTimeStamp.Expired', 400, 'Specified time stamp or date value is expired.');
+  const expected = rpcSignatureV1(method, p, secret);
+  if (!signaturesEqual(expected, p.Signature)) throw new ApiError('SignatureDoesNotMatch', 400, 'Specified signature is not matched with our calculation.');
+  if (!(await o.store.useNonce(`${p.AccessKeyId}:${p.SignatureNonce}`))) throw new ApiError('SignatureNonceUsed', 400, 'Specified signature nonce was used already.');
+}
+
+type Handler = (p: Record<string, string>) => Promise<object>;
+
+function actions(o: ServerOptions): Record<string, Handler> {
+  return {
+    async SubmitBatchMediaProducingJob(p) {
+      for (const k of ['InputConfig', 'OutputConfig']) {
+        if (!p[k]) throw new ApiError('MissingParameter', 400, `The input parameter "${k}" that is mandatory for processing this request is not supplied.`);
+      }
+      let jobType = 'Script';
+      try {
+        const parsed = parseJob(
+          { InputConfig: p.InputConfig, EditingConfig: p.EditingConfig ?? '{}', OutputConfig: p.OutputConfig, ...(p.UserData ? { UserData: p.UserData } : {}) },
+          { baseDir: o.baseDir ?? process.cwd() },
+        );
+        jobType = parsed.job.type;
+      } catch (err) {
+        if (err instanceof ReelsmithError) throw new ApiError(err.code === 'InvalidParameter' || err instanceof JobValidationError ? 'InvalidParameter' : err.code, 400, err.message);
+        throw err;
+      }
+      // A full queue refuses new work; a retry of an accepted submission (same ClientToken) still answers.
+      if (o.runner.full) {
+        const known = p.ClientToken ? await o.store.findByClientToken(p.ClientToken) : undefined;
+        if (known) return { JobId: known };
+        throw new ApiError('Throttling.User', 429, 'Request was denied due to user flow control: the queue is full.');
+      }
+      const { id, created } = await o.store.create({
+        clientToken: p.ClientToken || undefined,
+        jobType,
+        inputConfig: p.InputConfig,
+        editingConfig: p.EditingConfig ?? '{}',
+        outputConfig: p.OutputConfig,
+        userData: p.UserData || undefined,
+      });
+      if (created) o.runner.enqueue(id);
+      return { JobId: id };
+    },
+    async GetBatchMediaProducingJob(p) {
+      if (!p.JobId) throw new ApiError('MissingParameter', 400, 'The input parameter "JobId" that is mandatory for processing this request is not supplied.');
+      const job = await o.store.get(p.JobId);
+      if (!job) throw new ApiError('InvalidParameter.JobNotFound', 404, `The specified job does not exist: ${p.JobId}`);
+      return { EditingBatchJob: job };
+    },
+  };
+}
+
+export function buildServer(o: ServerOptions): FastifyInstance {
+  const app = Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024 });
+  app.register(formbody);
+  const table = actions(o);
+
+  const rpc = async (req: FastifyRequest, reply: FastifyReply) => {
+    const RequestId = requestId();
+    try {
+      const p = paramsOf(req);
+      if (!p.Action) throw new ApiError('MissingParameter', 400, 'The input parameter "Action" that is mandatory for processing this request is not supplied.');
+      if (p.Version !== IMS_VERSION) throw new ApiError('InvalidVersion', 400, `Specified parameter Version is not valid: "${p.Version ?? ''}" (this service speaks ${IMS_VERSION}).`);
+      await authenticate(o, req.method, p);
+      const handler = Object.hasOwn(table, p.Action) ? table[p.Action] : undefined;
+      if (!handler) throw new ApiError('InvalidAction.NotFound', 404, `Specified api is not found, please check your url and method: ${p.Action}`);
+      const body = await handler(p);
+      return reply.code(200).send({ RequestId, ...body });
+    } catch (err) {
+      const e = err instanceof ApiError ? err : new ApiError('InternalError', 500, 'The request processing has failed due to some unknown error.');
+      if (!(err instanceof ApiError)) req.log.error(err);
+      return reply.code(e.status).send({ RequestId, Code: e.code, Message: e.message, HostId: req.hostname, Recommend: '' });
+    }
+  };
+  app.get('/', rpc);
+  app.post('/', rpc);
+  return app;
+}

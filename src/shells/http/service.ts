@@ -1,0 +1,63 @@
+/**
+ * Assembles the service on embedded defaults: the SQLite database and local storage under the data
+ * folder ($REELSMITH_HOME), the job store, the in-process runner (resuming unfinished jobs) and the
+ * HTTP server.
+ */
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { reelsmithHome } from '../../config/home.js';
+import { JobRunner } from '../../jobs/runner.js';
+import { JobStore } from '../../jobs/store.js';
+import { buildServer } from './server.js';
+import { openDatabase } from '../../storage/db.js';
+
+export interface ServiceOptions {
+  port: number;
+  host?: string;
+  /** The data folder (database, caches, outputs); default $REELSMITH_HOME. */
+  dataDir?: string;
+  /** AccessKeyId → AccessKeySecret. */
+  keys: Map<string, string>;
+  maxQueued?: number;
+}
+
+export interface Service {
+  app: FastifyInstance;
+  runner: JobRunner;
+  store: JobStore;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** AccessKey pairs from `id:secret,id:secret` (REELSMITH_ACCESS_KEYS). */
+export function parseAccessKeys(text: string | undefined): Map<string, string> {
+  const keys = new Map<string, string>();
+  for (const pair of (text ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+    const i = pair.indexOf(':');
+    if (i <= 0 || i === pair.length - 1) throw new Error(`access key "${pair.slice(0, 8)}…" is not id:secret`);
+    keys.set(pair.slice(0, i), pair.slice(i + 1));
+  }
+  return keys;
+}
+
+export async function startService(o: ServiceOptions): Promise<Service> {
+  if (o.dataDir) process.env.REELSMITH_HOME = o.dataDir;
+  const home = reelsmithHome();
+  const db = await openDatabase(home.database);
+  const store = new JobStore(db);
+  const runner = new JobRunner(store, { outputsDir: join(home.root, 'outputs'), maxQueued: o.maxQueued });
+  const app = buildServer({ store, runner, keys: o.keys });
+  const address = await app.listen({ port: o.port, host: o.host ?? '127.0.0.1' });
+  await runner.resume();
+  return {
+    app,
+    runner,
+    store,
+    url: address,
+    async close() {
+      runner.stop();
+      await app.close();
+      await db.destroy();
+    },
+  };
+}

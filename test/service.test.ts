@@ -1,0 +1,124 @@
+/**
+ * The IMS-compatible service, driven by the official Alibaba Cloud SDK client (@alicloud/pop-core,
+ * signature v1) over real HTTP on loopback, and by raw HTTP for the error cases.
+ */
+import { createRequire } from 'node:module';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rpcSignatureV1 } from '../src/shells/http/signature.js';
+import { type Service, startService } from '../src/shells/http/service.js';
+import { ffprobe, media, tempDir } from './helpers.js';
+
+const require = createRequire(import.meta.url);
+const RPCClient = require('@alicloud/pop-core').RPCClient;
+
+const AK = 'LTAI5tReelsmithTest';
+const SECRET = 'test-secret-0123456789';
+let service: Service;
+let client: { request: (action: string, params: object, opts?: object) => Promise<Record<string, unknown>> };
+
+beforeAll(async () => {
+  service = await startService({ port: 0, dataDir: tempDir('rs-service-'), keys: new Map([[AK, SECRET]]) });
+  client = new RPCClient({ accessKeyId: AK, accessKeySecret: SECRET, endpoint: service.url, apiVersion: '2020-11-09' });
+});
+afterAll(async () => {
+  await service?.close();
+});
+
+const job = (extra: object = {}) => ({
+  InputConfig: JSON.stringify({ MediaGroupArray: [{ GroupName: 'a', MediaArray: [media('storefront_opening.mp4')] }, { GroupName: 'b', MediaArray: [media('portrait_tone.mp4')] }] }),
+  EditingConfig: JSON.stringify({ ProcessConfig: { SingleShotDuration: 1, AllowTransition: false } }),
+  OutputConfig: JSON.stringify({ MediaURL: 'https://bucket.example.com/out/clip_{index}.mp4', Count: 2, Width: 180, Height: 320, MaxDuration: 2 }),
+  UserData: JSON.stringify({ Campaign: 'spring' }),
+  ...extra,
+});
+
+async function waitFor(jobId: string) {
+  for (let i = 0; i < 240; i++) {
+    const r = await client.request('GetBatchMediaProducingJob', { JobId: jobId }, { method: 'POST' });
+    const status = (r.EditingBatchJob as { Status: string }).Status;
+    if (status === 'Finished' || status === 'Failed') return r.EditingBatchJob as Record<string, unknown>;
+    await new Promise((res) => setTimeout(res, 250));
+  }
+  throw new Error('job did not finish');
+}
+
+describe('IMS RPC API with the official SDK client', () => {
+  it('submits a batch job (POST, form body) and reports it finished with its sub-jobs', async () => {
+    const r = await client.request('SubmitBatchMediaProducingJob', job(), { method: 'POST' });
+    expect(r.RequestId).toMatch(/^[0-9A-F-]{36}$/);
+    expect(r.JobId).toMatch(/^[0-9a-f]{32}$/);
+    const b = await waitFor(r.JobId as string);
+    expect(b).toMatchObject({ JobId: r.JobId, JobType: 'Script', Status: 'Finished', UserData: JSON.stringify({ Campaign: 'spring' }) });
+    expect(b.CreateTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect(b.CompleteTime).toMatch(/Z$/);
+    const subs = b.SubJobList as { MediaURL: string; Status: string; Duration: number }[];
+    expect(subs.map((s) => s.MediaURL)).toEqual(['https://bucket.example.com/out/clip_0.mp4', 'https://bucket.example.com/out/clip_1.mp4']);
+    expect(subs.every((s) => s.Status === 'Success' && s.Duration > 1.5)).toBe(true);
+    // The outputs are real videos in the data folder.
+    const probe = await ffprobe(`${process.env.REELSMITH_HOME}/outputs/${r.JobId}/clip_1.mp4`);
+    expect(probe.streams.find((s) => s.codec_type === 'video')).toMatchObject({ width: 180, height: 320 });
+  });
+
+  it('the same ClientToken returns the same JobId and renders nothing twice (GET, query string)', async () => {
+    const token = `tok-${Date.now()}`;
+    const a = await client.request('SubmitBatchMediaProducingJob', job({ ClientToken: token }));
+    const b = await client.request('SubmitBatchMediaProducingJob', job({ ClientToken: token }));
+    expect(b.JobId).toBe(a.JobId);
+    await waitFor(a.JobId as string);
+    expect(await service.store.unfinished()).toEqual([]);
+  });
+
+  it('refuses an invalid job with InvalidParameter naming the field', async () => {
+    const bad = job({ OutputConfig: JSON.stringify({ MediaURL: 'x_{index}.mp4', Count: 0, Width: 180, Height: 320 }) });
+    const err = await client.request('SubmitBatchMediaProducingJob', bad, { method: 'POST' }).catch((e: { code: string; message: string; data: object }) => e);
+    expect(err).toMatchObject({ code: 'InvalidParameter' });
+    expect((err as { message: string }).message).toMatch(/OutputConfig\.Count/);
+  });
+
+  it('answers an unknown job and an unknown action with IMS errors', async () => {
+    const e1 = await client.request('GetBatchMediaProducingJob', { JobId: 'f'.repeat(32) }).catch((e: { code: string }) => e);
+    expect(e1).toMatchObject({ code: 'InvalidParameter.JobNotFound' });
+    const e2 = await client.request('NoSuchAction', {}).catch((e: { code: string }) => e);
+    expect(e2).toMatchObject({ code: 'InvalidAction.NotFound' });
+  });
+});
+
+describe('IMS RPC authentication (raw HTTP)', () => {
+  const signed = (p: Record<string, string>, secret = SECRET, method = 'GET') => {
+    const params: Record<string, string> = {
+      Action: 'GetBatchMediaProducingJob',
+      Version: '2020-11-09',
+      Format: 'JSON',
+      AccessKeyId: AK,
+      SignatureMethod: 'HMAC-SHA1',
+      SignatureVersion: '1.0',
+      SignatureNonce: `n-${Math.random()}`,
+      Timestamp: `${new Date().toISOString().slice(0, 19)}Z`,
+      JobId: 'x',
+      ...p,
+    };
+    return { ...params, Signature: rpcSignatureV1(method, params, secret) };
+  };
+  const get = async (p: Record<string, string>) => {
+    const r = await fetch(`${service.url}/?${new URLSearchParams(p)}`);
+    return { status: r.status, body: (await r.json()) as Record<string, string> };
+  };
+
+  it('refuses a wrong signature, an unknown key, a stale timestamp and a reused nonce', async () => {
+    const wrong = await get(signed({}, 'not-the-secret'));
+    expect(wrong).toMatchObject({ status: 400, body: { Code: 'SignatureDoesNotMatch' } });
+    expect(wrong.body.RequestId).toBeTruthy();
+    expect(await get(signed({ AccessKeyId: 'LTAIunknown' }))).toMatchObject({ status: 404, body: { Code: 'InvalidAccessKeyId.NotFound' } });
+    const old = `${new Date(Date.now() - 20 * 60_000).toISOString().slice(0, 19)}Z`;
+    expect(await get(signed({ Timestamp: old }))).toMatchObject({ status: 400, body: { Code: 'InvalidTimeStamp.Expired' } });
+    const once = signed({});
+    expect((await get(once)).body.Code).toBe('InvalidParameter.JobNotFound');
+    expect(await get(once)).toMatchObject({ status: 400, body: { Code: 'SignatureNonceUsed' } });
+    // Tampering with a signed parameter breaks the signature.
+    expect(await get({ ...signed({}), JobId: 'y' })).toMatchObject({ status: 400, body: { Code: 'SignatureDoesNotMatch' } });
+  });
+
+  it('requires Action and Version 2020-11-09', async () => {
+    expect(await get(signed({ Version: '2017-01-01' }))).toMatchObject({ status: 400, body: { Code: 'InvalidVersion' } });
+  });
+});
