@@ -122,3 +122,58 @@ describe('IMS RPC authentication (raw HTTP)', () => {
     expect(await get(signed({ Version: '2017-01-01' }))).toMatchObject({ status: 400, body: { Code: 'InvalidVersion' } });
   });
 });
+
+describe('jobs are never lost', () => {
+  it('kill -9 of the server at random moments: a restart finishes the job, keeps finished outputs, leaves nothing half-written', async () => {
+    const { spawn } = await import('node:child_process');
+    const { existsSync, readdirSync, statSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const data = tempDir('rs-crash-');
+    const bin = join(import.meta.dirname, '..', 'bin', 'reelsmith.js');
+    const start = () =>
+      new Promise<{ child: ReturnType<typeof spawn>; url: string }>((resolve, reject) => {
+        const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--data', data], { env: { ...process.env, REELSMITH_ACCESS_KEYS: `${AK}:${SECRET}` }, stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        child.stdout?.on('data', (c: Buffer) => {
+          out += c.toString();
+          const m = /listening on (http:\/\/[\d.:]+)/.exec(out);
+          if (m) resolve({ child, url: m[1] });
+        });
+        child.on('exit', (code) => reject(new Error(`server exited (${code})`)));
+      });
+    const clientOf = (url: string) => new RPCClient({ accessKeyId: AK, accessKeySecret: SECRET, endpoint: url, apiVersion: '2020-11-09' });
+    const statusOf = async (c: typeof client, id: string) => ((await c.request('GetBatchMediaProducingJob', { JobId: id })).EditingBatchJob as { Status: string; SubJobList: { Status: string; Duration: number }[] });
+
+    let s = await start();
+    const submitted = await clientOf(s.url).request('SubmitBatchMediaProducingJob', job({ OutputConfig: JSON.stringify({ MediaURL: 'c_{index}.mp4', Count: 6, Width: 180, Height: 320, MaxDuration: 3 }) }), { method: 'POST' });
+    const id = submitted.JobId as string;
+    const outDir = join(data, 'outputs', id);
+    const finishedBefore = new Map<string, number>();
+    const made = () => (existsSync(outDir) ? readdirSync(outDir).filter((n) => n.endsWith('.mp4') && !n.startsWith('.')).length : 0);
+    // Kill once in the middle of the renders (some outputs made, not all), then at a random moment.
+    for (const when of ['mid', 'random'] as const) {
+      if (when === 'mid') for (let i = 0; i < 600 && made() === 0; i++) await new Promise((r) => setTimeout(r, 25));
+      else await new Promise((r) => setTimeout(r, 200 + Math.random() * 1500));
+      for (const f of existsSync(outDir) ? readdirSync(outDir).filter((n) => n.endsWith('.mp4') && !n.startsWith('.')) : []) finishedBefore.set(f, statSync(join(outDir, f)).mtimeMs);
+      s.child.kill('SIGKILL');
+      await new Promise((r) => setTimeout(r, 200));
+      s = await start();
+    }
+    const c = clientOf(s.url);
+    let b = await statusOf(c, id);
+    for (let i = 0; i < 400 && b.Status !== 'Finished' && b.Status !== 'Failed'; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      b = await statusOf(c, id);
+    }
+    s.child.kill('SIGTERM');
+    expect(b.Status).toBe('Finished');
+    expect(b.SubJobList.map((x) => x.Status)).toEqual(Array(6).fill('Success'));
+    const files = readdirSync(outDir);
+    expect(files.filter((n) => n.endsWith('.part'))).toEqual([]);
+    for (let i = 0; i < 6; i++) expect((await ffprobe(join(outDir, `c_${i}.mp4`))).duration).toBeGreaterThan(1.5);
+    expect(finishedBefore.size).toBeGreaterThan(0);
+    console.log(`kill test: ${finishedBefore.size} outputs were finished before a kill`);
+    // Outputs finished before a kill were kept, not rendered again.
+    for (const [f, mtime] of finishedBefore) expect(statSync(join(outDir, f)).mtimeMs).toBe(mtime);
+  });
+});

@@ -4,6 +4,7 @@
  * service) only call this and present its events.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
@@ -130,6 +131,11 @@ export interface ProduceOptions extends PrepareOptions {
   /** Outputs rendered at once; default: what the machine's cores carry. */
   jobs?: number;
   jobId?: string;
+  /**
+   * Keep outputs already in outDir instead of rendering them again (resuming a job: with the same
+   * seed the plans are the same, and a file under its final name is always complete).
+   */
+  resume?: boolean;
   renderTimeoutMs?: number;
   signal?: AbortSignal;
 }
@@ -165,7 +171,9 @@ export async function produce(parsed: ParsedJob, opts: ProduceOptions): Promise<
 
   if (!job.output.previewOnly) {
     emit({ type: 'stage', stage: 'render' });
-    const todo = results.filter((r) => r.timeline);
+    const done = opts.resume ? results.filter((r) => r.timeline && existsSync(r.file)) : [];
+    for (const r of done) r.status = 'Success';
+    const todo = results.filter((r) => r.timeline && !done.includes(r));
     await mapLimit(todo, opts.jobs ?? defaultConcurrency(), async (r) => {
       emit({ type: 'output-start', index: r.index, file: r.file });
       try {

@@ -3,6 +3,7 @@
  * parallel), records their progress and results in the JobStore, and on start resumes every job
  * that was accepted but not finished (after a crash or a restart).
  */
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { asReelsmithError } from '../errors.js';
 import { parseJob } from '../spec/parse.js';
@@ -75,7 +76,11 @@ export class JobRunner {
         { InputConfig: job.InputConfig, EditingConfig: job.EditingConfig, OutputConfig: job.OutputConfig, ...(job.UserData ? { UserData: job.UserData } : {}) },
         { baseDir: this.o.baseDir ?? process.cwd() },
       );
-      const m = await produce(parsed, { outDir: join(this.o.outputsDir, id), jobId: id });
+      // Seeded by the job, so that a resumed job plans the same outputs and keeps those already made;
+      // renders interrupted by a crash left only temporary files, which go.
+      const outDir = join(this.o.outputsDir, id);
+      await removePartials(outDir);
+      const m = await produce(parsed, { outDir, jobId: id, seed: id, resume: true });
       const b = m.EditingBatchJob;
       await this.store.setStatus(id, b.Status === 'Failed' ? 'Failed' : 'Finished', { subJobs: b.SubJobList, extend: JSON.parse(b.Extend || '{}') });
     } catch (err) {
@@ -83,4 +88,9 @@ export class JobRunner {
       await this.store.setStatus(id, 'Failed', { extend: { ErrorCode: e.code, ErrorMessage: e.message } });
     }
   }
+}
+
+async function removePartials(dir: string): Promise<void> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  await Promise.all(names.filter((n) => n.startsWith('.') && n.endsWith('.part')).map((n) => rm(join(dir, n), { force: true })));
 }
