@@ -68,6 +68,28 @@ describe('IMS RPC API with the official SDK client', () => {
     expect(await service.store.unfinished()).toEqual([]);
   });
 
+  it('lists jobs with filters and pages through them with NextToken', async () => {
+    const all: string[] = [];
+    let token: string | undefined;
+    do {
+      const r = await client.request('ListBatchMediaProducingJobs', { MaxResults: 1, JobType: 'Script', ...(token ? { NextToken: token } : {}) });
+      const list = r.EditingBatchJobList as { JobId: string; SubJobList?: unknown; Status: string; CreateTime: string }[];
+      expect(r.MaxResults).toBe(1);
+      expect(list.length).toBeLessThanOrEqual(1);
+      for (const j of list) expect(j.SubJobList).toBeUndefined();
+      all.push(...list.map((j) => j.JobId));
+      token = r.NextToken as string | undefined;
+    } while (token);
+    expect(all.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(all).size).toBe(all.length);
+    const asc = await client.request('ListBatchMediaProducingJobs', { MaxResults: 100, SortBy: 'asc' });
+    expect((asc.EditingBatchJobList as { JobId: string }[]).map((j) => j.JobId)).toEqual([...all].reverse());
+    const none = await client.request('ListBatchMediaProducingJobs', { Status: 'Failed', EndTime: '2001-01-01T00:00:00Z' });
+    expect(none.EditingBatchJobList).toEqual([]);
+    const bad = await client.request('ListBatchMediaProducingJobs', { MaxResults: 101 }).catch((e: { code: string }) => e);
+    expect(bad).toMatchObject({ code: 'InvalidParameter' });
+  });
+
   it('refuses an invalid job with InvalidParameter naming the field', async () => {
     const bad = job({ OutputConfig: JSON.stringify({ MediaURL: 'x_{index}.mp4', Count: 0, Width: 180, Height: 320 }) });
     const err = await client.request('SubmitBatchMediaProducingJob', bad, { method: 'POST' }).catch((e: { code: string; message: string; data: object }) => e);

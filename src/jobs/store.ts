@@ -97,6 +97,25 @@ export class JobStore {
     return r ? toRecord(r) : undefined;
   }
 
+  /** Jobs by filters, newest first (or oldest with `asc`), a page at a time (keyset paging). */
+  async list(q: { jobType?: string; status?: string; startTime?: string; endTime?: string; asc?: boolean; after?: { t: string; id: string }; limit: number }): Promise<{ jobs: BatchJobRecord[]; next?: { t: string; id: string } }> {
+    let sel = this.db.selectFrom('batch_jobs').selectAll();
+    if (q.jobType) sel = sel.where('job_type', '=', q.jobType);
+    if (q.status) sel = sel.where('status', '=', q.status);
+    if (q.startTime) sel = sel.where('created_at', '>=', q.startTime);
+    if (q.endTime) sel = sel.where('created_at', '<=', q.endTime);
+    const a = q.after;
+    if (a) {
+      const op = q.asc ? '>' : '<';
+      sel = sel.where((eb) => eb.or([eb('created_at', op, a.t), eb.and([eb('created_at', '=', a.t), eb('id', op, a.id)])]));
+    }
+    const dir = q.asc ? 'asc' : 'desc';
+    const rows = await sel.orderBy('created_at', dir).orderBy('id', dir).limit(q.limit + 1).execute();
+    const page = rows.slice(0, q.limit);
+    const last = page[page.length - 1];
+    return { jobs: page.map(toRecord), next: rows.length > q.limit && last ? { t: last.created_at, id: last.id } : undefined };
+  }
+
   /** Jobs accepted but not finished (Init, or Processing when the process stopped), oldest first. */
   async unfinished(): Promise<string[]> {
     const rows = await this.db.selectFrom('batch_jobs').select('id').where('status', 'in', ['Init', 'Processing']).orderBy('created_at').orderBy('id').execute();

@@ -105,6 +105,31 @@ function actions(o: ServerOptions): Record<string, Handler> {
       if (created) o.runner.enqueue(id);
       return { JobId: id };
     },
+    async ListBatchMediaProducingJobs(p) {
+      const max = p.MaxResults ? Number(p.MaxResults) : 10;
+      if (!Number.isInteger(max) || max < 1 || max > 100) throw new ApiError('InvalidParameter', 400, 'MaxResults: must be an integer from 1 to 100');
+      if (p.SortBy && p.SortBy !== 'desc' && p.SortBy !== 'asc') throw new ApiError('InvalidParameter', 400, 'SortBy: must be desc or asc');
+      if (p.JobType && p.JobType !== 'Script' && p.JobType !== 'Smart_Mix') throw new ApiError('InvalidParameter', 400, 'JobType: must be Script or Smart_Mix');
+      if (p.Status && !['Init', 'Processing', 'Finished', 'Failed'].includes(p.Status)) throw new ApiError('InvalidParameter', 400, 'Status: must be Init, Processing, Finished or Failed');
+      for (const k of ['StartTime', 'EndTime']) {
+        if (p[k] && Number.isNaN(parseTimestamp(p[k]))) throw new ApiError('InvalidParameter', 400, `${k}: must be a UTC time like 2024-06-13T08:47:07Z`);
+      }
+      let after: { t: string; id: string } | undefined;
+      if (p.NextToken) {
+        try {
+          after = JSON.parse(Buffer.from(p.NextToken, 'base64url').toString()) as { t: string; id: string };
+          if (typeof after.t !== 'string' || typeof after.id !== 'string') throw new Error();
+        } catch {
+          throw new ApiError('InvalidParameter', 400, 'NextToken: not a token this service gave');
+        }
+      }
+      const r = await o.store.list({ jobType: p.JobType, status: p.Status, startTime: p.StartTime, endTime: p.EndTime, asc: p.SortBy === 'asc', after, limit: max });
+      return {
+        EditingBatchJobList: r.jobs.map(({ SubJobList: _, ...job }) => job),
+        MaxResults: max,
+        ...(r.next ? { NextToken: Buffer.from(JSON.stringify(r.next)).toString('base64url') } : {}),
+      };
+    },
     async GetBatchMediaProducingJob(p) {
       if (!p.JobId) throw new ApiError('MissingParameter', 400, 'The input parameter "JobId" that is mandatory for processing this request is not supplied.');
       const job = await o.store.get(p.JobId);
