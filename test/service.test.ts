@@ -4,6 +4,8 @@
  */
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
+import { checkPublicUrl, iceSignature, isPrivateAddress } from '../src/jobs/callbacks.js';
 import { rpcSignatureV1 } from '../src/shells/http/signature.js';
 import { type Service, startService } from '../src/shells/http/service.js';
 import { ffprobe, media, tempDir } from './helpers.js';
@@ -17,7 +19,8 @@ let service: Service;
 let client: { request: (action: string, params: object, opts?: object) => Promise<Record<string, unknown>> };
 
 beforeAll(async () => {
-  service = await startService({ port: 0, dataDir: tempDir('rs-service-'), keys: new Map([[AK, SECRET]]) });
+  // Callbacks to loopback are allowed explicitly here (refused by default).
+  service = await startService({ port: 0, dataDir: tempDir('rs-service-'), keys: new Map([[AK, SECRET]]), allowPrivateCallbacks: true, callbackBaseDelayMs: 100 });
   client = new RPCClient({ accessKeyId: AK, accessKeySecret: SECRET, endpoint: service.url, apiVersion: '2020-11-09' });
 });
 afterAll(async () => {
@@ -102,6 +105,66 @@ describe('IMS RPC API with the official SDK client', () => {
     expect(e1).toMatchObject({ code: 'InvalidParameter.JobNotFound' });
     const e2 = await client.request('NoSuchAction', {}).catch((e: { code: string }) => e);
     expect(e2).toMatchObject({ code: 'InvalidAction.NotFound' });
+  });
+});
+
+describe('callbacks', () => {
+  it('POSTs BatchProduceMediaComplete to NotifyAddress and the global callback, signed, retried until 2xx', async () => {
+    const got: { path: string; headers: Record<string, string | string[] | undefined>; body: Record<string, unknown> }[] = [];
+    let failFirst = true;
+    const receiver = createServer((req, res) => {
+      let text = '';
+      req.on('data', (c) => {
+        text += c;
+      });
+      req.on('end', () => {
+        got.push({ path: req.url ?? '', headers: req.headers, body: JSON.parse(text) });
+        if (req.url === '/notify' && failFirst) {
+          failFirst = false;
+          res.statusCode = 503;
+        }
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(receiver.address() as { port: number }).port}`;
+    try {
+      const set = await client.request('SetEventCallback', { CallbackURL: `${base}/global`, EventTypeList: 'BatchProduceMediaComplete', AuthSwitch: 'on', AuthKey: 'Reel5mithKey' }, { method: 'POST' });
+      expect(set.Success).toBe(true);
+      expect(await client.request('GetEventCallback', {})).toMatchObject({ CallbackType: 'HTTP', CallbackURL: `${base}/global`, AuthSwitch: 'on', AuthKey: 'Reel5mithKey' });
+      const userData = JSON.stringify({ NotifyAddress: `${base}/notify`, Batch: 7 });
+      const r = await client.request('SubmitBatchMediaProducingJob', job({ UserData: userData }), { method: 'POST' });
+      await waitFor(r.JobId as string);
+      for (let i = 0; i < 100 && got.filter((g) => g.path === '/notify').length < 2; i++) await new Promise((res) => setTimeout(res, 100));
+      const notify = got.filter((g) => g.path === '/notify');
+      const global = got.filter((g) => g.path === '/global');
+      expect(notify).toHaveLength(2); // 503 first, then delivered
+      expect(global).toHaveLength(1);
+      for (const g of [...notify, ...global]) {
+        expect(g.body).toMatchObject({ EventType: 'BatchProduceMediaComplete', MessageBody: { Status: 'Finished', JobId: r.JobId, UserData: userData } });
+        expect(g.body.EventTime).toMatch(/Z$/);
+        const ts = Number(g.headers['x-ice-timestamp']);
+        expect(Math.abs(ts - Date.now() / 1000)).toBeLessThan(60);
+        expect(g.headers['x-ice-signature']).toBe(iceSignature(`${base}${g.path}`, ts, 'Reel5mithKey'));
+      }
+      const attempts = await service.callbacks.deliveries(r.JobId as string);
+      expect(attempts.map((a) => [a.url, a.status, a.attempts])).toEqual([
+        [`${base}/notify`, 'delivered', 2],
+        [`${base}/global`, 'delivered', 1],
+      ]);
+    } finally {
+      receiver.close();
+      await client.request('SetEventCallback', { CallbackURL: 'https://example.com/none', EventTypeList: 'None', AuthSwitch: 'off' });
+    }
+  });
+
+  it('refuses callback and media addresses on loopback, private and link-local networks unless allowed', async () => {
+    for (const ip of ['127.0.0.1', '10.1.2.3', '172.20.0.1', '192.168.1.1', '169.254.169.254', '::1', 'fd00::1', 'fe80::1', '::ffff:127.0.0.1']) expect(isPrivateAddress(ip), ip).toBe(true);
+    for (const ip of ['8.8.8.8', '1.1.1.1', '2606:4700::1111']) expect(isPrivateAddress(ip), ip).toBe(false);
+    await expect(checkPublicUrl('http://127.0.0.1:9/x', false)).rejects.toThrow(/private or loopback/);
+    await expect(checkPublicUrl('http://localhost:9/x', false)).rejects.toThrow(/private or loopback/);
+    await expect(checkPublicUrl('ftp://example.com/x', false)).rejects.toThrow(/only http/);
+    await expect(checkPublicUrl('http://127.0.0.1:9/x', true)).resolves.toBeUndefined();
   });
 });
 

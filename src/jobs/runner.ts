@@ -18,6 +18,11 @@ export interface RunnerOptions {
   /** Relative material paths in jobs resolve against this folder. */
   baseDir?: string;
   onJobDone?: (id: string) => void;
+  /**
+   * Called when a job's outcome is known, before it is recorded: events recorded here are never
+   * lost (a crash in between runs the job again; its outputs are kept, its events sent twice).
+   */
+  onComplete?: (job: { JobId: string; Status: 'Finished' | 'Failed'; UserData?: string }) => Promise<void>;
 }
 
 export class JobRunner {
@@ -82,9 +87,12 @@ export class JobRunner {
       await removePartials(outDir);
       const m = await produce(parsed, { outDir, jobId: id, seed: id, resume: true });
       const b = m.EditingBatchJob;
-      await this.store.setStatus(id, b.Status === 'Failed' ? 'Failed' : 'Finished', { subJobs: b.SubJobList, extend: JSON.parse(b.Extend || '{}') });
+      const status = b.Status === 'Failed' ? 'Failed' : 'Finished';
+      await this.o.onComplete?.({ JobId: id, Status: status, UserData: job.UserData });
+      await this.store.setStatus(id, status, { subJobs: b.SubJobList, extend: JSON.parse(b.Extend || '{}') });
     } catch (err) {
       const e = asReelsmithError(err);
+      await this.o.onComplete?.({ JobId: id, Status: 'Failed', UserData: job.UserData }).catch(() => {});
       await this.store.setStatus(id, 'Failed', { extend: { ErrorCode: e.code, ErrorMessage: e.message } });
     }
   }

@@ -44,8 +44,32 @@ export interface NonceTable {
   seen_at: number;
 }
 
+/** An event delivery (callback), durable and retried until the receiver answers 2xx. */
+export interface CallbackTable {
+  id: Generated<number>;
+  job_id: string;
+  url: string;
+  event_type: string;
+  body: string;
+  /** Send X-ICE-TIMESTAMP / X-ICE-SIGNATURE with this key (AuthSwitch on). */
+  auth_key: string | null;
+  status: string;
+  attempts: number;
+  next_at: number;
+  last_error: string | null;
+  created_at: string;
+  delivered_at: string | null;
+}
+
+export interface SettingTable {
+  key: string;
+  value: string;
+}
+
 export interface DB {
   media: MediaTable;
+  callbacks: CallbackTable;
+  settings: SettingTable;
   batch_jobs: BatchJobTable;
   nonces: NonceTable;
   _meta: { key: string; value: string; seq: Generated<number> };
@@ -94,6 +118,27 @@ const migrations: Record<string, Migration> = {
         .addColumn('nonce', 'text', (c) => c.primaryKey())
         .addColumn('seen_at', 'integer', (c) => c.notNull())
         .execute();
+    },
+  },
+  '0003_callbacks': {
+    async up(db) {
+      await db.schema
+        .createTable('callbacks')
+        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('job_id', 'text', (c) => c.notNull())
+        .addColumn('url', 'text', (c) => c.notNull())
+        .addColumn('event_type', 'text', (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('auth_key', 'text')
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('next_at', 'integer', (c) => c.notNull())
+        .addColumn('last_error', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('delivered_at', 'text')
+        .execute();
+      await db.schema.createIndex('callbacks_due').on('callbacks').columns(['status', 'next_at']).execute();
+      await db.schema.createTable('settings').addColumn('key', 'text', (c) => c.primaryKey()).addColumn('value', 'text', (c) => c.notNull()).execute();
     },
   },
 };

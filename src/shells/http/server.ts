@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { JobValidationError, ReelsmithError } from '../../errors.js';
+import type { CallbackDispatcher } from '../../jobs/callbacks.js';
 import type { JobRunner } from '../../jobs/runner.js';
 import type { JobStore } from '../../jobs/store.js';
 import { rpcSignatureV1, signaturesEqual } from './signature.js';
@@ -18,6 +19,7 @@ export const IMS_VERSION = '2020-11-09';
 export interface ServerOptions {
   store: JobStore;
   runner: JobRunner;
+  callbacks: CallbackDispatcher;
   /** AccessKeyId → AccessKeySecret. */
   keys: Map<string, string>;
   /** Relative material paths in submitted jobs resolve against this folder. */
@@ -129,6 +131,28 @@ function actions(o: ServerOptions): Record<string, Handler> {
         MaxResults: max,
         ...(r.next ? { NextToken: Buffer.from(JSON.stringify(r.next)).toString('base64url') } : {}),
       };
+    },
+    async SetEventCallback(p) {
+      const type = p.CallbackType ?? 'HTTP';
+      if (type !== 'HTTP') throw new ApiError('InvalidParameter', 400, 'CallbackType: only HTTP callbacks are supported by this service (MNS queues are not)');
+      if (!p.CallbackURL || !/^https?:\/\//i.test(p.CallbackURL) || p.CallbackURL.length > 256) throw new ApiError('InvalidParameter', 400, 'CallbackURL: an http(s) URL of at most 256 bytes is required');
+      const auth = (p.AuthSwitch ?? 'off').toLowerCase();
+      if (auth !== 'on' && auth !== 'off') throw new ApiError('InvalidParameter', 400, 'AuthSwitch: must be on or off');
+      if (auth === 'on' && !(p.AuthKey && /^(?=.*[a-z])(?=.*[A-Z])(?=.*\d)[A-Za-z\d]{1,32}$/.test(p.AuthKey))) {
+        throw new ApiError('InvalidParameter', 400, 'AuthKey: up to 32 letters and digits, with upper case, lower case and digits');
+      }
+      await o.callbacks.setSettings({
+        CallbackType: 'HTTP',
+        CallbackURL: p.CallbackURL,
+        EventTypeList: p.EventTypeList || 'BatchProduceMediaComplete',
+        AuthSwitch: auth,
+        ...(auth === 'on' ? { AuthKey: p.AuthKey } : {}),
+      });
+      return { Success: true };
+    },
+    async GetEventCallback() {
+      const s = await o.callbacks.getSettings();
+      return s ? { ...s } : { CallbackType: 'HTTP', CallbackURL: '', EventTypeList: '', AuthSwitch: 'off' };
     },
     async GetBatchMediaProducingJob(p) {
       if (!p.JobId) throw new ApiError('MissingParameter', 400, 'The input parameter "JobId" that is mandatory for processing this request is not supplied.');

@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { reelsmithHome } from '../../config/home.js';
+import { CallbackDispatcher } from '../../jobs/callbacks.js';
 import { JobRunner } from '../../jobs/runner.js';
 import { JobStore } from '../../jobs/store.js';
 import { buildServer } from './server.js';
@@ -19,12 +20,17 @@ export interface ServiceOptions {
   /** AccessKeyId → AccessKeySecret. */
   keys: Map<string, string>;
   maxQueued?: number;
+  /** Let callbacks reach loopback/private addresses (REELSMITH_ALLOW_PRIVATE_CALLBACKS=1). */
+  allowPrivateCallbacks?: boolean;
+  /** Callback retry schedule (tests shorten it). */
+  callbackBaseDelayMs?: number;
 }
 
 export interface Service {
   app: FastifyInstance;
   runner: JobRunner;
   store: JobStore;
+  callbacks: CallbackDispatcher;
   url: string;
   close(): Promise<void>;
 }
@@ -45,17 +51,21 @@ export async function startService(o: ServiceOptions): Promise<Service> {
   const home = reelsmithHome();
   const db = await openDatabase(home.database);
   const store = new JobStore(db);
-  const runner = new JobRunner(store, { outputsDir: join(home.root, 'outputs'), maxQueued: o.maxQueued });
-  const app = buildServer({ store, runner, keys: o.keys });
+  const callbacks = new CallbackDispatcher(db, { allowPrivate: o.allowPrivateCallbacks, baseDelayMs: o.callbackBaseDelayMs });
+  const runner = new JobRunner(store, { outputsDir: join(home.root, 'outputs'), maxQueued: o.maxQueued, onComplete: (job) => callbacks.jobCompleted(job) });
+  const app = buildServer({ store, runner, callbacks, keys: o.keys });
   const address = await app.listen({ port: o.port, host: o.host ?? '127.0.0.1' });
   await runner.resume();
+  callbacks.start();
   return {
     app,
     runner,
     store,
+    callbacks,
     url: address,
     async close() {
       runner.stop();
+      callbacks.stop();
       await app.close();
       await db.destroy();
     },

@@ -1,0 +1,177 @@
+/**
+ * Event callbacks, as IMS sends them: `BatchProduceMediaComplete` POSTed to the job's
+ * `UserData.NotifyAddress` and to the global callback (SetEventCallback). Deliveries are durable
+ * (SQLite) and at least once: retried with exponential backoff until the receiver answers 2xx or
+ * the attempts run out, across restarts; every attempt's outcome is recorded. With AuthSwitch on,
+ * requests carry `X-ICE-TIMESTAMP` (unix seconds) and `X-ICE-SIGNATURE` =
+ * md5("<url>|<timestamp>|<AuthKey>"). Addresses resolving to loopback, private or link-local
+ * networks are refused unless allowed.
+ */
+import { createHash } from 'node:crypto';
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import type { Kysely } from 'kysely';
+import type { DB } from '../storage/db.js';
+import { imsTime } from './store.js';
+
+export interface EventCallbackSettings {
+  CallbackType: 'HTTP';
+  CallbackURL: string;
+  EventTypeList: string;
+  AuthSwitch: 'on' | 'off';
+  AuthKey?: string;
+}
+
+export interface DispatcherOptions {
+  /** Deliver to loopback/private/link-local addresses (tests, private deployments). */
+  allowPrivate?: boolean;
+  maxAttempts?: number;
+  /** First retry delay; doubles per attempt. */
+  baseDelayMs?: number;
+  timeoutMs?: number;
+  /** `UserId` in event bodies. */
+  userId?: number;
+}
+
+export function iceSignature(url: string, timestamp: number, key: string): string {
+  return createHash('md5').update(`${url}|${timestamp}|${key}`).digest('hex');
+}
+
+/** True for addresses that must not be reached from untrusted input (SSRF). */
+export function isPrivateAddress(ip: string): boolean {
+  const v = isIP(ip);
+  if (v === 4) {
+    const [a, b] = ip.split('.').map(Number);
+    return a === 127 || a === 10 || a === 0 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254) || (a === 100 && b >= 64 && b <= 127);
+  }
+  if (v === 6) {
+    const x = ip.toLowerCase();
+    if (x === '::1' || x === '::') return true;
+    if (x.startsWith('::ffff:')) return isPrivateAddress(x.slice(7));
+    return /^f[cd]/.test(x) || /^fe[89ab]/.test(x);
+  }
+  return true;
+}
+
+/** Refuses URLs that are not http(s) or resolve to private addresses (unless allowed). */
+export async function checkPublicUrl(url: string, allowPrivate: boolean): Promise<void> {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new Error(`not a URL: ${url}`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`only http(s) URLs are supported: ${url}`);
+  if (allowPrivate) return;
+  const host = u.hostname.replace(/^\[|\]$/g, '');
+  const addrs = isIP(host) ? [host] : (await lookup(host, { all: true })).map((a) => a.address);
+  const bad = addrs.find(isPrivateAddress);
+  if (bad) throw new Error(`${u.hostname} resolves to a private or loopback address (${bad}); not allowed`);
+}
+
+export class CallbackDispatcher {
+  private timer?: NodeJS.Timeout;
+  private busy = false;
+  private stopped = false;
+
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly o: DispatcherOptions = {},
+  ) {}
+
+  async getSettings(): Promise<EventCallbackSettings | undefined> {
+    const r = await this.db.selectFrom('settings').select('value').where('key', '=', 'event_callback').executeTakeFirst();
+    return r ? (JSON.parse(r.value) as EventCallbackSettings) : undefined;
+  }
+
+  async setSettings(s: EventCallbackSettings): Promise<void> {
+    const value = JSON.stringify(s);
+    await this.db.insertInto('settings').values({ key: 'event_callback', value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
+  }
+
+  /** Records the `BatchProduceMediaComplete` deliveries of a finished job. */
+  async jobCompleted(job: { JobId: string; Status: string; UserData?: string }): Promise<void> {
+    const body = {
+      EventType: 'BatchProduceMediaComplete',
+      UserId: this.o.userId ?? 0,
+      EventTime: imsTime(),
+      MessageBody: { Status: job.Status, JobId: job.JobId, ...(job.UserData ? { UserData: job.UserData } : {}) },
+    };
+    const targets: { url: string; key: string | null }[] = [];
+    const global = await this.getSettings();
+    const auth = global?.AuthSwitch === 'on' && global.AuthKey ? global.AuthKey : null;
+    try {
+      const notify = job.UserData ? (JSON.parse(job.UserData) as { NotifyAddress?: unknown }).NotifyAddress : undefined;
+      if (typeof notify === 'string' && /^https?:\/\//i.test(notify)) targets.push({ url: notify, key: auth });
+    } catch {
+      // UserData that is not JSON carries no NotifyAddress.
+    }
+    if (global?.EventTypeList.split(',').map((s) => s.trim()).includes('BatchProduceMediaComplete')) targets.push({ url: global.CallbackURL, key: auth });
+    const now = Date.now();
+    for (const t of targets) {
+      await this.db
+        .insertInto('callbacks')
+        .values({ job_id: job.JobId, url: t.url, event_type: body.EventType, body: JSON.stringify(body), auth_key: t.key, status: 'pending', attempts: 0, next_at: now, last_error: null, created_at: imsTime(), delivered_at: null })
+        .execute();
+    }
+    this.kick();
+  }
+
+  /** Deliveries of a job, with their attempts and outcome. */
+  deliveries(jobId: string) {
+    return this.db.selectFrom('callbacks').selectAll().where('job_id', '=', jobId).orderBy('id').execute();
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.kick();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+  }
+
+  private kick(delay = 0): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.pump(), delay);
+  }
+
+  private async pump(): Promise<void> {
+    if (this.busy || this.stopped) return;
+    this.busy = true;
+    try {
+      const due = await this.db.selectFrom('callbacks').selectAll().where('status', '=', 'pending').where('next_at', '<=', Date.now()).orderBy('next_at').limit(20).execute();
+      await Promise.all(due.map((d) => this.deliver(d)));
+      const next = await this.db.selectFrom('callbacks').select('next_at').where('status', '=', 'pending').orderBy('next_at').limit(1).executeTakeFirst();
+      if (next) this.kick(Math.max(0, next.next_at - Date.now()));
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async deliver(d: { id: number; url: string; body: string; auth_key: string | null; attempts: number }): Promise<void> {
+    const attempts = d.attempts + 1;
+    let error: string | undefined;
+    try {
+      await checkPublicUrl(d.url, this.o.allowPrivate ?? false);
+      const ts = Math.floor(Date.now() / 1000);
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (d.auth_key) {
+        headers['X-ICE-TIMESTAMP'] = String(ts);
+        headers['X-ICE-SIGNATURE'] = iceSignature(d.url, ts, d.auth_key);
+      }
+      const r = await fetch(d.url, { method: 'POST', headers, body: d.body, redirect: 'manual', signal: AbortSignal.timeout(this.o.timeoutMs ?? 10_000) });
+      await r.arrayBuffer().catch(() => undefined);
+      if (r.status < 200 || r.status >= 300) error = `HTTP ${r.status}`;
+    } catch (err) {
+      error = (err as Error).message;
+    }
+    const max = this.o.maxAttempts ?? 10;
+    const update = error
+      ? { attempts, last_error: error, status: attempts >= max || /not allowed|only http|not a URL/.test(error) ? 'failed' : 'pending', next_at: Date.now() + (this.o.baseDelayMs ?? 2000) * 2 ** (attempts - 1) }
+      : { attempts, last_error: null, status: 'delivered', delivered_at: imsTime() };
+    await this.db.updateTable('callbacks').set(update).where('id', '=', d.id).execute();
+  }
+}
