@@ -5,7 +5,9 @@
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from 'node:http';
-import { checkPublicUrl, iceSignature, isPrivateAddress } from '../src/jobs/callbacks.js';
+import { iceSignature } from '../src/jobs/callbacks.js';
+import { fetchToCache } from '../src/media/fetch.js';
+import { checkPublicUrl, isPrivateAddress, setPrivateUrlsAllowed } from '../src/media/net.js';
 import { rpcSignatureV1 } from '../src/shells/http/signature.js';
 import { type Service, startService } from '../src/shells/http/service.js';
 import { ffprobe, media, tempDir } from './helpers.js';
@@ -20,7 +22,7 @@ let client: { request: (action: string, params: object, opts?: object) => Promis
 
 beforeAll(async () => {
   // Callbacks to loopback are allowed explicitly here (refused by default).
-  service = await startService({ port: 0, dataDir: tempDir('rs-service-'), keys: new Map([[AK, SECRET]]), allowPrivateCallbacks: true, callbackBaseDelayMs: 100 });
+  service = await startService({ port: 0, dataDir: tempDir('rs-service-'), keys: new Map([[AK, SECRET]]), allowPrivateUrls: true, callbackBaseDelayMs: 100 });
   client = new RPCClient({ accessKeyId: AK, accessKeySecret: SECRET, endpoint: service.url, apiVersion: '2020-11-09' });
 });
 afterAll(async () => {
@@ -165,6 +167,13 @@ describe('callbacks', () => {
     await expect(checkPublicUrl('http://localhost:9/x', false)).rejects.toThrow(/private or loopback/);
     await expect(checkPublicUrl('ftp://example.com/x', false)).rejects.toThrow(/only http/);
     await expect(checkPublicUrl('http://127.0.0.1:9/x', true)).resolves.toBeUndefined();
+    // Materials: with private URLs refused (the service's default), a loopback URL is refused by name.
+    setPrivateUrlsAllowed(false);
+    try {
+      await expect(fetchToCache('http://127.0.0.1:9/clip.mp4', { cacheDir: tempDir() })).rejects.toThrow(/127\.0\.0\.1.*private or loopback/);
+    } finally {
+      setPrivateUrlsAllowed(true);
+    }
   });
 });
 

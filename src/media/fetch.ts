@@ -10,7 +10,8 @@ import { extname, isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { materialNotFound, materialUnreadable } from '../errors.js';
+import { materialNotFound, materialUnreadable, ReelsmithError } from '../errors.js';
+import { checkPublicUrl, privateUrlsAllowed } from './net.js';
 
 export interface FetchOptions {
   cacheDir: string;
@@ -45,8 +46,23 @@ export async function fetchToCache(url: string, opts: FetchOptions): Promise<str
   try {
     let res: Response;
     try {
-      res = await fetch(url, { signal: AbortSignal.timeout(opts.timeoutMs ?? 120_000), redirect: 'follow' });
+      // Redirects are followed by hand, so that every hop passes the address check.
+      let at = url;
+      for (let hop = 0; ; hop++) {
+        try {
+          await checkPublicUrl(at, privateUrlsAllowed());
+        } catch (err) {
+          throw materialNotFound(url, (err as Error).message);
+        }
+        res = await fetch(at, { signal: AbortSignal.timeout(opts.timeoutMs ?? 120_000), redirect: 'manual' });
+        const next = res.status >= 300 && res.status < 400 ? res.headers.get('location') : null;
+        if (!next) break;
+        if (hop >= 5) throw new Error('too many redirects');
+        await res.body?.cancel();
+        at = new URL(next, at).toString();
+      }
     } catch (err) {
+      if (err instanceof ReelsmithError) throw err;
       throw materialNotFound(url, `download failed (${(err as Error).cause ? String((err as Error & { cause: Error }).cause.message ?? (err as Error).cause) : (err as Error).message})`);
     }
     if (res.status === 404 || res.status === 410) throw materialNotFound(url, `HTTP ${res.status}`);

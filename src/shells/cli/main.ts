@@ -186,7 +186,7 @@ program
       process.stderr.write('reelsmith serve needs at least one AccessKey pair: REELSMITH_ACCESS_KEYS="LTAIexample:secret"\n');
       process.exit(2);
     }
-    const service = await startService({ port: Number(o.port), host: o.host, dataDir: o.data ? resolve(o.data) : undefined, keys, allowPrivateCallbacks: process.env.REELSMITH_ALLOW_PRIVATE_CALLBACKS === '1' });
+    const service = await startService({ port: Number(o.port), host: o.host, dataDir: o.data ? resolve(o.data) : undefined, keys, allowPrivateUrls: process.env.REELSMITH_ALLOW_PRIVATE_URLS === '1' });
     process.stdout.write(`reelsmith listening on ${service.url} (IMS API ${IMS_VERSION})\n`);
     const shutdown = () => void service.close().then(() => process.exit(0));
     process.on('SIGINT', shutdown);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { reelsmithHome } from '../../config/home.js';
 import { CallbackDispatcher } from '../../jobs/callbacks.js';
+import { setPrivateUrlsAllowed } from '../../media/net.js';
 import { JobRunner } from '../../jobs/runner.js';
 import { JobStore } from '../../jobs/store.js';
 import { buildServer } from './server.js';
@@ -20,8 +21,8 @@ export interface ServiceOptions {
   /** AccessKeyId → AccessKeySecret. */
   keys: Map<string, string>;
   maxQueued?: number;
-  /** Let callbacks reach loopback/private addresses (REELSMITH_ALLOW_PRIVATE_CALLBACKS=1). */
-  allowPrivateCallbacks?: boolean;
+  /** Let callbacks and material URLs reach loopback/private addresses (REELSMITH_ALLOW_PRIVATE_URLS=1). */
+  allowPrivateUrls?: boolean;
   /** Callback retry schedule (tests shorten it). */
   callbackBaseDelayMs?: number;
 }
@@ -51,7 +52,8 @@ export async function startService(o: ServiceOptions): Promise<Service> {
   const home = reelsmithHome();
   const db = await openDatabase(home.database);
   const store = new JobStore(db);
-  const callbacks = new CallbackDispatcher(db, { allowPrivate: o.allowPrivateCallbacks, baseDelayMs: o.callbackBaseDelayMs });
+  setPrivateUrlsAllowed(o.allowPrivateUrls ?? false);
+  const callbacks = new CallbackDispatcher(db, { allowPrivate: o.allowPrivateUrls, baseDelayMs: o.callbackBaseDelayMs });
   const runner = new JobRunner(store, { outputsDir: join(home.root, 'outputs'), maxQueued: o.maxQueued, onComplete: (job) => callbacks.jobCompleted(job) });
   const app = buildServer({ store, runner, callbacks, keys: o.keys });
   const address = await app.listen({ port: o.port, host: o.host ?? '127.0.0.1' });
