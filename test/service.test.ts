@@ -110,6 +110,32 @@ describe('IMS RPC API with the official SDK client', () => {
   });
 });
 
+describe('IMS API with @alicloud/openapi-client (callApi, style RPC, ACS3-HMAC-SHA256)', () => {
+  const OpenApi = require('@alicloud/openapi-client');
+  const Util = require('@alicloud/tea-util');
+  const call = async (action: string, query: Record<string, string>, method = 'POST', secret = SECRET) => {
+    const port = new URL(service.url).port;
+    const c = new OpenApi.default(new OpenApi.Config({ accessKeyId: AK, accessKeySecret: secret, endpoint: `127.0.0.1:${port}`, protocol: 'HTTP' }));
+    const params = new OpenApi.Params({ action, version: '2020-11-09', protocol: 'HTTP', pathname: '/', method, authType: 'AK', style: 'RPC', reqBodyType: 'formData', bodyType: 'json' });
+    const r = await c.callApi(params, new OpenApi.OpenApiRequest({ query }), new Util.RuntimeOptions({}));
+    return r.body as Record<string, unknown>;
+  };
+
+  it('submits and gets a job', async () => {
+    const r = await call('SubmitBatchMediaProducingJob', job());
+    expect(r.JobId).toMatch(/^[0-9a-f]{32}$/);
+    const b = await waitFor(r.JobId as string);
+    expect(b.Status).toBe('Finished');
+    const g = await call('GetBatchMediaProducingJob', { JobId: r.JobId as string }, 'GET');
+    expect((g.EditingBatchJob as { SubJobList: unknown[] }).SubJobList).toHaveLength(2);
+  });
+
+  it('refuses a wrong secret with SignatureDoesNotMatch', async () => {
+    const err = await call('GetBatchMediaProducingJob', { JobId: 'x' }, 'POST', 'wrong-secret').catch((e: { code: string; statusCode: number }) => e);
+    expect(err).toMatchObject({ code: 'SignatureDoesNotMatch', statusCode: 400 });
+  });
+});
+
 describe('callbacks', () => {
   it('POSTs BatchProduceMediaComplete to NotifyAddress and the global callback, signed, retried until 2xx', async () => {
     const got: { path: string; headers: Record<string, string | string[] | undefined>; body: Record<string, unknown> }[] = [];

@@ -5,13 +5,13 @@
  * store and the in-process runner.
  */
 import { randomUUID } from 'node:crypto';
-import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { JobValidationError, ReelsmithError } from '../../errors.js';
 import type { CallbackDispatcher } from '../../jobs/callbacks.js';
 import type { JobRunner } from '../../jobs/runner.js';
 import type { JobStore } from '../../jobs/store.js';
-import { rpcSignatureV1, signaturesEqual } from './signature.js';
+import { acs3Signature, parseAcs3Authorization, rpcSignatureV1, signaturesEqual } from './signature.js';
+import { createHash } from 'node:crypto';
 import { parseJob } from '../../spec/parse.js';
 
 export const IMS_VERSION = '2020-11-09';
@@ -56,6 +56,30 @@ function parseTimestamp(s: string): number {
   return Date.parse(s);
 }
 
+function checkTime(o: ServerOptions, ts: number): void {
+  if (Number.isNaN(ts)) throw new ApiError('InvalidTimeStamp.Format', 400, 'Specified time stamp or date value is not well formatted.');
+  if (Math.abs(Date.now() - ts) > (o.maxSkewS ?? 900) * 1000) throw new ApiError('InvalidTimeStamp.Expired', 400, 'Specified time stamp or date value is expired.');
+}
+
+/** V3 (`Authorization: ACS3-HMAC-SHA256 …`), as @alicloud/openapi-client signs. */
+async function authenticateAcs3(o: ServerOptions, req: FastifyRequest, rawBody: string): Promise<void> {
+  const auth = parseAcs3Authorization(String(req.headers.authorization));
+  if (!auth) throw new ApiError('IncompleteSignature', 400, 'The Authorization header is not a well-formed ACS3-HMAC-SHA256 signature.');
+  const secret = o.keys.get(auth.accessKeyId);
+  if (!secret) throw new ApiError('InvalidAccessKeyId.NotFound', 404, 'Specified access key is not found.');
+  for (const h of ['host', 'x-acs-date', 'x-acs-signature-nonce', 'x-acs-content-sha256', 'x-acs-action', 'x-acs-version']) {
+    if (!auth.signedHeaders.includes(h) || !req.headers[h]) throw new ApiError('IncompleteSignature', 400, `The request signature does not conform to Aliyun standards: header "${h}" must be present and signed.`);
+  }
+  checkTime(o, parseTimestamp(String(req.headers['x-acs-date'])));
+  const payloadHash = createHash('sha256').update(rawBody).digest('hex');
+  if (payloadHash !== String(req.headers['x-acs-content-sha256']).toLowerCase()) throw new ApiError('SignatureDoesNotMatch', 400, 'The x-acs-content-sha256 header does not match the request body.');
+  const path = (req.url.split('?')[0] || '/').replace(/\+/g, '%20');
+  const query = Object.fromEntries(Object.entries(req.query as Record<string, unknown>).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+  const expected = acs3Signature({ method: req.method, path, query, headers: req.headers }, auth.signedHeaders, payloadHash, secret);
+  if (!signaturesEqual(expected, auth.signature)) throw new ApiError('SignatureDoesNotMatch', 400, 'Specified signature is not matched with our calculation.');
+  if (!(await o.store.useNonce(`${auth.accessKeyId}:${req.headers['x-acs-signature-nonce']}`))) throw new ApiError('SignatureNonceUsed', 400, 'Specified signature nonce was used already.');
+}
+
 async function authenticate(o: ServerOptions, method: string, p: Record<string, string>): Promise<void> {
   for (const k of ['AccessKeyId', 'Signature', 'SignatureMethod', 'SignatureNonce', 'Timestamp']) {
     if (!p[k]) throw new ApiError('MissingParameter', 400, `The input parameter "${k}" that is mandatory for processing this request is not supplied.`);
@@ -63,9 +87,7 @@ async function authenticate(o: ServerOptions, method: string, p: Record<string, 
   const secret = o.keys.get(p.AccessKeyId);
   if (!secret) throw new ApiError('InvalidAccessKeyId.NotFound', 404, 'Specified access key is not found.');
   if (p.SignatureMethod !== 'HMAC-SHA1') throw new ApiError('InvalidParameter', 400, `SignatureMethod "${p.SignatureMethod}" is not supported (HMAC-SHA1).`);
-  const ts = parseTimestamp(p.Timestamp);
-  if (Number.isNaN(ts)) throw new ApiError('InvalidTimeStamp.Format', 400, 'Specified time stamp or date value is not well formatted.');
-  if (Math.abs(Date.now() - ts) > (o.maxSkewS ?? 900) * 1000) throw new ApiError('InvalidTimeStamp.Expired', 400, 'Specified time stamp or date value is expired.');
+  checkTime(o, parseTimestamp(p.Timestamp));
   const expected = rpcSignatureV1(method, p, secret);
   if (!signaturesEqual(expected, p.Signature)) throw new ApiError('SignatureDoesNotMatch', 400, 'Specified signature is not matched with our calculation.');
   if (!(await o.store.useNonce(`${p.AccessKeyId}:${p.SignatureNonce}`))) throw new ApiError('SignatureNonceUsed', 400, 'Specified signature nonce was used already.');
@@ -165,16 +187,32 @@ function actions(o: ServerOptions): Record<string, Handler> {
 
 export function buildServer(o: ServerOptions): FastifyInstance {
   const app = Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024 });
-  app.register(formbody);
+  // Bodies are kept as sent: the V3 signature covers their exact bytes.
+  const raw = new WeakMap<FastifyRequest, string>();
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (req, body, done) => {
+    raw.set(req, body as string);
+    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+  });
+  app.addContentTypeParser(['application/json', 'application/octet-stream', 'text/plain'], { parseAs: 'string' }, (req, body, done) => {
+    raw.set(req, body as string);
+    done(null, {});
+  });
   const table = actions(o);
 
   const rpc = async (req: FastifyRequest, reply: FastifyReply) => {
     const RequestId = requestId();
     try {
       const p = paramsOf(req);
+      const v3 = /^ACS3-/i.test(String(req.headers.authorization ?? ''));
+      if (v3) {
+        // V3 requests name the action and version in headers.
+        p.Action = String(req.headers['x-acs-action'] ?? p.Action ?? '');
+        p.Version = String(req.headers['x-acs-version'] ?? p.Version ?? '');
+      }
       if (!p.Action) throw new ApiError('MissingParameter', 400, 'The input parameter "Action" that is mandatory for processing this request is not supplied.');
       if (p.Version !== IMS_VERSION) throw new ApiError('InvalidVersion', 400, `Specified parameter Version is not valid: "${p.Version ?? ''}" (this service speaks ${IMS_VERSION}).`);
-      await authenticate(o, req.method, p);
+      if (v3) await authenticateAcs3(o, req, raw.get(req) ?? '');
+      else await authenticate(o, req.method, p);
       const handler = Object.hasOwn(table, p.Action) ? table[p.Action] : undefined;
       if (!handler) throw new ApiError('InvalidAction.NotFound', 404, `Specified api is not found, please check your url and method: ${p.Action}`);
       const body = await handler(p);
