@@ -59,9 +59,14 @@ describe('IMS RPC API with the official SDK client', () => {
     const subs = b.SubJobList as { MediaURL: string; Status: string; Duration: number }[];
     expect(subs.map((s) => s.MediaURL)).toEqual(['https://bucket.example.com/out/clip_0.mp4', 'https://bucket.example.com/out/clip_1.mp4']);
     expect(subs.every((s) => s.Status === 'Success' && s.Duration > 1.5)).toBe(true);
-    // The outputs are real videos in the data folder.
+    // The outputs are real videos in the data folder, downloadable with range requests.
     const probe = await ffprobe(`${process.env.REELSMITH_HOME}/outputs/${r.JobId}/clip_1.mp4`);
     expect(probe.streams.find((s) => s.codec_type === 'video')).toMatchObject({ width: 180, height: 320 });
+    const part = await fetch(`${service.url}/outputs/${r.JobId}/clip_1.mp4`, { headers: { Range: 'bytes=0-99' } });
+    expect(part.status).toBe(206);
+    expect(part.headers.get('content-range')).toMatch(/^bytes 0-99\/\d+$/);
+    expect((await part.arrayBuffer()).byteLength).toBe(100);
+    expect((await fetch(`${service.url}/outputs/${r.JobId}/../reelsmith.db`)).status).toBe(404);
   });
 
   it('the same ClientToken returns the same JobId and renders nothing twice (GET, query string)', async () => {
@@ -71,6 +76,16 @@ describe('IMS RPC API with the official SDK client', () => {
     expect(b.JobId).toBe(a.JobId);
     await waitFor(a.JobId as string);
     expect(await service.store.unfinished()).toEqual([]);
+  });
+
+  it('lists the voice catalogue (ListSmartVoiceGroups)', async () => {
+    const r = await client.request('ListSmartVoiceGroups', {});
+    const groups = r.VoiceGroups as { Type: string; VoiceList: { Voice: string; VoiceType: string }[] }[];
+    expect(groups.map((g) => g.Type)).toEqual(expect.arrayContaining(['Mandarin', 'English']));
+    const all = groups.flatMap((g) => g.VoiceList);
+    expect(all.length).toBeGreaterThan(70);
+    expect(all.find((v) => v.Voice === 'zhibei_emo')?.VoiceType).toBe('Girl');
+    expect(all.find((v) => v.Voice === 'zhilun')?.VoiceType).toBe('Male');
   });
 
   it('lists jobs with filters and pages through them with NextToken', async () => {

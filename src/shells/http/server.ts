@@ -5,6 +5,7 @@
  * store and the in-process runner.
  */
 import { randomUUID } from 'node:crypto';
+import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { JobValidationError, ReelsmithError } from '../../errors.js';
 import type { CallbackDispatcher } from '../../jobs/callbacks.js';
@@ -12,11 +13,14 @@ import type { JobRunner } from '../../jobs/runner.js';
 import type { JobStore } from '../../jobs/store.js';
 import { acs3Signature, parseAcs3Authorization, rpcSignatureV1, signaturesEqual } from './signature.js';
 import { createHash } from 'node:crypto';
+import { VOICES } from '../../speech/voices.js';
 import { parseJob } from '../../spec/parse.js';
 
 export const IMS_VERSION = '2020-11-09';
 
 export interface ServerOptions {
+  /** Served at /outputs/<JobId>/<file> (with range requests, so that browsers can play them). */
+  outputsDir?: string;
   store: JobStore;
   runner: JobRunner;
   callbacks: CallbackDispatcher;
@@ -176,6 +180,18 @@ function actions(o: ServerOptions): Record<string, Handler> {
       const s = await o.callbacks.getSettings();
       return s ? { ...s } : { CallbackType: 'HTTP', CallbackURL: '', EventTypeList: '', AuthSwitch: 'off' };
     },
+    async ListSmartVoiceGroups() {
+      // The voice catalogue, grouped by language (IMS groups by scene; the fields are IMS's).
+      const groups = new Map<string, object[]>();
+      const label: Record<string, string> = { zh: 'Mandarin', en: 'English', yue: 'Cantonese' };
+      for (const v of VOICES) {
+        const type = v.age === 'child' ? (v.gender === 'Male' ? 'Boy' : 'Girl') : v.gender;
+        const list = groups.get(label[v.language]) ?? [];
+        list.push({ Voice: v.name, Name: v.name, VoiceType: type, Desc: `${type}, ${label[v.language]}, ${v.styles.join('/')}`, Tag: v.styles.join(','), Remark: 'espeak-ng', VoiceUrl: '', SupportSampleRate: '22050' });
+        groups.set(label[v.language], list);
+      }
+      return { VoiceGroups: [...groups].map(([Type, VoiceList]) => ({ Type, VoiceList })) };
+    },
     async GetBatchMediaProducingJob(p) {
       if (!p.JobId) throw new ApiError('MissingParameter', 400, 'The input parameter "JobId" that is mandatory for processing this request is not supplied.');
       const job = await o.store.get(p.JobId);
@@ -198,6 +214,7 @@ export function buildServer(o: ServerOptions): FastifyInstance {
     done(null, {});
   });
   const table = actions(o);
+  if (o.outputsDir) app.register(fastifyStatic, { root: o.outputsDir, prefix: '/outputs/', decorateReply: false, dotfiles: 'deny', index: false });
 
   const rpc = async (req: FastifyRequest, reply: FastifyReply) => {
     const RequestId = requestId();

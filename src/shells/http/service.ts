@@ -3,6 +3,7 @@
  * folder ($REELSMITH_HOME), the job store, the in-process runner (resuming unfinished jobs) and the
  * HTTP server.
  */
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { reelsmithHome } from '../../config/home.js';
@@ -50,12 +51,13 @@ export function parseAccessKeys(text: string | undefined): Map<string, string> {
 export async function startService(o: ServiceOptions): Promise<Service> {
   if (o.dataDir) process.env.REELSMITH_HOME = o.dataDir;
   const home = reelsmithHome();
+  await mkdir(join(home.root, 'outputs'), { recursive: true });
   const db = await openDatabase(home.database);
   const store = new JobStore(db);
   setPrivateUrlsAllowed(o.allowPrivateUrls ?? false);
   const callbacks = new CallbackDispatcher(db, { allowPrivate: o.allowPrivateUrls, baseDelayMs: o.callbackBaseDelayMs });
   const runner = new JobRunner(store, { outputsDir: join(home.root, 'outputs'), maxQueued: o.maxQueued, onComplete: (job) => callbacks.jobCompleted(job) });
-  const app = buildServer({ store, runner, callbacks, keys: o.keys });
+  const app = buildServer({ store, runner, callbacks, keys: o.keys, outputsDir: join(home.root, 'outputs') });
   const address = await app.listen({ port: o.port, host: o.host ?? '127.0.0.1' });
   await runner.resume();
   callbacks.start();
