@@ -151,6 +151,47 @@ describe('IMS API with @alicloud/openapi-client (callApi, style RPC, ACS3-HMAC-S
   });
 });
 
+describe('media library through the API', () => {
+  it('registers media from a URL, describes them, lists them, uses their IDs in a job, deletes them', async () => {
+    const { readFileSync } = await import('node:fs');
+    const files: Record<string, Buffer> = { '/a.mp4': readFileSync(media('storefront_opening.mp4')), '/b.png': readFileSync(media('fresh_fruit.png')) };
+    const host = createServer((req, res) => {
+      const body = files[req.url ?? ''];
+      res.statusCode = body ? 200 : 404;
+      res.end(body);
+    });
+    await new Promise<void>((r) => host.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(host.address() as { port: number }).port}`;
+    try {
+      const a = await client.request('RegisterMediaInfo', { InputURL: `${base}/a.mp4`, MediaType: 'video', Title: 'Storefront', Description: 'Opening day', MediaTags: 'store,opening' }, { method: 'POST' });
+      const b = await client.request('RegisterMediaInfo', { InputURL: `${base}/b.png`, Title: 'Fruit' }, { method: 'POST' });
+      expect(a.MediaId).toMatch(/^[0-9a-f]{32}$/);
+      const again = await client.request('RegisterMediaInfo', { InputURL: `${base}/a.mp4` }, { method: 'POST' });
+      expect(again.MediaId).toBe(a.MediaId);
+      const info = (await client.request('GetMediaInfo', { MediaId: a.MediaId })).MediaInfo as { MediaBasicInfo: Record<string, string>; FileInfoList: { FileBasicInfo: Record<string, string | number> }[] };
+      expect(info.MediaBasicInfo).toMatchObject({ MediaId: a.MediaId, MediaType: 'video', Title: 'Storefront', Description: 'Opening day', MediaTags: 'store,opening', InputURL: `${base}/a.mp4`, Status: 'Normal' });
+      expect(Number(info.FileInfoList[0].FileBasicInfo.Duration)).toBeGreaterThan(5);
+      expect(info.FileInfoList[0].FileBasicInfo.FileSize).toBe(files['/a.mp4'].length);
+      const list = await client.request('ListMediaBasicInfos', { MediaType: 'image', MaxResults: 10 });
+      expect((list.MediaInfos as { MediaId: string }[]).map((x) => x.MediaId)).toEqual([b.MediaId]);
+      expect(list.TotalCount).toBe(1);
+      const missing = await client.request('RegisterMediaInfo', { InputURL: `${base}/none.mp4` }).catch((e: { code: string }) => e);
+      expect(missing).toMatchObject({ code: 'InvalidMaterial.NotFound' });
+      // A job names the media by ID.
+      const r = await client.request('SubmitBatchMediaProducingJob', job({ InputConfig: JSON.stringify({ MediaGroupArray: [{ GroupName: 'a', MediaArray: [a.MediaId] }, { GroupName: 'b', MediaArray: [b.MediaId] }] }) }), { method: 'POST' });
+      const done = await waitFor(r.JobId as string);
+      expect(done.Status).toBe('Finished');
+      expect((done.SubJobList as { Status: string }[]).map((x) => x.Status)).toEqual(['Success', 'Success']);
+      const del = await client.request('DeleteMediaInfos', { MediaIds: `${a.MediaId},${'0'.repeat(32)}` }, { method: 'POST' });
+      expect(del).toMatchObject({ ForbiddenList: [], IgnoredList: ['0'.repeat(32)] });
+      const gone = await client.request('GetMediaInfo', { MediaId: a.MediaId }).catch((e: { code: string }) => e);
+      expect(gone).toMatchObject({ code: 'InvalidParameter.ResourceNotFound' });
+    } finally {
+      host.close();
+    }
+  });
+});
+
 describe('callbacks', () => {
   it('POSTs BatchProduceMediaComplete to NotifyAddress and the global callback, signed, retried until 2xx', async () => {
     const got: { path: string; headers: Record<string, string | string[] | undefined>; body: Record<string, unknown> }[] = [];

@@ -4,7 +4,7 @@
  * copied into the library folder, so the ID stays valid when the original moves.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
+import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import type { Kysely } from 'kysely';
 import { createReadStream } from 'node:fs';
@@ -24,6 +24,8 @@ export interface MediaRecord {
   width: number;
   height: number;
   createdAt: string;
+  inputUrl: string | null;
+  size: number | null;
 }
 
 export const MEDIA_ID = /^[0-9a-f]{32}$/;
@@ -40,7 +42,7 @@ export class MediaLibrary {
     private readonly dir: string,
   ) {}
 
-  async add(path: string, meta: { title?: string; description?: string; tags?: string[] } = {}): Promise<MediaRecord> {
+  async add(path: string, meta: { title?: string; description?: string; tags?: string[]; inputUrl?: string } = {}): Promise<MediaRecord> {
     const info = await probe(path, basename(path));
     await mkdir(this.dir, { recursive: true });
     const stored = `${await fileHash(path)}${extname(path).toLowerCase()}`;
@@ -59,6 +61,8 @@ export class MediaLibrary {
       width: info.width,
       height: info.height,
       created_at: new Date().toISOString(),
+      input_url: meta.inputUrl ?? null,
+      size: (await stat(path)).size,
     };
     await this.db.insertInto('media').values(row).execute();
     return this.toRecord(row);
@@ -67,6 +71,30 @@ export class MediaLibrary {
   async get(id: string): Promise<MediaRecord | undefined> {
     const row = await this.db.selectFrom('media').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? this.toRecord(row) : undefined;
+  }
+
+  async findByInputUrl(url: string): Promise<MediaRecord | undefined> {
+    const row = await this.db.selectFrom('media').selectAll().where('input_url', '=', url).executeTakeFirst();
+    return row ? this.toRecord(row) : undefined;
+  }
+
+  /** A page of the library (keyset paging on creation time), with filters. */
+  async page(q: { kind?: string; startTime?: string; endTime?: string; asc?: boolean; after?: { t: string; id: string }; limit: number }): Promise<{ items: MediaRecord[]; total: number; next?: { t: string; id: string } }> {
+    let sel = this.db.selectFrom('media').selectAll();
+    if (q.kind) sel = sel.where('kind', '=', q.kind);
+    if (q.startTime) sel = sel.where('created_at', '>=', q.startTime);
+    if (q.endTime) sel = sel.where('created_at', '<=', q.endTime);
+    const total = Number((await sel.clearSelect().select((eb) => eb.fn.countAll().as('n')).executeTakeFirst())?.n ?? 0);
+    const a = q.after;
+    if (a) {
+      const op = q.asc ? '>' : '<';
+      sel = sel.where((eb) => eb.or([eb('created_at', op, a.t), eb.and([eb('created_at', '=', a.t), eb('id', op, a.id)])]));
+    }
+    const dir = q.asc ? 'asc' : 'desc';
+    const rows = await sel.orderBy('created_at', dir).orderBy('id', dir).limit(q.limit + 1).execute();
+    const page = rows.slice(0, q.limit);
+    const last = page[page.length - 1];
+    return { items: page.map((r) => this.toRecord(r)), total, next: rows.length > q.limit && last ? { t: last.created_at, id: last.id } : undefined };
   }
 
   async list(): Promise<MediaRecord[]> {
@@ -95,6 +123,8 @@ export class MediaLibrary {
       width: r.width,
       height: r.height,
       createdAt: r.created_at,
+      inputUrl: r.input_url,
+      size: r.size,
     };
   }
 }

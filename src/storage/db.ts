@@ -17,6 +17,9 @@ export interface MediaTable {
   width: number;
   height: number;
   created_at: string;
+  /** Where the service fetched it from (RegisterMediaInfo InputURL). */
+  input_url: string | null;
+  size: number | null;
 }
 
 /** A batch job accepted by the service (IMS EditingBatchJob). */
@@ -118,6 +121,13 @@ const migrations: Record<string, Migration> = {
         .addColumn('nonce', 'text', (c) => c.primaryKey())
         .addColumn('seen_at', 'integer', (c) => c.notNull())
         .execute();
+    },
+  },
+  '0004_media_source': {
+    async up(db) {
+      await db.schema.alterTable('media').addColumn('input_url', 'text').execute();
+      await db.schema.alterTable('media').addColumn('size', 'integer').execute();
+      await db.schema.createIndex('media_input_url').on('media').column('input_url').execute();
     },
   },
   '0003_callbacks': {

@@ -10,6 +10,9 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { JobValidationError, ReelsmithError } from '../../errors.js';
 import type { CallbackDispatcher } from '../../jobs/callbacks.js';
 import type { JobRunner } from '../../jobs/runner.js';
+import { imsTime } from '../../jobs/store.js';
+import { fetchToCache } from '../../media/fetch.js';
+import type { MediaLibrary, MediaRecord } from '../../media/library.js';
 import type { JobStore } from '../../jobs/store.js';
 import { acs3Signature, parseAcs3Authorization, rpcSignatureV1, signaturesEqual } from './signature.js';
 import { createHash } from 'node:crypto';
@@ -18,7 +21,63 @@ import { parseJob } from '../../spec/parse.js';
 
 export const IMS_VERSION = '2020-11-09';
 
+/** IMS's view of a library item: MediaBasicInfo and, when asked, its FileInfoList. */
+function mediaInfo(r: MediaRecord, withFiles: boolean) {
+  const time = imsTime(new Date(r.createdAt));
+  const MediaBasicInfo = {
+    MediaId: r.id,
+    InputURL: r.inputUrl ?? '',
+    MediaType: r.kind,
+    BusinessType: '',
+    Source: 'reelsmith',
+    Title: r.title,
+    Description: r.description,
+    MediaTags: r.tags.join(','),
+    CoverURL: '',
+    Status: 'Normal',
+    CreateTime: time,
+    ModifiedTime: time,
+  };
+  const FileBasicInfo = {
+    FileName: r.originalName,
+    FileStatus: 'Normal',
+    FileType: 'source_file',
+    FileSize: r.size ?? 0,
+    FileUrl: r.inputUrl ?? '',
+    FormatName: r.originalName.split('.').pop() ?? '',
+    Duration: r.duration === null || !Number.isFinite(r.duration) ? '' : r.duration.toFixed(3),
+    Width: String(r.width),
+    Height: String(r.height),
+    CreateTime: time,
+    ModifiedTime: time,
+  };
+  return { MediaId: r.id, MediaBasicInfo, ...(withFiles ? { FileInfoList: [{ FileBasicInfo }] } : {}) };
+}
+
+const token = {
+  encode: (t: { t: string; id: string }) => Buffer.from(JSON.stringify(t)).toString('base64url'),
+  decode(s: string | undefined): { t: string; id: string } | undefined {
+    if (!s) return undefined;
+    try {
+      const v = JSON.parse(Buffer.from(s, 'base64url').toString()) as { t: string; id: string };
+      if (typeof v.t === 'string' && typeof v.id === 'string') return v;
+    } catch {
+      // not ours: refused below
+    }
+    throw new ApiError('InvalidParameter', 400, 'NextToken: not a token this service gave');
+  },
+};
+
+function maxResults(p: Record<string, string>): number {
+  const max = p.MaxResults ? Number(p.MaxResults) : 10;
+  if (!Number.isInteger(max) || max < 1 || max > 100) throw new ApiError('InvalidParameter', 400, 'MaxResults: must be an integer from 1 to 100');
+  return max;
+}
+
 export interface ServerOptions {
+  library: MediaLibrary;
+  /** Where fetched media are cached before they join the library. */
+  cacheDir: string;
   /** Served at /outputs/<JobId>/<file> (with range requests, so that browsers can play them). */
   outputsDir?: string;
   store: JobStore;
@@ -134,28 +193,19 @@ function actions(o: ServerOptions): Record<string, Handler> {
       return { JobId: id };
     },
     async ListBatchMediaProducingJobs(p) {
-      const max = p.MaxResults ? Number(p.MaxResults) : 10;
-      if (!Number.isInteger(max) || max < 1 || max > 100) throw new ApiError('InvalidParameter', 400, 'MaxResults: must be an integer from 1 to 100');
+      const max = maxResults(p);
       if (p.SortBy && p.SortBy !== 'desc' && p.SortBy !== 'asc') throw new ApiError('InvalidParameter', 400, 'SortBy: must be desc or asc');
       if (p.JobType && p.JobType !== 'Script' && p.JobType !== 'Smart_Mix') throw new ApiError('InvalidParameter', 400, 'JobType: must be Script or Smart_Mix');
       if (p.Status && !['Init', 'Processing', 'Finished', 'Failed'].includes(p.Status)) throw new ApiError('InvalidParameter', 400, 'Status: must be Init, Processing, Finished or Failed');
       for (const k of ['StartTime', 'EndTime']) {
         if (p[k] && Number.isNaN(parseTimestamp(p[k]))) throw new ApiError('InvalidParameter', 400, `${k}: must be a UTC time like 2024-06-13T08:47:07Z`);
       }
-      let after: { t: string; id: string } | undefined;
-      if (p.NextToken) {
-        try {
-          after = JSON.parse(Buffer.from(p.NextToken, 'base64url').toString()) as { t: string; id: string };
-          if (typeof after.t !== 'string' || typeof after.id !== 'string') throw new Error();
-        } catch {
-          throw new ApiError('InvalidParameter', 400, 'NextToken: not a token this service gave');
-        }
-      }
+      const after = token.decode(p.NextToken);
       const r = await o.store.list({ jobType: p.JobType, status: p.Status, startTime: p.StartTime, endTime: p.EndTime, asc: p.SortBy === 'asc', after, limit: max });
       return {
         EditingBatchJobList: r.jobs.map(({ SubJobList: _, ...job }) => job),
         MaxResults: max,
-        ...(r.next ? { NextToken: Buffer.from(JSON.stringify(r.next)).toString('base64url') } : {}),
+        ...(r.next ? { NextToken: token.encode(r.next) } : {}),
       };
     },
     async SetEventCallback(p) {
@@ -191,6 +241,55 @@ function actions(o: ServerOptions): Record<string, Handler> {
         groups.set(label[v.language], list);
       }
       return { VoiceGroups: [...groups].map(([Type, VoiceList]) => ({ Type, VoiceList })) };
+    },
+    async RegisterMediaInfo(p) {
+      if (!p.InputURL) throw new ApiError('MissingParameter', 400, 'The input parameter "InputURL" that is mandatory for processing this request is not supplied.');
+      if (!/^https?:\/\//i.test(p.InputURL)) throw new ApiError('InvalidParameter', 400, 'InputURL: an http(s) URL is required');
+      if (p.MediaType && !['video', 'image', 'audio'].includes(p.MediaType)) throw new ApiError('InvalidParameter', 400, 'MediaType: video, image or audio');
+      const known = await o.library.findByInputUrl(p.InputURL);
+      if (known) return { MediaId: known.id };
+      try {
+        const file = await fetchToCache(p.InputURL, { cacheDir: o.cacheDir });
+        const tags = (p.MediaTags ?? '').split(',').map((t) => t.trim()).filter(Boolean);
+        const rec = await o.library.add(file, { title: p.Title, description: p.Description, tags, inputUrl: p.InputURL });
+        if (p.MediaType && p.MediaType !== rec.kind) {
+          await o.library.remove(rec.id);
+          throw new ApiError('InvalidParameter', 400, `MediaType: the file at InputURL is ${rec.kind}, not ${p.MediaType}`);
+        }
+        return { MediaId: rec.id };
+      } catch (err) {
+        if (err instanceof ApiError) throw err;
+        const e = err instanceof ReelsmithError ? err : new ReelsmithError('InvalidMaterial.Unreadable', (err as Error).message);
+        throw new ApiError(e.code, 400, e.message);
+      }
+    },
+    async GetMediaInfo(p) {
+      if (!p.MediaId && !p.InputURL) throw new ApiError('MissingParameter', 400, 'One of "MediaId" and "InputURL" is required.');
+      const rec = p.MediaId ? await o.library.get(p.MediaId) : await o.library.findByInputUrl(p.InputURL);
+      if (!rec) throw new ApiError('InvalidParameter.ResourceNotFound', 404, `The specified media does not exist: ${p.MediaId ?? p.InputURL}`);
+      return { MediaInfo: mediaInfo(rec, true) };
+    },
+    async ListMediaBasicInfos(p) {
+      const max = maxResults(p);
+      const r = await o.library.page({ kind: p.MediaType, startTime: p.StartTime, endTime: p.EndTime, asc: /asc/i.test(p.SortBy ?? ''), after: token.decode(p.NextToken), limit: max });
+      return {
+        TotalCount: r.total,
+        MaxResults: max,
+        MediaInfos: r.items.map((x) => mediaInfo(x, p.IncludeFileBasicInfo === 'true')),
+        ...(r.next ? { NextToken: token.encode(r.next) } : {}),
+      };
+    },
+    async DeleteMediaInfos(p) {
+      const ids = (p.MediaIds ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+      const urls = (p.InputURLs ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+      if (ids.length === 0 && urls.length === 0) throw new ApiError('MissingParameter', 400, 'One of "MediaIds" and "InputURLs" is required.');
+      const ignored: string[] = [];
+      for (const key of [...ids, ...urls]) {
+        const rec = ids.includes(key) ? await o.library.get(key) : await o.library.findByInputUrl(key);
+        if (!rec) ignored.push(key);
+        else await o.library.remove(rec.id);
+      }
+      return { ForbiddenList: [], IgnoredList: ignored };
     },
     async GetBatchMediaProducingJob(p) {
       if (!p.JobId) throw new ApiError('MissingParameter', 400, 'The input parameter "JobId" that is mandatory for processing this request is not supplied.');

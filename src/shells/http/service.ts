@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { reelsmithHome } from '../../config/home.js';
 import { CallbackDispatcher } from '../../jobs/callbacks.js';
+import { MediaLibrary } from '../../media/library.js';
 import { setPrivateUrlsAllowed } from '../../media/net.js';
 import { JobRunner } from '../../jobs/runner.js';
 import { JobStore } from '../../jobs/store.js';
@@ -57,7 +58,8 @@ export async function startService(o: ServiceOptions): Promise<Service> {
   setPrivateUrlsAllowed(o.allowPrivateUrls ?? false);
   const callbacks = new CallbackDispatcher(db, { allowPrivate: o.allowPrivateUrls, baseDelayMs: o.callbackBaseDelayMs });
   const runner = new JobRunner(store, { outputsDir: join(home.root, 'outputs'), maxQueued: o.maxQueued, onComplete: (job) => callbacks.jobCompleted(job) });
-  const app = buildServer({ store, runner, callbacks, keys: o.keys, outputsDir: join(home.root, 'outputs') });
+  const library = new MediaLibrary(db, home.media);
+  const app = buildServer({ store, runner, callbacks, library, cacheDir: home.cache, keys: o.keys, outputsDir: join(home.root, 'outputs') });
   const address = await app.listen({ port: o.port, host: o.host ?? '127.0.0.1' });
   await runner.resume();
   callbacks.start();
