@@ -192,6 +192,45 @@ describe('media library through the API', () => {
   });
 });
 
+describe('REST API (/api/v1) with its OpenAPI document', () => {
+  const rest = async (method: string, path: string, body?: object, auth = `Bearer ${AK}:${SECRET}`) => {
+    const r = await fetch(`${service.url}${path}`, { method, headers: { authorization: auth, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+    return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+  };
+
+  it('submits, gets and lists jobs with plain JSON; refuses requests without a key', async () => {
+    const j = job();
+    const created = await rest('POST', '/api/v1/jobs', { InputConfig: JSON.parse(j.InputConfig), EditingConfig: JSON.parse(j.EditingConfig), OutputConfig: JSON.parse(j.OutputConfig) });
+    expect(created.status).toBe(201);
+    const id = created.body.JobId as string;
+    await waitFor(id);
+    const got = await rest('GET', `/api/v1/jobs/${id}`);
+    expect(got).toMatchObject({ status: 200, body: { EditingBatchJob: { JobId: id, Status: 'Finished' } } });
+    const list = await rest('GET', '/api/v1/jobs?maxResults=2&status=Finished');
+    expect((list.body.EditingBatchJobList as unknown[]).length).toBe(2);
+    expect(await rest('GET', `/api/v1/jobs/${id}`, undefined, 'Bearer nobody:nothing')).toMatchObject({ status: 401 });
+    expect(await rest('GET', '/api/v1/jobs/nope')).toMatchObject({ status: 404, body: { Code: 'InvalidParameter.JobNotFound' } });
+    const bad = await rest('POST', '/api/v1/jobs', { InputConfig: {}, OutputConfig: { MediaURL: 'x_{index}.mp4' } });
+    expect(bad.status).toBe(400);
+    expect((await rest('GET', '/api/v1/voices')).body.VoiceGroups).toBeTruthy();
+  });
+
+  it('describes every route in /api/v1/openapi.json', async () => {
+    const doc = (await (await fetch(`${service.url}/api/v1/openapi.json`)).json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
+    expect(doc.openapi).toMatch(/^3\./);
+    for (const [path, methods] of [
+      ['/api/v1/jobs', ['post', 'get']],
+      ['/api/v1/jobs/{id}', ['get']],
+      ['/api/v1/media', ['post', 'get']],
+      ['/api/v1/media/{id}', ['get', 'delete']],
+      ['/api/v1/voices', ['get']],
+      ['/api/v1/event-callback', ['get', 'put']],
+    ] as const) {
+      for (const m of methods) expect(doc.paths[path]?.[m], `${m} ${path}`).toBeTruthy();
+    }
+  });
+});
+
 describe('callbacks', () => {
   it('POSTs BatchProduceMediaComplete to NotifyAddress and the global callback, signed, retried until 2xx', async () => {
     const got: { path: string; headers: Record<string, string | string[] | undefined>; body: Record<string, unknown> }[] = [];

@@ -14,6 +14,7 @@ import { imsTime } from '../../jobs/store.js';
 import { fetchToCache } from '../../media/fetch.js';
 import type { MediaLibrary, MediaRecord } from '../../media/library.js';
 import type { JobStore } from '../../jobs/store.js';
+import { registerRest } from './rest.js';
 import { acs3Signature, parseAcs3Authorization, rpcSignatureV1, signaturesEqual } from './signature.js';
 import { createHash } from 'node:crypto';
 import { VOICES } from '../../speech/voices.js';
@@ -310,14 +311,32 @@ export function buildServer(o: ServerOptions): FastifyInstance {
   });
   app.addContentTypeParser(['application/json', 'application/octet-stream', 'text/plain'], { parseAs: 'string' }, (req, body, done) => {
     raw.set(req, body as string);
-    done(null, {});
+    // JSON bodies are the REST API's; others only count for the V3 signature.
+    if (!String(req.headers['content-type']).startsWith('application/json') || (body as string).trim() === '') return done(null, {});
+    try {
+      done(null, JSON.parse(body as string));
+    } catch {
+      done(new ApiError('InvalidParameter', 400, 'the body is not valid JSON'), undefined);
+    }
   });
   const table = actions(o);
   if (o.outputsDir) app.register(fastifyStatic, { root: o.outputsDir, prefix: '/outputs/', decorateReply: false, dotfiles: 'deny', index: false });
 
-  const rpc = async (req: FastifyRequest, reply: FastifyReply) => {
+  // Answers with the IMS body: the result with its RequestId, or the IMS error.
+  const respond = async (req: FastifyRequest, reply: FastifyReply, work: () => Promise<object>, status = 200) => {
     const RequestId = requestId();
     try {
+      const body = await work();
+      return reply.code(status).send({ RequestId, ...body });
+    } catch (err) {
+      const e = err instanceof ApiError ? err : new ApiError('InternalError', 500, 'The request processing has failed due to some unknown error.');
+      if (!(err instanceof ApiError)) req.log.error(err);
+      return reply.code(e.status).send({ RequestId, Code: e.code, Message: e.message, HostId: req.hostname, Recommend: '' });
+    }
+  };
+
+  const rpc = (req: FastifyRequest, reply: FastifyReply) =>
+    respond(req, reply, async () => {
       const p = paramsOf(req);
       const v3 = /^ACS3-/i.test(String(req.headers.authorization ?? ''));
       if (v3) {
@@ -331,14 +350,9 @@ export function buildServer(o: ServerOptions): FastifyInstance {
       else await authenticate(o, req.method, p);
       const handler = Object.hasOwn(table, p.Action) ? table[p.Action] : undefined;
       if (!handler) throw new ApiError('InvalidAction.NotFound', 404, `Specified api is not found, please check your url and method: ${p.Action}`);
-      const body = await handler(p);
-      return reply.code(200).send({ RequestId, ...body });
-    } catch (err) {
-      const e = err instanceof ApiError ? err : new ApiError('InternalError', 500, 'The request processing has failed due to some unknown error.');
-      if (!(err instanceof ApiError)) req.log.error(err);
-      return reply.code(e.status).send({ RequestId, Code: e.code, Message: e.message, HostId: req.hostname, Recommend: '' });
-    }
-  };
+      return handler(p);
+    });
+  registerRest(app, { actions: table, keys: o.keys, respond, unauthorized: () => new ApiError('InvalidAccessKeyId.NotFound', 401, 'Authorization: Bearer <AccessKeyId>:<AccessKeySecret> with a configured key is required.') });
   app.get('/', rpc);
   app.post('/', rpc);
   return app;
