@@ -9,7 +9,7 @@ import { iceSignature } from '../src/jobs/callbacks.js';
 import { fetchToCache } from '../src/media/fetch.js';
 import { checkPublicUrl, isPrivateAddress, setPrivateUrlsAllowed } from '../src/media/net.js';
 import { rpcSignatureV1 } from '../src/shells/http/signature.js';
-import { type Service, startService } from '../src/shells/http/service.js';
+import { loadServiceConfig, type Service, startService } from '../src/shells/http/service.js';
 import { ffprobe, media, tempDir } from './helpers.js';
 
 const require = createRequire(import.meta.url);
@@ -275,6 +275,13 @@ describe('callbacks', () => {
         [`${base}/notify`, 'delivered', 2],
         [`${base}/global`, 'delivered', 1],
       ]);
+      // …and visible through the API.
+      const seen = await fetch(`${service.url}/api/v1/jobs/${r.JobId}/callbacks`, { headers: { authorization: `Bearer ${AK}:${SECRET}` } });
+      const list = ((await seen.json()) as { Deliveries: { URL: string; Status: string; Attempts: number; LastError: string | null }[] }).Deliveries;
+      expect(list.map((d) => [d.URL, d.Status, d.Attempts])).toEqual([
+        [`${base}/notify`, 'delivered', 2],
+        [`${base}/global`, 'delivered', 1],
+      ]);
     } finally {
       receiver.close();
       await client.request('SetEventCallback', { CallbackURL: 'https://example.com/none', EventTypeList: 'None', AuthSwitch: 'off' });
@@ -335,6 +342,25 @@ describe('IMS RPC authentication (raw HTTP)', () => {
 
   it('requires Action and Version 2020-11-09', async () => {
     expect(await get(signed({ Version: '2017-01-01' }))).toMatchObject({ status: 400, body: { Code: 'InvalidVersion' } });
+  });
+});
+
+describe('configuration', () => {
+  it('reads a JSON file, lets the environment add keys and override, and names unknown settings', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const dir = tempDir();
+    const file = `${dir}/reelsmith.json`;
+    writeFileSync(file, JSON.stringify({ port: 9090, data: '/srv/x', accessKeys: { LTAIfile: 's1' }, maxQueued: 5 }));
+    const c = await loadServiceConfig(file, { REELSMITH_ACCESS_KEYS: 'LTAIenv:s2', REELSMITH_ALLOW_PRIVATE_URLS: '1' });
+    expect(c).toMatchObject({ port: 9090, dataDir: '/srv/x', maxQueued: 5, allowPrivateUrls: true });
+    expect([...c.keys]).toEqual([
+      ['LTAIfile', 's1'],
+      ['LTAIenv', 's2'],
+    ]);
+    expect((await loadServiceConfig(file, { REELSMITH_PORT: '7000' })).port).toBe(7000);
+    writeFileSync(file, JSON.stringify({ prot: 1 }));
+    await expect(loadServiceConfig(file, {})).rejects.toThrow(/unknown setting\(s\) prot/);
+    await expect(loadServiceConfig(file, { REELSMITH_ACCESS_KEYS: 'nocolon' })).rejects.toThrow();
   });
 });
 

@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { reelsmithHome } from '../../config/home.js';
 import { ALL_TRANSITIONS, transitionDrawing } from '../../effects/transitions.js';
-import { parseAccessKeys, startService } from '../http/service.js';
+import { loadServiceConfig, type ServiceConfig, startService } from '../http/service.js';
 import { IMS_VERSION } from '../http/server.js';
 import { JobValidationError, ReelsmithError } from '../../errors.js';
 import { previewStrip } from '../../jobs/preview.js';
@@ -176,17 +176,29 @@ for (const kind of ['effect', 'transition'] as const) {
 
 program
   .command('serve')
-  .description('the IMS-compatible HTTP service (RPC API, durable jobs); AccessKey pairs from REELSMITH_ACCESS_KEYS="id:secret,…"')
-  .option('-p, --port <port>', 'port to listen on', '8080')
-  .option('--host <host>', 'address to listen on', '127.0.0.1')
+  .description('the IMS-compatible HTTP service (RPC and REST APIs, durable jobs, callbacks)')
+  .option('-p, --port <port>', 'port to listen on (default 8080)')
+  .option('--host <host>', 'address to listen on (default 127.0.0.1)')
   .option('--data <dir>', 'data folder: database, caches, outputs (default $REELSMITH_HOME or ~/.reelsmith)')
-  .action(async (o: { port: string; host: string; data?: string }) => {
-    const keys = parseAccessKeys(process.env.REELSMITH_ACCESS_KEYS);
-    if (keys.size === 0) {
-      process.stderr.write('reelsmith serve needs at least one AccessKey pair: REELSMITH_ACCESS_KEYS="LTAIexample:secret"\n');
+  .option('-c, --config <file>', 'JSON configuration file (see README); options and environment variables override it')
+  .action(async (o: { port?: string; host?: string; data?: string; config?: string }) => {
+    let cfg: ServiceConfig;
+    try {
+      cfg = await loadServiceConfig(o.config, process.env);
+    } catch (err) {
+      process.stderr.write(`reelsmith serve: ${(err as Error).message}\n`);
       process.exit(2);
     }
-    const service = await startService({ port: Number(o.port), host: o.host, dataDir: o.data ? resolve(o.data) : undefined, keys, allowPrivateUrls: process.env.REELSMITH_ALLOW_PRIVATE_URLS === '1' });
+    if (cfg.keys.size === 0) {
+      process.stderr.write('reelsmith serve needs at least one AccessKey pair: REELSMITH_ACCESS_KEYS="LTAIexample:secret" or "accessKeys" in --config\n');
+      process.exit(2);
+    }
+    const service = await startService({
+      ...cfg,
+      port: o.port ? Number(o.port) : cfg.port,
+      host: o.host ?? cfg.host,
+      dataDir: o.data ? resolve(o.data) : cfg.dataDir,
+    });
     process.stdout.write(`reelsmith listening on ${service.url} (IMS API ${IMS_VERSION})\n`);
     const shutdown = () => void service.close().then(() => process.exit(0));
     process.on('SIGINT', shutdown);

@@ -13,6 +13,8 @@ export interface RestOptions {
   /** Runs the IMS error handling: maps thrown ApiErrors to IMS bodies. */
   respond: (req: FastifyRequest, reply: FastifyReply, work: () => Promise<object>, status?: number) => Promise<unknown>;
   unauthorized: () => Error;
+  /** Callback deliveries of a job, with their attempts (reelsmith extension). */
+  deliveries: (jobId: string) => Promise<object[]>;
 }
 
 /** JSON values become the strings the IMS actions take (objects as JSON, as IMS sends them). */
@@ -61,6 +63,12 @@ export function registerRest(app: FastifyInstance, o: RestOptions): void {
   route('GET', '/api/v1/media', 'ListMediaBasicInfos', query);
   route('GET', '/api/v1/media/:id', 'GetMediaInfo', id('MediaId'));
   route('DELETE', '/api/v1/media/:id', 'DeleteMediaInfos', (req) => ({ MediaIds: (req.params as Record<string, string>).id }));
+  app.get('/api/v1/jobs/:id/callbacks', (req, reply) =>
+    o.respond(req, reply, async () => {
+      auth(req);
+      return { Deliveries: await o.deliveries((req.params as Record<string, string>).id) };
+    }),
+  );
   route('GET', '/api/v1/voices', 'ListSmartVoiceGroups', () => ({}));
   route('PUT', '/api/v1/event-callback', 'SetEventCallback', body);
   route('GET', '/api/v1/event-callback', 'GetEventCallback', () => ({}));
@@ -102,6 +110,9 @@ export const OPENAPI = {
     },
     '/api/v1/jobs/{id}': {
       get: { summary: 'A batch job and its outputs (GetBatchMediaProducingJob)', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': { description: 'the job', ...json({ type: 'object', properties: { EditingBatchJob: { $ref: '#/components/schemas/EditingBatchJob' } } }) }, ...errors } },
+    },
+    '/api/v1/jobs/{id}/callbacks': {
+      get: { summary: 'Callback deliveries of a job and their attempts', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': { description: 'Deliveries: url, status (pending, delivered, failed), attempts, last error, times', ...json(obj('Deliveries')) }, ...errors } },
     },
     '/api/v1/media': {
       post: { summary: 'Register a media file from a URL (RegisterMediaInfo)', requestBody: { required: true, ...json({ type: 'object', required: ['InputURL'], properties: { InputURL: { type: 'string' }, MediaType: { type: 'string', enum: ['video', 'image', 'audio'] }, Title: { type: 'string' }, Description: { type: 'string' }, MediaTags: { type: 'string' } } }) }, responses: { '201': { description: 'registered', ...json(obj('RequestId, MediaId')) }, ...errors } },

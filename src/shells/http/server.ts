@@ -352,7 +352,9 @@ export function buildServer(o: ServerOptions): FastifyInstance {
       if (!handler) throw new ApiError('InvalidAction.NotFound', 404, `Specified api is not found, please check your url and method: ${p.Action}`);
       return handler(p);
     });
-  registerRest(app, { actions: table, keys: o.keys, respond, unauthorized: () => new ApiError('InvalidAccessKeyId.NotFound', 401, 'Authorization: Bearer <AccessKeyId>:<AccessKeySecret> with a configured key is required.') });
+  const deliveries = async (jobId: string) =>
+    (await o.callbacks.deliveries(jobId)).map((d) => ({ URL: d.url, EventType: d.event_type, Status: d.status, Attempts: d.attempts, LastError: d.last_error, CreateTime: d.created_at, DeliveredTime: d.delivered_at }));
+  registerRest(app, { actions: table, keys: o.keys, respond, deliveries, unauthorized: () => new ApiError('InvalidAccessKeyId.NotFound', 401, 'Authorization: Bearer <AccessKeyId>:<AccessKeySecret> with a configured key is required.') });
   app.get('/', rpc);
   app.post('/', rpc);
   return app;

@@ -3,7 +3,7 @@
  * folder ($REELSMITH_HOME), the job store, the in-process runner (resuming unfinished jobs) and the
  * HTTP server.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { reelsmithHome } from '../../config/home.js';
@@ -47,6 +47,39 @@ export function parseAccessKeys(text: string | undefined): Map<string, string> {
     keys.set(pair.slice(0, i), pair.slice(i + 1));
   }
   return keys;
+}
+
+export interface ServiceConfig extends ServiceOptions {}
+
+/**
+ * The service's configuration: a JSON file (`{"port", "host", "data", "accessKeys": {"id": "secret"},
+ * "allowPrivateUrls", "maxQueued"}`, all optional), then the environment (REELSMITH_ACCESS_KEYS adds
+ * keys, REELSMITH_ALLOW_PRIVATE_URLS=1, REELSMITH_PORT), then command-line options.
+ */
+export async function loadServiceConfig(file: string | undefined, env: NodeJS.ProcessEnv): Promise<ServiceConfig> {
+  let raw: Record<string, unknown> = {};
+  if (file) {
+    try {
+      raw = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+    } catch (err) {
+      throw new Error(`cannot read the configuration ${file}: ${(err as Error).message}`);
+    }
+  }
+  const known = ['port', 'host', 'data', 'accessKeys', 'allowPrivateUrls', 'maxQueued'];
+  const unknown = Object.keys(raw).filter((k) => !known.includes(k));
+  if (unknown.length > 0) throw new Error(`${file}: unknown setting(s) ${unknown.join(', ')}; known: ${known.join(', ')}`);
+  const keys = new Map(Object.entries((raw.accessKeys ?? {}) as Record<string, string>));
+  for (const [id, secret] of parseAccessKeys(env.REELSMITH_ACCESS_KEYS)) keys.set(id, secret);
+  const port = Number(env.REELSMITH_PORT ?? raw.port ?? 8080);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`port ${port} is not a port number`);
+  return {
+    port,
+    host: typeof raw.host === 'string' ? raw.host : undefined,
+    dataDir: typeof raw.data === 'string' ? raw.data : undefined,
+    keys,
+    allowPrivateUrls: env.REELSMITH_ALLOW_PRIVATE_URLS === '1' || raw.allowPrivateUrls === true,
+    maxQueued: typeof raw.maxQueued === 'number' ? raw.maxQueued : undefined,
+  };
 }
 
 export async function startService(o: ServiceOptions): Promise<Service> {
