@@ -345,6 +345,36 @@ describe('IMS RPC authentication (raw HTTP)', () => {
   });
 });
 
+describe('transient failures', () => {
+  it('retries a material download that fails transiently (503), never a missing one (404), and gives up on a lasting 500', async () => {
+    const { readFileSync } = await import('node:fs');
+    const clip = readFileSync(media('storefront_opening.mp4'));
+    const hits: Record<string, number> = {};
+    const host = createServer((req, res) => {
+      const path = req.url ?? '';
+      hits[path] = (hits[path] ?? 0) + 1;
+      if (path === '/flaky.mp4' && hits[path] < 3) res.statusCode = 503;
+      else if (path === '/down.mp4') res.statusCode = 500;
+      else if (path !== '/flaky.mp4') res.statusCode = 404;
+      res.end(res.statusCode === 200 ? clip : 'no');
+    });
+    await new Promise<void>((r) => host.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(host.address() as { port: number }).port}`;
+    const opts = { cacheDir: tempDir(), retryDelaysMs: [50, 100] };
+    try {
+      const file = await fetchToCache(`${base}/flaky.mp4`, opts);
+      expect(readFileSync(file).equals(clip)).toBe(true);
+      expect(hits['/flaky.mp4']).toBe(3);
+      await expect(fetchToCache(`${base}/missing.mp4`, opts)).rejects.toMatchObject({ code: 'InvalidMaterial.NotFound' });
+      expect(hits['/missing.mp4']).toBe(1);
+      await expect(fetchToCache(`${base}/down.mp4`, opts)).rejects.toMatchObject({ code: 'InvalidMaterial.Unreadable' });
+      expect(hits['/down.mp4']).toBe(3);
+    } finally {
+      host.close();
+    }
+  });
+});
+
 describe('configuration', () => {
   it('reads a JSON file, lets the environment add keys and override, and names unknown settings', async () => {
     const { writeFileSync } = await import('node:fs');

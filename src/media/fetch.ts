@@ -17,6 +17,8 @@ export interface FetchOptions {
   cacheDir: string;
   timeoutMs?: number;
   maxBytes?: number;
+  /** Delays before the retries of a transient failure (default 0.5 s, 2 s). */
+  retryDelaysMs?: number[];
 }
 
 const sha256 = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
@@ -31,7 +33,29 @@ export async function localFile(ref: string, baseDir: string, cacheDir: string):
   return isAbsolute(ref) ? ref : resolvePath(baseDir, ref);
 }
 
+/** Waits before each retry of a transient failure (5xx, 429, network): then it gives up. */
+const RETRY_DELAYS_MS = [500, 2000];
+
+const transient = <E extends Error>(e: E): E => Object.assign(e, { transient: true });
+
+/**
+ * Downloads a URL into the cache (content-addressed; a URL already fetched is not fetched again).
+ * Transient failures (HTTP 5xx or 429, network errors, interrupted transfers) are retried with
+ * backoff; a missing file (404/410), a refused address or any other answer is not.
+ */
 export async function fetchToCache(url: string, opts: FetchOptions): Promise<string> {
+  const delays = opts.retryDelaysMs ?? RETRY_DELAYS_MS;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await downloadOnce(url, opts);
+    } catch (err) {
+      if (!(err as { transient?: boolean }).transient || attempt >= delays.length) throw err;
+      await new Promise((r) => setTimeout(r, delays[attempt]));
+    }
+  }
+}
+
+async function downloadOnce(url: string, opts: FetchOptions): Promise<string> {
   const dir = join(opts.cacheDir, 'downloads');
   await mkdir(dir, { recursive: true });
   const indexFile = join(dir, `url-${sha256(url)}.json`);
@@ -63,8 +87,9 @@ export async function fetchToCache(url: string, opts: FetchOptions): Promise<str
       }
     } catch (err) {
       if (err instanceof ReelsmithError) throw err;
-      throw materialNotFound(url, `download failed (${(err as Error).cause ? String((err as Error & { cause: Error }).cause.message ?? (err as Error).cause) : (err as Error).message})`);
+      throw transient(materialNotFound(url, `download failed (${(err as Error).cause ? String((err as Error & { cause: Error }).cause.message ?? (err as Error).cause) : (err as Error).message})`));
     }
+    if (res.status >= 500 || res.status === 429) throw transient(materialUnreadable(url, `HTTP ${res.status}`));
     if (res.status === 404 || res.status === 410) throw materialNotFound(url, `HTTP ${res.status}`);
     if (!res.ok || !res.body) throw materialUnreadable(url, `HTTP ${res.status}`);
     const counter = new TransformStream<Uint8Array, Uint8Array>({
@@ -78,7 +103,8 @@ export async function fetchToCache(url: string, opts: FetchOptions): Promise<str
     try {
       await pipeline(Readable.fromWeb(res.body.pipeThrough(counter) as never), createWriteStream(tmp));
     } catch (err) {
-      throw materialUnreadable(url, `download interrupted (${(err as Error).message})`);
+      const e = materialUnreadable(url, `download interrupted (${(err as Error).message})`);
+      throw /larger than/.test((err as Error).message) ? e : transient(e);
     }
     const ext = extname(new URL(url).pathname).slice(0, 8).toLowerCase();
     const file = `${hash.digest('hex')}${ext}`;
