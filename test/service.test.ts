@@ -145,6 +145,22 @@ describe('IMS API with @alicloud/openapi-client (callApi, style RPC, ACS3-HMAC-S
     expect((g.EditingBatchJob as { SubJobList: unknown[] }).SubJobList).toHaveLength(2);
   });
 
+  it('answers every other action too', async () => {
+    const list = await call('ListBatchMediaProducingJobs', { MaxResults: '5' }, 'GET');
+    expect(Array.isArray(list.EditingBatchJobList)).toBe(true);
+    expect(list.MaxResults).toBe(5);
+    const voices = await call('ListSmartVoiceGroups', {});
+    expect((voices.VoiceGroups as unknown[]).length).toBeGreaterThan(1);
+    expect(await call('GetEventCallback', {})).toHaveProperty('CallbackType', 'HTTP');
+    expect(await call('SetEventCallback', { CallbackURL: 'https://example.com/cb', EventTypeList: 'None', AuthSwitch: 'off' })).toMatchObject({ Success: true });
+    expect(await call('ListMediaBasicInfos', { MaxResults: '10' })).toHaveProperty('TotalCount');
+    const e = await call('GetMediaInfo', { MediaId: '0'.repeat(32) }).catch((x: { code: string }) => x);
+    expect(e).toMatchObject({ code: 'InvalidParameter.ResourceNotFound' });
+    expect(await call('DeleteMediaInfos', { MediaIds: '0'.repeat(32) })).toMatchObject({ IgnoredList: ['0'.repeat(32)] });
+    const r = await call('RegisterMediaInfo', { InputURL: 'ftp://example.com/x.mp4' }).catch((x: { code: string }) => x);
+    expect(r).toMatchObject({ code: 'InvalidParameter' });
+  });
+
   it('refuses a wrong secret with SignatureDoesNotMatch', async () => {
     const err = await call('GetBatchMediaProducingJob', { JobId: 'x' }, 'POST', 'wrong-secret').catch((e: { code: string; statusCode: number }) => e);
     expect(err).toMatchObject({ code: 'SignatureDoesNotMatch', statusCode: 400 });
@@ -391,6 +407,36 @@ describe('configuration', () => {
     writeFileSync(file, JSON.stringify({ prot: 1 }));
     await expect(loadServiceConfig(file, {})).rejects.toThrow(/unknown setting\(s\) prot/);
     await expect(loadServiceConfig(file, { REELSMITH_ACCESS_KEYS: 'nocolon' })).rejects.toThrow();
+  });
+});
+
+describe('a bounded queue', () => {
+  it('answers Throttling.User (429) when the queue is full, and still answers a retried ClientToken', async () => {
+    const { spawn } = await import('node:child_process');
+    const { writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const dir = tempDir('rs-throttle-');
+    writeFileSync(join(dir, 'cfg.json'), JSON.stringify({ port: 0, data: dir, maxQueued: 1, accessKeys: { [AK]: SECRET } }));
+    const child = spawn(process.execPath, [join(import.meta.dirname, '..', 'bin', 'reelsmith.js'), 'serve', '--config', join(dir, 'cfg.json')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout?.on('data', (c: Buffer) => {
+          out += c.toString();
+          const m = /listening on (http:\/\/[\d.:]+)/.exec(out);
+          if (m) resolve(m[1]);
+        });
+        child.on('exit', (code) => reject(new Error(`server exited (${code})`)));
+      });
+      const c = new RPCClient({ accessKeyId: AK, accessKeySecret: SECRET, endpoint: url, apiVersion: '2020-11-09' });
+      const first = await c.request('SubmitBatchMediaProducingJob', job({ ClientToken: 'first' }), { method: 'POST' });
+      const second = await c.request('SubmitBatchMediaProducingJob', job(), { method: 'POST' }).catch((e: { code: string; entry: { response: { statusCode: number } } }) => e);
+      expect(second).toMatchObject({ code: 'Throttling.User', entry: { response: { statusCode: 429 } } });
+      const again = await c.request('SubmitBatchMediaProducingJob', job({ ClientToken: 'first' }), { method: 'POST' });
+      expect(again.JobId).toBe(first.JobId);
+    } finally {
+      child.kill('SIGTERM');
+    }
   });
 });
 
