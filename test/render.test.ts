@@ -377,3 +377,44 @@ describe('animated stickers', () => {
     }
   });
 });
+
+describe('transient render failures', () => {
+  it('renders an output again when FFmpeg is killed from outside', async () => {
+    const { execa } = await import('execa');
+    const out = tempDir();
+    const parsed = parseJob(
+      {
+        InputConfig: { MediaGroupArray: [{ GroupName: 'a', MediaArray: [media('storefront_opening.mp4')] }, { GroupName: 'b', MediaArray: [media('mall_crowd.mp4')] }] },
+        EditingConfig: { ProcessConfig: { SingleShotDuration: 3, AllowTransition: false } },
+        OutputConfig: { MediaURL: 'killed_{index}.mp4', Count: 1, Width: W, Height: H, MaxDuration: 8 },
+      },
+      { baseDir: process.cwd() },
+    );
+    const events: string[] = [];
+    let killed = false;
+    const running = produce(parsed, {
+      outDir: out,
+      seed: 1,
+      renderRetryDelaysMs: [100],
+      onEvent: (e) => {
+        if (e.type === 'output-retry' || e.type === 'output-done') events.push(e.type);
+      },
+    });
+    // Kill the render's FFmpeg (the one writing the output's temporary file) once, mid-way.
+    for (let i = 0; i < 400 && !killed; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      const found = await execa('pgrep', ['-f', String.raw`\.killed_0\.mp4\.[0-9a-f]+\.part`], { reject: false });
+      const pid = found.stdout.trim().split('\n')[0];
+      if (pid) {
+        await execa('kill', ['-9', pid], { reject: false });
+        killed = true;
+      }
+    }
+    const manifest = await running;
+    expect(killed).toBe(true);
+    expect(events).toEqual(['output-retry', 'output-done']);
+    expect(manifest.EditingBatchJob.SubJobList[0].Status).toBe('Success');
+    expect((await ffprobe(join(out, 'killed_0.mp4'))).duration).toBeCloseTo(manifest.EditingBatchJob.SubJobList[0].Duration as number, 1);
+    expect(readdirSync(out).filter((n) => n.endsWith('.part'))).toEqual([]);
+  });
+});

@@ -35,6 +35,7 @@ export type ProduceEvent =
   | { type: 'stage'; stage: 'resolve' | 'speech' | 'plan' | 'render'; detail?: string }
   | { type: 'output-start'; index: number; file: string }
   | { type: 'output-progress'; index: number; fraction: number }
+  | { type: 'output-retry'; index: number; attempt: number; error: ReelsmithError }
   | { type: 'output-done'; index: number; file: string; error?: ReelsmithError };
 
 export interface PrepareOptions {
@@ -136,6 +137,8 @@ export interface ProduceOptions extends PrepareOptions {
    * seed the plans are the same, and a file under its final name is always complete).
    */
   resume?: boolean;
+  /** Pauses before retrying an output whose render failed transiently (default 1 s, 4 s). */
+  renderRetryDelaysMs?: number[];
   renderTimeoutMs?: number;
   signal?: AbortSignal;
 }
@@ -176,21 +179,31 @@ export async function produce(parsed: ParsedJob, opts: ProduceOptions): Promise<
     const todo = results.filter((r) => r.timeline && !done.includes(r));
     await mapLimit(todo, opts.jobs ?? defaultConcurrency(), async (r) => {
       emit({ type: 'output-start', index: r.index, file: r.file });
-      try {
-        await renderTimeline(r.timeline as Timeline, r.file, {
-          paths: prepared.materials.paths,
-          aspects,
-          speechClips: prepared.speechClips,
-          fonts: prepared.fonts,
-          encode: { crf: job.output.crf, preset: job.output.preset },
-          timeoutMs: opts.renderTimeoutMs,
-          signal: opts.signal,
-          onProgress: (fraction) => emit({ type: 'output-progress', index: r.index, fraction }),
-        });
-        r.status = 'Success';
-      } catch (err) {
-        r.status = 'Failed';
-        r.error = asReelsmithError(err);
+      // Each output is its own unit of work: a transient failure (FFmpeg killed from outside) is
+      // retried after a pause; anything else (invalid input, a failure of its own) is final.
+      const delays = opts.renderRetryDelaysMs ?? [1000, 4000];
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await renderTimeline(r.timeline as Timeline, r.file, {
+            paths: prepared.materials.paths,
+            aspects,
+            speechClips: prepared.speechClips,
+            fonts: prepared.fonts,
+            encode: { crf: job.output.crf, preset: job.output.preset },
+            timeoutMs: opts.renderTimeoutMs,
+            signal: opts.signal,
+            onProgress: (fraction) => emit({ type: 'output-progress', index: r.index, fraction }),
+          });
+          r.status = 'Success';
+          r.error = undefined;
+          break;
+        } catch (err) {
+          r.status = 'Failed';
+          r.error = asReelsmithError(err);
+          if (!(err as { transient?: boolean }).transient || attempt >= delays.length || opts.signal?.aborted) break;
+          emit({ type: 'output-retry', index: r.index, attempt: attempt + 1, error: r.error });
+          await new Promise((res) => setTimeout(res, delays[attempt]));
+        }
       }
       emit({ type: 'output-done', index: r.index, file: r.file, error: r.error });
     });

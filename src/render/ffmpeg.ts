@@ -33,10 +33,12 @@ export async function runFfmpeg(args: string[], opts: RunOptions = {}): Promise<
   try {
     await child;
   } catch (err) {
-    const e = err as { timedOut?: boolean; isCanceled?: boolean; stderr?: string; exitCode?: number; code?: string };
+    const e = err as { timedOut?: boolean; isCanceled?: boolean; stderr?: string; exitCode?: number; code?: string; signal?: string };
     if (e.code === 'ENOENT') throw new ReelsmithError('RenderFailed', 'ffmpeg is not installed (apt-get install ffmpeg)');
     if (e.timedOut) throw new ReelsmithError('RenderTimeout', `ffmpeg did not finish within ${Math.round((opts.timeoutMs ?? 0) / 1000)} s and was killed`);
     if (e.isCanceled) throw new ReelsmithError('RenderFailed', 'render cancelled');
+    // Killed from outside (the OOM killer, an operator): worth another try, unlike a failure of its own.
+    if (e.signal) throw Object.assign(new ReelsmithError('RenderFailed', `ffmpeg was killed (${e.signal})`), { transient: true });
     const tail = (e.stderr ?? '').trim().split('\n').slice(-6).join('\n');
     throw new ReelsmithError('RenderFailed', `ffmpeg exited with code ${e.exitCode}: ${tail}`);
   }
