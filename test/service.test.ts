@@ -268,17 +268,21 @@ describe('callbacks', () => {
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
     const base = `http://127.0.0.1:${(receiver.address() as { port: number }).port}`;
     try {
-      const set = await client.request('SetEventCallback', { CallbackURL: `${base}/global`, EventTypeList: 'BatchProduceMediaComplete', AuthSwitch: 'on', AuthKey: 'Reel5mithKey' }, { method: 'POST' });
+      const set = await client.request('SetEventCallback', { CallbackURL: `${base}/global`, EventTypeList: 'BatchProduceMediaComplete,ProduceMediaComplete', AuthSwitch: 'on', AuthKey: 'Reel5mithKey' }, { method: 'POST' });
       expect(set.Success).toBe(true);
       expect(await client.request('GetEventCallback', {})).toMatchObject({ CallbackType: 'HTTP', CallbackURL: `${base}/global`, AuthSwitch: 'on', AuthKey: 'Reel5mithKey' });
       const userData = JSON.stringify({ NotifyAddress: `${base}/notify`, Batch: 7 });
       const r = await client.request('SubmitBatchMediaProducingJob', job({ UserData: userData }), { method: 'POST' });
       await waitFor(r.JobId as string);
-      for (let i = 0; i < 100 && got.filter((g) => g.path === '/notify').length < 2; i++) await new Promise((res) => setTimeout(res, 100));
+      for (let i = 0; i < 100 && (got.filter((g) => g.path === '/notify').length < 2 || got.filter((g) => g.path === '/global').length < 3); i++) await new Promise((res) => setTimeout(res, 100));
       const notify = got.filter((g) => g.path === '/notify');
-      const global = got.filter((g) => g.path === '/global');
+      const perOutput = got.filter((g) => g.path === '/global' && g.body.EventType === 'ProduceMediaComplete');
+      const global = got.filter((g) => g.path === '/global' && g.body.EventType === 'BatchProduceMediaComplete');
       expect(notify).toHaveLength(2); // 503 first, then delivered
       expect(global).toHaveLength(1);
+      // Per-output events, asked for in EventTypeList.
+      expect(perOutput.map((g) => (g.body.MessageBody as { MediaURL: string }).MediaURL).sort()).toEqual(['https://bucket.example.com/out/clip_0.mp4', 'https://bucket.example.com/out/clip_1.mp4']);
+      for (const g of perOutput) expect(g.body.MessageBody).toMatchObject({ Status: 'Success', JobId: r.JobId, UserData: userData });
       for (const g of [...notify, ...global]) {
         expect(g.body).toMatchObject({ EventType: 'BatchProduceMediaComplete', MessageBody: { Status: 'Finished', JobId: r.JobId, UserData: userData } });
         expect(g.body.EventTime).toMatch(/Z$/);
@@ -286,14 +290,14 @@ describe('callbacks', () => {
         expect(Math.abs(ts - Date.now() / 1000)).toBeLessThan(60);
         expect(g.headers['x-ice-signature']).toBe(iceSignature(`${base}${g.path}`, ts, 'Reel5mithKey'));
       }
-      const attempts = await service.callbacks.deliveries(r.JobId as string);
+      const attempts = (await service.callbacks.deliveries(r.JobId as string)).filter((a) => a.event_type === 'BatchProduceMediaComplete');
       expect(attempts.map((a) => [a.url, a.status, a.attempts])).toEqual([
         [`${base}/notify`, 'delivered', 2],
         [`${base}/global`, 'delivered', 1],
       ]);
       // …and visible through the API.
       const seen = await fetch(`${service.url}/api/v1/jobs/${r.JobId}/callbacks`, { headers: { authorization: `Bearer ${AK}:${SECRET}` } });
-      const list = ((await seen.json()) as { Deliveries: { URL: string; Status: string; Attempts: number; LastError: string | null }[] }).Deliveries;
+      const list = ((await seen.json()) as { Deliveries: { URL: string; EventType: string; Status: string; Attempts: number }[] }).Deliveries.filter((d) => d.EventType === 'BatchProduceMediaComplete');
       expect(list.map((d) => [d.URL, d.Status, d.Attempts])).toEqual([
         [`${base}/notify`, 'delivered', 2],
         [`${base}/global`, 'delivered', 1],

@@ -32,6 +32,16 @@ export interface DispatcherOptions {
   userId?: number;
 }
 
+/** The job's `UserData.NotifyAddress`, when it is an http(s) URL (MNS queue names are not served). */
+function notifyAddress(userData: string | undefined): string | undefined {
+  try {
+    const n = userData ? (JSON.parse(userData) as { NotifyAddress?: unknown }).NotifyAddress : undefined;
+    return typeof n === 'string' && /^https?:\/\//i.test(n) ? n : undefined;
+  } catch {
+    return undefined; // UserData that is not JSON carries no NotifyAddress
+  }
+}
+
 export function iceSignature(url: string, timestamp: number, key: string): string {
   return createHash('md5').update(`${url}|${timestamp}|${key}`).digest('hex');
 }
@@ -58,30 +68,42 @@ export class CallbackDispatcher {
 
   /** Records the `BatchProduceMediaComplete` deliveries of a finished job. */
   async jobCompleted(job: { JobId: string; Status: string; UserData?: string }): Promise<void> {
-    const body = {
-      EventType: 'BatchProduceMediaComplete',
-      UserId: this.o.userId ?? 0,
-      EventTime: imsTime(),
-      MessageBody: { Status: job.Status, JobId: job.JobId, ...(job.UserData ? { UserData: job.UserData } : {}) },
+    const messageBody = { Status: job.Status, JobId: job.JobId, ...(job.UserData ? { UserData: job.UserData } : {}) };
+    await this.record(job.JobId, 'BatchProduceMediaComplete', messageBody, notifyAddress(job.UserData));
+  }
+
+  /**
+   * Records the `ProduceMediaComplete` event of one output (IMS's per-output event), for a global
+   * callback whose EventTypeList asks for it.
+   */
+  async outputCompleted(job: { JobId: string; UserData?: string }, output: { MediaURL: string; Status: string; ErrorCode: string | null; ErrorMessage: string | null }): Promise<void> {
+    const messageBody = {
+      Status: output.Status,
+      MediaURL: output.MediaURL,
+      MediaId: '',
+      ProjectId: '',
+      ErrorCode: output.ErrorCode ?? '',
+      ErrorMessage: output.ErrorMessage ?? '',
+      JobId: job.JobId,
+      ...(job.UserData ? { UserData: job.UserData } : {}),
     };
-    const targets: { url: string; key: string | null }[] = [];
+    await this.record(job.JobId, 'ProduceMediaComplete', messageBody, undefined);
+  }
+
+  private async record(jobId: string, eventType: string, messageBody: object, notify: string | undefined): Promise<void> {
+    const body = { EventType: eventType, UserId: this.o.userId ?? 0, EventTime: imsTime(), MessageBody: messageBody };
     const global = await this.getSettings();
     const auth = global?.AuthSwitch === 'on' && global.AuthKey ? global.AuthKey : null;
-    try {
-      const notify = job.UserData ? (JSON.parse(job.UserData) as { NotifyAddress?: unknown }).NotifyAddress : undefined;
-      if (typeof notify === 'string' && /^https?:\/\//i.test(notify)) targets.push({ url: notify, key: auth });
-    } catch {
-      // UserData that is not JSON carries no NotifyAddress.
-    }
-    if (global?.EventTypeList.split(',').map((s) => s.trim()).includes('BatchProduceMediaComplete')) targets.push({ url: global.CallbackURL, key: auth });
+    const targets: string[] = notify ? [notify] : [];
+    if (global?.EventTypeList.split(',').map((x) => x.trim()).includes(eventType)) targets.push(global.CallbackURL);
     const now = Date.now();
-    for (const t of targets) {
+    for (const url of targets) {
       await this.db
         .insertInto('callbacks')
-        .values({ job_id: job.JobId, url: t.url, event_type: body.EventType, body: JSON.stringify(body), auth_key: t.key, status: 'pending', attempts: 0, next_at: now, last_error: null, created_at: imsTime(), delivered_at: null })
+        .values({ job_id: jobId, url, event_type: eventType, body: JSON.stringify(body), auth_key: auth, status: 'pending', attempts: 0, next_at: now, last_error: null, created_at: imsTime(), delivered_at: null })
         .execute();
     }
-    this.kick();
+    if (targets.length > 0) this.kick();
   }
 
   /** Deliveries of a job, with their attempts and outcome. */

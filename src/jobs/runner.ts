@@ -23,6 +23,8 @@ export interface RunnerOptions {
    * lost (a crash in between runs the job again; its outputs are kept, its events sent twice).
    */
   onComplete?: (job: { JobId: string; Status: 'Finished' | 'Failed'; UserData?: string }) => Promise<void>;
+  /** Called as each output is made or fails (per-output events). */
+  onOutput?: (job: { JobId: string; UserData?: string }, output: { MediaURL: string; Status: string; ErrorCode: string | null; ErrorMessage: string | null }) => Promise<void>;
 }
 
 export class JobRunner {
@@ -85,7 +87,21 @@ export class JobRunner {
       // renders interrupted by a crash left only temporary files, which go.
       const outDir = join(this.o.outputsDir, id);
       await removePartials(outDir);
-      const m = await produce(parsed, { outDir, jobId: id, seed: id, resume: true });
+      const outputEvents: Promise<void>[] = [];
+      const m = await produce(parsed, {
+        outDir,
+        jobId: id,
+        seed: id,
+        resume: true,
+        onEvent: (e) => {
+          if (e.type !== 'output-done' || !this.o.onOutput) return;
+          const mediaURL = parsed.job.output.mediaURL.replaceAll('{index}', String(e.index));
+          outputEvents.push(
+            this.o.onOutput({ JobId: id, UserData: job.UserData }, { MediaURL: mediaURL, Status: e.error ? 'Failed' : 'Success', ErrorCode: e.error?.code ?? null, ErrorMessage: e.error?.message ?? null }),
+          );
+        },
+      });
+      await Promise.all(outputEvents);
       const b = m.EditingBatchJob;
       const status = b.Status === 'Failed' ? 'Failed' : 'Finished';
       await this.o.onComplete?.({ JobId: id, Status: status, UserData: job.UserData });

@@ -90,7 +90,7 @@ export async function startService(o: ServiceOptions): Promise<Service> {
   const store = new JobStore(db);
   setPrivateUrlsAllowed(o.allowPrivateUrls ?? false);
   const callbacks = new CallbackDispatcher(db, { allowPrivate: o.allowPrivateUrls, baseDelayMs: o.callbackBaseDelayMs });
-  const runner = new JobRunner(store, { outputsDir: join(home.root, 'outputs'), maxQueued: o.maxQueued, onComplete: (job) => callbacks.jobCompleted(job) });
+  const runner = new JobRunner(store, { outputsDir: join(home.root, 'outputs'), maxQueued: o.maxQueued, onComplete: (job) => callbacks.jobCompleted(job), onOutput: (job, output) => callbacks.outputCompleted(job, output) });
   const library = new MediaLibrary(db, home.media);
   const app = buildServer({ store, runner, callbacks, library, cacheDir: home.cache, keys: o.keys, outputsDir: join(home.root, 'outputs') });
   const address = await app.listen({ port: o.port, host: o.host ?? '127.0.0.1' });
