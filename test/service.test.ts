@@ -37,12 +37,16 @@ const job = (extra: object = {}) => ({
   ...extra,
 });
 
+/** Sub-job states seen while polling (IMS shows them during processing). */
+const seenSubStates = new Set<string>();
+
 async function waitFor(jobId: string) {
-  for (let i = 0; i < 240; i++) {
+  for (let i = 0; i < 1200; i++) {
     const r = await client.request('GetBatchMediaProducingJob', { JobId: jobId }, { method: 'POST' });
     const status = (r.EditingBatchJob as { Status: string }).Status;
+    for (const s of (r.EditingBatchJob as { SubJobList: { Status: string }[] }).SubJobList) seenSubStates.add(`${status}/${s.Status}`);
     if (status === 'Finished' || status === 'Failed') return r.EditingBatchJob as Record<string, unknown>;
-    await new Promise((res) => setTimeout(res, 250));
+    await new Promise((res) => setTimeout(res, 50));
   }
   throw new Error('job did not finish');
 }
@@ -59,6 +63,8 @@ describe('IMS RPC API with the official SDK client', () => {
     const subs = b.SubJobList as { MediaURL: string; Status: string; Duration: number }[];
     expect(subs.map((s) => s.MediaURL)).toEqual(['https://bucket.example.com/out/clip_0.mp4', 'https://bucket.example.com/out/clip_1.mp4']);
     expect(subs.every((s) => s.Status === 'Success' && s.Duration > 1.5)).toBe(true);
+    // While the job was processing, its sub-jobs were listed with their own states.
+    expect([...seenSubStates].some((x) => /^Processing\/(Init|Processing|Success)$/.test(x))).toBe(true);
     // The outputs are real videos in the data folder, downloadable with range requests.
     const probe = await ffprobe(`${process.env.REELSMITH_HOME}/outputs/${r.JobId}/clip_1.mp4`);
     expect(probe.streams.find((s) => s.codec_type === 'video')).toMatchObject({ width: 180, height: 320 });

@@ -23,6 +23,18 @@ export interface SubJob {
   ErrorMessage: string | null;
 }
 
+/** IMS's view of one output. */
+export function subJob(jobId: string, r: SubJobResult): SubJob {
+  return {
+    JobId: `${jobId}-${r.index}`,
+    MediaURL: r.mediaURL,
+    Duration: r.timeline ? r.timeline.duration : null,
+    Status: r.status,
+    ErrorCode: r.error?.code ?? null,
+    ErrorMessage: r.error?.message ?? null,
+  };
+}
+
 export interface Manifest {
   RequestId: string;
   EditingBatchJob: {
@@ -68,14 +80,7 @@ export function buildManifest(a: { jobId: string; parsed: ParsedJob; prepared: P
       CreateTime: iso(a.created),
       ModifiedTime: iso(a.completed),
       CompleteTime: preview ? null : iso(a.completed),
-      SubJobList: results.map((r) => ({
-        JobId: `${a.jobId}-${r.index}`,
-        MediaURL: r.mediaURL,
-        Duration: r.timeline ? r.timeline.duration : null,
-        Status: r.status,
-        ErrorCode: r.error?.code ?? null,
-        ErrorMessage: r.error?.message ?? null,
-      })),
+      SubJobList: results.map((r) => subJob(a.jobId, r)),
     },
     Seed: a.prepared.seed,
     Uniqueness: a.prepared.plan.uniqueness,

@@ -29,10 +29,12 @@ import { SpeechSynthesizer } from '../speech/synth.js';
 import { openDatabase } from '../storage/db.js';
 import { mapLimit } from '../util/concurrency.js';
 import { Rng } from '../util/rng.js';
-import { buildManifest, type Manifest, type SubJobResult } from './manifest.js';
+import { buildManifest, type Manifest, type SubJob, type SubJobResult, subJob } from './manifest.js';
 
 export type ProduceEvent =
   | { type: 'stage'; stage: 'resolve' | 'speech' | 'plan' | 'render'; detail?: string }
+  /** The outputs planned, before any renders (their current state). */
+  | { type: 'outputs'; subJobs: SubJob[] }
   | { type: 'output-start'; index: number; file: string }
   | { type: 'output-progress'; index: number; fraction: number }
   | { type: 'output-retry'; index: number; attempt: number; error: ReelsmithError }
@@ -172,10 +174,12 @@ export async function produce(parsed: ParsedJob, opts: ProduceOptions): Promise<
     status: isFailure(t) ? 'Failed' : job.output.previewOnly ? 'Init' : 'Processing',
   }));
 
+  const done = opts.resume && !job.output.previewOnly ? results.filter((r) => r.timeline && existsSync(r.file)) : [];
+  for (const r of done) r.status = 'Success';
+  // Outputs not started yet are Init, as in IMS.
+  emit({ type: 'outputs', subJobs: results.map((r) => subJob(jobId, { ...r, status: r.status === 'Processing' ? 'Init' : r.status })) });
   if (!job.output.previewOnly) {
     emit({ type: 'stage', stage: 'render' });
-    const done = opts.resume ? results.filter((r) => r.timeline && existsSync(r.file)) : [];
-    for (const r of done) r.status = 'Success';
     const todo = results.filter((r) => r.timeline && !done.includes(r));
     await mapLimit(todo, opts.jobs ?? defaultConcurrency(), async (r) => {
       emit({ type: 'output-start', index: r.index, file: r.file });

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { asReelsmithError } from '../errors.js';
 import { parseJob } from '../spec/parse.js';
 import { produce } from './produce.js';
+import type { SubJob } from './manifest.js';
 import type { JobStore } from './store.js';
 
 export interface RunnerOptions {
@@ -88,12 +89,30 @@ export class JobRunner {
       const outDir = join(this.o.outputsDir, id);
       await removePartials(outDir);
       const outputEvents: Promise<void>[] = [];
+      // Sub-jobs are visible (Init, Processing, Success, Failed) while the job runs.
+      let subJobs: SubJob[] = [];
+      let saving: Promise<void> = Promise.resolve();
+      const save = () => {
+        const snapshot = subJobs.map((x) => ({ ...x }));
+        saving = saving.then(() => this.store.setStatus(id, 'Processing', { subJobs: snapshot }));
+      };
       const m = await produce(parsed, {
         outDir,
         jobId: id,
         seed: id,
         resume: true,
         onEvent: (e) => {
+          if (e.type === 'outputs') {
+            subJobs = e.subJobs;
+            save();
+          } else if (e.type === 'output-start' || e.type === 'output-done') {
+            const s = subJobs[e.index];
+            if (s) {
+              s.Status = e.type === 'output-start' ? 'Processing' : e.error ? 'Failed' : 'Success';
+              if (e.type === 'output-done' && e.error) [s.ErrorCode, s.ErrorMessage] = [e.error.code, e.error.message];
+              save();
+            }
+          }
           if (e.type !== 'output-done' || !this.o.onOutput) return;
           const mediaURL = parsed.job.output.mediaURL.replaceAll('{index}', String(e.index));
           outputEvents.push(
@@ -102,6 +121,7 @@ export class JobRunner {
         },
       });
       await Promise.all(outputEvents);
+      await saving;
       const b = m.EditingBatchJob;
       const status = b.Status === 'Failed' ? 'Failed' : 'Finished';
       await this.o.onComplete?.({ JobId: id, Status: status, UserData: job.UserData });
