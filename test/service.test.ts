@@ -477,8 +477,8 @@ describe('jobs are never lost', () => {
     const outDir = join(data, 'outputs', id);
     const finishedBefore = new Map<string, number>();
     const made = () => (existsSync(outDir) ? readdirSync(outDir).filter((n) => n.endsWith('.mp4') && !n.startsWith('.')).length : 0);
-    // Kill once in the middle of the renders (some outputs made, not all), then at a random moment.
-    for (const when of ['mid', 'random'] as const) {
+    // Kill once in the middle of the renders (some outputs made, not all), then twice at random moments.
+    for (const when of ['mid', 'random', 'random'] as const) {
       if (when === 'mid') for (let i = 0; i < 600 && made() === 0; i++) await new Promise((r) => setTimeout(r, 25));
       else await new Promise((r) => setTimeout(r, 200 + Math.random() * 1500));
       for (const f of existsSync(outDir) ? readdirSync(outDir).filter((n) => n.endsWith('.mp4') && !n.startsWith('.')) : []) finishedBefore.set(f, statSync(join(outDir, f)).mtimeMs);
