@@ -35,22 +35,25 @@ export function subJob(jobId: string, r: SubJobResult): SubJob {
   };
 }
 
+/** IMS's EditingBatchJob (GetBatchMediaProducingJob). */
+export interface EditingBatchJob {
+  JobId: string;
+  JobType: string;
+  Status: 'Init' | 'Processing' | 'Finished' | 'Failed';
+  InputConfig: string;
+  EditingConfig: string;
+  OutputConfig: string;
+  UserData?: string;
+  Extend: string;
+  CreateTime: string;
+  ModifiedTime: string;
+  CompleteTime: string | null;
+  SubJobList: SubJob[];
+}
+
 export interface Manifest {
   RequestId: string;
-  EditingBatchJob: {
-    JobId: string;
-    JobType: string;
-    Status: 'Init' | 'Processing' | 'Finished' | 'Failed';
-    InputConfig: string;
-    EditingConfig: string;
-    OutputConfig: string;
-    UserData?: string;
-    Extend: string;
-    CreateTime: string;
-    ModifiedTime: string;
-    CompleteTime: string | null;
-    SubJobList: SubJob[];
-  };
+  EditingBatchJob: EditingBatchJob;
   Seed: string;
   Uniqueness: Uniqueness;
   Warnings: string[];

@@ -5,24 +5,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { BatchJobTable, DB } from '../storage/db.js';
-import type { SubJob } from './manifest.js';
+import { type Cursor, keysetPage, type PageQuery } from '../storage/paging.js';
+import type { EditingBatchJob, SubJob } from './manifest.js';
 
-export type JobStatus = 'Init' | 'Processing' | 'Finished' | 'Failed';
+export type JobStatus = EditingBatchJob['Status'];
 
-export interface BatchJobRecord {
-  JobId: string;
-  JobType: string;
-  Status: JobStatus;
-  InputConfig: string;
-  EditingConfig: string;
-  OutputConfig: string;
-  UserData?: string;
-  Extend: string;
-  CreateTime: string;
-  ModifiedTime: string;
-  CompleteTime?: string;
-  SubJobList: SubJob[];
-}
+/** A stored job as IMS returns it (CompleteTime only once complete). */
+export type BatchJobRecord = Omit<EditingBatchJob, 'CompleteTime'> & { CompleteTime?: string };
 
 export interface NewJob {
   clientToken?: string;
@@ -98,22 +87,14 @@ export class JobStore {
   }
 
   /** Jobs by filters, newest first (or oldest with `asc`), a page at a time (keyset paging). */
-  async list(q: { jobType?: string; status?: string; startTime?: string; endTime?: string; asc?: boolean; after?: { t: string; id: string }; limit: number }): Promise<{ jobs: BatchJobRecord[]; next?: { t: string; id: string } }> {
+  async list(q: PageQuery & { jobType?: string; status?: string; startTime?: string; endTime?: string }): Promise<{ jobs: BatchJobRecord[]; next?: Cursor }> {
     let sel = this.db.selectFrom('batch_jobs').selectAll();
     if (q.jobType) sel = sel.where('job_type', '=', q.jobType);
     if (q.status) sel = sel.where('status', '=', q.status);
     if (q.startTime) sel = sel.where('created_at', '>=', q.startTime);
     if (q.endTime) sel = sel.where('created_at', '<=', q.endTime);
-    const a = q.after;
-    if (a) {
-      const op = q.asc ? '>' : '<';
-      sel = sel.where((eb) => eb.or([eb('created_at', op, a.t), eb.and([eb('created_at', '=', a.t), eb('id', op, a.id)])]));
-    }
-    const dir = q.asc ? 'asc' : 'desc';
-    const rows = await sel.orderBy('created_at', dir).orderBy('id', dir).limit(q.limit + 1).execute();
-    const page = rows.slice(0, q.limit);
-    const last = page[page.length - 1];
-    return { jobs: page.map(toRecord), next: rows.length > q.limit && last ? { t: last.created_at, id: last.id } : undefined };
+    const { rows, next } = await keysetPage(sel, q);
+    return { jobs: rows.map(toRecord), next };
   }
 
   /** Jobs accepted but not finished (Init, or Processing when the process stopped), oldest first. */

@@ -10,6 +10,7 @@ import type { Kysely } from 'kysely';
 import { createReadStream } from 'node:fs';
 import { ReelsmithError } from '../errors.js';
 import type { DB } from '../storage/db.js';
+import { type Cursor, keysetPage, type PageQuery } from '../storage/paging.js';
 import { probe } from './probe.js';
 
 export interface MediaRecord {
@@ -79,22 +80,14 @@ export class MediaLibrary {
   }
 
   /** A page of the library (keyset paging on creation time), with filters. */
-  async page(q: { kind?: string; startTime?: string; endTime?: string; asc?: boolean; after?: { t: string; id: string }; limit: number }): Promise<{ items: MediaRecord[]; total: number; next?: { t: string; id: string } }> {
+  async page(q: PageQuery & { kind?: string; startTime?: string; endTime?: string }): Promise<{ items: MediaRecord[]; total: number; next?: Cursor }> {
     let sel = this.db.selectFrom('media').selectAll();
     if (q.kind) sel = sel.where('kind', '=', q.kind);
     if (q.startTime) sel = sel.where('created_at', '>=', q.startTime);
     if (q.endTime) sel = sel.where('created_at', '<=', q.endTime);
     const total = Number((await sel.clearSelect().select((eb) => eb.fn.countAll().as('n')).executeTakeFirst())?.n ?? 0);
-    const a = q.after;
-    if (a) {
-      const op = q.asc ? '>' : '<';
-      sel = sel.where((eb) => eb.or([eb('created_at', op, a.t), eb.and([eb('created_at', '=', a.t), eb('id', op, a.id)])]));
-    }
-    const dir = q.asc ? 'asc' : 'desc';
-    const rows = await sel.orderBy('created_at', dir).orderBy('id', dir).limit(q.limit + 1).execute();
-    const page = rows.slice(0, q.limit);
-    const last = page[page.length - 1];
-    return { items: page.map((r) => this.toRecord(r)), total, next: rows.length > q.limit && last ? { t: last.created_at, id: last.id } : undefined };
+    const { rows, next } = await keysetPage(sel, q);
+    return { items: rows.map((r) => this.toRecord(r)), total, next };
   }
 
   async list(): Promise<MediaRecord[]> {
