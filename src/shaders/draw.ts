@@ -55,8 +55,21 @@ export interface NativeProgram {
   textures: string[];
 }
 
+const programs = new Map<string, Promise<NativeProgram | undefined>>();
+
 /** The native filter program of a transition (built and cached), or undefined without a C compiler or when the build fails. */
-export async function nativeProgram(name: string, cacheDir: string): Promise<NativeProgram | undefined> {
+export function nativeProgram(name: string, cacheDir: string): Promise<NativeProgram | undefined> {
+  // Once per process and cache folder: compiling the GLSL and hashing the C source is not free.
+  const key = `${cacheDir}\n${name}`;
+  let p = programs.get(key);
+  if (!p) {
+    p = buildProgram(name, cacheDir);
+    programs.set(key, p);
+  }
+  return p;
+}
+
+async function buildProgram(name: string, cacheDir: string): Promise<NativeProgram | undefined> {
   const t = shaderFor(name);
   if (!t) throw new Error(`no gl-transitions shader for '${name}'`);
   const native = compileTransition(t.source.glsl, { params: shaderParams(t.source), target: 'c' });
