@@ -18,7 +18,6 @@ export interface RunnerOptions {
   maxQueued?: number;
   /** Relative material paths in jobs resolve against this folder. */
   baseDir?: string;
-  onJobDone?: (id: string) => void;
   /**
    * Called when a job's outcome is known, before it is recorded: events recorded here are never
    * lost (a crash in between runs the job again; its outputs are kept, its events sent twice).
@@ -71,7 +70,6 @@ export class JobRunner {
       const id = this.queue[0];
       await this.run(id);
       this.queue.shift();
-      this.o.onJobDone?.(id);
     }
   }
 

@@ -6,7 +6,6 @@ export interface Capabilities {
   version: string;
   filters: Set<string>;
   encoders: Set<string>;
-  xfadeTransitions: Set<string>;
 }
 
 let cached: Promise<Capabilities> | undefined;
@@ -25,11 +24,9 @@ export function capabilities(): Promise<Capabilities> {
     const names = (text: string) => new Set(text.split('\n').map((l) => l.trim().split(/\s+/)[1]).filter(Boolean));
     const filters = names((await execa('ffmpeg', ['-hide_banner', '-filters'])).stdout);
     const encoders = names((await execa('ffmpeg', ['-hide_banner', '-encoders'])).stdout);
-    const xfadeHelp = (await execa('ffmpeg', ['-hide_banner', '-h', 'filter=xfade'], { reject: false })).stdout;
-    const xfadeTransitions = new Set([...xfadeHelp.matchAll(/^\s{5}(\w+)\s+-?\d+\s/gm)].map((m) => m[1]));
     const missing = [...REQUIRED_FILTERS.filter((f) => !filters.has(f)), ...REQUIRED_ENCODERS.filter((e) => !encoders.has(e))];
     if (missing.length > 0) throw new ReelsmithError('RenderFailed', `the installed FFmpeg (${version}) lacks ${missing.join(', ')}`);
-    return { version, filters, encoders, xfadeTransitions };
+    return { version, filters, encoders };
   })();
   return cached;
 }

@@ -4,6 +4,7 @@
  * complete, so that a failed or interrupted render never leaves a file under the final name.
  */
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join } from 'node:path';
@@ -80,7 +81,7 @@ export async function renderTimeline(t: Timeline, outPath: string, ctx: RenderCo
     const compile = (transitionFrames: Map<number, string>, transitionPipes: boolean) => {
       const c = compileTimeline(t, { ...graphInputs, transitionFrames, transitionPipes }, ctx.aspects, ctx.encode, partial);
       filterGraph = c.filterGraph;
-      if (keep) void writeFile(join(work, 'ffmpeg-args.json'), JSON.stringify(c.args, null, 1));
+      if (keep) writeFileSync(join(work, 'ffmpeg-args.json'), JSON.stringify(c.args, null, 1));
       return c.args;
     };
     const shaders = t.transitions.some((x) => x.drawnAs.startsWith('glsl:'));

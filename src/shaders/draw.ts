@@ -57,9 +57,21 @@ export interface NativeProgram {
 
 const programs = new Map<string, Promise<NativeProgram | undefined>>();
 
-/** The native filter program of a transition (built and cached), or undefined without a C compiler or when the build fails. */
-export function nativeProgram(name: string, cacheDir: string): Promise<NativeProgram | undefined> {
-  // Once per process and cache folder: compiling the GLSL and hashing the C source is not free.
+/**
+ * Builds the native filter program of a transition (cached on disk by source); undefined without
+ * a C compiler; throws when the build fails. `glsl` replaces the collection's source (tests).
+ */
+async function buildProgram(name: string, cacheDir: string, glsl?: string): Promise<NativeProgram | undefined> {
+  const t = shaderFor(name);
+  if (!t) throw new Error(`no gl-transitions shader for '${name}'`);
+  const native = compileTransition(glsl ?? t.source.glsl, { params: shaderParams(t.source), target: 'c' });
+  const exe = await buildNative(native, t.flipY, cacheDir);
+  if (!exe) return undefined;
+  return { exe, textures: await textureFiles(native.samplers, prepareShader(name).textures, cacheDir) };
+}
+
+/** buildProgram once per process and cache folder (compiling the GLSL and hashing the C is not free). */
+function cachedProgram(name: string, cacheDir: string): Promise<NativeProgram | undefined> {
   const key = `${cacheDir}\n${name}`;
   let p = programs.get(key);
   if (!p) {
@@ -69,18 +81,12 @@ export function nativeProgram(name: string, cacheDir: string): Promise<NativePro
   return p;
 }
 
-async function buildProgram(name: string, cacheDir: string): Promise<NativeProgram | undefined> {
-  const t = shaderFor(name);
-  if (!t) throw new Error(`no gl-transitions shader for '${name}'`);
-  const native = compileTransition(t.source.glsl, { params: shaderParams(t.source), target: 'c' });
-  try {
-    const exe = await buildNative(native, t.flipY, cacheDir);
-    if (!exe) return undefined;
-    return { exe, textures: await textureFiles(native.samplers, prepareShader(name).textures, cacheDir) };
-  } catch (err) {
-    process.emitWarning(`shader ${name}: native build failed (${(err as Error).message.split('\n')[0]})`);
+/** The native filter program of a transition, or undefined without a C compiler or when the build fails. */
+export function nativeProgram(name: string, cacheDir: string): Promise<NativeProgram | undefined> {
+  return cachedProgram(name, cacheDir).catch((err: Error) => {
+    process.emitWarning(`shader ${name}: native build failed (${err.message.split('\n')[0]})`);
     return undefined;
-  }
+  });
 }
 
 /** Runs a shader program: writes the inputs to its stdin, reads exactly `outBytes` from its stdout. */
@@ -118,19 +124,17 @@ export async function drawTransition(name: string, from: Uint8Array, to: Uint8Ar
   if (!t) throw new Error(`no gl-transitions shader for '${name}'`);
   const prepared = o.glsl ? { ...prepareShader(name), compiled: compileTransition(o.glsl, { params: shaderParams(t.source) }) } : prepareShader(name);
   if (o.engine !== 'js') {
-    const native = compileTransition(o.glsl ?? t.source.glsl, { params: shaderParams(t.source), target: 'c' });
-    let exe: string | undefined;
+    let program: NativeProgram | undefined;
     try {
-      exe = await buildNative(native, t.flipY, o.cacheDir);
+      program = await (o.glsl ? buildProgram(name, o.cacheDir, o.glsl) : cachedProgram(name, o.cacheDir));
     } catch (err) {
       // A compiler that fails on a shader leaves the JS engine, which draws the same frames.
       if (o.engine === 'native') throw err;
       process.emitWarning(`shader ${name}: native build failed, drawing with the JS engine (${(err as Error).message.split('\n')[0]})`);
     }
-    if (exe) {
-      const tex = await textureFiles(native.samplers, prepared.textures, o.cacheDir);
+    if (program) {
       const threads = o.threads ?? availableParallelism();
-      const frames = await runProgram(exe, [String(o.width), String(o.height), String(N), String(threads), ...tex], [from, to], size * N, o.signal);
+      const frames = await runProgram(program.exe, [String(o.width), String(o.height), String(N), String(threads), ...program.textures], [from, to], size * N, o.signal);
       return { frames, engine: 'native' };
     }
     if (o.engine === 'native') throw new Error('no C compiler found for the native shader engine (install gcc, or use the JS engine)');
