@@ -76,12 +76,16 @@ describe('IMS RPC API with the official SDK client', () => {
   });
 
   it('the same ClientToken returns the same JobId and renders nothing twice (GET, query string)', async () => {
+    const count = async () => ((await client.request('ListBatchMediaProducingJobs', { MaxResults: 100 })).EditingBatchJobList as unknown[]).length;
+    const before = await count();
     const token = `tok-${Date.now()}`;
     const a = await client.request('SubmitBatchMediaProducingJob', job({ ClientToken: token }));
     const b = await client.request('SubmitBatchMediaProducingJob', job({ ClientToken: token }));
     expect(b.JobId).toBe(a.JobId);
     await waitFor(a.JobId as string);
     expect(await service.store.unfinished()).toEqual([]);
+    // One job was recorded, so one batch was rendered.
+    expect(await count()).toBe(before + 1);
   });
 
   it('lists the voice catalogue (ListSmartVoiceGroups)', async () => {
