@@ -98,6 +98,17 @@ describe('gl-transitions on the CPU, compared with WebGL', () => {
     });
   }
 
+  it('the vector build of every shader draws exactly the frames of the scalar build', async () => {
+    // 180 px rows: whole runs of 16 lanes and a partial one; progress 0 to 0.8.
+    const draw = (name: string, build: 'vector' | 'scalar') => drawTransition(name, repeat(from, 5), repeat(to, 5), { width: W, height: H, cacheDir, engine: 'native', threads: 2, build });
+    const differing: string[] = [];
+    for (const name of names) {
+      const [v, s] = await Promise.all([draw(name, 'vector'), draw(name, 'scalar')]);
+      if (Buffer.compare(v.frames, s.frames) !== 0) differing.push(name);
+    }
+    expect(differing).toEqual([]);
+  });
+
   it('the JS engine (no C compiler) follows the same conventions', async () => {
     for (const name of ['fade', 'directional', 'bounce_up', 'pixelize', 'circlecrop', 'cube', 'luma']) {
       const [mine, ref] = await Promise.all([ours(name, 'js'), reference(name, shaderFor(name)!.source.glsl)]);

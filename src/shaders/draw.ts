@@ -27,7 +27,11 @@ export interface DrawOptions {
   signal?: AbortSignal;
   /** Draw this GLSL instead of the collection's source (same uniforms); for tests. */
   glsl?: string;
+  /** The native program's build: vector (SIMD) with the scalar one as fallback (default), or either alone. */
+  build?: NativeBuild;
 }
+
+export type NativeBuild = 'auto' | 'vector' | 'scalar';
 
 export interface DrawResult {
   frames: Buffer;
@@ -61,21 +65,33 @@ const programs = new Map<string, Promise<NativeProgram | undefined>>();
  * Builds the native filter program of a transition (cached on disk by source); undefined without
  * a C compiler; throws when the build fails. `glsl` replaces the collection's source (tests).
  */
-async function buildProgram(name: string, cacheDir: string, glsl?: string): Promise<NativeProgram | undefined> {
+async function buildProgram(name: string, cacheDir: string, glsl?: string, mode: NativeBuild = process.env.REELSMITH_SHADER_SIMD === '0' ? 'scalar' : 'auto'): Promise<NativeProgram | undefined> {
   const t = shaderFor(name);
   if (!t) throw new Error(`no gl-transitions shader for '${name}'`);
-  const native = compileTransition(glsl ?? t.source.glsl, { params: shaderParams(t.source), target: 'c' });
-  const exe = await buildNative(native, t.flipY, cacheDir);
-  if (!exe) return undefined;
-  return { exe, textures: await textureFiles(native.samplers, prepareShader(name).textures, cacheDir) };
+  const build = (target: 'simd' | 'c') => {
+    const native = compileTransition(glsl ?? t.source.glsl, { params: shaderParams(t.source), target });
+    return buildNative(native, t.flipY, cacheDir).then((exe) => (exe ? { exe, samplers: native.samplers } : undefined));
+  };
+  let built: { exe: string; samplers: string[] } | undefined;
+  if (mode === 'scalar') built = await build('c');
+  else if (mode === 'vector') built = await build('simd');
+  else {
+    // The vector build; the scalar one if the compiler refuses it (both draw the same frames).
+    built = await build('simd').catch((err: Error) => {
+      process.emitWarning(`shader ${name}: vector build failed, building it scalar (${err.message.split('\n')[0]})`);
+      return build('c');
+    });
+  }
+  if (!built) return undefined;
+  return { exe: built.exe, textures: await textureFiles(built.samplers, prepareShader(name).textures, cacheDir) };
 }
 
 /** buildProgram once per process and cache folder (compiling the GLSL and hashing the C is not free). */
-function cachedProgram(name: string, cacheDir: string): Promise<NativeProgram | undefined> {
-  const key = `${cacheDir}\n${name}`;
+function cachedProgram(name: string, cacheDir: string, mode?: NativeBuild): Promise<NativeProgram | undefined> {
+  const key = `${cacheDir}\n${name}\n${mode}`;
   let p = programs.get(key);
   if (!p) {
-    p = buildProgram(name, cacheDir);
+    p = buildProgram(name, cacheDir, undefined, mode);
     programs.set(key, p);
   }
   return p;
@@ -126,7 +142,7 @@ export async function drawTransition(name: string, from: Uint8Array, to: Uint8Ar
   if (o.engine !== 'js') {
     let program: NativeProgram | undefined;
     try {
-      program = await (o.glsl ? buildProgram(name, o.cacheDir, o.glsl) : cachedProgram(name, o.cacheDir));
+      program = await (o.glsl ? buildProgram(name, o.cacheDir, o.glsl, o.build) : cachedProgram(name, o.cacheDir, o.build));
     } catch (err) {
       // A compiler that fails on a shader leaves the JS engine, which draws the same frames.
       if (o.engine === 'native') throw err;

@@ -96,12 +96,18 @@ function num(x: number): string {
 export interface CompileOptions {
   /** Values of the shader's own uniforms (defaults from the shader's `// = ` comments otherwise). */
   params?: Record<string, number | boolean | number[]>;
-  /** JavaScript (default), or C where every GLSL value is a double (see native.ts). */
-  target?: 'js' | 'c';
+  /**
+   * JavaScript (default); C where every GLSL value is a \`real\` (see native.ts); or vector C
+   * ('simd'), where every value holds one lane per pixel of a run of pixels and control flow
+   * runs under lane masks (see simdSource in native.ts).
+   */
+  target?: Target;
 }
 
+export type Target = 'js' | 'c' | 'simd';
+
 export interface CompiledShader {
-  target: 'js' | 'c';
+  target: Target;
   /**
    * Source defining `f$transition$vec2(u, v)`, which writes RGBA into R[0..3]; it expects `R`,
    * `progress`, `ratio`, `sample(texture, u, v)`, the textures FROM, TO and S_<sampler>, and the
@@ -163,6 +169,21 @@ interface Binding {
   names: string[];
 }
 
+/** The base type of each flattened component of a type. */
+function componentBases(ty: Ty): Base[] {
+  return ty.fields ? ty.fields.flatMap((f) => componentBases(f.ty)) : Array.from({ length: ty.n }, () => ty.base);
+}
+
+/**
+ * A lane mask in the SIMD target: the lanes (pixels) that run the current code. Each if-branch,
+ * loop and loop iteration has its own; return, break and continue clear lanes from every mask up
+ * to the function's, the loop's or the iteration's.
+ */
+interface MaskLevel {
+  mask: string;
+  kind: 'fn' | 'if' | 'loop' | 'iter';
+}
+
 // biome-ignore lint/suspicious/noExplicitAny: the parser's AST is walked generically
 type Node = any;
 
@@ -187,9 +208,75 @@ class Compiler {
 
   constructor(
     uniformValues: Map<string, number | boolean | number[]>,
-    readonly target: 'js' | 'c',
+    readonly target: Target,
   ) {
     this.uniforms = uniformValues;
+    this.simd = target === 'simd';
+  }
+
+  // ---- SIMD target state -----------------------------------------------------------------------
+  private readonly simd: boolean;
+  /** C name → base type and the mask level it was declared under (null: file scope). */
+  private vars = new Map<string, { base: Base; level: string | null }>();
+  private levels: MaskLevel[] = [];
+  /** Lanes cleared so far (return/break/continue statements compiled). */
+  private kills = 0;
+  /** Names of the current function's return value components. */
+  private retNames: string[] = [];
+  /** this.kills when the current function started. */
+  private fnKills = 0;
+
+  private mask(): string {
+    return this.levels.length > 0 ? this.levels[this.levels.length - 1].mask : 'VTRUE';
+  }
+
+  /** A declaration in the SIMD target: every value is a vector of lanes (vi for booleans). */
+  private vdecl(name: string, base: Base, expr: string): string {
+    return base === 'bool' ? `vi ${name} = ${expr};` : `vf ${name} = BF(${expr});`;
+  }
+
+  /** Assigns a variable; in the SIMD target, only the running lanes unless it was declared under this very mask. */
+  private assign(name: string, expr: string) {
+    if (!this.simd) {
+      this.emit(`${name} = ${expr};`);
+      return;
+    }
+    const info = this.vars.get(name);
+    const bool = info?.base === 'bool';
+    if (!this.inFunction || info?.level === this.mask()) this.emit(`${name} = ${bool ? expr : `BF(${expr})`};`);
+    else this.emit(`${name} = ${bool ? 'SELB' : 'SEL'}(${this.mask()}, ${expr}, ${name});`);
+  }
+
+  /** Clears the running lanes from every mask up to the innermost level of `kind`. */
+  private kill(kind: MaskLevel['kind']) {
+    const k = `k$${this.temp++}`;
+    this.emit(`vi ${k} = ${this.mask()};`);
+    for (let i = this.levels.length - 1; i >= 0; i--) {
+      this.emit(`${this.levels[i].mask} &= ~${k};`);
+      if (this.levels[i].kind === kind) break;
+    }
+    this.kills++;
+  }
+
+  private pushMask(expr: string, kind: MaskLevel['kind']): string {
+    const m = `M$${this.temp++}`;
+    this.emit(`vi ${m} = ${expr};`);
+    this.levels.push({ mask: m, kind });
+    return m;
+  }
+
+  /** Statements of a block; in the SIMD target, the rest of a block is skipped once no lane runs it. */
+  private statements(list: Node[]) {
+    let open = 0;
+    for (const [i, s] of list.entries()) {
+      const before = this.kills;
+      this.statement(s);
+      if (this.simd && this.kills > before && i < list.length - 1) {
+        this.emit(`if (anyLane(${this.mask()})) {`);
+        open++;
+      }
+    }
+    for (; open > 0; open--) this.emit('}');
   }
 
   fail(node: Node | undefined, msg: string): never {
@@ -201,9 +288,10 @@ class Compiler {
     if (!this.inFunction) {
       // File-scope values are declared once and initialised by init_globals() at the start of
       // every frame: in GLSL their initialisers run per invocation and may read uniforms (progress).
-      const m = /^(?:const|let) ([\w$]+) = (.*);$/.exec(s);
+      const m = /^(?:const|let|vf|vi) ([\w$]+) = (.*);$/.exec(s);
       if (!m) throw new GlslCompileError(`unsupported global statement: ${s}`);
-      this.globals.push(this.target === 'c' ? `static real ${m[1]};` : `let ${m[1]} = 0;`);
+      const vty = s.startsWith('vi ') ? 'vi' : 'vf';
+      this.globals.push(this.target === 'c' ? `static real ${m[1]};` : this.simd ? `static ${vty} ${m[1]};` : `let ${m[1]} = 0;`);
       this.init.push(`  ${m[1]} = ${m[2]};`);
       return;
     }
@@ -217,15 +305,19 @@ class Compiler {
     return k === 1 ? base : `${base}$${k}`;
   }
 
-  tmp(expr: string): string {
+  tmp(expr: string, base: Base = 'float'): string {
     if (trivial(expr)) return expr;
     const t = `t$${this.temp++}`;
-    this.emit(`const ${t} = ${expr};`);
+    if (this.simd) {
+      this.vars.set(t, { base, level: this.inFunction ? this.mask() : null });
+      this.emit(this.vdecl(t, base, expr));
+    } else this.emit(`const ${t} = ${expr};`);
     return t;
   }
 
   spill(v: Value): Value {
-    return { ty: v.ty, c: v.c.map((e) => this.tmp(e)) };
+    const bases = componentBases(v.ty);
+    return { ty: v.ty, c: v.c.map((e, i) => this.tmp(e, bases[i])) };
   }
 
   lookup(name: string, node: Node): Binding {
@@ -240,6 +332,8 @@ class Compiler {
     const js = this.fresh(`v_${name}`);
     const b: Binding = { ty, names: Array.from({ length: ty.n }, (_, i) => `${js}$${i}`) };
     this.scopes[this.scopes.length - 1].set(name, b);
+    const bases = componentBases(ty);
+    for (const [i, nm] of b.names.entries()) this.vars.set(nm, { base: bases[i], level: this.inFunction ? this.mask() : null });
     return b;
   }
 
@@ -279,6 +373,12 @@ class Compiler {
   /** Components converted to the base type of `to`. */
   convert(c: string, from: Base, to: Base): string {
     if (from === to) return c;
+    if (this.simd) {
+      if (to === 'bool') return `(${c} != 0)`;
+      if (from === 'bool') return `B2F(${c})`;
+      if (to === 'int') return `V_trunc(${c})`;
+      return c;
+    }
     if (to === 'bool') return `(${c} !== 0)`;
     if (from === 'bool') return `(${c} ? 1 : 0)`;
     if (to === 'int') return `Math.trunc(${c})`;
@@ -329,7 +429,8 @@ class Compiler {
         if (!comps) this.fail(decl, `uniform '${name}' needs ${ty.n} values`);
         b.names.forEach((nm, i) => {
           const v = comps[i];
-          this.emit(`const ${nm} = ${typeof v === 'boolean' ? String(v) : ty.base === 'bool' ? String(v !== 0) : num(ty.base === 'int' ? Math.trunc(v) : v)};`);
+          const value = typeof v === 'boolean' ? String(v) : ty.base === 'bool' ? String(v !== 0) : num(ty.base === 'int' ? Math.trunc(v) : v);
+          this.emit(this.simd ? this.vdecl(nm, ty.base, value) : `const ${nm} = ${value};`);
         });
       }
       return;
@@ -355,6 +456,10 @@ class Compiler {
     this.functions.set(name, list);
 
     this.scopes.push(new Map());
+    if (this.simd) {
+      this.simdFunction(sig, params, fn);
+      return;
+    }
     const jsParams = params.flatMap((p) => this.declare(p.name, p.ty).names);
     this.inFunction = true;
     if (this.target === 'c') {
@@ -371,13 +476,47 @@ class Compiler {
     this.scopes.pop();
   }
 
+  /**
+   * A function of the SIMD target: \`f(vi mask, vf params...)\`; return statements set the running
+   * lanes of the return value (components rv$i), which is returned (one component) or written to R
+   * at the end.
+   */
+  simdFunction(sig: FnSig, params: { name: string; ty: Ty }[], fn: Node) {
+    this.inFunction = true;
+    this.fnKills = this.kills;
+    const entry = `M$${this.temp++}`;
+    this.levels = [{ mask: entry, kind: 'fn' }];
+    const cParams = [`vi ${entry}`, ...params.flatMap((p) => this.declare(p.name, p.ty).names.map((nm) => `${this.vars.get(nm)!.base === 'bool' ? 'vi' : 'vf'} ${nm}`))];
+    const retBases = componentBases(sig.ret);
+    const retType = sig.ret.n === 1 ? (retBases[0] === 'bool' ? 'vi' : 'vf') : 'void';
+    this.emit(`static ${retType} ${sig.js}(${cParams.join(', ')}) {`);
+    const saveIndent = this.indent;
+    this.indent += '  ';
+    this.currentReturn = sig.ret;
+    this.retNames = retBases.map((_, i) => `rv$${this.temp}$${i}`);
+    this.temp++;
+    for (const [i, nm] of this.retNames.entries()) {
+      // Set lane by lane (never under the mask they are declared at).
+      this.vars.set(nm, { base: retBases[i], level: null });
+      this.emit(`${retBases[i] === 'bool' ? 'vi' : 'vf'} ${nm} = {};`);
+    }
+    this.statements(fn.body.statements);
+    if (retType !== 'void') this.emit(`return ${this.retNames[0]};`);
+    else if (this.retNames.length > 0) this.emit(this.retNames.map((nm, i) => `R[${i}] = ${retBases[i] === 'bool' ? `B2F(${nm})` : nm};`).join(' '));
+    this.indent = saveIndent;
+    this.emit('}');
+    this.levels = [];
+    this.inFunction = false;
+    this.scopes.pop();
+  }
+
   // ---- statements ------------------------------------------------------------------------------
 
   block(statements: Node[]) {
     this.scopes.push(new Map());
     const saveIndent = this.indent;
     this.indent += '  ';
-    for (const s of statements) this.statement(s);
+    this.statements(statements);
     this.indent = saveIndent;
     this.scopes.pop();
   }
@@ -404,6 +543,10 @@ class Compiler {
         this.returnStatement(s);
         return;
       case 'if_statement': {
+        if (this.simd) {
+          this.simdIf(s);
+          return;
+        }
         const c = this.scalar(this.expr(s.condition));
         this.emit(`if (${c}) {`);
         this.body(s.body);
@@ -419,6 +562,10 @@ class Compiler {
         this.forStatement(s);
         return;
       case 'while_statement': {
+        if (this.simd) {
+          this.simdLoop(s, undefined, s.condition, undefined);
+          return;
+        }
         this.emit('while (true) {');
         const saveIndent = this.indent;
         this.indent += '  ';
@@ -432,9 +579,14 @@ class Compiler {
         return;
       }
       case 'break_statement':
-        this.emit('break;');
+        if (this.simd) this.kill('loop');
+        else this.emit('break;');
         return;
       case 'continue_statement': {
+        if (this.simd) {
+          this.kill('iter');
+          return;
+        }
         const label = this.loops[this.loops.length - 1];
         this.emit(label ? (this.target === 'c' ? `goto ${label};` : `break ${label};`) : 'continue;');
         return;
@@ -455,7 +607,7 @@ class Compiler {
       const init = decl.initializer ? this.coerce(this.expr(decl.initializer), ty, decl) : undefined;
       const values = init ? this.spillIfMany(init).c : this.zero(ty);
       const b = this.declare(decl.identifier.identifier, ty);
-      for (const [i, nm] of b.names.entries()) this.emit(`let ${nm} = ${values[i]};`);
+      for (const [i, nm] of b.names.entries()) this.emit(this.simd ? this.vdecl(nm, this.vars.get(nm)!.base, values[i]) : `let ${nm} = ${values[i]};`);
     }
   }
 
@@ -465,6 +617,20 @@ class Compiler {
 
   returnStatement(s: Node) {
     const ty = this.currentReturn;
+    if (this.simd) {
+      if (s.expression) {
+        const v = this.coerce(this.expr(s.expression), ty, s);
+        // Every running lane returns here when no lane has left the function yet at its top level.
+        const all = this.levels.length === 1 && this.kills === this.fnKills;
+        const bases = componentBases(ty);
+        for (const [i, nm] of this.retNames.entries()) {
+          if (all) this.emit(`${nm} = ${bases[i] === 'bool' ? v.c[i] : `BF(${v.c[i]})`};`);
+          else this.assign(nm, v.c[i]);
+        }
+      }
+      this.kill('fn');
+      return;
+    }
     if (!s.expression) {
       this.emit('return;');
       return;
@@ -478,7 +644,62 @@ class Compiler {
     this.emit(`${sv.c.map((c, i) => `R[${i}] = ${c};`).join(' ')} return;`);
   }
 
+  /** if/else in the SIMD target: each branch runs under its lanes, and only when it has some. */
+  simdIf(s: Node) {
+    const c = this.tmp(this.scalar(this.expr(s.condition)), 'bool');
+    const outer = this.mask();
+    const branch = (node: Node, m: string) => {
+      this.pushMask(m, 'if');
+      this.emit(`if (anyLane(${this.mask()})) {`);
+      this.body(node);
+      this.emit('}');
+      this.levels.pop();
+    };
+    branch(s.body, `${outer} & ${c}`);
+    if (s.else && s.else.length > 0) branch(s.else[s.else.length - 1], `${outer} & ~${c}`);
+  }
+
+  /**
+   * Loops in the SIMD target: lanes leave the loop when its condition fails for them or they
+   * break; the loop ends when no lane is left. \`continue\` clears lanes from the iteration's mask.
+   */
+  simdLoop(s: Node, init: Node | undefined, condition: Node | undefined, operation: Node | undefined) {
+    this.scopes.push(new Map());
+    this.emit('{');
+    const saveIndent = this.indent;
+    this.indent += '  ';
+    if (init) {
+      if (init.type === 'declarator_list') this.localDeclaration(init);
+      else if (init.type === 'declaration_statement') this.localDeclaration(init.declaration);
+      else this.expr(init.expression ?? init);
+    }
+    const live = this.pushMask(this.mask(), 'loop');
+    this.emit('for (;;) {');
+    this.indent += '  ';
+    if (condition) {
+      const c = this.tmp(this.scalar(this.expr(condition)), 'bool');
+      this.emit(`${live} &= ${c};`);
+    }
+    this.emit(`if (!anyLane(${live})) break;`);
+    this.pushMask(live, 'iter');
+    this.emit('{');
+    this.body(s.body);
+    this.emit('}');
+    this.levels.pop();
+    if (operation) this.expr(operation);
+    this.indent = `${saveIndent}  `;
+    this.emit('}');
+    this.levels.pop();
+    this.indent = saveIndent;
+    this.emit('}');
+    this.scopes.pop();
+  }
+
   forStatement(s: Node) {
+    if (this.simd) {
+      this.simdLoop(s, s.init, s.condition, s.operation);
+      return;
+    }
     this.scopes.push(new Map());
     this.emit('{');
     const saveIndent = this.indent;
@@ -548,7 +769,19 @@ class Compiler {
       case 'assignment':
         return this.assignment(e);
       case 'ternary': {
-        const c = this.tmp(this.scalar(this.expr(e.expression)));
+        const c = this.tmp(this.scalar(this.expr(e.expression)), 'bool');
+        if (this.simd) {
+          // Both sides are computed (under their own lanes, for texture reads) and selected per lane.
+          const outer = this.mask();
+          this.pushMask(`${outer} & ${c}`, 'if');
+          const a = this.spill(this.expr(e.left));
+          this.levels.pop();
+          this.pushMask(`${outer} & ~${c}`, 'if');
+          const b = this.spill(this.coerce(this.expr(e.right), a.ty, e));
+          this.levels.pop();
+          const bases = componentBases(a.ty);
+          return { ty: a.ty, c: a.c.map((x, i) => `${bases[i] === 'bool' ? 'SELB' : 'SEL'}(${c}, ${x}, ${b.c[i]})`) };
+        }
         const a = this.expr(e.left);
         const b = this.coerce(this.expr(e.right), a.ty, e);
         return { ty: a.ty, c: a.c.map((x, i) => `(${c} ? ${x} : ${b.c[i]})`) };
@@ -576,11 +809,11 @@ class Compiler {
       case '+':
         return { ty: v.ty, c: v.c };
       case '!':
-        return { ty: v.ty, c: v.c.map((c) => `(!${c})`) };
+        return { ty: v.ty, c: v.c.map((c) => (this.simd ? `(~${c})` : `(!${c})`)) };
       case '++':
       case '--': {
         if (!v.lv) this.fail(e, `${op} needs a variable`);
-        for (const n of v.lv) this.emit(`${n} ${op === '++' ? '+=' : '-='} 1;`);
+        for (const n of v.lv) this.assign(n, `(${n} ${op === '++' ? '+' : '-'} 1)`);
         return { ty: v.ty, c: v.lv };
       }
       default:
@@ -623,7 +856,7 @@ class Compiler {
       const v = this.expr(e.expression);
       if (!v.lv) this.fail(e, `${p.literal} needs a variable`);
       const old = v.lv.map((n) => this.tmp(`(${n} + 0)`));
-      for (const n of v.lv) this.emit(`${n} ${p.literal === '++' ? '+=' : '-='} 1;`);
+      for (const n of v.lv) this.assign(n, `(${n} ${p.literal === '++' ? '+' : '-'} 1)`);
       return { ty: v.ty, c: old };
     }
     if (p.type === 'function_call' || e.expression?.type === 'function_call') return this.fail(e, 'method calls are not supported');
@@ -638,17 +871,19 @@ class Compiler {
     if (op !== '=') right = this.binary(op.slice(0, -1), left, right, e);
     right = this.coerce(right, left.ty, e);
     const r = left.lv.length > 1 ? this.spill(right) : right;
-    for (const [i, n] of left.lv.entries()) this.emit(`${n} = ${r.c[i]};`);
+    for (const [i, n] of left.lv.entries()) this.assign(n, r.c[i]);
     return { ty: left.ty, c: left.lv, lv: left.lv };
   }
 
   binary(op: string, a: Value, b: Value, node: Node): Value {
-    if (op === '&&' || op === '||') return { ty: BOOL, c: [`(${this.scalar(a)} ${op} ${this.scalar(b)})`] };
+    // Booleans are lane masks in the SIMD target: both sides are computed, combined bitwise.
+    const and = this.simd ? ' & ' : ' && ';
+    if (op === '&&' || op === '||') return { ty: BOOL, c: [`(${this.scalar(a)}${op === '&&' ? and : this.simd ? ' | ' : ' || '}${this.scalar(b)})`] };
     if (op === '^^') return { ty: BOOL, c: [`(${this.scalar(a)} !== ${this.scalar(b)})`] };
     if (op === '==' || op === '!=') {
       const parts = a.c.map((x, i) => `${x} === ${b.c[i]}`);
-      const all = `(${parts.join(' && ')})`;
-      return { ty: BOOL, c: [op === '==' ? all : `(!${all})`] };
+      const all = `(${parts.join(and)})`;
+      return { ty: BOOL, c: [op === '==' ? all : this.simd ? `(~${all})` : `(!${all})`] };
     }
     if (op === '<' || op === '>' || op === '<=' || op === '>=') return { ty: BOOL, c: [`(${this.scalar(a)} ${op} ${this.scalar(b)})`] };
     if (!['+', '-', '*', '/'].includes(op)) this.fail(node, `unsupported operator ${op}`);
@@ -658,11 +893,11 @@ class Compiler {
     if (op === '*' && (a.ty.mat || b.ty.mat) && a.ty.n > 1 && b.ty.n > 1) return this.matProduct(a, b, node);
     if (a.ty.n === b.ty.n) return { ty: a.ty.n >= b.ty.n ? a.ty : b.ty, c: a.c.map((x, i) => arith(x, b.c[i])) };
     if (a.ty.n === 1) {
-      const s = this.tmp(a.c[0]);
+      const s = this.tmp(a.c[0], a.ty.base);
       return { ty: b.ty.base === base ? b.ty : vecTy(base, b.ty.n), c: b.c.map((y) => arith(s, y)) };
     }
     if (b.ty.n === 1) {
-      const s = this.tmp(b.c[0]);
+      const s = this.tmp(b.c[0], b.ty.base);
       return { ty: a.ty.base === base ? a.ty : vecTy(base, a.ty.n), c: a.c.map((x) => arith(x, s)) };
     }
     return this.fail(node, `cannot apply ${op} to ${a.ty.name} and ${b.ty.name}`);
@@ -707,7 +942,7 @@ class Compiler {
       return { ty, c: flat.map((x) => x.c) };
     }
     if (args.length === 1 && args[0].ty.n === 1 && ty.n > 1) {
-      const s = this.tmp(this.convert(flat[0].c, flat[0].base, ty.base));
+      const s = this.tmp(this.convert(flat[0].c, flat[0].base, ty.base), ty.base);
       if (ty.mat) return { ty, c: Array.from({ length: ty.n }, (_, i) => (i % (ty.mat! + 1) === 0 ? s : '0')) };
       return { ty, c: Array.from({ length: ty.n }, () => s) };
     }
@@ -720,20 +955,20 @@ class Compiler {
       sigs.find((s) => s.params.length === args.length && s.params.every((p, i) => p.name === args[i].ty.name)) ??
       sigs.find((s) => s.params.length === args.length && s.params.every((p, i) => p.n === args[i].ty.n));
     if (!sig) this.fail(node, `no overload of ${name} for (${args.map((a) => a.ty.name).join(', ')})`);
-    const flat = args.flatMap((a, i) => this.coerce(a, sig.params[i], node).c).map((c) => this.tmp(c));
-    const call = `${sig.js}(${flat.join(', ')})`;
+    const bases = sig.params.flatMap(componentBases);
+    const flat = args.flatMap((a, i) => this.coerce(a, sig.params[i], node).c).map((c, i) => this.tmp(c, bases[i]));
+    const call = this.simd ? `${sig.js}(${[this.mask(), ...flat.map((c, i) => (bases[i] === 'bool' ? c : `BF(${c})`))].join(', ')})` : `${sig.js}(${flat.join(', ')})`;
     if (sig.ret.n === 0) {
       this.emit(`${call};`);
       return { ty: VOID, c: [] };
     }
-    if (sig.ret.n === 1) return { ty: sig.ret, c: [this.tmp(call)] };
+    if (sig.ret.n === 1) return { ty: sig.ret, c: [this.tmp(call, sig.ret.base)] };
     this.emit(`${call};`);
     return this.readR(sig.ret);
   }
 
   readR(ty: Ty): Value {
-    const bases = ty.fields ? ty.fields.flatMap((f) => Array.from({ length: f.ty.n }, () => f.ty.base)) : Array.from({ length: ty.n }, () => ty.base);
-    return { ty, c: bases.map((b, i) => this.tmp(b === 'bool' ? `(R[${i}] !== 0)` : `R[${i}]`)) };
+    return { ty, c: componentBases(ty).map((b, i) => this.tmp(b === 'bool' ? `(R[${i}] !== 0)` : `R[${i}]`, b)) };
   }
 
   builtin(name: string, args: Value[], node: Node): Value {
@@ -743,7 +978,7 @@ class Compiler {
     // Component-wise with scalar broadcasting of any argument.
     const each = (fn: (...xs: string[]) => string, ty?: Ty): Value => {
       const n = Math.max(...args.map((a) => a.ty.n));
-      const parts = args.map((a) => (a.ty.n === 1 && n > 1 ? { ...a, c: [this.tmp(a.c[0])] } : a));
+      const parts = args.map((a) => (a.ty.n === 1 && n > 1 ? { ...a, c: [this.tmp(a.c[0], a.ty.base)] } : a));
       const outTy = ty ?? parts.find((a) => a.ty.n === n)!.ty;
       return { ty: outTy, c: Array.from({ length: n }, (_, i) => fn(...parts.map((a) => (a.ty.n === 1 ? a.c[0] : a.c[i])))) };
     };
@@ -757,7 +992,7 @@ class Compiler {
         uv = args[1];
       }
       if (uv.ty.n !== 2) this.fail(node, `${name}() takes a vec2`);
-      this.emit(`sample(${tex}, ${uv.c[0]}, ${uv.c[1]});`);
+      this.emit(this.simd ? `sample(${this.mask()}, ${tex}, BF(${uv.c[0]}), BF(${uv.c[1]}));` : `sample(${tex}, ${uv.c[0]}, ${uv.c[1]});`);
       return this.readR(BUILTIN_TYPES.vec4);
     }
     if (UNARY_MATH[name] && !(name === 'atan' && args.length === 2)) {
@@ -817,10 +1052,10 @@ class Compiler {
       case 'any':
       case 'all':
         arity(1);
-        return { ty: BOOL, c: [`(${args[0].c.join(name === 'any' ? ' || ' : ' && ')})`] };
+        return { ty: BOOL, c: [`(${args[0].c.join(name === 'any' ? (this.simd ? ' | ' : ' || ') : this.simd ? ' & ' : ' && ')})`] };
       case 'not':
         arity(1);
-        return { ty: args[0].ty, c: args[0].c.map((x) => `(!${x})`) };
+        return { ty: args[0].ty, c: args[0].c.map((x) => (this.simd ? `(~${x})` : `(!${x})`)) };
       case 'matrixCompMult':
         arity(2);
         return { ty: args[0].ty, c: args[0].c.map((x, i) => `(${x} * ${args[1].c[i]})`) };
@@ -836,6 +1071,19 @@ class Compiler {
   result(): string {
     const js = this.out.join('\n');
     if (this.target === 'js') return [...this.globals, js, 'function init_globals() {', ...this.init, '}'].join('\n');
+    if (this.simd) {
+      // Vector C: the helpers and math functions are the V_ versions of simdSource (native.ts).
+      const toV = (code: string) =>
+        code
+          .replace(/\bMath\.(\w+)\(/g, 'V_$1(')
+          .replace(/(?<![\w$])(fract|mod|clamp|step|mix|smoothstep|sign|min|max|pow)\(/g, 'V_$1(')
+          .replace(/===/g, '==')
+          .replace(/!==/g, '!=')
+          .replace(/\btrue\b/g, 'VTRUE')
+          .replace(/\bfalse\b/g, 'VFALSE')
+          .replace(/(?<![\w$.])(\d+\.\d*(?:e[+-]?\d+)?|\d+e[+-]?\d+)(?![\w.])/gi, '(real)$1');
+      return [...this.globals, toV(js), 'static void init_globals(void) {', ...this.init.map(toV), '}'].join('\n');
+    }
     // The emitted JS subset maps to C textually: every value is a double.
     const toC = (code: string) =>
       code

@@ -35,22 +35,14 @@ static inline real max(real a, real b) { return a < b ? b : a; }
 `;
 
 export function nativeSource(shader: CompiledShader, flipY: boolean, real: 'float' | 'double' = REAL): string {
+  if (shader.target === 'simd') return simdSource(shader, flipY);
   if (shader.target !== 'c') throw new Error('nativeSource needs a shader compiled for C');
   const samplers = shader.samplers;
   // Thread-local: every value the shader writes (R, its file-scope variables).
   const body = shader.source.replace(/^static real ([\w$]+);$/gm, 'static __thread real $1;');
   const row = flipY ? 'v * t->h - (real)0.5' : '(1 - v) * t->h - (real)0.5';
   return `#include <tgmath.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <pthread.h>
-#include <unistd.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
+${INCLUDES}
 typedef ${real} real;
 typedef struct { const uint8_t *d; int w, h; } Tex;
 static __thread real R[64];
@@ -101,7 +93,192 @@ static void *draw(void *arg) {
   }
   return NULL;
 }
+static void setUniforms(int i, int N) { progress = (real)((double)i / N); ratio = (real)((double)W / H); }
+static void prepare(void) {}
+${ioMain(samplers)}`;
+}
 
+/**
+ * The vector build: the shader compiled for the 'simd' target draws L pixels of a row at once
+ * (GCC vector extensions, lowered to the machine's SIMD instructions by -march=native). Every
+ * value is computed in float32 exactly as the scalar build does, lane by lane (same operations,
+ * same order, same rounding), so that both builds draw the same frames; texture reads, the
+ * transcendental functions and the final rounding to bytes are per lane.
+ */
+export function simdSource(shader: CompiledShader, flipY: boolean, lanes = SIMD_LANES): string {
+  const samplers = shader.samplers;
+  const body = shader.source.replace(/^static (vf|vi) ([\w$]+);$/gm, 'static __thread $1 $2;');
+  const row = flipY ? 'v * t->h - (real)0.5' : '(1 - v) * t->h - (real)0.5';
+  const lane1 = (name: string, expr: string) => `static inline vf V_${name}_(vf x) { vf r; for (int i = 0; i < L; i++) r[i] = ${expr}; return r; }\n#define V_${name}(x) V_${name}_(BF(x))`;
+  const lane2 = (name: string, expr: string) => `static inline vf V_${name}_(vf a, vf b) { vf r; for (int i = 0; i < L; i++) r[i] = ${expr}; return r; }\n#define V_${name}(a, b) V_${name}_(BF(a), BF(b))`;
+  return `#include <math.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
+${INCLUDES}
+typedef float real;
+#define L ${lanes}
+typedef float vf __attribute__((vector_size(L * 4)));
+typedef int vi __attribute__((vector_size(L * 4)));
+typedef struct { const uint8_t *d; int w, h; } Tex;
+static __thread vf R[64];
+static vf progress, ratio;
+static int W, H;
+static Tex FROM_, TO_;
+#define FROM (&FROM_)
+#define TO (&TO_)
+${samplers.map((s) => `static Tex S_${s}_;\n#define S_${s} (&S_${s}_)`).join('\n')}
+
+#define BF(x) ((vf){} + (x))
+#define VTRUE ((vi){} - 1)
+#define VFALSE ((vi){})
+#define B2F(m) ((vf)((m) & (vi)BF(1.0f)))
+static inline vf sel_(vi m, vf a, vf b) { return (vf)(((vi)a & m) | ((vi)b & ~m)); }
+#define SEL(m, a, b) sel_((m), BF(a), BF(b))
+static inline vi SELB(vi m, vi a, vi b) { return (a & m) | (b & ~m); }
+static inline int anyLane(vi m) { int r = 0; for (int i = 0; i < L; i++) r |= m[i]; return r != 0; }
+static inline vf V_abs_(vf x) { return (vf)((vi)x & 0x7fffffff); }
+#define V_abs(x) V_abs_(BF(x))
+/* trunc, floor and ceil on whole vectors: below 2^23 through int conversion, above it x itself. */
+static inline vf V_trunc_(vf x) { vf t = __builtin_convertvector(__builtin_convertvector(x, vi), vf); return sel_(V_abs_(x) < 8388608.0f, t, x); }
+#define V_trunc(x) V_trunc_(BF(x))
+static inline vf V_floor_(vf x) { vf t = V_trunc_(x); return t - B2F(t > x); }
+#define V_floor(x) V_floor_(BF(x))
+static inline vf V_ceil_(vf x) { vf t = V_trunc_(x); return t + B2F(t < x); }
+#define V_ceil(x) V_ceil_(BF(x))
+/* sin and cos as GPUs compute them (see the scalar build). */
+static inline real gl_sin(real x) { real t = x * (real)0.15915494309189535; t = t - nearbyintf(t); return (real)sin((double)t * 6.283185307179586); }
+static inline real gl_cos(real x) { real t = x * (real)0.15915494309189535; t = t - nearbyintf(t); return (real)cos((double)t * 6.283185307179586); }
+${lane1('sin', 'gl_sin(x[i])')}
+${lane1('cos', 'gl_cos(x[i])')}
+${['tan', 'asin', 'acos', 'atan', 'exp', 'log', 'log2', 'sqrt'].map((f) => lane1(f, `${f}f(x[i])`)).join('\n')}
+${lane2('pow', 'powf(a[i], b[i])')}
+${lane2('atan2', 'atan2f(a[i], b[i])')}
+static inline vf V_fract_(vf x) { return x - V_floor_(x); }
+#define V_fract(x) V_fract_(BF(x))
+static inline vf V_mod_(vf x, vf y) { return x - y * V_floor_(x / y); }
+#define V_mod(x, y) V_mod_(BF(x), BF(y))
+static inline vf V_clamp_(vf x, vf a, vf b) { return sel_(x < a, a, sel_(x > b, b, x)); }
+#define V_clamp(x, a, b) V_clamp_(BF(x), BF(a), BF(b))
+static inline vf V_step_(vf e, vf x) { return SEL(x < e, 0.0f, 1.0f); }
+#define V_step(e, x) V_step_(BF(e), BF(x))
+static inline vf V_mix_(vf a, vf b, vf t) { return a * (1 - t) + b * t; }
+#define V_mix(a, b, t) V_mix_(BF(a), BF(b), BF(t))
+static inline vf V_smoothstep_(vf e0, vf e1, vf x) { vf t = (x - e0) / (e1 - e0); t = sel_(t < 0, BF(0.0f), sel_(t > 1, BF(1.0f), t)); return t * t * (3 - 2 * t); }
+#define V_smoothstep(a, b, x) V_smoothstep_(BF(a), BF(b), BF(x))
+static inline vf V_sign_(vf x) { return SEL(x > 0, 1.0f, SEL(x < 0, -1.0f, 0.0f)); }
+#define V_sign(x) V_sign_(BF(x))
+static inline vf V_min_(vf a, vf b) { return sel_(b < a, b, a); }
+#define V_min(a, b) V_min_(BF(a), BF(b))
+static inline vf V_max_(vf a, vf b) { return sel_(a < b, b, a); }
+#define V_max(a, b) V_max_(BF(a), BF(b))
+
+static inline int clampi(int x, int hi) { return x < 0 ? 0 : x > hi ? hi : x; }
+/* rint on whole vectors (round half to even, as rintf): the 1.5 * 2^23 trick below 2^22, rintf above. */
+static inline vf V_rint(vf x) {
+  const vi small = V_abs_(x) < 4194304.0f;
+  vf r = (x + 12582912.0f) - 12582912.0f;
+  if (!anyLane(~small)) return r;
+  for (int i = 0; i < L; i++) if (!small[i]) r[i] = rintf(x[i]);
+  return r;
+}
+static inline vi clampv(vi x, int hi) { x = x & ~(x < 0); const vi over = x > hi; return (x & ~over) | (hi & over); }
+/* The three bytes at each lane's offset as floats (a 4-byte hardware gather where there is one;
+   frames and textures have padding after their last texel). */
+static inline void gather3(const uint8_t *d, vi idx, vf *c0, vf *c1, vf *c2) {
+  vi x;
+#if defined(__AVX512F__) && L == 16
+  x = (vi)_mm512_i32gather_epi32((__m512i)idx, (const void *)d, 1);
+#elif defined(__AVX2__) && L % 8 == 0
+  for (int j = 0; j < L; j += 8) {
+    __m256i part, got;
+    memcpy(&part, (const int *)&idx + j, sizeof part);
+    got = _mm256_i32gather_epi32((const int *)d, part, 1);
+    memcpy((int *)&x + j, &got, sizeof got);
+  }
+#else
+  for (int i = 0; i < L; i++) { const uint8_t *p = d + idx[i]; x[i] = p[0] | p[1] << 8 | p[2] << 16; }
+#endif
+  *c0 = __builtin_convertvector(x & 0xff, vf);
+  *c1 = __builtin_convertvector((x >> 8) & 0xff, vf);
+  *c2 = __builtin_convertvector((x >> 16) & 0xff, vf);
+}
+/* Texture reads, lane by lane as the scalar build's sample() computes them: texel centres in one
+   tap, the rest bilinear. Lanes that do not run read texel 0. */
+static inline void sample(vi m, const Tex *t, vf u, vf v) {
+  const vf x = u * (real)t->w - (real)0.5, y = ${row.replace(/t->h/g, '(real)t->h')};
+  const vf rx = V_rint(x), ry = V_rint(y);
+  const vi centre = (V_abs_(x - rx) < (real)(1.0 / 512)) & (V_abs_(y - ry) < (real)(1.0 / 512));
+  const uint8_t *d = t->d;
+  const int w = t->w;
+  vf k0, k1, k2;
+  gather3(d, (clampv(__builtin_convertvector(ry, vi), t->h - 1) * w + clampv(__builtin_convertvector(rx, vi), w - 1)) * 3 & m, &k0, &k1, &k2);
+  k0 *= (real)(1.0 / 255); k1 *= (real)(1.0 / 255); k2 *= (real)(1.0 / 255);
+  const vi bilinear = m & ~centre;
+  if (anyLane(bilinear)) {
+    const vf fx0 = V_floor_(x), fy0 = V_floor_(y);
+    const vf fx = x - fx0, fy = y - fy0, gx = 1 - fx, gy = 1 - fy;
+    const vi ix = __builtin_convertvector(fx0, vi), iy = __builtin_convertvector(fy0, vi);
+    const vi x0 = clampv(ix, w - 1) * 3, x1 = clampv(ix + 1, w - 1) * 3;
+    const vi y0 = clampv(iy, t->h - 1) * (w * 3), y1 = clampv(iy + 1, t->h - 1) * (w * 3);
+    vf a[3], b[3], c[3], e[3];
+    gather3(d, (y0 + x0) & bilinear, &a[0], &a[1], &a[2]);
+    gather3(d, (y0 + x1) & bilinear, &b[0], &b[1], &b[2]);
+    gather3(d, (y1 + x0) & bilinear, &c[0], &c[1], &c[2]);
+    gather3(d, (y1 + x1) & bilinear, &e[0], &e[1], &e[2]);
+    vf *K[3] = { &k0, &k1, &k2 };
+    for (int k = 0; k < 3; k++) *K[k] = sel_(centre, *K[k], ((a[k] * gx + b[k] * fx) * gy + (c[k] * gx + e[k] * fx) * fy) * (real)(1.0 / 255));
+  }
+  R[0] = k0; R[1] = k1; R[2] = k2; R[3] = BF(1.0f);
+}
+
+${body}
+
+static inline vi quantize(vf c) { return __builtin_convertvector(sel_(c > 0, sel_(c < 1, c * (real)255 + (real)0.5, BF((real)255)), BF(0.0f)), vi); }
+
+static real *U;
+typedef struct { uint8_t *out; int y0, y1; } Band;
+static void *draw(void *arg) {
+  Band *b = arg;
+  init_globals();
+  for (int y = b->y0; y < b->y1; y++) {
+    const vf v = BF((real)(${flipY ? '(y + 0.5) / H' : '1 - (y + 0.5) / H'}));
+    uint8_t *o = b->out + (size_t)y * W * 3;
+    for (int x = 0; x < W; x += L) {
+      vf u;
+      memcpy(&u, U + x, sizeof u);
+      f$transition$vec2(VTRUE, u, v);
+      const vi r = quantize(R[0]), g = quantize(R[1]), bl = quantize(R[2]);
+      const int n = W - x < L ? W - x : L;
+      for (int i = 0; i < n; i++) { o[0] = (uint8_t)r[i]; o[1] = (uint8_t)g[i]; o[2] = (uint8_t)bl[i]; o += 3; }
+    }
+  }
+  return NULL;
+}
+static void setUniforms(int i, int N) { progress = BF((real)((double)i / N)); ratio = BF((real)((double)W / H)); }
+static void prepare(void) {
+  U = malloc(sizeof(real) * (W + L));
+  for (int x = 0; x < W + L; x++) U[x] = (real)((x + 0.5) / W);
+}
+${ioMain(samplers)}`;
+}
+
+const INCLUDES = `#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <unistd.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>`;
+
+/** Lanes of the vector build (16 floats: one AVX-512 register, two AVX2 ones). */
+const SIMD_LANES = Number(process.env.REELSMITH_SHADER_LANES ?? 16);
+
+/** Frame I/O, threads and the program's entry point, shared by both builds. */
+function ioMain(samplers: string[]): string {
+  return `
 /* Exact reads and writes on raw descriptors (no stdio read-ahead: in splice mode several programs
    take turns on one pipe), waiting when a descriptor is non-blocking. */
 static int readFd(int fd, uint8_t *p, size_t n) {
@@ -127,7 +304,7 @@ static int writeFd(int fd, const uint8_t *p, size_t n) {
 static void drawFrame(uint8_t *out, const uint8_t *a, const uint8_t *b, int i, int N, int T) {
   pthread_t th[64]; Band bands[64];
   FROM_ = (Tex){ a, W, H }; TO_ = (Tex){ b, W, H };
-  progress = (real)((double)i / N);
+  setUniforms(i, N);
   for (int k = 0; k < T; k++) { bands[k] = (Band){ out, H * k / T, H * (k + 1) / T }; pthread_create(&th[k], NULL, draw, &bands[k]); }
   for (int k = 0; k < T; k++) pthread_join(th[k], NULL);
 }
@@ -136,7 +313,7 @@ static int loadTexture(Tex *t, const char *spec) {
   char name[64]; int w, h; char path[4096];
   if (sscanf(spec, "%63[^:]:%d:%d:%4095s", name, &w, &h, path) != 4) return 0;
   FILE *f = fopen(path, "rb"); if (!f) return 0;
-  uint8_t *d = malloc((size_t)w * h * 3);
+  uint8_t *d = malloc((size_t)w * h * 3 + 64);
   size_t k = fread(d, 1, (size_t)w * h * 3, f); fclose(f);
   if (k != (size_t)w * h * 3) return 0;
   t->d = d; t->w = w; t->h = h;
@@ -149,14 +326,14 @@ int main(int argc, char **argv) {
   const int N = atoi(argv[3]); int T = atoi(argv[4]);
   if (W <= 0 || H <= 0 || N <= 0) return 2;
   if (T < 1) T = 1; if (T > 64) T = 64;
-  ratio = (real)((double)W / H);
+  prepare();
   int arg = 5;
   const char *spliceOut = NULL, *spliceIn = NULL;
   if (argc > 7 && strcmp(argv[5], "--splice") == 0) { spliceOut = argv[6]; spliceIn = argv[7]; arg = 8; }
   Tex *samplers[] = { ${samplers.map((s) => `&S_${s}_`).join(', ')}${samplers.length === 0 ? 'NULL' : ''} };
   for (int i = 0; i < ${samplers.length}; i++) if (argc <= arg + i || !loadTexture(samplers[i], argv[arg + i])) { fprintf(stderr, "missing texture %d\\n", i); return 2; }
   const size_t frame = (size_t)W * H * 3;
-  uint8_t *a = malloc(frame * N), *b = malloc(frame * N), *out = calloc(1, frame);
+  uint8_t *a = malloc(frame * N + 64), *b = malloc(frame * N + 64), *out = calloc(1, frame);
   if (!a || !b || !out) { fprintf(stderr, "out of memory\\n"); return 3; }
   if (spliceOut) {
     /* Splice mode (render/splice.ts): open the render's input and give it a spare frame to probe;
