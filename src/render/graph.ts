@@ -297,10 +297,19 @@ function compileShot(g: Graph, t: Timeline, i: number, range: [number, number], 
 
 /**
  * The frames the shader transitions blend, in one FFmpeg command: for each transition index, the
- * last N frames of its outgoing shot then the first N of the incoming one, fitted exactly as in the
- * render, as RGB24 on stdout or into `output` (N = the overlap in frames, returned per transition).
+ * last N frames of its outgoing shot and the first N of the incoming one, fitted exactly as in the
+ * render (N = the overlap in frames, returned per transition), on stdout or into `output`. As
+ * 'rgb24': the N outgoing frames then the N incoming ones; as 'yuv420p-pairs': N frames of twice
+ * the height, the outgoing frame over the incoming one (the render's own pixel format).
  */
-export function compileTransitionSources(t: Timeline, indices: number[], inputs: GraphInputs, aspects: Map<string, number>, output = 'pipe:1'): { args: string[]; frames: number[] } {
+export function compileTransitionSources(
+  t: Timeline,
+  indices: number[],
+  inputs: GraphInputs,
+  aspects: Map<string, number>,
+  output = 'pipe:1',
+  layout: 'rgb24' | 'yuv420p-pairs' = 'rgb24',
+): { args: string[]; frames: number[] } {
   const g = new Graph();
   const pathOf = pathLookup(inputs);
   const bgImage = t.background.type === 'image' ? pathOf(t.background.ref) : undefined;
@@ -308,13 +317,20 @@ export function compileTransitionSources(t: Timeline, indices: number[], inputs:
   const labels: string[] = [];
   const counts = indices.map((i) => {
     const n = overlap[i];
-    labels.push(compileShot(g, t, i, [frames[i] - n, frames[i]], pathOf, aspects, bgImage).label);
-    labels.push(compileShot(g, t, i + 1, [0, n], pathOf, aspects, bgImage).label);
+    const from = compileShot(g, t, i, [frames[i] - n, frames[i]], pathOf, aspects, bgImage).label;
+    const to = compileShot(g, t, i + 1, [0, n], pathOf, aspects, bgImage).label;
+    if (layout === 'rgb24') labels.push(from, to);
+    else {
+      const pair = g.label('pair');
+      g.chain(`[${from}][${to}]vstack=inputs=2[${pair}]`);
+      labels.push(pair);
+    }
     return n;
   });
-  g.chain(`${labels.map((l) => `[${l}]`).join('')}concat=n=${labels.length}:v=1:a=0,format=rgb24[out]`);
+  const pixFmt = layout === 'rgb24' ? 'rgb24' : 'yuv420p';
+  g.chain(`${labels.map((l) => `[${l}]`).join('')}concat=n=${labels.length}:v=1:a=0,format=${pixFmt}[out]`);
   return {
-    args: [...g.inputs, '-filter_complex_threads', '1', '-filter_complex', g.chains.join(';\n'), '-map', '[out]', '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'rgb24', output],
+    args: [...g.inputs, '-filter_complex_threads', '1', '-filter_complex', g.chains.join(';\n'), '-map', '[out]', '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', pixFmt, output],
     frames: counts,
   };
 }
@@ -373,7 +389,9 @@ export function compileTimeline(
       const out = g.label('tr');
       // From a pipe, the drawing program first writes a spare frame for FFmpeg to probe at start-up.
       const pipe = inputs.transitionPipes ? ['-probesize', '32', '-analyzeduration', '0', '-thread_queue_size', '64'] : [];
-      const src = g.input('-f', 'rawvideo', '-pix_fmt', 'rgb24', '-video_size', `${t.width}x${t.height}`, '-framerate', String(fps), ...pipe, '-i', graphPath(drawnHead));
+      // Drawn frames arrive as yuv420p from the native programs' pipes, as RGB24 files otherwise.
+      const pixFmt = inputs.transitionPipes ? 'yuv420p' : 'rgb24';
+      const src = g.input('-f', 'rawvideo', '-pix_fmt', pixFmt, '-video_size', `${t.width}x${t.height}`, '-framerate', String(fps), ...pipe, '-i', graphPath(drawnHead));
       const skip = inputs.transitionPipes ? 1 : 0;
       g.chain(`[${src}:v]setsar=1,format=yuv420p,trim=start_frame=${skip}:end_frame=${overlap[i - 1] + skip},setpts=PTS-STARTPTS[${out}]`);
       pieces.push(out);

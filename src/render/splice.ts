@@ -143,6 +143,7 @@ export async function renderWithNativeShaders(t: Timeline, o: SplicedRenderOptio
     o.inputs,
     o.aspects,
     extractPipe,
+    'yuv420p-pairs',
   );
   const renderArgs = o.renderArgs(pipes);
 
@@ -152,7 +153,7 @@ export async function renderWithNativeShaders(t: Timeline, o: SplicedRenderOptio
   const threads = String(availableParallelism());
   const children = todo.map((x, k) => {
     const p = programs[k]!;
-    return spawn(p.exe, [String(t.width), String(t.height), String(frames[k]), threads, '--splice', pipes.get(x.index)!, extractPipe, ...p.textures], {
+    return spawn(p.exe, [String(t.width), String(t.height), String(frames[k]), threads, '--splice', pipes.get(x.index)!, extractPipe, '--yuv', ...p.textures], {
       stdio: ['pipe', 'ignore', 'pipe'],
       signal: controller.signal,
     });

@@ -44,7 +44,8 @@ export function nativeSource(shader: CompiledShader, flipY: boolean, real: 'floa
   return `#include <tgmath.h>
 ${INCLUDES}
 typedef ${real} real;
-typedef struct { const uint8_t *d; int w, h; } Tex;
+/* Textures are RGBX: one 32-bit texel per pixel, red in the low byte. */
+typedef struct { const uint32_t *d; int w, h; } Tex;
 static __thread real R[64];
 static real progress, ratio;
 static int W, H;
@@ -57,38 +58,41 @@ static inline int clampi(int x, int hi) { return x < 0 ? 0 : x > hi ? hi : x; }
 static inline void sample(const Tex *t, real u, real v) {
   const real x = u * t->w - (real)0.5, y = ${row};
   const real rx = rint(x), ry = rint(y);
-  const uint8_t *d = t->d;
+  const uint32_t *d = t->d;
   if (fabs(x - rx) < (real)(1.0 / 512) && fabs(y - ry) < (real)(1.0 / 512)) {
     /* A texel centre (within float32 rounding and below GPUs' 8-bit filter weights): one tap. */
-    const uint8_t *p = d + ((size_t)clampi((int)ry, t->h - 1) * t->w + clampi((int)rx, t->w - 1)) * 3;
-    R[0] = p[0] * (real)(1.0 / 255); R[1] = p[1] * (real)(1.0 / 255); R[2] = p[2] * (real)(1.0 / 255); R[3] = 1;
+    const uint32_t p = d[(size_t)clampi((int)ry, t->h - 1) * t->w + clampi((int)rx, t->w - 1)];
+    R[0] = (p & 255) * (real)(1.0 / 255); R[1] = (p >> 8 & 255) * (real)(1.0 / 255); R[2] = (p >> 16 & 255) * (real)(1.0 / 255); R[3] = 1;
     return;
   }
   const real fx0 = floor(x), fy0 = floor(y);
   const real fx = x - fx0, fy = y - fy0, gx = 1 - fx, gy = 1 - fy;
   const int x0 = clampi((int)fx0, t->w - 1), x1 = clampi((int)fx0 + 1, t->w - 1);
   const int y0 = clampi((int)fy0, t->h - 1), y1 = clampi((int)fy0 + 1, t->h - 1);
-  const uint8_t *a = d + ((size_t)y0 * t->w + x0) * 3, *b = d + ((size_t)y0 * t->w + x1) * 3;
-  const uint8_t *c = d + ((size_t)y1 * t->w + x0) * 3, *e = d + ((size_t)y1 * t->w + x1) * 3;
-  for (int k = 0; k < 3; k++) R[k] = ((a[k] * gx + b[k] * fx) * gy + (c[k] * gx + e[k] * fx) * fy) * (real)(1.0 / 255);
+  const uint32_t a = d[(size_t)y0 * t->w + x0], b = d[(size_t)y0 * t->w + x1];
+  const uint32_t c = d[(size_t)y1 * t->w + x0], e = d[(size_t)y1 * t->w + x1];
+  for (int k = 0; k < 3; k++) {
+    const int s = 8 * k;
+    R[k] = (((a >> s & 255) * gx + (b >> s & 255) * fx) * gy + ((c >> s & 255) * gx + (e >> s & 255) * fx) * fy) * (real)(1.0 / 255);
+  }
   R[3] = 1;
 }
 
 ${body}
 
-static inline uint8_t q(real c) { return c > 0 ? (c < 1 ? (uint8_t)(c * (real)255 + (real)0.5) : 255) : 0; }
+static inline uint32_t q(real c) { return c > 0 ? (c < 1 ? (uint32_t)(c * (real)255 + (real)0.5) : 255) : 0; }
 
-typedef struct { uint8_t *out; int y0, y1; } Band;
+/* Draws rows [y0, y1) as RGBX. */
+typedef struct { uint32_t *out; int y0, y1; } Band;
 static void *draw(void *arg) {
   Band *b = arg;
   init_globals();
   for (int y = b->y0; y < b->y1; y++) {
     const real v = ${flipY ? '(y + 0.5) / H' : '1 - (y + 0.5) / H'};
-    uint8_t *o = b->out + (size_t)y * W * 3;
+    uint32_t *o = b->out + (size_t)y * W;
     for (int x = 0; x < W; x++) {
       f$transition$vec2((real)((x + 0.5) / W), v);
-      o[0] = q(R[0]); o[1] = q(R[1]); o[2] = q(R[2]);
-      o += 3;
+      o[x] = q(R[0]) | q(R[1]) << 8 | q(R[2]) << 16;
     }
   }
   return NULL;
@@ -109,8 +113,11 @@ export function simdSource(shader: CompiledShader, flipY: boolean, lanes = SIMD_
   const samplers = shader.samplers;
   const body = shader.source.replace(/^static (vf|vi) ([\w$]+);$/gm, 'static __thread $1 $2;');
   const row = flipY ? 'v * t->h - (real)0.5' : '(1 - v) * t->h - (real)0.5';
-  const lane1 = (name: string, expr: string) => `static inline vf V_${name}_(vf x) { vf r; for (int i = 0; i < L; i++) r[i] = ${expr}; return r; }\n#define V_${name}(x) V_${name}_(BF(x))`;
-  const lane2 = (name: string, expr: string) => `static inline vf V_${name}_(vf a, vf b) { vf r; for (int i = 0; i < L; i++) r[i] = ${expr}; return r; }\n#define V_${name}(a, b) V_${name}_(BF(a), BF(b))`;
+  // Lane by lane, or once when every lane holds the same argument (values of the uniforms alone).
+  const lane1 = (name: string, f: string) =>
+    `static inline vf V_${name}_(vf x) { if (sameLanes(x)) return BF(${f}(x[0])); vf r; for (int i = 0; i < L; i++) r[i] = ${f}(x[i]); return r; }\n#define V_${name}(x) V_${name}_(BF(x))`;
+  const lane2 = (name: string, f: string) =>
+    `static inline vf V_${name}_(vf a, vf b) { if (sameLanes(a) && sameLanes(b)) return BF(${f}(a[0], b[0])); vf r; for (int i = 0; i < L; i++) r[i] = ${f}(a[i], b[i]); return r; }\n#define V_${name}(a, b) V_${name}_(BF(a), BF(b))`;
   return `#include <math.h>
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -120,7 +127,8 @@ typedef float real;
 #define L ${lanes}
 typedef float vf __attribute__((vector_size(L * 4)));
 typedef int vi __attribute__((vector_size(L * 4)));
-typedef struct { const uint8_t *d; int w, h; } Tex;
+/* Textures are RGBX: one 32-bit texel per pixel, red in the low byte. */
+typedef struct { const uint32_t *d; int w, h; } Tex;
 static __thread vf R[64];
 static vf progress, ratio;
 static int W, H;
@@ -149,11 +157,13 @@ static inline vf V_ceil_(vf x) { vf t = V_trunc_(x); return t + B2F(t < x); }
 /* sin and cos as GPUs compute them (see the scalar build). */
 static inline real gl_sin(real x) { real t = x * (real)0.15915494309189535; t = t - nearbyintf(t); return (real)sin((double)t * 6.283185307179586); }
 static inline real gl_cos(real x) { real t = x * (real)0.15915494309189535; t = t - nearbyintf(t); return (real)cos((double)t * 6.283185307179586); }
-${lane1('sin', 'gl_sin(x[i])')}
-${lane1('cos', 'gl_cos(x[i])')}
-${['tan', 'asin', 'acos', 'atan', 'exp', 'log', 'log2', 'sqrt'].map((f) => lane1(f, `${f}f(x[i])`)).join('\n')}
-${lane2('pow', 'powf(a[i], b[i])')}
-${lane2('atan2', 'atan2f(a[i], b[i])')}
+/* Bitwise: NaN lanes are the same too. */
+static inline int sameLanes(vf x) { const vi b = (vi)x, f = (vi){} + b[0]; return !anyLane(b != f); }
+${lane1('sin', 'gl_sin')}
+${lane1('cos', 'gl_cos')}
+${['tan', 'asin', 'acos', 'atan', 'exp', 'log', 'log2', 'sqrt'].map((f) => lane1(f, `${f}f`)).join('\n')}
+${lane2('pow', 'powf')}
+${lane2('atan2', 'atan2f')}
 static inline vf V_fract_(vf x) { return x - V_floor_(x); }
 #define V_fract(x) V_fract_(BF(x))
 static inline vf V_mod_(vf x, vf y) { return x - y * V_floor_(x / y); }
@@ -183,21 +193,20 @@ static inline vf V_rint(vf x) {
   return r;
 }
 static inline vi clampv(vi x, int hi) { x = x & ~(x < 0); const vi over = x > hi; return (x & ~over) | (hi & over); }
-/* The three bytes at each lane's offset as floats (a 4-byte hardware gather where there is one;
-   frames and textures have padding after their last texel). */
-static inline void gather3(const uint8_t *d, vi idx, vf *c0, vf *c1, vf *c2) {
+/* The texels at each lane's index, as floats (a hardware gather where there is one). */
+static inline void gather3(const uint32_t *d, vi idx, vf *c0, vf *c1, vf *c2) {
   vi x;
 #if defined(__AVX512F__) && L == 16
-  x = (vi)_mm512_i32gather_epi32((__m512i)idx, (const void *)d, 1);
+  x = (vi)_mm512_i32gather_epi32((__m512i)idx, (const void *)d, 4);
 #elif defined(__AVX2__) && L % 8 == 0
   for (int j = 0; j < L; j += 8) {
     __m256i part, got;
     memcpy(&part, (const int *)&idx + j, sizeof part);
-    got = _mm256_i32gather_epi32((const int *)d, part, 1);
+    got = _mm256_i32gather_epi32((const int *)d, part, 4);
     memcpy((int *)&x + j, &got, sizeof got);
   }
 #else
-  for (int i = 0; i < L; i++) { const uint8_t *p = d + idx[i]; x[i] = p[0] | p[1] << 8 | p[2] << 16; }
+  for (int i = 0; i < L; i++) x[i] = (int)d[idx[i]];
 #endif
   *c0 = __builtin_convertvector(x & 0xff, vf);
   *c1 = __builtin_convertvector((x >> 8) & 0xff, vf);
@@ -209,18 +218,18 @@ static inline void sample(vi m, const Tex *t, vf u, vf v) {
   const vf x = u * (real)t->w - (real)0.5, y = ${row.replace(/t->h/g, '(real)t->h')};
   const vf rx = V_rint(x), ry = V_rint(y);
   const vi centre = (V_abs_(x - rx) < (real)(1.0 / 512)) & (V_abs_(y - ry) < (real)(1.0 / 512));
-  const uint8_t *d = t->d;
+  const uint32_t *d = t->d;
   const int w = t->w;
   vf k0, k1, k2;
-  gather3(d, (clampv(__builtin_convertvector(ry, vi), t->h - 1) * w + clampv(__builtin_convertvector(rx, vi), w - 1)) * 3 & m, &k0, &k1, &k2);
+  gather3(d, (clampv(__builtin_convertvector(ry, vi), t->h - 1) * w + clampv(__builtin_convertvector(rx, vi), w - 1)) & m, &k0, &k1, &k2);
   k0 *= (real)(1.0 / 255); k1 *= (real)(1.0 / 255); k2 *= (real)(1.0 / 255);
   const vi bilinear = m & ~centre;
   if (anyLane(bilinear)) {
     const vf fx0 = V_floor_(x), fy0 = V_floor_(y);
     const vf fx = x - fx0, fy = y - fy0, gx = 1 - fx, gy = 1 - fy;
     const vi ix = __builtin_convertvector(fx0, vi), iy = __builtin_convertvector(fy0, vi);
-    const vi x0 = clampv(ix, w - 1) * 3, x1 = clampv(ix + 1, w - 1) * 3;
-    const vi y0 = clampv(iy, t->h - 1) * (w * 3), y1 = clampv(iy + 1, t->h - 1) * (w * 3);
+    const vi x0 = clampv(ix, w - 1), x1 = clampv(ix + 1, w - 1);
+    const vi y0 = clampv(iy, t->h - 1) * w, y1 = clampv(iy + 1, t->h - 1) * w;
     vf a[3], b[3], c[3], e[3];
     gather3(d, (y0 + x0) & bilinear, &a[0], &a[1], &a[2]);
     gather3(d, (y0 + x1) & bilinear, &b[0], &b[1], &b[2]);
@@ -237,20 +246,21 @@ ${body}
 static inline vi quantize(vf c) { return __builtin_convertvector(sel_(c > 0, sel_(c < 1, c * (real)255 + (real)0.5, BF((real)255)), BF(0.0f)), vi); }
 
 static real *U;
-typedef struct { uint8_t *out; int y0, y1; } Band;
+/* Draws rows [y0, y1) as RGBX. */
+typedef struct { uint32_t *out; int y0, y1; } Band;
 static void *draw(void *arg) {
   Band *b = arg;
   init_globals();
   for (int y = b->y0; y < b->y1; y++) {
     const vf v = BF((real)(${flipY ? '(y + 0.5) / H' : '1 - (y + 0.5) / H'}));
-    uint8_t *o = b->out + (size_t)y * W * 3;
+    uint32_t *o = b->out + (size_t)y * W;
     for (int x = 0; x < W; x += L) {
       vf u;
       memcpy(&u, U + x, sizeof u);
       f$transition$vec2(VTRUE, u, v);
-      const vi r = quantize(R[0]), g = quantize(R[1]), bl = quantize(R[2]);
-      const int n = W - x < L ? W - x : L;
-      for (int i = 0; i < n; i++) { o[0] = (uint8_t)r[i]; o[1] = (uint8_t)g[i]; o[2] = (uint8_t)bl[i]; o += 3; }
+      const vi px = quantize(R[0]) | quantize(R[1]) << 8 | quantize(R[2]) << 16;
+      if (W - x >= L) memcpy(o + x, &px, sizeof px);
+      else for (int i = 0; i < W - x; i++) o[x + i] = (uint32_t)px[i];
     }
   }
   return NULL;
@@ -301,22 +311,124 @@ static int writeFd(int fd, const uint8_t *p, size_t n) {
   }
   return 1;
 }
-static void drawFrame(uint8_t *out, const uint8_t *a, const uint8_t *b, int i, int N, int T) {
-  pthread_t th[64]; Band bands[64];
-  FROM_ = (Tex){ a, W, H }; TO_ = (Tex){ b, W, H };
+/*
+ * One frame: each thread converts its rows of both input frames to RGBX textures, waits for the
+ * others (a shader reads anywhere), draws its rows as RGB24, and in YUV mode converts them back.
+ * YUV mode (splice): frames travel as yuv420p, the render's own format (half the bytes of RGB24,
+ * no RGB conversion in FFmpeg); an input frame is a pair stacked vertically (outgoing clip over
+ * incoming one, W x 2H). BT.601 limited range both ways, as FFmpeg's default conversion between
+ * rgb24 and yuv420p; chroma is replicated up and averaged down.
+ */
+static pthread_barrier_t converted;
+typedef struct { Band band; const uint8_t *a, *b; int yuv; uint32_t *texA, *texB; uint8_t *out; } Job;
+static inline uint8_t clamp8(int x) { return x < 0 ? 0 : x > 255 ? 255 : (uint8_t)x; }
+static void rgbToTex(const uint8_t *rgb, uint32_t *tex, int y0, int y1) {
+  const uint8_t *p = rgb + (size_t)y0 * W * 3;
+  uint32_t *o = tex + (size_t)y0 * W;
+  for (size_t i = 0, n = (size_t)(y1 - y0) * W; i < n; i++, p += 3) o[i] = p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16;
+}
+/* Conversions, 16 pixels at a time (GCC vectors), the row's rest one by one. */
+typedef unsigned char b16 __attribute__((vector_size(16)));
+typedef int i16 __attribute__((vector_size(64)));
+static inline i16 clamp255(i16 x) { x &= ~(x < 0); const i16 over = x > 255; return (x & ~over) | (255 & over); }
+static void yuvToTex(const uint8_t *Y, const uint8_t *U, const uint8_t *V, uint32_t *tex, int y0, int y1) {
+  for (int y = y0; y < y1; y++) {
+    const uint8_t *yr = Y + (size_t)y * W, *ur = U + (size_t)(y / 2) * (W / 2), *vr = V + (size_t)(y / 2) * (W / 2);
+    uint32_t *o = tex + (size_t)y * W;
+    int x = 0;
+    for (; x + 16 <= W; x += 16) {
+      b16 yb, ub = {0}, vb = {0};
+      memcpy(&yb, yr + x, 16); memcpy(&ub, ur + x / 2, 8); memcpy(&vb, vr + x / 2, 8);
+      const b16 up = { 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7 };
+      const i16 c = (__builtin_convertvector(yb, i16) - 16) * 76309 + 32768;
+      const i16 d = __builtin_convertvector(__builtin_shuffle(ub, up), i16) - 128, e = __builtin_convertvector(__builtin_shuffle(vb, up), i16) - 128;
+      const i16 px = clamp255((c + 104597 * e) >> 16) | clamp255((c - 25675 * d - 53279 * e) >> 16) << 8 | clamp255((c + 132201 * d) >> 16) << 16;
+      memcpy(o + x, &px, sizeof px);
+    }
+    for (; x < W; x++) {
+      const int c = (yr[x] - 16) * 76309 + 32768, d = ur[x >> 1] - 128, e = vr[x >> 1] - 128;
+      o[x] = (uint32_t)clamp8((c + 104597 * e) >> 16) | (uint32_t)clamp8((c - 25675 * d - 53279 * e) >> 16) << 8 | (uint32_t)clamp8((c + 132201 * d) >> 16) << 16;
+    }
+  }
+}
+static void texToYuv(const uint32_t *pix, uint8_t *Y, uint8_t *U, uint8_t *V, int y0, int y1) {
+  for (int y = y0; y < y1; y++) {
+    const uint32_t *p = pix + (size_t)y * W;
+    uint8_t *yr = Y + (size_t)y * W;
+    int x = 0;
+    for (; x + 16 <= W; x += 16) {
+      i16 v;
+      memcpy(&v, p + x, sizeof v);
+      const b16 yb = __builtin_convertvector((((v & 255) * 16829 + (v >> 8 & 255) * 33039 + (v >> 16 & 255) * 6416 + 32768) >> 16) + 16, b16);
+      memcpy(yr + x, &yb, 16);
+    }
+    for (; x < W; x++) yr[x] = (uint8_t)((((p[x] & 255) * 16829 + (p[x] >> 8 & 255) * 33039 + (p[x] >> 16 & 255) * 6416 + 32768) >> 16) + 16);
+  }
+  for (int y = y0; y < y1; y += 2) {
+    const uint32_t *p = pix + (size_t)y * W, *q = p + W;
+    uint8_t *ur = U + (size_t)(y / 2) * (W / 2), *vr = V + (size_t)(y / 2) * (W / 2);
+    for (int x = 0; x < W / 2; x++) {
+      const uint32_t a = p[2 * x], b = p[2 * x + 1], c = q[2 * x], d = q[2 * x + 1];
+      const int r = (int)((a & 255) + (b & 255) + (c & 255) + (d & 255));
+      const int g = (int)((a >> 8 & 255) + (b >> 8 & 255) + (c >> 8 & 255) + (d >> 8 & 255));
+      const int bl = (int)((a >> 16 & 255) + (b >> 16 & 255) + (c >> 16 & 255) + (d >> 16 & 255));
+      ur[x] = clamp8(((-9714 * r - 19071 * g + 28784 * bl + 131072) >> 18) + 128);
+      vr[x] = clamp8(((28784 * r - 24103 * g - 4681 * bl + 131072) >> 18) + 128);
+    }
+  }
+}
+static void texToRgb(const uint32_t *pix, uint8_t *rgb, int y0, int y1) {
+  const uint32_t *p = pix + (size_t)y0 * W;
+  uint8_t *o = rgb + (size_t)y0 * W * 3;
+  for (size_t i = 0, n = (size_t)(y1 - y0) * W; i < n; i++, o += 3) { o[0] = (uint8_t)p[i]; o[1] = (uint8_t)(p[i] >> 8); o[2] = (uint8_t)(p[i] >> 16); }
+}
+static void *frameBand(void *arg) {
+  Job *j = arg;
+  const int y0 = j->band.y0, y1 = j->band.y1;
+  const size_t plane = (size_t)W * H, chroma = plane / 4;
+  if (j->yuv) {
+    const uint8_t *Y = j->a, *U = Y + 2 * plane, *V = U + 2 * chroma;
+    yuvToTex(Y, U, V, j->texA, y0, y1);
+    yuvToTex(Y + plane, U + chroma, V + chroma, j->texB, y0, y1);
+  } else {
+    rgbToTex(j->a, j->texA, y0, y1);
+    rgbToTex(j->b, j->texB, y0, y1);
+  }
+  pthread_barrier_wait(&converted);
+  draw(&j->band);
+  if (j->yuv) texToYuv(j->band.out, j->out, j->out + plane, j->out + plane + chroma, y0, y1);
+  else texToRgb(j->band.out, j->out, y0, y1);
+  return NULL;
+}
+static uint32_t *texA, *texB, *drawn;
+/* Draws frame i of N from a and b (RGB24 frames, or one stacked yuv420p pair in a) into out
+   (RGB24, or yuv420p in YUV mode). */
+static void drawFrame(uint8_t *out, const uint8_t *a, const uint8_t *b, int yuv, int i, int N, int T) {
+  pthread_t th[64]; Job jobs[64];
+  if (!texA) { texA = malloc((size_t)W * H * 4); texB = malloc((size_t)W * H * 4); drawn = malloc((size_t)W * H * 4); }
+  FROM_ = (Tex){ texA, W, H }; TO_ = (Tex){ texB, W, H };
   setUniforms(i, N);
-  for (int k = 0; k < T; k++) { bands[k] = (Band){ out, H * k / T, H * (k + 1) / T }; pthread_create(&th[k], NULL, draw, &bands[k]); }
+  pthread_barrier_init(&converted, NULL, (unsigned)T);
+  for (int k = 0; k < T; k++) {
+    /* Bands of whole row pairs (each holds whole chroma rows). */
+    jobs[k] = (Job){ { drawn, H / 2 * k / T * 2, k == T - 1 ? H : H / 2 * (k + 1) / T * 2 }, a, b, yuv, texA, texB, out };
+    pthread_create(&th[k], NULL, frameBand, &jobs[k]);
+  }
   for (int k = 0; k < T; k++) pthread_join(th[k], NULL);
+  pthread_barrier_destroy(&converted);
 }
 
 static int loadTexture(Tex *t, const char *spec) {
   char name[64]; int w, h; char path[4096];
   if (sscanf(spec, "%63[^:]:%d:%d:%4095s", name, &w, &h, path) != 4) return 0;
   FILE *f = fopen(path, "rb"); if (!f) return 0;
-  uint8_t *d = malloc((size_t)w * h * 3 + 64);
+  uint8_t *d = malloc((size_t)w * h * 3);
+  uint32_t *x = malloc((size_t)w * h * 4);
   size_t k = fread(d, 1, (size_t)w * h * 3, f); fclose(f);
   if (k != (size_t)w * h * 3) return 0;
-  t->d = d; t->w = w; t->h = h;
+  for (size_t i = 0; i < (size_t)w * h; i++) x[i] = d[3 * i] | (uint32_t)d[3 * i + 1] << 8 | (uint32_t)d[3 * i + 2] << 16;
+  free(d);
+  t->d = x; t->w = w; t->h = h;
   return 1;
 }
 
@@ -329,11 +441,35 @@ int main(int argc, char **argv) {
   prepare();
   int arg = 5;
   const char *spliceOut = NULL, *spliceIn = NULL;
+  int yuv = 0;
   if (argc > 7 && strcmp(argv[5], "--splice") == 0) { spliceOut = argv[6]; spliceIn = argv[7]; arg = 8; }
+  if (spliceOut && argc > 8 && strcmp(argv[8], "--yuv") == 0) { yuv = 1; arg = 9; }
   Tex *samplers[] = { ${samplers.map((s) => `&S_${s}_`).join(', ')}${samplers.length === 0 ? 'NULL' : ''} };
   for (int i = 0; i < ${samplers.length}; i++) if (argc <= arg + i || !loadTexture(samplers[i], argv[arg + i])) { fprintf(stderr, "missing texture %d\\n", i); return 2; }
   const size_t frame = (size_t)W * H * 3;
-  uint8_t *a = malloc(frame * N + 64), *b = malloc(frame * N + 64), *out = calloc(1, frame);
+  if (yuv) {
+    /* YUV splice mode: as below, with N stacked yuv420p pairs in and N yuv420p frames out. */
+    if (W % 2 || H % 2) { fprintf(stderr, "yuv420p needs even sizes\\n"); return 2; }
+    const size_t pair = (size_t)W * H * 3, yuvFrame = pair / 2;
+    uint8_t *in = malloc(pair * N), *y = calloc(1, yuvFrame);
+    if (!in || !y) { fprintf(stderr, "out of memory\\n"); return 3; }
+    int outFd = open(spliceOut, O_WRONLY);
+    if (outFd < 0 || !writeFd(outFd, y, yuvFrame)) { fprintf(stderr, "cannot open %s\\n", spliceOut); return 6; }
+    int inFd = open(spliceIn, O_RDONLY);
+    if (inFd < 0) { fprintf(stderr, "cannot open %s\\n", spliceIn); return 6; }
+    uint8_t go;
+    if (readFd(0, &go, 1) != 1) return 7;
+    if (readFd(inFd, in, pair * N) != 1) { fprintf(stderr, "short input\\n"); return 4; }
+    if (write(2, "R\\n", 2) != 2) return 7;
+    close(inFd);
+    for (int i = 0; i < N; i++) {
+      drawFrame(y, in + pair * i, NULL, 1, i, N, T);
+      if (!writeFd(outFd, y, yuvFrame)) return 5;
+    }
+    close(outFd);
+    return 0;
+  }
+  uint8_t *a = malloc(frame * N), *b = malloc(frame * N), *out = calloc(1, frame);
   if (!a || !b || !out) { fprintf(stderr, "out of memory\\n"); return 3; }
   if (spliceOut) {
     /* Splice mode (render/splice.ts): open the render's input and give it a spare frame to probe;
@@ -349,7 +485,7 @@ int main(int argc, char **argv) {
     if (write(2, "R\\n", 2) != 2) return 7;
     close(inFd);
     for (int i = 0; i < N; i++) {
-      drawFrame(out, a + frame * i, b + frame * i, i, N, T);
+      drawFrame(out, a + frame * i, b + frame * i, 0, i, N, T);
       if (!writeFd(outFd, out, frame)) return 5;
     }
     close(outFd);
@@ -360,7 +496,7 @@ int main(int argc, char **argv) {
     if (r == 0) return 0;
     if (r < 0 || readFd(0, b, frame * N) != 1) { fprintf(stderr, "short input\\n"); return 4; }
     for (int i = 0; i < N; i++) {
-      drawFrame(out, a + frame * i, b + frame * i, i, N, T);
+      drawFrame(out, a + frame * i, b + frame * i, 0, i, N, T);
       if (!writeFd(1, out, frame)) return 5;
     }
   }
