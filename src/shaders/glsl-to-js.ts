@@ -1088,7 +1088,7 @@ class Compiler {
     const toC = (code: string) =>
       code
         .replace(/\bMath\.abs\(/g, 'fabs(')
-        .replace(/\bMath\.(sin|cos)\(/g, 'gl_$1(')
+        .replace(/\bMath\.(sin|cos|atan2|atan)\(/g, 'gl_$1(')
         .replace(/\bMath\./g, '')
         .replace(/===/g, '==')
         .replace(/!==/g, '!=')

@@ -23,6 +23,23 @@ const C_HELPERS = `
  */
 static inline real gl_sin(real x) { real t = x * (real)0.15915494309189535; t = t - nearbyint(t); return (real)sin((double)t * 6.283185307179586); }
 static inline real gl_cos(real x) { real t = x * (real)0.15915494309189535; t = t - nearbyint(t); return (real)cos((double)t * 6.283185307179586); }
+/*
+ * atan as a float32 polynomial (Cephes' atanf, ~1e-7), the same operations in the scalar and the
+ * vector build, so that both draw the same frames; GPUs approximate atan too.
+ */
+static inline real gl_atan(real x) {
+  real a = fabs(x), y = 0;
+  if (a > (real)2.414213562373095) { y = (real)1.5707963267948966; a = -1 / a; }
+  else if (a > (real)0.4142135623730950) { y = (real)0.7853981633974483; a = (a - 1) / (a + 1); }
+  const real z = a * a;
+  y = y + ((((real)8.05374449538e-2 * z - (real)1.38776856032e-1) * z + (real)1.99777106478e-1) * z - (real)3.33329491539e-1) * z * a + a;
+  return x < 0 ? -y : y;
+}
+static inline real gl_atan2(real y, real x) {
+  if (x == 0) return y > 0 ? (real)1.5707963267948966 : y < 0 ? (real)-1.5707963267948966 : 0;
+  const real w = gl_atan(y / x);
+  return x < 0 ? w + (y < 0 ? (real)-3.141592653589793 : (real)3.141592653589793) : w;
+}
 static inline real fract(real x) { return x - floor(x); }
 static inline real mod(real x, real y) { return x - y * floor(x / y); }
 static inline real clamp(real x, real a, real b) { return x < a ? a : x > b ? b : x; }
@@ -41,7 +58,8 @@ export function nativeSource(shader: CompiledShader, flipY: boolean, real: 'floa
   // Thread-local: every value the shader writes (R, its file-scope variables).
   const body = shader.source.replace(/^static real ([\w$]+);$/gm, 'static __thread real $1;');
   const row = flipY ? 'v * t->h - (real)0.5' : '(1 - v) * t->h - (real)0.5';
-  return `#include <tgmath.h>
+  return `#define _GNU_SOURCE
+#include <tgmath.h>
 ${INCLUDES}
 typedef ${real} real;
 /* Textures are RGBX: one 32-bit texel per pixel, red in the low byte. */
@@ -118,7 +136,8 @@ export function simdSource(shader: CompiledShader, flipY: boolean, lanes = SIMD_
     `static inline vf V_${name}_(vf x) { if (sameLanes(x)) return BF(${f}(x[0])); vf r; for (int i = 0; i < L; i++) r[i] = ${f}(x[i]); return r; }\n#define V_${name}(x) V_${name}_(BF(x))`;
   const lane2 = (name: string, f: string) =>
     `static inline vf V_${name}_(vf a, vf b) { if (sameLanes(a) && sameLanes(b)) return BF(${f}(a[0], b[0])); vf r; for (int i = 0; i < L; i++) r[i] = ${f}(a[i], b[i]); return r; }\n#define V_${name}(a, b) V_${name}_(BF(a), BF(b))`;
-  return `#include <math.h>
+  return `#define _GNU_SOURCE
+#include <math.h>
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 #endif
@@ -161,9 +180,25 @@ static inline real gl_cos(real x) { real t = x * (real)0.15915494309189535; t = 
 static inline int sameLanes(vf x) { const vi b = (vi)x, f = (vi){} + b[0]; return !anyLane(b != f); }
 ${lane1('sin', 'gl_sin')}
 ${lane1('cos', 'gl_cos')}
-${['tan', 'asin', 'acos', 'atan', 'exp', 'log', 'log2', 'sqrt'].map((f) => lane1(f, `${f}f`)).join('\n')}
+${['tan', 'asin', 'acos', 'exp', 'log', 'log2', 'sqrt'].map((f) => lane1(f, `${f}f`)).join('\n')}
 ${lane2('pow', 'powf')}
-${lane2('atan2', 'atan2f')}
+/* atan and atan2: the scalar build's gl_atan and gl_atan2, on whole vectors. */
+static inline vf V_atan_(vf x) {
+  const vf a = V_abs_(x);
+  const vi big = a > (real)2.414213562373095, mid = (a > (real)0.4142135623730950) & ~big;
+  const vf y = SEL(big, (real)1.5707963267948966, SEL(mid, (real)0.7853981633974483, 0.0f));
+  const vf t = sel_(big, -1 / a, sel_(mid, (a - 1) / (a + 1), a));
+  const vf z = t * t;
+  const vf r = y + ((((real)8.05374449538e-2 * z - (real)1.38776856032e-1) * z + (real)1.99777106478e-1) * z - (real)3.33329491539e-1) * z * t + t;
+  return sel_(x < 0, -r, r);
+}
+#define V_atan(x) V_atan_(BF(x))
+static inline vf V_atan2_(vf y, vf x) {
+  const vf w = V_atan_(y / x);
+  const vf q = sel_(x < 0, w + SEL(y < 0, (real)-3.141592653589793, (real)3.141592653589793), w);
+  return sel_(x == 0, SEL(y > 0, (real)1.5707963267948966, SEL(y < 0, (real)-1.5707963267948966, 0.0f)), q);
+}
+#define V_atan2(y, x) V_atan2_(BF(y), BF(x))
 static inline vf V_fract_(vf x) { return x - V_floor_(x); }
 #define V_fract(x) V_fract_(BF(x))
 static inline vf V_mod_(vf x, vf y) { return x - y * V_floor_(x / y); }
@@ -275,6 +310,7 @@ ${ioMain(samplers)}`;
 
 const INCLUDES = `#include <errno.h>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <poll.h>
 #include <pthread.h>
 #include <unistd.h>
@@ -311,6 +347,24 @@ static int writeFd(int fd, const uint8_t *p, size_t n) {
   }
   return 1;
 }
+/* Large buffers in huge pages where the system allows it (fewer page faults for frames of MBs). */
+static void *bigAlloc(size_t n) {
+  void *p = NULL;
+  if (posix_memalign(&p, (size_t)2 << 20, n) != 0) return NULL;
+#ifdef MADV_HUGEPAGE
+  madvise(p, n, MADV_HUGEPAGE);
+#endif
+  return p;
+}
+/* Pipes as large as allowed: a frame of MBs then moves in a few large copies, not 64 KB ones. */
+static void widenPipe(int fd) {
+#ifdef F_SETPIPE_SZ
+  for (int size = 1 << 20; size >= 1 << 16; size >>= 1) if (fcntl(fd, F_SETPIPE_SZ, size) >= 0) break;
+#else
+  (void)fd;
+#endif
+}
+
 /*
  * One frame: each thread converts its rows of both input frames to RGBX textures, waits for the
  * others (a shader reads anywhere), draws its rows as RGB24, and in YUV mode converts them back.
@@ -405,7 +459,7 @@ static uint32_t *texA, *texB, *drawn;
    (RGB24, or yuv420p in YUV mode). */
 static void drawFrame(uint8_t *out, const uint8_t *a, const uint8_t *b, int yuv, int i, int N, int T) {
   pthread_t th[64]; Job jobs[64];
-  if (!texA) { texA = malloc((size_t)W * H * 4); texB = malloc((size_t)W * H * 4); drawn = malloc((size_t)W * H * 4); }
+  if (!texA) { texA = bigAlloc((size_t)W * H * 4); texB = bigAlloc((size_t)W * H * 4); drawn = bigAlloc((size_t)W * H * 4); }
   FROM_ = (Tex){ texA, W, H }; TO_ = (Tex){ texB, W, H };
   setUniforms(i, N);
   pthread_barrier_init(&converted, NULL, (unsigned)T);
@@ -448,24 +502,27 @@ int main(int argc, char **argv) {
   for (int i = 0; i < ${samplers.length}; i++) if (argc <= arg + i || !loadTexture(samplers[i], argv[arg + i])) { fprintf(stderr, "missing texture %d\\n", i); return 2; }
   const size_t frame = (size_t)W * H * 3;
   if (yuv) {
-    /* YUV splice mode: as below, with N stacked yuv420p pairs in and N yuv420p frames out. */
+    /* YUV splice mode: as below, with N stacked yuv420p pairs in and N yuv420p frames out, each
+       pair drawn as it arrives (memory is one pair and the drawn frames, which wait for the render). */
     if (W % 2 || H % 2) { fprintf(stderr, "yuv420p needs even sizes\\n"); return 2; }
     const size_t pair = (size_t)W * H * 3, yuvFrame = pair / 2;
-    uint8_t *in = malloc(pair * N), *y = calloc(1, yuvFrame);
-    if (!in || !y) { fprintf(stderr, "out of memory\\n"); return 3; }
+    uint8_t *in = bigAlloc(pair), *drawnFrames = bigAlloc(yuvFrame * N), *spare = calloc(1, yuvFrame);
+    if (!in || !drawnFrames || !spare) { fprintf(stderr, "out of memory\\n"); return 3; }
     int outFd = open(spliceOut, O_WRONLY);
-    if (outFd < 0 || !writeFd(outFd, y, yuvFrame)) { fprintf(stderr, "cannot open %s\\n", spliceOut); return 6; }
+    if (outFd >= 0) widenPipe(outFd);
+    if (outFd < 0 || !writeFd(outFd, spare, yuvFrame)) { fprintf(stderr, "cannot open %s\\n", spliceOut); return 6; }
     int inFd = open(spliceIn, O_RDONLY);
     if (inFd < 0) { fprintf(stderr, "cannot open %s\\n", spliceIn); return 6; }
+    widenPipe(inFd);
     uint8_t go;
     if (readFd(0, &go, 1) != 1) return 7;
-    if (readFd(inFd, in, pair * N) != 1) { fprintf(stderr, "short input\\n"); return 4; }
+    for (int i = 0; i < N; i++) {
+      if (readFd(inFd, in, pair) != 1) { fprintf(stderr, "short input\\n"); return 4; }
+      drawFrame(drawnFrames + yuvFrame * i, in, NULL, 1, i, N, T);
+    }
     if (write(2, "R\\n", 2) != 2) return 7;
     close(inFd);
-    for (int i = 0; i < N; i++) {
-      drawFrame(y, in + pair * i, NULL, 1, i, N, T);
-      if (!writeFd(outFd, y, yuvFrame)) return 5;
-    }
+    if (!writeFd(outFd, drawnFrames, yuvFrame * N)) return 5;
     close(outFd);
     return 0;
   }
