@@ -124,10 +124,11 @@ export interface SplicedRenderOptions extends ShaderTransitionOptions {
 
 /**
  * The render with native shader transitions, everything at once: the extraction pass writes the
- * overlap frames into a named pipe; the shader programs (one per transition, all started at once)
- * take turns reading their 2N frames from it, draw, and write into one named pipe each, which the
- * render pass reads when it reaches that transition. The render starts at once (each program gives
- * it a spare frame to probe); nothing goes through this process or the disk.
+ * overlap frames of every transition into one named pipe, as yuv420p pairs (outgoing frame over
+ * incoming one); the shader programs (one per transition, all started at once) take turns reading
+ * their N pairs from it, drawing each pair as it arrives into one named pipe each, as yuv420p, which
+ * the render pass reads when it reaches that transition. The render starts at once (each program
+ * gives it a spare frame to probe); no frame goes through this process or the disk.
  * Returns false (having done nothing) when a shader has no native program.
  */
 export async function renderWithNativeShaders(t: Timeline, o: SplicedRenderOptions): Promise<boolean> {
@@ -158,7 +159,7 @@ export async function renderWithNativeShaders(t: Timeline, o: SplicedRenderOptio
       signal: controller.signal,
     });
   });
-  // Turns on the extraction pipe: program k + 1 reads once program k has its frames ("R").
+  // Turns on the extraction pipe: program k + 1 reads once program k has its last pair ("R").
   const done = children.map(
     (child, k) =>
       new Promise<void>((resolve, reject) => {

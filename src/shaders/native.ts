@@ -503,14 +503,16 @@ int main(int argc, char **argv) {
   const size_t frame = (size_t)W * H * 3;
   if (yuv) {
     /* YUV splice mode: as below, with N stacked yuv420p pairs in and N yuv420p frames out, each
-       pair drawn as it arrives (memory is one pair and the drawn frames, which wait for the render). */
+       pair drawn and sent as it arrives. Fresh memory is costly (page clearing), so the program
+       holds one pair and one frame, not the whole transition; the next program may read once
+       this one has its last pair. */
     if (W % 2 || H % 2) { fprintf(stderr, "yuv420p needs even sizes\\n"); return 2; }
     const size_t pair = (size_t)W * H * 3, yuvFrame = pair / 2;
-    uint8_t *in = bigAlloc(pair), *drawnFrames = bigAlloc(yuvFrame * N), *spare = calloc(1, yuvFrame);
-    if (!in || !drawnFrames || !spare) { fprintf(stderr, "out of memory\\n"); return 3; }
+    uint8_t *in = bigAlloc(pair), *out = calloc(1, yuvFrame);
+    if (!in || !out) { fprintf(stderr, "out of memory\\n"); return 3; }
     int outFd = open(spliceOut, O_WRONLY);
     if (outFd >= 0) widenPipe(outFd);
-    if (outFd < 0 || !writeFd(outFd, spare, yuvFrame)) { fprintf(stderr, "cannot open %s\\n", spliceOut); return 6; }
+    if (outFd < 0 || !writeFd(outFd, out, yuvFrame)) { fprintf(stderr, "cannot open %s\\n", spliceOut); return 6; }
     int inFd = open(spliceIn, O_RDONLY);
     if (inFd < 0) { fprintf(stderr, "cannot open %s\\n", spliceIn); return 6; }
     widenPipe(inFd);
@@ -518,11 +520,10 @@ int main(int argc, char **argv) {
     if (readFd(0, &go, 1) != 1) return 7;
     for (int i = 0; i < N; i++) {
       if (readFd(inFd, in, pair) != 1) { fprintf(stderr, "short input\\n"); return 4; }
-      drawFrame(drawnFrames + yuvFrame * i, in, NULL, 1, i, N, T);
+      if (i == N - 1) { if (write(2, "R\\n", 2) != 2) return 7; close(inFd); }
+      drawFrame(out, in, NULL, 1, i, N, T);
+      if (!writeFd(outFd, out, yuvFrame)) return 5;
     }
-    if (write(2, "R\\n", 2) != 2) return 7;
-    close(inFd);
-    if (!writeFd(outFd, drawnFrames, yuvFrame * N)) return 5;
     close(outFd);
     return 0;
   }
