@@ -156,7 +156,7 @@ describe('CLI', () => {
     expect(last.reduce((a, x) => a + x)).toBeGreaterThan(150);
   });
 
-  it('draws shader transitions with the JS engine when told to (no C compiler), the same frames', async () => {
+  it('draws shader transitions the same in every engine: frei0r plugin in the render, native programs on pipes, JS (no C compiler)', async () => {
     const dir = tempDir();
     const job = writeJob(dir, {
       InputConfig: { MediaGroupArray: [{ GroupName: 'a', MediaArray: [media('dark_portrait.mp4')] }, { GroupName: 'b', MediaArray: [media('midtones.mp4')] }] },
@@ -164,19 +164,23 @@ describe('CLI', () => {
       OutputConfig: { MediaURL: 'o_{index}.mp4', Count: 1, MaxDuration: 2.5, Width: 180, Height: 320 },
     });
     const frames: Buffer[] = [];
-    for (const engine of ['js', 'native']) {
+    for (const engine of ['js', 'frei0r', 'program']) {
       const out = join(dir, engine);
-      const r = await cli(['produce', job, '--out', out, '--seed', '3'], { ...env, REELSMITH_SHADERS: engine === 'js' ? 'js' : '' });
+      const r = await cli(['produce', job, '--out', out, '--seed', '3'], { ...env, REELSMITH_SHADERS: engine === 'js' ? 'js' : '', REELSMITH_SHADER_HOST: engine === 'program' ? 'program' : '' });
       expect(r.exitCode, r.stderr).toBe(0);
       const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
       const tr = m.Plans[0].timeline.transitions[0];
       expect(tr.drawnAs).toBe('glsl:wipeRight');
       frames.push((await frameAt(join(out, 'o_0.mp4'), tr.start + tr.duration / 2)).data);
+      // The installed FFmpeg has the frei0r filter: the plugin was built and used.
+      if (engine === 'frei0r') expect(readdirSync(join(home, 'cache/shaders/frei0r')).filter((f) => f.endsWith('.so')).length).toBeGreaterThan(0);
     }
-    // Same picture from both engines (after H.264): mean absolute difference under 2 levels.
-    let diff = 0;
-    for (let i = 0; i < frames[0].length; i++) diff += Math.abs(frames[0][i] - frames[1][i]);
-    expect(diff / frames[0].length).toBeLessThan(2);
+    // Same picture from every engine (after H.264): mean absolute difference under 2 levels.
+    for (const other of [frames[1], frames[2]]) {
+      let diff = 0;
+      for (let i = 0; i < frames[0].length; i++) diff += Math.abs(frames[0][i] - other[i]);
+      expect(diff / frames[0].length).toBeLessThan(2);
+    }
   });
 
   it('lists the voice catalogue and the transitions', async () => {

@@ -10,6 +10,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Called with the output time reached, in seconds. */
   onProgress?: (seconds: number) => void;
+  /** Environment variables for FFmpeg (on top of this process's). */
+  env?: Record<string, string>;
 }
 
 export async function runFfmpeg(args: string[], opts: RunOptions = {}): Promise<void> {
@@ -18,6 +20,7 @@ export async function runFfmpeg(args: string[], opts: RunOptions = {}): Promise<
     cancelSignal: opts.signal,
     forceKillAfterDelay: 3000,
     buffer: { stdout: false, stderr: true },
+    env: opts.env,
     maxBuffer: { stderr: 4 * 1024 * 1024 },
   });
   let carry = '';

@@ -20,6 +20,11 @@ export interface GraphInputs {
   transitionFrames?: Map<number, string>;
   /** The transitionFrames are named pipes, each starting with a spare frame (render/splice.ts). */
   transitionPipes?: boolean;
+  /**
+   * Transition index → frei0r plugin drawing it inside this graph (FFmpeg's frei0r filter, with
+   * FREI0R_PATH set to the plugins' folder): the two shots' overlap frames, stacked, go through it.
+   */
+  transitionPlugins?: Map<number, string>;
   /** Loudness of the mix measured by a first pass ('measure' makes this the measuring pass). */
   loudness?: Loudness | 'measure';
 }
@@ -410,7 +415,27 @@ export function compileTimeline(
       g.chain(`[${labels[k]}s]trim=start_frame=${a}:end_frame=${b},setpts=PTS-STARTPTS[${labels[k]}]`);
     });
     parts.forEach(([name], k) => {
-      if (name === 'head') {
+      if (name === 'head' && inputs.transitionPlugins?.has(i - 1)) {
+        // A shader drawn in the graph by its frei0r plugin: the outgoing frame over the incoming
+        // one, as RGBA (frei0r knows no row stride and FFmpeg's frame pool aligns rows to 64
+        // pixels: pictures are padded to that width). The plugin draws frame k of N and returns it
+        // as YCbCr packed in the RGBA channels (Y in R; Cb and Cr of the 2x2 blocks in G and B of
+        // the top-left quarter), which FFmpeg takes apart and merges into yuv420p: the RGB to YUV
+        // conversion is the plugin's (vectorised), not swscale's (the slowest step otherwise).
+        const out = g.label('tr');
+        const [y, u, v, uq, vq] = ['y', 'u', 'v', 'uq', 'vq'].map((x) => g.label(x));
+        const W = t.width;
+        const H = t.height;
+        const padded = Math.ceil(W / 64) * 64;
+        const pad = padded > W ? `pad=${padded}:ih,` : '';
+        g.chain(
+          `[${pendingHead}][${labels[k]}]vstack=inputs=2,${pad}format=rgba,frei0r=filter_name=${inputs.transitionPlugins.get(i - 1)}:filter_params=${head}|${W}|1,crop=${W}:${H}:0:0,extractplanes=r+g+b[${y}][${u}][${v}]`,
+        );
+        g.chain(`[${u}]crop=${W / 2}:${H / 2}:0:0[${uq}]`);
+        g.chain(`[${v}]crop=${W / 2}:${H / 2}:0:0[${vq}]`);
+        g.chain(`[${y}][${uq}][${vq}]mergeplanes=0x001020:yuv420p,setsar=1[${out}]`);
+        pieces.push(out);
+      } else if (name === 'head') {
         // A crossfade is an alpha fade-in of the next shot over the previous: three times cheaper
         // than xfade's float blend in FFmpeg 5.1.
         const out = g.label('tr');

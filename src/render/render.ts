@@ -16,6 +16,7 @@ import { capabilities } from './capabilities.js';
 import { runFfmpeg } from './ffmpeg.js';
 import { compileLoudnessProbe, compileTimeline, type EncodeSettings, parseLoudness } from './graph.js';
 import { reelsmithHome } from '../config/home.js';
+import { frei0rPlugin } from '../shaders/draw.js';
 import { drawShaderTransitions, renderWithNativeShaders } from './splice.js';
 
 export interface RenderContext {
@@ -32,6 +33,18 @@ export interface RenderContext {
   onProgress?: (fraction: number) => void;
   /** Keep the work folder (for debugging). */
   keepWork?: boolean;
+}
+
+/**
+ * The frei0r plugins of the timeline's shader transitions (transition index → plugin), when the
+ * installed FFmpeg has the frei0r filter and every one of them builds.
+ */
+async function transitionPlugins(t: Timeline, cacheDir: string): Promise<Map<number, { dir: string; name: string }> | undefined> {
+  if (process.env.REELSMITH_SHADER_HOST === 'program' || !(await capabilities()).filters.has('frei0r')) return undefined;
+  const todo = t.transitions.filter((x) => x.drawnAs.startsWith('glsl:'));
+  const built = await Promise.all(todo.map((x) => frei0rPlugin(x.name, cacheDir)));
+  if (built.some((p) => !p)) return undefined;
+  return new Map(todo.map((x, k) => [x.index, built[k]!]));
 }
 
 export async function renderTimeline(t: Timeline, outPath: string, ctx: RenderContext): Promise<{ filterGraph: string }> {
@@ -78,15 +91,24 @@ export async function renderTimeline(t: Timeline, outPath: string, ctx: RenderCo
     const cacheDir = join(reelsmithHome().cache, 'shaders');
     const graphInputs = { paths: ctx.paths, voiceTrack, assFile, fontsDir, loudness };
     let filterGraph = '';
-    const compile = (transitionFrames: Map<number, string>, transitionPipes: boolean) => {
-      const c = compileTimeline(t, { ...graphInputs, transitionFrames, transitionPipes }, ctx.aspects, ctx.encode, partial);
+    const compile = (transitionFrames: Map<number, string>, transitionPipes: boolean, transitionPlugins?: Map<number, string>) => {
+      const c = compileTimeline(t, { ...graphInputs, transitionFrames, transitionPipes, transitionPlugins }, ctx.aspects, ctx.encode, partial);
       filterGraph = c.filterGraph;
       if (keep) writeFileSync(join(work, 'ffmpeg-args.json'), JSON.stringify(c.args, null, 1));
       return c.args;
     };
     const shaders = t.transitions.some((x) => x.drawnAs.startsWith('glsl:'));
-    // Shader transitions: natively, drawn while the render runs (splice.ts); else (no C compiler)
-    // drawn first by the JS engine into the work folder.
+    // Shader transitions: as frei0r plugins inside the render itself (FFmpeg's frei0r filter);
+    // without it, by native programs fed by an extraction pass while the render runs (splice.ts);
+    // without a C compiler, drawn first by the JS engine into the work folder.
+    const plugins = shaders ? await transitionPlugins(t, cacheDir) : undefined;
+    if (plugins) {
+      const dir = [...plugins.values()][0].dir;
+      const names = new Map([...plugins].map(([i, p]) => [i, p.name]));
+      await runFfmpeg(compile(new Map(), false, names), { timeoutMs, signal: ctx.signal, onProgress, env: { FREI0R_PATH: dir } });
+      await rename(partial, outPath);
+      return { filterGraph };
+    }
     const spliced =
       shaders &&
       (await renderWithNativeShaders(t, {

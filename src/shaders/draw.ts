@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { prepareShader, shaderFor, shaderParams } from './catalogue.js';
 import { compileTransition } from './glsl-to-js.js';
@@ -65,14 +65,22 @@ const programs = new Map<string, Promise<NativeProgram | undefined>>();
  * Builds the native filter program of a transition (cached on disk by source); undefined without
  * a C compiler; throws when the build fails. `glsl` replaces the collection's source (tests).
  */
-async function buildProgram(name: string, cacheDir: string, glsl?: string, mode: NativeBuild = process.env.REELSMITH_SHADER_SIMD === '0' ? 'scalar' : 'auto'): Promise<NativeProgram | undefined> {
+async function buildProgram(
+  name: string,
+  cacheDir: string,
+  glsl?: string,
+  mode: NativeBuild = process.env.REELSMITH_SHADER_SIMD === '0' ? 'scalar' : 'auto',
+  plugin = false,
+): Promise<NativeProgram | undefined> {
   const t = shaderFor(name);
   if (!t) throw new Error(`no gl-transitions shader for '${name}'`);
-  const build = (target: 'simd' | 'c') => {
+  const build = async (target: 'simd' | 'c') => {
     const native = compileTransition(glsl ?? t.source.glsl, { params: shaderParams(t.source), target });
-    return buildNative(native, t.flipY, cacheDir).then((exe) => (exe ? { exe, samplers: native.samplers } : undefined));
+    const textures = await textureFiles(native.samplers, prepareShader(name).textures, cacheDir);
+    const exe = await buildNative(native, t.flipY, cacheDir, plugin ? { kind: 'frei0r', textures } : { kind: 'program' });
+    return exe ? { exe, textures } : undefined;
   };
-  let built: { exe: string; samplers: string[] } | undefined;
+  let built: NativeProgram | undefined;
   if (mode === 'scalar') built = await build('c');
   else if (mode === 'vector') built = await build('simd');
   else {
@@ -82,16 +90,15 @@ async function buildProgram(name: string, cacheDir: string, glsl?: string, mode:
       return build('c');
     });
   }
-  if (!built) return undefined;
-  return { exe: built.exe, textures: await textureFiles(built.samplers, prepareShader(name).textures, cacheDir) };
+  return built;
 }
 
 /** buildProgram once per process and cache folder (compiling the GLSL and hashing the C is not free). */
-function cachedProgram(name: string, cacheDir: string, mode?: NativeBuild): Promise<NativeProgram | undefined> {
-  const key = `${cacheDir}\n${name}\n${mode}`;
+function cachedProgram(name: string, cacheDir: string, mode?: NativeBuild, plugin = false): Promise<NativeProgram | undefined> {
+  const key = `${cacheDir}\n${name}\n${mode}\n${plugin}`;
   let p = programs.get(key);
   if (!p) {
-    p = buildProgram(name, cacheDir, undefined, mode);
+    p = buildProgram(name, cacheDir, undefined, mode, plugin);
     programs.set(key, p);
   }
   return p;
@@ -103,6 +110,18 @@ export function nativeProgram(name: string, cacheDir: string): Promise<NativePro
     process.emitWarning(`shader ${name}: native build failed (${err.message.split('\n')[0]})`);
     return undefined;
   });
+}
+
+/**
+ * The frei0r plugin of a transition, for FFmpeg's frei0r filter: FREI0R_PATH=dir, filter_name=name.
+ * Undefined without a C compiler or when the build fails.
+ */
+export async function frei0rPlugin(name: string, cacheDir: string): Promise<{ dir: string; name: string } | undefined> {
+  const built = await cachedProgram(name, cacheDir, undefined, true).catch((err: Error) => {
+    process.emitWarning(`shader ${name}: native build failed (${err.message.split('\n')[0]})`);
+    return undefined;
+  });
+  return built && { dir: dirname(built.exe), name: basename(built.exe).replace(/\.so$/, '') };
 }
 
 /** Runs a shader program: writes the inputs to its stdin, reads exactly `outBytes` from its stdout. */

@@ -51,8 +51,14 @@ static inline real min(real a, real b) { return b < a ? b : a; }
 static inline real max(real a, real b) { return a < b ? b : a; }
 `;
 
-export function nativeSource(shader: CompiledShader, flipY: boolean, real: 'float' | 'double' = REAL): string {
-  if (shader.target === 'simd') return simdSource(shader, flipY);
+/**
+ * Where the compiled shader runs: a filter program (frames on pipes, see ioMain) or a frei0r
+ * plugin that FFmpeg's frei0r filter loads into the render itself (see frei0rApi).
+ */
+export type NativeHost = { kind: 'program' } | { kind: 'frei0r'; textures: string[] };
+
+export function nativeSource(shader: CompiledShader, flipY: boolean, real: 'float' | 'double' = REAL, host: NativeHost = { kind: 'program' }): string {
+  if (shader.target === 'simd') return simdSource(shader, flipY, host);
   if (shader.target !== 'c') throw new Error('nativeSource needs a shader compiled for C');
   const samplers = shader.samplers;
   // Thread-local: every value the shader writes (R, its file-scope variables).
@@ -62,8 +68,8 @@ export function nativeSource(shader: CompiledShader, flipY: boolean, real: 'floa
 #include <tgmath.h>
 ${INCLUDES}
 typedef ${real} real;
-/* Textures are RGBX: one 32-bit texel per pixel, red in the low byte. */
-typedef struct { const uint32_t *d; int w, h; } Tex;
+/* Textures are RGBX: one 32-bit texel per pixel, red in the low byte, rows s texels apart. */
+typedef struct { const uint32_t *d; int w, h, s; } Tex;
 static __thread real R[64];
 static real progress, ratio;
 static int W, H;
@@ -79,7 +85,7 @@ static inline void sample(const Tex *t, real u, real v) {
   const uint32_t *d = t->d;
   if (fabs(x - rx) < (real)(1.0 / 512) && fabs(y - ry) < (real)(1.0 / 512)) {
     /* A texel centre (within float32 rounding and below GPUs' 8-bit filter weights): one tap. */
-    const uint32_t p = d[(size_t)clampi((int)ry, t->h - 1) * t->w + clampi((int)rx, t->w - 1)];
+    const uint32_t p = d[(size_t)clampi((int)ry, t->h - 1) * t->s + clampi((int)rx, t->w - 1)];
     R[0] = (p & 255) * (real)(1.0 / 255); R[1] = (p >> 8 & 255) * (real)(1.0 / 255); R[2] = (p >> 16 & 255) * (real)(1.0 / 255); R[3] = 1;
     return;
   }
@@ -87,8 +93,8 @@ static inline void sample(const Tex *t, real u, real v) {
   const real fx = x - fx0, fy = y - fy0, gx = 1 - fx, gy = 1 - fy;
   const int x0 = clampi((int)fx0, t->w - 1), x1 = clampi((int)fx0 + 1, t->w - 1);
   const int y0 = clampi((int)fy0, t->h - 1), y1 = clampi((int)fy0 + 1, t->h - 1);
-  const uint32_t a = d[(size_t)y0 * t->w + x0], b = d[(size_t)y0 * t->w + x1];
-  const uint32_t c = d[(size_t)y1 * t->w + x0], e = d[(size_t)y1 * t->w + x1];
+  const uint32_t a = d[(size_t)y0 * t->s + x0], b = d[(size_t)y0 * t->s + x1];
+  const uint32_t c = d[(size_t)y1 * t->s + x0], e = d[(size_t)y1 * t->s + x1];
   for (int k = 0; k < 3; k++) {
     const int s = 8 * k;
     R[k] = (((a >> s & 255) * gx + (b >> s & 255) * fx) * gy + ((c >> s & 255) * gx + (e >> s & 255) * fx) * fy) * (real)(1.0 / 255);
@@ -101,13 +107,13 @@ ${body}
 static inline uint32_t q(real c) { return c > 0 ? (c < 1 ? (uint32_t)(c * (real)255 + (real)0.5) : 255) : 0; }
 
 /* Draws rows [y0, y1) as RGBX. */
-typedef struct { uint32_t *out; int y0, y1; } Band;
+typedef struct { uint32_t *out; int y0, y1, stride; } Band;
 static void *draw(void *arg) {
   Band *b = arg;
   init_globals();
   for (int y = b->y0; y < b->y1; y++) {
     const real v = ${flipY ? '(y + 0.5) / H' : '1 - (y + 0.5) / H'};
-    uint32_t *o = b->out + (size_t)y * W;
+    uint32_t *o = b->out + (size_t)y * b->stride;
     for (int x = 0; x < W; x++) {
       f$transition$vec2((real)((x + 0.5) / W), v);
       o[x] = q(R[0]) | q(R[1]) << 8 | q(R[2]) << 16;
@@ -117,7 +123,8 @@ static void *draw(void *arg) {
 }
 static void setUniforms(int i, int N) { progress = (real)((double)i / N); ratio = (real)((double)W / H); }
 static void prepare(void) {}
-${ioMain(samplers)}`;
+${TEXTURE_LOADER}
+${host.kind === 'frei0r' ? frei0rApi(samplers, host.textures) : ioMain(samplers)}`;
 }
 
 /**
@@ -127,7 +134,7 @@ ${ioMain(samplers)}`;
  * same order, same rounding), so that both builds draw the same frames; texture reads, the
  * transcendental functions and the final rounding to bytes are per lane.
  */
-export function simdSource(shader: CompiledShader, flipY: boolean, lanes = SIMD_LANES): string {
+export function simdSource(shader: CompiledShader, flipY: boolean, host: NativeHost = { kind: 'program' }, lanes = SIMD_LANES): string {
   const samplers = shader.samplers;
   const body = shader.source.replace(/^static (vf|vi) ([\w$]+);$/gm, 'static __thread $1 $2;');
   const row = flipY ? 'v * t->h - (real)0.5' : '(1 - v) * t->h - (real)0.5';
@@ -146,8 +153,8 @@ typedef float real;
 #define L ${lanes}
 typedef float vf __attribute__((vector_size(L * 4)));
 typedef int vi __attribute__((vector_size(L * 4)));
-/* Textures are RGBX: one 32-bit texel per pixel, red in the low byte. */
-typedef struct { const uint32_t *d; int w, h; } Tex;
+/* Textures are RGBX: one 32-bit texel per pixel, red in the low byte, rows s texels apart. */
+typedef struct { const uint32_t *d; int w, h, s; } Tex;
 static __thread vf R[64];
 static vf progress, ratio;
 static int W, H;
@@ -256,7 +263,7 @@ static inline void sample(vi m, const Tex *t, vf u, vf v) {
   const uint32_t *d = t->d;
   const int w = t->w;
   vf k0, k1, k2;
-  gather3(d, (clampv(__builtin_convertvector(ry, vi), t->h - 1) * w + clampv(__builtin_convertvector(rx, vi), w - 1)) & m, &k0, &k1, &k2);
+  gather3(d, (clampv(__builtin_convertvector(ry, vi), t->h - 1) * t->s + clampv(__builtin_convertvector(rx, vi), w - 1)) & m, &k0, &k1, &k2);
   k0 *= (real)(1.0 / 255); k1 *= (real)(1.0 / 255); k2 *= (real)(1.0 / 255);
   const vi bilinear = m & ~centre;
   if (anyLane(bilinear)) {
@@ -264,7 +271,7 @@ static inline void sample(vi m, const Tex *t, vf u, vf v) {
     const vf fx = x - fx0, fy = y - fy0, gx = 1 - fx, gy = 1 - fy;
     const vi ix = __builtin_convertvector(fx0, vi), iy = __builtin_convertvector(fy0, vi);
     const vi x0 = clampv(ix, w - 1), x1 = clampv(ix + 1, w - 1);
-    const vi y0 = clampv(iy, t->h - 1) * w, y1 = clampv(iy + 1, t->h - 1) * w;
+    const vi y0 = clampv(iy, t->h - 1) * t->s, y1 = clampv(iy + 1, t->h - 1) * t->s;
     vf a[3], b[3], c[3], e[3];
     gather3(d, (y0 + x0) & bilinear, &a[0], &a[1], &a[2]);
     gather3(d, (y0 + x1) & bilinear, &b[0], &b[1], &b[2]);
@@ -282,13 +289,13 @@ static inline vi quantize(vf c) { return __builtin_convertvector(sel_(c > 0, sel
 
 static real *U;
 /* Draws rows [y0, y1) as RGBX. */
-typedef struct { uint32_t *out; int y0, y1; } Band;
+typedef struct { uint32_t *out; int y0, y1, stride; } Band;
 static void *draw(void *arg) {
   Band *b = arg;
   init_globals();
   for (int y = b->y0; y < b->y1; y++) {
     const vf v = BF((real)(${flipY ? '(y + 0.5) / H' : '1 - (y + 0.5) / H'}));
-    uint32_t *o = b->out + (size_t)y * W;
+    uint32_t *o = b->out + (size_t)y * b->stride;
     for (int x = 0; x < W; x += L) {
       vf u;
       memcpy(&u, U + x, sizeof u);
@@ -302,10 +309,12 @@ static void *draw(void *arg) {
 }
 static void setUniforms(int i, int N) { progress = BF((real)((double)i / N)); ratio = BF((real)((double)W / H)); }
 static void prepare(void) {
+  free(U);
   U = malloc(sizeof(real) * (W + L));
   for (int x = 0; x < W + L; x++) U[x] = (real)((x + 0.5) / W);
 }
-${ioMain(samplers)}`;
+${TEXTURE_LOADER}
+${host.kind === 'frei0r' ? frei0rApi(samplers, host.textures) : ioMain(samplers)}`;
 }
 
 const INCLUDES = `#include <errno.h>
@@ -321,6 +330,126 @@ const INCLUDES = `#include <errno.h>
 
 /** Lanes of the vector build (16 floats: one AVX-512 register, two AVX2 ones). */
 const SIMD_LANES = Number(process.env.REELSMITH_SHADER_LANES ?? 16);
+
+/** Shader textures (luma, displacement maps): RGB24 files given as name:w:h:path, kept as RGBX. */
+const TEXTURE_LOADER = `
+static int loadTexture(Tex *t, const char *spec) {
+  char name[64]; int w, h; char path[4096];
+  if (sscanf(spec, "%63[^:]:%d:%d:%4095s", name, &w, &h, path) != 4) return 0;
+  FILE *f = fopen(path, "rb"); if (!f) return 0;
+  uint8_t *d = malloc((size_t)w * h * 3);
+  uint32_t *x = malloc((size_t)w * h * 4);
+  size_t k = fread(d, 1, (size_t)w * h * 3, f); fclose(f);
+  if (k != (size_t)w * h * 3) return 0;
+  for (size_t i = 0; i < (size_t)w * h; i++) x[i] = d[3 * i] | (uint32_t)d[3 * i + 1] << 8 | (uint32_t)d[3 * i + 2] << 16;
+  free(d);
+  t->d = x; t->w = w; t->h = h; t->s = w;
+  return 1;
+}
+
+`;
+
+/**
+ * The frei0r filter API (the frei0r 1.x ABI, declared here: no header needed), for FFmpeg's frei0r
+ * filter inside the render. The filter gets the overlap's frame pairs stacked vertically (outgoing
+ * over incoming, W x 2H, RGBA, which is our RGBX texture layout), draws frame i of N into the top
+ * half of its output (the render crops it), counting the frames it is given. Instances share the
+ * shader's globals: FFmpeg runs one filter at a time (one filtergraph thread), and each update sets
+ * them. Textures are loaded once, from the paths built in.
+ */
+function frei0rApi(samplers: string[], textures: string[]): string {
+  const cstr = (x: string) => JSON.stringify(x);
+  return `
+typedef struct { const char *name, *author; int plugin_type, color_model, frei0r_version, major_version, minor_version, num_params; const char *explanation; } f0r_plugin_info_t;
+typedef struct { const char *name; int type; const char *explanation; } f0r_param_info_t;
+typedef struct { int w, h; double frames, width, yuv; int next; } Instance;
+static uint32_t *scratch;
+static size_t scratchSize;
+/* YCbCr packed in RGBA (the render's graph unpacks it, see graph.ts): Y of each pixel in R; for
+   x < W/2, y < H/2, Cb and Cr of the 2x2 block at (2x, 2y) in G and B. BT.601 limited range, as
+   FFmpeg's default conversion; chroma averaged over the block. */
+typedef struct { const uint32_t *rgb; uint32_t *out; int y0, y1, stride; } Pack;
+static void *pack(void *arg) {
+  const Pack *p = arg;
+  for (int y = p->y0; y < p->y1; y++) {
+    const uint32_t *r = p->rgb + (size_t)y * W;
+    uint32_t *o = p->out + (size_t)y * p->stride;
+    for (int x = 0; x < W; x++) {
+      const uint32_t c = r[x];
+      o[x] = (uint32_t)(((16829 * (int)(c & 255) + 33039 * (int)(c >> 8 & 255) + 6416 * (int)(c >> 16 & 255) + 32768) >> 16) + 16);
+    }
+    if (y < H / 2) {
+      const uint32_t *a = p->rgb + (size_t)(2 * y) * W, *b = a + W;
+      for (int x = 0; x < W / 2; x++) {
+        const uint32_t k0 = a[2 * x], k1 = a[2 * x + 1], k2 = b[2 * x], k3 = b[2 * x + 1];
+        const int R = (int)((k0 & 255) + (k1 & 255) + (k2 & 255) + (k3 & 255));
+        const int G = (int)((k0 >> 8 & 255) + (k1 >> 8 & 255) + (k2 >> 8 & 255) + (k3 >> 8 & 255));
+        const int B = (int)((k0 >> 16 & 255) + (k1 >> 16 & 255) + (k2 >> 16 & 255) + (k3 >> 16 & 255));
+        int cb = ((-9714 * R - 19071 * G + 28784 * B + 131072) >> 18) + 128, cr = ((28784 * R - 24103 * G - 4681 * B + 131072) >> 18) + 128;
+        cb = cb < 0 ? 0 : cb > 255 ? 255 : cb; cr = cr < 0 ? 0 : cr > 255 ? 255 : cr;
+        o[x] |= (uint32_t)cb << 8 | (uint32_t)cr << 16;
+      }
+    }
+  }
+  return NULL;
+}
+static Tex *SAMPLERS[] = { ${samplers.map((x) => `&S_${x}_`).join(', ')}${samplers.length === 0 ? 'NULL' : ''} };
+static const char *TEXTURE_SPECS[] = { ${textures.map(cstr).join(', ')}${textures.length === 0 ? 'NULL' : ''} };
+int f0r_init(void) {
+  for (int i = 0; i < ${samplers.length}; i++) if (!loadTexture(SAMPLERS[i], TEXTURE_SPECS[i])) return 0;
+  return 1;
+}
+void f0r_deinit(void) {}
+void f0r_get_plugin_info(f0r_plugin_info_t *info) {
+  *info = (f0r_plugin_info_t){ "reelsmith transition", "reelsmith", 0 /* filter */, 1 /* RGBA8888 */, 1, 1, 0, 3, "a gl-transitions shader over stacked frame pairs" };
+}
+void f0r_get_param_info(f0r_param_info_t *info, int index) {
+  if (index == 0) *info = (f0r_param_info_t){ "frames", 1 /* double */, "frames of the overlap (N): frame i is drawn at progress i/N" };
+  if (index == 1) *info = (f0r_param_info_t){ "width", 1 /* double */, "width of the pictures, left of the padding that makes rows contiguous" };
+  if (index == 2) *info = (f0r_param_info_t){ "yuv", 1 /* double */, "1: return YCbCr packed in the RGBA channels" };
+}
+void *f0r_construct(unsigned int width, unsigned int height) {
+  Instance *s = calloc(1, sizeof *s);
+  if (s) { s->w = (int)width; s->h = (int)height; s->frames = 1; }
+  return s;
+}
+void f0r_destruct(void *instance) { free(instance); }
+void f0r_set_param_value(void *instance, void *param, int index) {
+  Instance *s = instance;
+  if (index == 0) s->frames = *(const double *)param;
+  if (index == 1) s->width = *(const double *)param;
+  if (index == 2) s->yuv = *(const double *)param;
+}
+void f0r_get_param_value(void *instance, void *param, int index) {
+  Instance *s = instance;
+  if (index == 0) *(double *)param = s->frames;
+  if (index == 1) *(double *)param = s->width;
+  if (index == 2) *(double *)param = s->yuv;
+}
+void f0r_update(void *instance, double time, const uint32_t *in, uint32_t *out) {
+  Instance *s = instance;
+  (void)time;
+  /* Rows are s->w texels apart; the picture is the left \`width\` of them. */
+  const int w = s->width >= 1 && s->width <= s->w ? (int)s->width : s->w;
+  if (W != w || H != s->h / 2) { W = w; H = s->h / 2; prepare(); }
+  FROM_ = (Tex){ in, W, H, s->w }; TO_ = (Tex){ in + (size_t)s->w * H, W, H, s->w };
+  const int N = s->frames >= 1 ? (int)s->frames : 1;
+  setUniforms(s->next < N ? s->next : N - 1, N);
+  s->next++;
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  const int T = cores < 1 ? 1 : cores > 64 ? 64 : (int)cores;
+  pthread_t th[64]; Band bands[64];
+  const int yuv = s->yuv > 0.5 && W % 2 == 0 && H % 2 == 0;
+  if (yuv && scratchSize < (size_t)W * H) { free(scratch); scratchSize = (size_t)W * H; scratch = malloc(scratchSize * 4); }
+  for (int k = 0; k < T; k++) { bands[k] = (Band){ yuv ? scratch : out, H * k / T, H * (k + 1) / T, yuv ? W : s->w }; pthread_create(&th[k], NULL, draw, &bands[k]); }
+  for (int k = 0; k < T; k++) pthread_join(th[k], NULL);
+  if (!yuv) return;
+  Pack packs[64];
+  for (int k = 0; k < T; k++) { packs[k] = (Pack){ scratch, out, H * k / T, H * (k + 1) / T, s->w }; pthread_create(&th[k], NULL, pack, &packs[k]); }
+  for (int k = 0; k < T; k++) pthread_join(th[k], NULL);
+}
+`;
+}
 
 /** Frame I/O, threads and the program's entry point, shared by both builds. */
 function ioMain(samplers: string[]): string {
@@ -460,30 +589,16 @@ static uint32_t *texA, *texB, *drawn;
 static void drawFrame(uint8_t *out, const uint8_t *a, const uint8_t *b, int yuv, int i, int N, int T) {
   pthread_t th[64]; Job jobs[64];
   if (!texA) { texA = bigAlloc((size_t)W * H * 4); texB = bigAlloc((size_t)W * H * 4); drawn = bigAlloc((size_t)W * H * 4); }
-  FROM_ = (Tex){ texA, W, H }; TO_ = (Tex){ texB, W, H };
+  FROM_ = (Tex){ texA, W, H, W }; TO_ = (Tex){ texB, W, H, W };
   setUniforms(i, N);
   pthread_barrier_init(&converted, NULL, (unsigned)T);
   for (int k = 0; k < T; k++) {
     /* Bands of whole row pairs (each holds whole chroma rows). */
-    jobs[k] = (Job){ { drawn, H / 2 * k / T * 2, k == T - 1 ? H : H / 2 * (k + 1) / T * 2 }, a, b, yuv, texA, texB, out };
+    jobs[k] = (Job){ { drawn, H / 2 * k / T * 2, k == T - 1 ? H : H / 2 * (k + 1) / T * 2, W }, a, b, yuv, texA, texB, out };
     pthread_create(&th[k], NULL, frameBand, &jobs[k]);
   }
   for (int k = 0; k < T; k++) pthread_join(th[k], NULL);
   pthread_barrier_destroy(&converted);
-}
-
-static int loadTexture(Tex *t, const char *spec) {
-  char name[64]; int w, h; char path[4096];
-  if (sscanf(spec, "%63[^:]:%d:%d:%4095s", name, &w, &h, path) != 4) return 0;
-  FILE *f = fopen(path, "rb"); if (!f) return 0;
-  uint8_t *d = malloc((size_t)w * h * 3);
-  uint32_t *x = malloc((size_t)w * h * 4);
-  size_t k = fread(d, 1, (size_t)w * h * 3, f); fclose(f);
-  if (k != (size_t)w * h * 3) return 0;
-  for (size_t i = 0; i < (size_t)w * h; i++) x[i] = d[3 * i] | (uint32_t)d[3 * i + 1] << 8 | (uint32_t)d[3 * i + 2] << 16;
-  free(d);
-  t->d = x; t->w = w; t->h = h;
-  return 1;
 }
 
 int main(int argc, char **argv) {
@@ -580,16 +695,21 @@ export function cCompiler(): Promise<string | undefined> {
   return compilerAvailable;
 }
 
-/** Builds (or finds in the cache) the filter program of a shader; undefined without a C compiler. */
-export async function buildNative(shader: CompiledShader, flipY: boolean, cacheDir: string): Promise<string | undefined> {
+/**
+ * Builds (or finds in the cache) the filter program of a shader, or its frei0r plugin (a shared
+ * object named rs_<hash>.so in the cache folder's frei0r/ folder); undefined without a C compiler.
+ */
+export async function buildNative(shader: CompiledShader, flipY: boolean, cacheDir: string, host: NativeHost = { kind: 'program' }): Promise<string | undefined> {
   const cc = await cCompiler();
   if (!cc) return undefined;
-  const src = nativeSource(shader, flipY);
-  const flags = ['-O3', '-march=native', '-fno-math-errno', '-ffp-contract=off', '-pthread'];
+  const src = nativeSource(shader, flipY, REAL, host);
+  const plugin = host.kind === 'frei0r';
+  const flags = ['-O3', '-march=native', '-fno-math-errno', '-ffp-contract=off', '-pthread', ...(plugin ? ['-shared', '-fPIC'] : [])];
   const hash = createHash('sha256').update(src).update(flags.join(' ')).digest('hex').slice(0, 20);
-  const exe = join(cacheDir, `shader-${hash}`);
+  const dir = plugin ? join(cacheDir, 'frei0r') : cacheDir;
+  const exe = join(dir, plugin ? `rs_${hash}.so` : `shader-${hash}`);
   if (existsSync(exe)) return exe;
-  await mkdir(cacheDir, { recursive: true });
+  await mkdir(dir, { recursive: true });
   // Unique work names: renders of one process may build the same shader at once.
   const tag = `${process.pid}.${Math.random().toString(36).slice(2, 8)}`;
   const c = `${exe}.${tag}.c`;
