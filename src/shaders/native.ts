@@ -363,12 +363,38 @@ function frei0rApi(samplers: string[], textures: string[]): string {
 typedef struct { const char *name, *author; int plugin_type, color_model, frei0r_version, major_version, minor_version, num_params; const char *explanation; } f0r_plugin_info_t;
 typedef struct { const char *name; int type; const char *explanation; } f0r_param_info_t;
 typedef struct { int w, h; double frames, width, yuv; int next; } Instance;
+/* Work of one frame, in bands of 16 rows that the threads take in turn (balanced whatever the
+   shader costs where): drawing (kind 0), then packing (kind 1). */
+typedef struct { int kind; uint32_t *dst; int stride; const uint32_t *src; } Job;
+static Job job;
+static int nextBand;
+typedef struct { const uint32_t *rgb; uint32_t *out; int y0, y1, stride; } Pack;
+static void *pack(void *arg);
+static void *worker(void *arg) {
+  (void)arg;
+  for (;;) {
+    const int y0 = __atomic_fetch_add(&nextBand, 1, __ATOMIC_RELAXED) * 16;
+    if (y0 >= H) return NULL;
+    const int y1 = y0 + 16 < H ? y0 + 16 : H;
+    if (job.kind == 0) { Band b = { job.dst, y0, y1, job.stride }; draw(&b); }
+    else { Pack p = { job.src, job.dst, y0, y1, job.stride }; pack(&p); }
+  }
+}
+static void runJob(void) {
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  const int T = cores < 1 ? 1 : cores > 64 ? 64 : (int)cores;
+  pthread_t th[64];
+  nextBand = 0;
+  /* Threads of our own only: FFmpeg's filter thread just waits, and never holds the shader's
+     thread-local state. */
+  for (int k = 0; k < T; k++) pthread_create(&th[k], NULL, worker, NULL);
+  for (int k = 0; k < T; k++) pthread_join(th[k], NULL);
+}
 static uint32_t *scratch;
 static size_t scratchSize;
 /* YCbCr packed in RGBA (the render's graph unpacks it, see graph.ts): Y of each pixel in R; for
    x < W/2, y < H/2, Cb and Cr of the 2x2 block at (2x, 2y) in G and B. BT.601 limited range, as
    FFmpeg's default conversion; chroma averaged over the block. */
-typedef struct { const uint32_t *rgb; uint32_t *out; int y0, y1, stride; } Pack;
 static void *pack(void *arg) {
   const Pack *p = arg;
   for (int y = p->y0; y < p->y1; y++) {
@@ -436,17 +462,13 @@ void f0r_update(void *instance, double time, const uint32_t *in, uint32_t *out) 
   const int N = s->frames >= 1 ? (int)s->frames : 1;
   setUniforms(s->next < N ? s->next : N - 1, N);
   s->next++;
-  long cores = sysconf(_SC_NPROCESSORS_ONLN);
-  const int T = cores < 1 ? 1 : cores > 64 ? 64 : (int)cores;
-  pthread_t th[64]; Band bands[64];
   const int yuv = s->yuv > 0.5 && W % 2 == 0 && H % 2 == 0;
   if (yuv && scratchSize < (size_t)W * H) { free(scratch); scratchSize = (size_t)W * H; scratch = malloc(scratchSize * 4); }
-  for (int k = 0; k < T; k++) { bands[k] = (Band){ yuv ? scratch : out, H * k / T, H * (k + 1) / T, yuv ? W : s->w }; pthread_create(&th[k], NULL, draw, &bands[k]); }
-  for (int k = 0; k < T; k++) pthread_join(th[k], NULL);
+  job = (Job){ 0, yuv ? scratch : out, yuv ? W : s->w, NULL };
+  runJob();
   if (!yuv) return;
-  Pack packs[64];
-  for (int k = 0; k < T; k++) { packs[k] = (Pack){ scratch, out, H * k / T, H * (k + 1) / T, s->w }; pthread_create(&th[k], NULL, pack, &packs[k]); }
-  for (int k = 0; k < T; k++) pthread_join(th[k], NULL);
+  job = (Job){ 1, out, s->w, scratch };
+  runJob();
 }
 `;
 }
