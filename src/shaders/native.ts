@@ -262,10 +262,12 @@ static inline void sample(vi m, const Tex *t, vf u, vf v) {
   const vi centre = (V_abs_(x - rx) < (real)(1.0 / 512)) & (V_abs_(y - ry) < (real)(1.0 / 512));
   const uint32_t *d = t->d;
   const int w = t->w;
-  vf k0, k1, k2;
-  gather3(d, (clampv(__builtin_convertvector(ry, vi), t->h - 1) * t->s + clampv(__builtin_convertvector(rx, vi), w - 1)) & m, &k0, &k1, &k2);
-  k0 *= (real)(1.0 / 255); k1 *= (real)(1.0 / 255); k2 *= (real)(1.0 / 255);
+  vf k0 = {}, k1 = {}, k2 = {};
   const vi bilinear = m & ~centre;
+  if (anyLane(m & centre)) {
+    gather3(d, (clampv(__builtin_convertvector(ry, vi), t->h - 1) * t->s + clampv(__builtin_convertvector(rx, vi), w - 1)) & m, &k0, &k1, &k2);
+    k0 *= (real)(1.0 / 255); k1 *= (real)(1.0 / 255); k2 *= (real)(1.0 / 255);
+  }
   if (anyLane(bilinear)) {
     const vf fx0 = V_floor_(x), fy0 = V_floor_(y);
     const vf fx = x - fx0, fy = y - fy0, gx = 1 - fx, gy = 1 - fy;
