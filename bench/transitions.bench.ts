@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { makeSampleMedia } from '../examples/sample-media.js';
 import { produce } from '../src/jobs/produce.js';
+import { capabilities } from '../src/render/capabilities.js';
 import { drawTransition } from '../src/shaders/draw.js';
 import { TRANSITIONS } from '../src/spec/catalogue.js';
 import { parseJob } from '../src/spec/parse.js';
@@ -91,8 +92,10 @@ const wo = median(timesWithout);
 const share = (w - wo) / wo;
 console.log(`share job: ${tl.duration.toFixed(1)} s at ${W}x${H}, ${tl.transitions.length} transitions of ${tl.transitions[0]?.duration ?? 0} s (${tl.transitions.map((x) => x.name).join(', ')})`);
 console.log(`render with transitions ${w.toFixed(2)} s [${timesWith.map((x) => x.toFixed(2)).join(', ')}], without ${wo.toFixed(2)} s [${timesWithout.map((x) => x.toFixed(2)).join(', ')}]`);
+const host = process.env.REELSMITH_SHADER_HOST === 'program' ? 'native programs on pipes' : (await capabilities()).filters.has('frei0r') ? "frei0r plugins in the render (FFmpeg's frei0r filter)" : 'native programs on pipes (no frei0r filter)';
+console.log(`transitions drawn by: ${host}`);
 console.log(`transitions add ${(share * 100).toFixed(1)} % (target ≤ 15 %) ${share <= 0.15 ? 'MET' : 'NOT MET'}`);
 writeFileSync(
   join(out, 'results.json'),
-  `${JSON.stringify({ width: W, height: H, msPerFrame: perFrame, msPerFrameJs: perFrameJs, share: { transitions: tl.transitions.map((x) => x.name), withSeconds: w, withoutSeconds: wo, share, target: 0.15 } }, null, 2)}\n`,
+  `${JSON.stringify({ width: W, height: H, msPerFrame: perFrame, msPerFrameJs: perFrameJs, share: { host, transitions: tl.transitions.map((x) => x.name), withSeconds: w, withoutSeconds: wo, share, target: 0.15 } }, null, 2)}\n`,
 );
