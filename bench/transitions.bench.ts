@@ -11,7 +11,7 @@ import { execa } from 'execa';
 import { makeSampleMedia } from '../examples/sample-media.js';
 import { produce } from '../src/jobs/produce.js';
 import { capabilities } from '../src/render/capabilities.js';
-import { drawTransition } from '../src/shaders/draw.js';
+import { drawTransition, frei0rPlugin } from '../src/shaders/draw.js';
 import { TRANSITIONS } from '../src/spec/catalogue.js';
 import { parseJob } from '../src/spec/parse.js';
 
@@ -25,7 +25,7 @@ await makeSampleMedia(mediaDir);
 const m = (f: string) => join(mediaDir, f);
 const W = 1080;
 const H = 1920;
-const N = Number(process.env.BENCH_FRAMES ?? 6);
+const N = Number(process.env.BENCH_FRAMES ?? 15);
 const cacheDir = join(out, 'shaders');
 
 // ---- per transition ------------------------------------------------------------------------------
@@ -40,11 +40,27 @@ const to = Buffer.concat(Array.from({ length: N }, () => b));
 const only = process.env.BENCH_TRANSITIONS?.split(',');
 const names = only ?? [...TRANSITIONS];
 const perFrame: Record<string, number> = {};
-for (const name of names) {
-  await drawTransition(name, from.subarray(0, W * H * 3), to.subarray(0, W * H * 3), { width: W, height: H, cacheDir }); // build + warm
+// What a render pays per frame: the shader's frei0r plugin in FFmpeg's filter graph (stacked pair
+// in, as in the render), minus the same graph without it; N frames, best of 3.
+const aFile = join(out, 'a.rgb');
+const bFile = join(out, 'b.rgb');
+writeFileSync(aFile, a);
+writeFileSync(bFile, b);
+const padded = Math.ceil(W / 64) * 64;
+const graphRun = async (plugin?: { dir: string; name: string }) => {
+  const draw = plugin ? `frei0r=filter_name=${plugin.name}:filter_params=${N}|${W}|1` : 'null';
+  const src = (f: string) => ['-f', 'rawvideo', '-pix_fmt', 'rgb24', '-video_size', `${W}x${H}`, '-framerate', '30', '-stream_loop', String(N - 1), '-i', f];
+  const graph = `[0:v]format=yuv420p[a];[1:v]format=yuv420p[b];[a][b]vstack=inputs=2,pad=${padded}:ih,format=rgba,${draw},crop=${W}:${H}:0:0,extractplanes=r+g+b[y][u][v];[u]crop=${W / 2}:${H / 2}:0:0[uq];[v]crop=${W / 2}:${H / 2}:0:0[vq];[y][uq][vq]mergeplanes=0x001020:yuv420p`;
   const t0 = performance.now();
-  await drawTransition(name, from, to, { width: W, height: H, cacheDir });
-  perFrame[name] = (performance.now() - t0) / N;
+  await execa('ffmpeg', ['-v', 'error', ...src(aFile), ...src(bFile), '-filter_complex_threads', '1', '-filter_complex', graph, '-f', 'null', '-'], { env: plugin ? { FREI0R_PATH: plugin.dir } : {} });
+  return performance.now() - t0;
+};
+const best = async (f: () => Promise<number>) => Math.min(await f(), await f(), await f());
+const baseline = await best(() => graphRun());
+for (const name of names) {
+  const plugin = await frei0rPlugin(name, cacheDir);
+  if (!plugin) throw new Error(`no frei0r plugin for ${name}`);
+  perFrame[name] = Math.max(0, (await best(() => graphRun(plugin))) - baseline) / N;
   console.log(`${name.padEnd(28)} ${perFrame[name].toFixed(1).padStart(7)} ms/frame`);
 }
 const jsNames = ['fade', 'wipeleft', 'directional'];
