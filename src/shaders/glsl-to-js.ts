@@ -1,11 +1,15 @@
 /**
- * A compiler from the GLSL ES 1.0 dialect of the gl-transitions collection to plain JavaScript.
+ * A compiler from the GLSL ES 1.0 dialect of the gl-transitions collection to plain JavaScript,
+ * to C, and to vector C.
  *
  * Every vector, matrix and struct is scalarised: a `vec2 p` becomes two JS locals `p$0`, `p$1`, and
  * every operation is expanded per component at compile time, so the generated code allocates
  * nothing per pixel and V8 compiles it to straight-line float arithmetic. Functions returning more
  * than one component write them into the shared `R` array and the caller copies them at once.
- * Arithmetic is done in float64 (GLSL's highp is float32); the reference test measures the effect.
+ * JS computes in float64, C in float32 like GLSL's highp; the reference test measures the effect.
+ * The vector C target ('simd') gives every value one lane per pixel of a run of pixels: booleans
+ * are lane masks, if/else and loops run under masks (a branch without lanes is skipped), and
+ * return/break/continue clear lanes (see MaskLevel); it computes exactly what the C target does.
  *
  * Supported: float/int/bool, vecN/ivecN/bvecN, matN, structs, const and uniform globals, user
  * functions (overloaded by parameter types), if/else, for/while loops, ternaries, swizzles on both
