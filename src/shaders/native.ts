@@ -236,12 +236,16 @@ static inline vf V_rint(vf x) {
 }
 static inline vi clampv(vi x, int hi) { x = x & ~(x < 0); const vi over = x > hi; return (x & ~over) | (hi & over); }
 /* The texels at each lane's index, as floats (a hardware gather where there is one). */
+static const vi LANE_IDS = { ${Array.from({ length: lanes }, (_, i) => i).join(', ')} };
 static inline void gather3(const uint32_t *d, vi idx, vf *c0, vf *c1, vf *c2) {
   vi x;
+  if (!anyLane(idx - idx[0] != LANE_IDS)) memcpy(&x, d + idx[0], sizeof x); /* a run of texels: one load */
+  else
 #if defined(__AVX512F__) && L == 16
   x = (vi)_mm512_i32gather_epi32((__m512i)idx, (const void *)d, 4);
 #elif defined(__AVX2__) && L % 8 == 0
-  for (int j = 0; j < L; j += 8) {
+  for (int j = 0; j < L; j += 8)
+  {
     __m256i part, got;
     memcpy(&part, (const int *)&idx + j, sizeof part);
     got = _mm256_i32gather_epi32((const int *)d, part, 4);
