@@ -151,7 +151,7 @@ export async function renderWithNativeShaders(t: Timeline, o: SplicedRenderOptio
   const controller = new AbortController();
   const stop = () => controller.abort();
   o.signal?.addEventListener('abort', stop);
-  const threads = process.env.REELSMITH_SHADER_THREADS ?? String(availableParallelism());
+  const threads = String(availableParallelism());
   const children = todo.map((x, k) => {
     const p = programs[k]!;
     return spawn(p.exe, [String(t.width), String(t.height), String(frames[k]), threads, '--splice', pipes.get(x.index)!, extractPipe, '--yuv', ...p.textures], {

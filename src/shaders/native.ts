@@ -68,15 +68,7 @@ export function nativeSource(shader: CompiledShader, flipY: boolean, real: 'floa
 #include <tgmath.h>
 ${INCLUDES}
 typedef ${real} real;
-/* Textures are RGBX: one 32-bit texel per pixel, red in the low byte, rows s texels apart. */
-typedef struct { const uint32_t *d; int w, h, s; } Tex;
-static __thread real R[64];
-static real progress, ratio;
-static int W, H;
-static Tex FROM_, TO_;
-#define FROM (&FROM_)
-#define TO (&TO_)
-${samplers.map((s) => `static Tex S_${s}_;\n#define S_${s} (&S_${s}_)`).join('\n')}
+${shaderState('real', samplers)}
 ${C_HELPERS}
 static inline int clampi(int x, int hi) { return x < 0 ? 0 : x > hi ? hi : x; }
 static inline void sample(const Tex *t, real u, real v) {
@@ -153,15 +145,7 @@ typedef float real;
 #define L ${lanes}
 typedef float vf __attribute__((vector_size(L * 4)));
 typedef int vi __attribute__((vector_size(L * 4)));
-/* Textures are RGBX: one 32-bit texel per pixel, red in the low byte, rows s texels apart. */
-typedef struct { const uint32_t *d; int w, h, s; } Tex;
-static __thread vf R[64];
-static vf progress, ratio;
-static int W, H;
-static Tex FROM_, TO_;
-#define FROM (&FROM_)
-#define TO (&TO_)
-${samplers.map((s) => `static Tex S_${s}_;\n#define S_${s} (&S_${s}_)`).join('\n')}
+${shaderState('vf', samplers)}
 
 #define BF(x) ((vf){} + (x))
 #define VTRUE ((vi){} - 1)
@@ -321,6 +305,19 @@ static void prepare(void) {
 }
 ${TEXTURE_LOADER}
 ${host.kind === 'frei0r' ? frei0rApi(samplers, host.textures) : ioMain(samplers)}`;
+}
+
+/** What a shader reads and writes besides its own values: textures, R, the uniforms, the frame size. */
+function shaderState(value: 'real' | 'vf', samplers: string[]): string {
+  return `/* Textures are RGBX: one 32-bit texel per pixel, red in the low byte, rows s texels apart. */
+typedef struct { const uint32_t *d; int w, h, s; } Tex;
+static __thread ${value} R[64];
+static ${value} progress, ratio;
+static int W, H;
+static Tex FROM_, TO_;
+#define FROM (&FROM_)
+#define TO (&TO_)
+${samplers.map((s) => `static Tex S_${s}_;\n#define S_${s} (&S_${s}_)`).join('\n')}`;
 }
 
 const INCLUDES = `#include <errno.h>
