@@ -17,7 +17,7 @@ import { runFfmpeg } from './ffmpeg.js';
 import { compileLoudnessProbe, compileTimeline, type EncodeSettings, parseLoudness } from './graph.js';
 import { reelsmithHome } from '../config/home.js';
 import { frei0rPlugin } from '../shaders/draw.js';
-import { drawShaderTransitions, renderWithNativeShaders } from './splice.js';
+import { drawShaderTransitions, renderWithNativeShaders, shaderTransitions } from './splice.js';
 
 export interface RenderContext {
   paths: Map<string, string>;
@@ -36,15 +36,15 @@ export interface RenderContext {
 }
 
 /**
- * The frei0r plugins of the timeline's shader transitions (transition index → plugin), when the
- * installed FFmpeg has the frei0r filter and every one of them builds.
+ * The frei0r plugins of the given shader transitions (their folder, and transition index → plugin
+ * name), when the installed FFmpeg has the frei0r filter and every one of them builds.
  */
-async function transitionPlugins(t: Timeline, cacheDir: string): Promise<Map<number, { dir: string; name: string }> | undefined> {
+async function transitionPlugins(todo: Timeline['transitions'], cacheDir: string): Promise<{ dir: string; names: Map<number, string> } | undefined> {
   if (process.env.REELSMITH_SHADER_HOST === 'program' || !(await capabilities()).filters.has('frei0r')) return undefined;
-  const todo = t.transitions.filter((x) => x.drawnAs.startsWith('glsl:'));
   const built = await Promise.all(todo.map((x) => frei0rPlugin(x.name, cacheDir)));
   if (built.some((p) => !p)) return undefined;
-  return new Map(todo.map((x, k) => [x.index, built[k]!]));
+  // One cache folder: every plugin lies in the same directory.
+  return { dir: built[0]!.dir, names: new Map(todo.map((x, k) => [x.index, built[k]!.name])) };
 }
 
 export async function renderTimeline(t: Timeline, outPath: string, ctx: RenderContext): Promise<{ filterGraph: string }> {
@@ -97,19 +97,14 @@ export async function renderTimeline(t: Timeline, outPath: string, ctx: RenderCo
       if (keep) writeFileSync(join(work, 'ffmpeg-args.json'), JSON.stringify(c.args, null, 1));
       return c.args;
     };
-    const shaders = t.transitions.some((x) => x.drawnAs.startsWith('glsl:'));
+    const shaderTodo = shaderTransitions(t);
+    const shaders = shaderTodo.length > 0;
     // Shader transitions: as frei0r plugins inside the render itself (FFmpeg's frei0r filter);
     // without it, by native programs fed by an extraction pass while the render runs (splice.ts);
     // without a C compiler, drawn first by the JS engine into the work folder.
-    const plugins = shaders ? await transitionPlugins(t, cacheDir) : undefined;
-    if (plugins) {
-      const dir = [...plugins.values()][0].dir;
-      const names = new Map([...plugins].map(([i, p]) => [i, p.name]));
-      await runFfmpeg(compile(new Map(), false, names), { timeoutMs, signal: ctx.signal, onProgress, env: { FREI0R_PATH: dir } });
-      await rename(partial, outPath);
-      return { filterGraph };
-    }
+    const plugins = shaders ? await transitionPlugins(shaderTodo, cacheDir) : undefined;
     const spliced =
+      !plugins &&
       shaders &&
       (await renderWithNativeShaders(t, {
         renderArgs: (pipes) => compile(pipes, true),
@@ -121,7 +116,8 @@ export async function renderTimeline(t: Timeline, outPath: string, ctx: RenderCo
         signal: ctx.signal,
         onProgress,
       }));
-    if (!spliced) {
+    if (plugins) await runFfmpeg(compile(new Map(), false, plugins.names), { timeoutMs, signal: ctx.signal, onProgress, env: { FREI0R_PATH: plugins.dir } });
+    else if (!spliced) {
       const transitionFrames = shaders ? await drawShaderTransitions(t, { inputs: { paths: ctx.paths }, aspects: ctx.aspects, work, cacheDir, timeoutMs, signal: ctx.signal }) : new Map();
       await runFfmpeg(compile(transitionFrames, false), { timeoutMs, signal: ctx.signal, onProgress });
     }

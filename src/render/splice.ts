@@ -16,6 +16,11 @@ import { drawTransition, nativeProgram } from '../shaders/draw.js';
 import { runFfmpeg } from './ffmpeg.js';
 import { compileTransitionSources, type GraphInputs } from './graph.js';
 
+/** The timeline's transitions drawn by a gl-transitions shader (the others are FFmpeg crossfades). */
+export function shaderTransitions(t: Timeline): Timeline['transitions'] {
+  return t.transitions.filter((x) => x.drawnAs.startsWith('glsl:'));
+}
+
 export interface ShaderTransitionOptions {
   inputs: GraphInputs;
   aspects: Map<string, number>;
@@ -27,7 +32,7 @@ export interface ShaderTransitionOptions {
 
 /** Draws the timeline's shader transitions; returns transition index → RGB24 file of its frames. */
 export async function drawShaderTransitions(t: Timeline, o: ShaderTransitionOptions): Promise<Map<number, string>> {
-  const todo = t.transitions.filter((x) => x.drawnAs.startsWith('glsl:'));
+  const todo = shaderTransitions(t);
   const files = new Map<number, string>();
   if (todo.length === 0) return files;
   const { args, frames } = compileTransitionSources(
@@ -132,7 +137,7 @@ export interface SplicedRenderOptions extends ShaderTransitionOptions {
  * Returns false (having done nothing) when a shader has no native program.
  */
 export async function renderWithNativeShaders(t: Timeline, o: SplicedRenderOptions): Promise<boolean> {
-  const todo = t.transitions.filter((x) => x.drawnAs.startsWith('glsl:'));
+  const todo = shaderTransitions(t);
   const programs = await Promise.all(todo.map((x) => nativeProgram(x.name, o.cacheDir)));
   if (programs.some((p) => !p)) return false;
   const extractPipe = join(o.work, 'extract.pipe');
