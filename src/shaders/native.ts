@@ -1,11 +1,13 @@
 /**
- * The fast path for transition shaders: the compiled shader as C, built with the system's C
- * compiler into a small filter program (cached per shader source), which reads frame pairs on stdin
- * and writes blended frames on stdout, using every core. The JS kernel (kernel.ts) is the portable
- * fallback when no C compiler is installed; both come from the same compiler front end and follow
+ * The fast path for transition shaders: the compiled shader as C (vector or scalar), built with the
+ * system's C compiler (cached per source) either into a frei0r plugin that FFmpeg's frei0r filter
+ * runs inside the render (frei0rApi), or into a small filter program that reads frame pairs and
+ * writes blended frames (ioMain), using every core. The JS kernel (kernel.ts) is the portable
+ * fallback when no C compiler is installed; all come from the same compiler front end and follow
  * the same conventions (see kernel.ts).
  *
- * Protocol: `prog W H N THREADS [name:w:h:file ...]`, stdin: N frames of the outgoing clip then N of
+ * Program protocol:
+ * `prog W H N THREADS [name:w:h:file ...]`, stdin: N frames of the outgoing clip then N of
  * the incoming one (RGB24, W×H), repeated; stdout: N frames, frame i drawn at progress i/N.
  */
 import { createHash } from 'node:crypto';
@@ -116,6 +118,7 @@ static void *draw(void *arg) {
 static void setUniforms(int i, int N) { progress = (real)((double)i / N); ratio = (real)((double)W / H); }
 static void prepare(void) {}
 ${TEXTURE_LOADER}
+${COLOUR}
 ${host.kind === 'frei0r' ? frei0rApi(samplers, host.textures) : ioMain(samplers)}`;
 }
 
@@ -304,6 +307,7 @@ static void prepare(void) {
   for (int x = 0; x < W + L; x++) U[x] = (real)((x + 0.5) / W);
 }
 ${TEXTURE_LOADER}
+${COLOUR}
 ${host.kind === 'frei0r' ? frei0rApi(samplers, host.textures) : ioMain(samplers)}`;
 }
 
@@ -333,6 +337,23 @@ const INCLUDES = `#include <errno.h>
 
 /** Lanes of the vector build (16 floats: one AVX-512 register, two AVX2 ones). */
 const SIMD_LANES = Number(process.env.REELSMITH_SHADER_LANES ?? 16);
+
+/**
+ * RGBX → YCbCr, BT.601 limited range (FFmpeg's default between rgb24 and yuv420p), in 16.16 fixed
+ * point; chroma of a 2x2 block from its summed channels. One definition for both hosts.
+ */
+const COLOUR = `
+#define LUMA(r, g, b) ((((r) * 16829 + (g) * 33039 + (b) * 6416 + 32768) >> 16) + 16)
+static inline uint8_t clamp8(int x) { return x < 0 ? 0 : x > 255 ? 255 : (uint8_t)x; }
+static inline uint8_t lumaOf(uint32_t c) { return (uint8_t)LUMA((int)(c & 255), (int)(c >> 8 & 255), (int)(c >> 16 & 255)); }
+static inline void chromaOf(uint32_t k0, uint32_t k1, uint32_t k2, uint32_t k3, uint8_t *cb, uint8_t *cr) {
+  const int r = (int)((k0 & 255) + (k1 & 255) + (k2 & 255) + (k3 & 255));
+  const int g = (int)((k0 >> 8 & 255) + (k1 >> 8 & 255) + (k2 >> 8 & 255) + (k3 >> 8 & 255));
+  const int b = (int)((k0 >> 16 & 255) + (k1 >> 16 & 255) + (k2 >> 16 & 255) + (k3 >> 16 & 255));
+  *cb = clamp8(((-9714 * r - 19071 * g + 28784 * b + 131072) >> 18) + 128);
+  *cr = clamp8(((28784 * r - 24103 * g - 4681 * b + 131072) >> 18) + 128);
+}
+`;
 
 /** Shader textures (luma, displacement maps): RGB24 files given as name:w:h:path, kept as RGBX. */
 const TEXTURE_LOADER = `
@@ -403,19 +424,12 @@ static void *pack(void *arg) {
   for (int y = p->y0; y < p->y1; y++) {
     const uint32_t *r = p->rgb + (size_t)y * W;
     uint32_t *o = p->out + (size_t)y * p->stride;
-    for (int x = 0; x < W; x++) {
-      const uint32_t c = r[x];
-      o[x] = (uint32_t)(((16829 * (int)(c & 255) + 33039 * (int)(c >> 8 & 255) + 6416 * (int)(c >> 16 & 255) + 32768) >> 16) + 16);
-    }
+    for (int x = 0; x < W; x++) o[x] = lumaOf(r[x]);
     if (y < H / 2) {
       const uint32_t *a = p->rgb + (size_t)(2 * y) * W, *b = a + W;
       for (int x = 0; x < W / 2; x++) {
-        const uint32_t k0 = a[2 * x], k1 = a[2 * x + 1], k2 = b[2 * x], k3 = b[2 * x + 1];
-        const int R = (int)((k0 & 255) + (k1 & 255) + (k2 & 255) + (k3 & 255));
-        const int G = (int)((k0 >> 8 & 255) + (k1 >> 8 & 255) + (k2 >> 8 & 255) + (k3 >> 8 & 255));
-        const int B = (int)((k0 >> 16 & 255) + (k1 >> 16 & 255) + (k2 >> 16 & 255) + (k3 >> 16 & 255));
-        int cb = ((-9714 * R - 19071 * G + 28784 * B + 131072) >> 18) + 128, cr = ((28784 * R - 24103 * G - 4681 * B + 131072) >> 18) + 128;
-        cb = cb < 0 ? 0 : cb > 255 ? 255 : cb; cr = cr < 0 ? 0 : cr > 255 ? 255 : cr;
+        uint8_t cb, cr;
+        chromaOf(a[2 * x], a[2 * x + 1], b[2 * x], b[2 * x + 1], &cb, &cr);
         o[x] |= (uint32_t)cb << 8 | (uint32_t)cr << 16;
       }
     }
@@ -521,7 +535,8 @@ static void widenPipe(int fd) {
 
 /*
  * One frame: each thread converts its rows of both input frames to RGBX textures, waits for the
- * others (a shader reads anywhere), draws its rows as RGB24, and in YUV mode converts them back.
+ * others (a shader reads anywhere), draws its rows as RGBX, and converts them to RGB24 or, in YUV
+ * mode, back to yuv420p.
  * YUV mode (splice): frames travel as yuv420p, the render's own format (half the bytes of RGB24,
  * no RGB conversion in FFmpeg); an input frame is a pair stacked vertically (outgoing clip over
  * incoming one, W x 2H). BT.601 limited range both ways, as FFmpeg's default conversion between
@@ -529,7 +544,6 @@ static void widenPipe(int fd) {
  */
 static pthread_barrier_t converted;
 typedef struct { Band band; const uint8_t *a, *b; int yuv; uint32_t *texA, *texB; uint8_t *out; } Job;
-static inline uint8_t clamp8(int x) { return x < 0 ? 0 : x > 255 ? 255 : (uint8_t)x; }
 static void rgbToTex(const uint8_t *rgb, uint32_t *tex, int y0, int y1) {
   const uint8_t *p = rgb + (size_t)y0 * W * 3;
   uint32_t *o = tex + (size_t)y0 * W;
@@ -567,22 +581,15 @@ static void texToYuv(const uint32_t *pix, uint8_t *Y, uint8_t *U, uint8_t *V, in
     for (; x + 16 <= W; x += 16) {
       i16 v;
       memcpy(&v, p + x, sizeof v);
-      const b16 yb = __builtin_convertvector((((v & 255) * 16829 + (v >> 8 & 255) * 33039 + (v >> 16 & 255) * 6416 + 32768) >> 16) + 16, b16);
+      const b16 yb = __builtin_convertvector(LUMA(v & 255, v >> 8 & 255, v >> 16 & 255), b16);
       memcpy(yr + x, &yb, 16);
     }
-    for (; x < W; x++) yr[x] = (uint8_t)((((p[x] & 255) * 16829 + (p[x] >> 8 & 255) * 33039 + (p[x] >> 16 & 255) * 6416 + 32768) >> 16) + 16);
+    for (; x < W; x++) yr[x] = lumaOf(p[x]);
   }
   for (int y = y0; y < y1; y += 2) {
     const uint32_t *p = pix + (size_t)y * W, *q = p + W;
     uint8_t *ur = U + (size_t)(y / 2) * (W / 2), *vr = V + (size_t)(y / 2) * (W / 2);
-    for (int x = 0; x < W / 2; x++) {
-      const uint32_t a = p[2 * x], b = p[2 * x + 1], c = q[2 * x], d = q[2 * x + 1];
-      const int r = (int)((a & 255) + (b & 255) + (c & 255) + (d & 255));
-      const int g = (int)((a >> 8 & 255) + (b >> 8 & 255) + (c >> 8 & 255) + (d >> 8 & 255));
-      const int bl = (int)((a >> 16 & 255) + (b >> 16 & 255) + (c >> 16 & 255) + (d >> 16 & 255));
-      ur[x] = clamp8(((-9714 * r - 19071 * g + 28784 * bl + 131072) >> 18) + 128);
-      vr[x] = clamp8(((28784 * r - 24103 * g - 4681 * bl + 131072) >> 18) + 128);
-    }
+    for (int x = 0; x < W / 2; x++) chromaOf(p[2 * x], p[2 * x + 1], q[2 * x], q[2 * x + 1], &ur[x], &vr[x]);
   }
 }
 static void texToRgb(const uint32_t *pix, uint8_t *rgb, int y0, int y1) {
