@@ -300,7 +300,13 @@ describe('callbacks', () => {
         expect(Math.abs(ts - Date.now() / 1000)).toBeLessThan(60);
         expect(g.headers['x-ice-signature']).toBe(iceSignature(`${base}${g.path}`, ts, 'Reel5mithKey'));
       }
-      const attempts = (await service.callbacks.deliveries(r.JobId as string)).filter((a) => a.event_type === 'BatchProduceMediaComplete');
+      // The receiver sees a request before the sender has read its answer and recorded it: wait for the records to settle.
+      const settled = async () => (await service.callbacks.deliveries(r.JobId as string)).filter((a) => a.event_type === 'BatchProduceMediaComplete');
+      let attempts = await settled();
+      for (let i = 0; i < 50 && attempts.some((a) => a.status === 'pending'); i++) {
+        await new Promise((res) => setTimeout(res, 100));
+        attempts = await settled();
+      }
       expect(attempts.map((a) => [a.url, a.status, a.attempts])).toEqual([
         [`${base}/notify`, 'delivered', 2],
         [`${base}/global`, 'delivered', 1],
