@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { makeSampleMedia } from '../examples/sample-media.js';
 import { produce } from '../src/jobs/produce.js';
+import { ffmpegEnv } from '../src/render/ffmpeg.js';
 import { parseJob } from '../src/spec/parse.js';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -64,7 +65,7 @@ for (let run = 0; run < RUNS; run++) {
   manifest = await produce(parsed, { outDir: out, seed: 1, jobs: 1 });
   renders.push((performance.now() - t0) / 1000);
   const b0 = performance.now();
-  await execa('ffmpeg', ['-v', 'error', '-y', '-i', raw, '-c:v', 'libx264', '-preset', parsed.job.output.preset, '-crf', String(parsed.job.output.crf), '-pix_fmt', 'yuv420p', '-r', '30', '-f', 'mp4', join(out, 'baseline.mp4')]);
+  await execa('ffmpeg', ['-v', 'error', '-y', '-i', raw, '-c:v', 'libx264', '-preset', parsed.job.output.preset, '-crf', String(parsed.job.output.crf), '-pix_fmt', 'yuv420p', '-r', '30', '-f', 'mp4', join(out, 'baseline.mp4')], { env: ffmpegEnv() });
   bares.push((performance.now() - b0) / 1000);
 }
 rmSync(raw);

@@ -13,7 +13,7 @@ import { execa } from 'execa';
 import { ReelsmithError } from '../errors.js';
 import type { Timeline } from '../planner/timeline.js';
 import { drawTransition, nativeProgram } from '../shaders/draw.js';
-import { runFfmpeg } from './ffmpeg.js';
+import { ffmpegEnv, runFfmpeg } from './ffmpeg.js';
 import { compileTransitionSources, type GraphInputs } from './graph.js';
 
 /** The timeline's transitions drawn by a gl-transitions shader (the others are FFmpeg crossfades). */
@@ -180,7 +180,7 @@ export async function renderWithNativeShaders(t: Timeline, o: SplicedRenderOptio
       }),
   );
   children[0]?.stdin?.end('g');
-  const extraction = execa('ffmpeg', ['-hide_banner', '-nostdin', '-y', '-loglevel', 'error', ...extractArgs], { cancelSignal: controller.signal, timeout: o.timeoutMs });
+  const extraction = execa('ffmpeg', ['-hide_banner', '-nostdin', '-y', '-loglevel', 'error', ...extractArgs], { cancelSignal: controller.signal, timeout: o.timeoutMs, env: ffmpegEnv() });
   const render = runFfmpeg(renderArgs, { timeoutMs: o.timeoutMs, signal: controller.signal, onProgress: o.onProgress });
   const all = [render, extraction.then(() => undefined), ...done];
   // The first failure stops everything (a blocked pipe would otherwise wait for ever).
