@@ -33,7 +33,7 @@ export const FFMPEG_MALLOC_ENV: Readonly<Record<string, string>> = {
   MALLOC_TRIM_THRESHOLD_: String(2 ** 31),
 };
 
-/** The environment FFmpeg runs with: the malloc settings above, then the caller's, then this process's. */
+/** The environment FFmpeg runs with: the malloc settings above, unless this process's environment sets them; `extra` over both. */
 export function ffmpegEnv(extra: Record<string, string> = {}): Record<string, string> {
   if (process.env.REELSMITH_FFMPEG_MALLOC === '0') return extra;
   const own = Object.fromEntries(Object.entries(FFMPEG_MALLOC_ENV).filter(([k]) => process.env[k] === undefined));
