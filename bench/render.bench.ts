@@ -5,11 +5,10 @@
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { makeSampleMedia } from '../examples/sample-media.js';
 import { produce } from '../src/jobs/produce.js';
-import { ffmpegEnv } from '../src/render/ffmpeg.js';
 import { parseJob } from '../src/spec/parse.js';
+import { bareEncode, decodeToY4m, median, REFERENCE_SPEECH, REFERENCE_TITLE } from './reference.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const mediaDir = join(root, 'examples/media');
@@ -21,18 +20,11 @@ await makeSampleMedia(mediaDir);
 
 const m = (f: string) => join(mediaDir, f);
 const files = ['storefront_opening.mp4', 'mall_crowd.mp4', 'snacks_and_drinks.mp4', 'checkout_queue.mp4', 'store_interior.mp4', 'fresh_fruit.png', 'mall_crowd.mp4', 'storefront_opening.mp4'];
-const text =
-  'A new Hema Fresh just opened in a nearby mall. Today is the grand opening, so let us check it out. ' +
-  'This store is not very large, but the mall is crowded. Snacks and drinks are quite cheap. ' +
-  'The queues at the checkout are very long. The fruit looks fresh and the staff are friendly. ' +
-  'There is a seafood corner with live fish and crabs. You can have your fish cooked right here. ' +
-  'Everyone should come and have a look this weekend. Do not forget to bring your friends.';
-
 const job = {
   InputConfig: {
     MediaGroupArray: files.map((f, i) => ({ GroupName: `scene${i + 1}`, MediaArray: [m(f)] })),
-    SpeechTextArray: [text],
-    Title: 'Hema Fresh is now open',
+    SpeechTextArray: [REFERENCE_SPEECH],
+    Title: REFERENCE_TITLE,
     BackgroundMusic: m('relaxing_theme.mp3'),
   },
   EditingConfig: {
@@ -47,7 +39,6 @@ const parsed = parseJob(job, { baseDir: root });
 // Warm caches (speech, probes) so that the figure is the render itself.
 await produce(parsed, { outDir: join(out, 'warm'), seed: 1, jobs: 1 });
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const renders: number[] = [];
 const bares: number[] = [];
@@ -58,15 +49,13 @@ const frames = Math.round(t.duration * t.fps);
 // Baseline input: the same frames (decoded from the output) as raw video, so that the bare encode
 // compresses exactly the content reelsmith compressed.
 const raw = join(out, 'frames.y4m');
-await execa('ffmpeg', ['-v', 'error', '-y', '-i', join(out, 'reference_0.mp4'), '-f', 'yuv4mpegpipe', '-pix_fmt', 'yuv420p', raw]);
+await decodeToY4m(join(out, 'reference_0.mp4'), raw);
 // Interleaved runs, medians: the machine's speed drifts between runs.
 for (let run = 0; run < RUNS; run++) {
   const t0 = performance.now();
   manifest = await produce(parsed, { outDir: out, seed: 1, jobs: 1 });
   renders.push((performance.now() - t0) / 1000);
-  const b0 = performance.now();
-  await execa('ffmpeg', ['-v', 'error', '-y', '-i', raw, '-c:v', 'libx264', '-preset', parsed.job.output.preset, '-crf', String(parsed.job.output.crf), '-pix_fmt', 'yuv420p', '-r', '30', '-f', 'mp4', join(out, 'baseline.mp4')], { env: ffmpegEnv() });
-  bares.push((performance.now() - b0) / 1000);
+  bares.push(await bareEncode(raw, join(out, 'baseline.mp4'), parsed.job.output));
 }
 rmSync(raw);
 const renderS = median(renders);

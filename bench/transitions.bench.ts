@@ -17,6 +17,7 @@ import { capabilities } from '../src/render/capabilities.js';
 import { drawTransition, frei0rPlugin } from '../src/shaders/draw.js';
 import { TRANSITIONS } from '../src/spec/catalogue.js';
 import { parseJob } from '../src/spec/parse.js';
+import { bareEncode, decodeToY4m, median, REFERENCE_SPEECH, REFERENCE_TITLE } from './reference.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const mediaDir = join(root, 'examples/media');
@@ -80,22 +81,16 @@ const sorted = Object.values(perFrame).sort((x, y) => x - y);
 console.log(`per-frame cost at ${W}x${H}: median ${sorted[Math.floor(sorted.length / 2)].toFixed(1)} ms, max ${sorted[sorted.length - 1].toFixed(1)} ms`);
 
 // ---- share in a render ---------------------------------------------------------------------------
-// Two jobs of 30 s with 8 transitions of 0.5 s, each rendered with and without transitions: the
+// Two jobs of ≈ 30 s with 8 transitions of 0.5 s, each rendered with and without transitions: the
 // reference job of issue 2 (voice-over, captions, title, music: the target's definition) and a
 // bare one (clips and music only: a smaller denominator, so a stricter figure).
 const MIX = (process.env.BENCH_MIX ?? 'wipeleft,circleopen,radial,directional,swap,pixelize,cube,dreamyzoom').split(',');
 const files = ['storefront_opening.mp4', 'mall_crowd.mp4', 'snacks_and_drinks.mp4', 'checkout_queue.mp4', 'store_interior.mp4', 'fresh_fruit.png', 'mall_crowd.mp4', 'storefront_opening.mp4', 'snacks_and_drinks.mp4'];
-const speech =
-  'A new Hema Fresh just opened in a nearby mall. Today is the grand opening, so let us check it out. ' +
-  'This store is not very large, but the mall is crowded. Snacks and drinks are quite cheap. ' +
-  'The queues at the checkout are very long. The fruit looks fresh and the staff are friendly. ' +
-  'There is a seafood corner with live fish and crabs. You can have your fish cooked right here. ' +
-  'Everyone should come and have a look this weekend. Do not forget to bring your friends.';
 const jobFor = (kind: 'reference' | 'bare', allow: boolean) => ({
   InputConfig: {
     MediaGroupArray: files.map((f, i) => ({ GroupName: `scene${i + 1}`, MediaArray: [m(f)] })),
     BackgroundMusic: m('relaxing_theme.mp3'),
-    ...(kind === 'reference' ? { SpeechTextArray: [speech], Title: 'Hema Fresh is now open' } : {}),
+    ...(kind === 'reference' ? { SpeechTextArray: [REFERENCE_SPEECH], Title: REFERENCE_TITLE } : {}),
   },
   EditingConfig: {
     ...(kind === 'reference' ? { SpeechConfig: { Voice: 'cally', SpeechRate: 0 }, BackgroundMusicConfig: { Volume: 0.2 } } : {}),
@@ -104,7 +99,6 @@ const jobFor = (kind: 'reference' | 'bare', allow: boolean) => ({
   // The reference job lasts as long as its voice-over (≈ 28 s), the bare one 30 s.
   OutputConfig: { MediaURL: `${kind}_${allow ? 'with' : 'without'}_{index}.mp4`, Count: 1, Width: W, Height: H, ...(kind === 'reference' ? { MaxDuration: 30 } : { FixedDuration: 30 }) },
 });
-const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const host = process.env.REELSMITH_SHADER_HOST === 'program' ? 'native programs on pipes' : (await capabilities()).filters.has('frei0r') ? "frei0r plugins in the render (FFmpeg's frei0r filter)" : 'native programs on pipes (no frei0r filter)';
 console.log(`transitions drawn by: ${host}`);
@@ -133,13 +127,9 @@ for (const kind of ['reference', 'bare'] as const) {
   // bits, more work). Measured as bare H.264 encodes of the two outputs' frames, same settings.
   const encode = async (file: string) => {
     const raw = join(out, 'frames.y4m');
-    await execa('ffmpeg', ['-v', 'error', '-y', '-i', join(out, file), '-an', '-f', 'yuv4mpegpipe', '-pix_fmt', 'yuv420p', raw]);
+    await decodeToY4m(join(out, file), raw);
     const times: number[] = [];
-    for (let r = 0; r < RUNS; r++) {
-      const t0 = performance.now();
-      await execa('ffmpeg', ['-v', 'error', '-y', '-i', raw, '-c:v', 'libx264', '-preset', withT.job.output.preset, '-crf', String(withT.job.output.crf), '-pix_fmt', 'yuv420p', '-f', 'mp4', join(out, 'encoded.mp4')], { env: ffmpegEnv() });
-      times.push((performance.now() - t0) / 1000);
-    }
+    for (let r = 0; r < RUNS; r++) times.push(await bareEncode(raw, join(out, 'encoded.mp4'), withT.job.output));
     rmSync(raw);
     return median(times);
   };
