@@ -3,10 +3,14 @@
  * same shader drawn by a real GL implementation (WebGL in headless Chromium) on two real frames at
  * progress 0.25, 0.5 and 0.75, in a 9:16 frame (so `ratio` and GL's upward y axis matter).
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ffmpegEnv } from '../src/render/ffmpeg.js';
+import { frei0rTransition } from '../src/render/graph.js';
 import { shaderFor, shaderParams, uniformTypes } from '../src/shaders/catalogue.js';
-import { drawTransition, type ShaderEngine } from '../src/shaders/draw.js';
+import { drawTransition, frei0rPlugin, type ShaderEngine } from '../src/shaders/draw.js';
 import { compileTransition, GlslCompileError } from '../src/shaders/glsl-to-js.js';
 import { SHADER_TEXTURES } from '../src/shaders/textures.js';
 import { TRANSITIONS } from '../src/spec/catalogue.js';
@@ -107,6 +111,55 @@ describe('gl-transitions on the CPU, compared with WebGL', () => {
       if (Buffer.compare(v.frames, s.frames) !== 0) differing.push(name);
     }
     expect(differing).toEqual([]);
+  });
+
+  it("in the render, the frei0r plugin returns exactly the BT.601 YCbCr of the pictures it draws", async () => {
+    // The render's graph (frei0rTransition): the plugin packs Y, Cb and Cr into its RGBA output and
+    // FFmpeg takes them apart into yuv420p. Compared with the same plugin drawing RGB (yuv=0),
+    // converted here: Y per pixel, chroma of each 2x2 block from its summed channels (180 px: whole
+    // runs of 16 lanes and a partial one, both for luma and for chroma).
+    const dir = tempDir('rs-frei0r-');
+    writeFileSync(join(dir, 'a.rgb'), from);
+    writeFileSync(join(dir, 'b.rgb'), to);
+    const N = 4;
+    const src = (f: string) => ['-f', 'rawvideo', '-pix_fmt', 'rgb24', '-video_size', `${W}x${H}`, '-framerate', '30', '-stream_loop', String(N - 1), '-i', join(dir, f)];
+    const run = async (plugin: { dir: string; name: string }, graph: string, pixFmt: string) => {
+      const r = await execa('ffmpeg', ['-v', 'error', ...src('a.rgb'), ...src('b.rgb'), '-filter_complex', `[0:v]format=yuv420p[a];[1:v]format=yuv420p[b];${graph}`, '-map', '[out]', '-f', 'rawvideo', '-pix_fmt', pixFmt, '-'], {
+        encoding: 'buffer',
+        env: ffmpegEnv({ FREI0R_PATH: plugin.dir }),
+      });
+      return Buffer.from(r.stdout);
+    };
+    for (const name of ['swap', 'circleopen']) {
+      const plugin = (await frei0rPlugin(name, cacheDir))!;
+      const chains: string[] = [];
+      let n = 0;
+      frei0rTransition({ chain: (c) => void chains.push(c), label: (x) => `${x}${n++}` }, 'a', 'b', 'out', { plugin: plugin.name, frames: N, width: W, height: H });
+      const yuv = await run(plugin, chains.join(';'), 'yuv420p');
+      const padded = Math.ceil(W / 64) * 64;
+      const rgb = await run(plugin, `[a][b]vstack=inputs=2,pad=${padded}:ih,format=rgba,frei0r=filter_name=${plugin.name}:filter_params=${N}|${W}|0,crop=${W}:${H}:0:0[out]`, 'rgb24');
+      const Y = W * H;
+      const C = Y / 4;
+      expect(yuv.length).toBe(N * (Y + 2 * C));
+      let wrong = 0;
+      for (let k = 1; k < N; k++) {
+        const p = rgb.subarray(k * Y * 3, (k + 1) * Y * 3);
+        const f = yuv.subarray(k * (Y + 2 * C), (k + 1) * (Y + 2 * C));
+        for (let i = 0; i < Y; i++) if (f[i] !== ((p[3 * i] * 16829 + p[3 * i + 1] * 33039 + p[3 * i + 2] * 6416 + 32768) >> 16) + 16) wrong++;
+        for (let y = 0; y < H / 2; y++) {
+          for (let x = 0; x < W / 2; x++) {
+            const s = [0, 1, 2].map((c) => [0, 1, W, W + 1].reduce((a, o) => a + p[3 * (2 * y * W + 2 * x + o) + c], 0));
+            const clamp = (v: number) => Math.max(0, Math.min(255, v));
+            const cb = clamp(((-9714 * s[0] - 19071 * s[1] + 28784 * s[2] + 131072) >> 18) + 128);
+            const cr = clamp(((28784 * s[0] - 24103 * s[1] - 4681 * s[2] + 131072) >> 18) + 128);
+            if (f[Y + y * (W / 2) + x] !== cb || f[Y + C + y * (W / 2) + x] !== cr) wrong++;
+          }
+        }
+      }
+      expect(wrong, name).toBe(0);
+      // The pictures move: frame 1 and frame 3 differ.
+      expect(yuv.subarray(Y + 2 * C, 2 * Y + 2 * C).equals(yuv.subarray(3 * (Y + 2 * C), 3 * (Y + 2 * C) + Y))).toBe(false);
+    }
   });
 
   it('the JS engine (no C compiler) follows the same conventions', async () => {

@@ -340,6 +340,25 @@ export function compileTransitionSources(
   };
 }
 
+/**
+ * A shader transition drawn in the graph by its frei0r plugin (see shaders/native.ts): the outgoing
+ * frame over the incoming one, as RGBA (frei0r knows no row stride and FFmpeg's frame pool aligns
+ * rows to 64 pixels: pictures are padded to that width). The plugin draws frame k of N and returns
+ * it as YCbCr packed in the RGBA channels (Y in the R of the top half; Cb and Cr of the 2x2 blocks
+ * in R and G of the bottom half's top-left quarter), which FFmpeg takes apart and merges into
+ * yuv420p: the RGB to YUV conversion is the plugin's (vectorised), not swscale's.
+ */
+export function frei0rTransition(g: Pick<Graph, 'chain' | 'label'>, from: string, to: string, out: string, o: { plugin: string; frames: number; width: number; height: number }): void {
+  const { width: W, height: H } = o;
+  const [dy, dc, y, u, v] = ['dy', 'dc', 'y', 'u', 'v'].map((x) => g.label(x));
+  const padded = Math.ceil(W / 64) * 64;
+  const pad = padded > W ? `pad=${padded}:ih,` : '';
+  g.chain(`[${from}][${to}]vstack=inputs=2,${pad}format=rgba,frei0r=filter_name=${o.plugin}:filter_params=${o.frames}|${W}|1,split[${dy}][${dc}]`);
+  g.chain(`[${dy}]crop=${W}:${H}:0:0,extractplanes=r[${y}]`);
+  g.chain(`[${dc}]crop=${W / 2}:${H / 2}:0:${H},extractplanes=r+g[${u}][${v}]`);
+  g.chain(`[${y}][${u}][${v}]mergeplanes=0x001020:yuv420p,setsar=1[${out}]`);
+}
+
 export interface CompiledCommand {
   args: string[];
   filterGraph: string;
@@ -416,24 +435,8 @@ export function compileTimeline(
     });
     parts.forEach(([name], k) => {
       if (name === 'head' && inputs.transitionPlugins?.has(i - 1)) {
-        // A shader drawn in the graph by its frei0r plugin: the outgoing frame over the incoming
-        // one, as RGBA (frei0r knows no row stride and FFmpeg's frame pool aligns rows to 64
-        // pixels: pictures are padded to that width). The plugin draws frame k of N and returns it
-        // as YCbCr packed in the RGBA channels (Y in R; Cb and Cr of the 2x2 blocks in G and B of
-        // the top-left quarter), which FFmpeg takes apart and merges into yuv420p: the RGB to YUV
-        // conversion is the plugin's (vectorised), not swscale's (the slowest step otherwise).
         const out = g.label('tr');
-        const [y, u, v, uq, vq] = ['y', 'u', 'v', 'uq', 'vq'].map((x) => g.label(x));
-        const W = t.width;
-        const H = t.height;
-        const padded = Math.ceil(W / 64) * 64;
-        const pad = padded > W ? `pad=${padded}:ih,` : '';
-        g.chain(
-          `[${pendingHead}][${labels[k]}]vstack=inputs=2,${pad}format=rgba,frei0r=filter_name=${inputs.transitionPlugins.get(i - 1)}:filter_params=${head}|${W}|1,crop=${W}:${H}:0:0,extractplanes=r+g+b[${y}][${u}][${v}]`,
-        );
-        g.chain(`[${u}]crop=${W / 2}:${H / 2}:0:0[${uq}]`);
-        g.chain(`[${v}]crop=${W / 2}:${H / 2}:0:0[${vq}]`);
-        g.chain(`[${y}][${uq}][${vq}]mergeplanes=0x001020:yuv420p,setsar=1[${out}]`);
+        frei0rTransition(g, pendingHead!, labels[k], out, { plugin: inputs.transitionPlugins.get(i - 1)!, frames: head, width: t.width, height: t.height });
         pieces.push(out);
       } else if (name === 'head') {
         // A crossfade is an alpha fade-in of the next shot over the previous: three times cheaper

@@ -100,14 +100,14 @@ ${body}
 
 static inline uint32_t q(real c) { return c > 0 ? (c < 1 ? (uint32_t)(c * (real)255 + (real)0.5) : 255) : 0; }
 
-/* Draws rows [y0, y1) as RGBX. */
-typedef struct { uint32_t *out; int y0, y1, stride; } Band;
+/* Draws rows [y0, y1) as RGBX; out holds row row0, rows are stride texels apart. */
+typedef struct { uint32_t *out; int y0, y1, stride, row0; } Band;
 static void *draw(void *arg) {
   Band *b = arg;
   init_globals();
   for (int y = b->y0; y < b->y1; y++) {
     const real v = ${flipY ? '(y + 0.5) / H' : '1 - (y + 0.5) / H'};
-    uint32_t *o = b->out + (size_t)y * b->stride;
+    uint32_t *o = b->out + (size_t)(y - b->row0) * b->stride;
     for (int x = 0; x < W; x++) {
       f$transition$vec2((real)((x + 0.5) / W), v);
       o[x] = q(R[0]) | q(R[1]) << 8 | q(R[2]) << 16;
@@ -224,6 +224,7 @@ static inline vf V_rint(vf x) {
 static inline vi clampv(vi x, int hi) { x = x & ~(x < 0); const vi over = x > hi; return (x & ~over) | (hi & over); }
 /* The texels at each lane's index, as floats (a hardware gather where there is one). */
 static const vi LANE_IDS = { ${Array.from({ length: lanes }, (_, i) => i).join(', ')} };
+static const vi EVEN_IDS = { ${Array.from({ length: lanes }, (_, i) => 2 * i).join(', ')} };
 static inline void gather3(const uint32_t *d, vi idx, vf *c0, vf *c1, vf *c2) {
   vi x;
   if (!anyLane(idx - idx[0] != LANE_IDS)) memcpy(&x, d + idx[0], sizeof x); /* a run of texels: one load */
@@ -245,6 +246,34 @@ static inline void gather3(const uint32_t *d, vi idx, vf *c0, vf *c1, vf *c2) {
   *c1 = __builtin_convertvector((x >> 8) & 0xff, vf);
   *c2 = __builtin_convertvector((x >> 16) & 0xff, vf);
 }
+/* The texels at each lane's index and the ones right of them (two taps of a bilinear read), as
+   integers: one 64-bit gather per pair where there is one (half the loads of two 32-bit gathers). */
+static inline void gatherPair(const uint32_t *d, vi idx, vi *lo, vi *hi) {
+  if (!anyLane(idx - idx[0] != LANE_IDS)) { memcpy(lo, d + idx[0], sizeof *lo); memcpy(hi, d + idx[0] + 1, sizeof *hi); return; }
+#if defined(__AVX512F__) && L == 16
+  __m256i i0, i1;
+  memcpy(&i0, &idx, 32); memcpy(&i1, (const int *)&idx + 8, 32);
+  const vi g0 = (vi)_mm512_i32gather_epi64(i0, (const void *)d, 4), g1 = (vi)_mm512_i32gather_epi64(i1, (const void *)d, 4);
+#elif defined(__AVX2__) && L % 4 == 0
+  vi g0, g1;
+  for (int j = 0; j < L; j += 4) {
+    __m128i part; __m256i got;
+    memcpy(&part, (const int *)&idx + j, sizeof part);
+    got = _mm256_i32gather_epi64((const long long *)d, part, 4);
+    memcpy(j < L / 2 ? (int *)&g0 + 2 * j : (int *)&g1 + 2 * (j - L / 2), &got, sizeof got);
+  }
+#else
+  vi g0, g1;
+  for (int i = 0; i < L; i++) { vi *g = i < L / 2 ? &g0 : &g1; const int k = 2 * (i % (L / 2)); (*g)[k] = (int)d[idx[i]]; (*g)[k + 1] = (int)d[idx[i] + 1]; }
+#endif
+  *lo = __builtin_shuffle(g0, g1, EVEN_IDS);
+  *hi = __builtin_shuffle(g0, g1, EVEN_IDS + 1);
+}
+static inline void unpack3(vi x, vf *c) {
+  c[0] = __builtin_convertvector(x & 0xff, vf);
+  c[1] = __builtin_convertvector((x >> 8) & 0xff, vf);
+  c[2] = __builtin_convertvector((x >> 16) & 0xff, vf);
+}
 /* Texture reads, lane by lane as the scalar build's sample() computes them: texel centres in one
    tap, the rest bilinear. Lanes that do not run read texel 0. */
 static inline void sample(vi m, const Tex *t, vf u, vf v) {
@@ -263,13 +292,23 @@ static inline void sample(vi m, const Tex *t, vf u, vf v) {
     const vf fx0 = V_floor_(x), fy0 = V_floor_(y);
     const vf fx = x - fx0, fy = y - fy0, gx = 1 - fx, gy = 1 - fy;
     const vi ix = __builtin_convertvector(fx0, vi), iy = __builtin_convertvector(fy0, vi);
-    const vi x0 = clampv(ix, w - 1), x1 = clampv(ix + 1, w - 1);
     const vi y0 = clampv(iy, t->h - 1) * t->s, y1 = clampv(iy + 1, t->h - 1) * t->s;
     vf a[3], b[3], c[3], e[3];
-    gather3(d, (y0 + x0) & bilinear, &a[0], &a[1], &a[2]);
-    gather3(d, (y0 + x1) & bilinear, &b[0], &b[1], &b[2]);
-    gather3(d, (y1 + x0) & bilinear, &c[0], &c[1], &c[2]);
-    gather3(d, (y1 + x1) & bilinear, &e[0], &e[1], &e[2]);
+    if (w >= 2) {
+      /* Pairs of texels from x = ix (clamped to w - 2); at the edges both taps are the clamped one. */
+      const vi xb = clampv(ix, w - 2), right = ix >= w - 1, left = ix < 0;
+      vi lo, hi;
+      gatherPair(d, (y0 + xb) & bilinear, &lo, &hi);
+      unpack3(SELB(right, hi, lo), a); unpack3(SELB(left, lo, hi), b);
+      gatherPair(d, (y1 + xb) & bilinear, &lo, &hi);
+      unpack3(SELB(right, hi, lo), c); unpack3(SELB(left, lo, hi), e);
+    } else {
+      const vi x0 = clampv(ix, w - 1), x1 = clampv(ix + 1, w - 1);
+      gather3(d, (y0 + x0) & bilinear, &a[0], &a[1], &a[2]);
+      gather3(d, (y0 + x1) & bilinear, &b[0], &b[1], &b[2]);
+      gather3(d, (y1 + x0) & bilinear, &c[0], &c[1], &c[2]);
+      gather3(d, (y1 + x1) & bilinear, &e[0], &e[1], &e[2]);
+    }
     vf *K[3] = { &k0, &k1, &k2 };
     for (int k = 0; k < 3; k++) *K[k] = sel_(centre, *K[k], ((a[k] * gx + b[k] * fx) * gy + (c[k] * gx + e[k] * fx) * fy) * (real)(1.0 / 255));
   }
@@ -281,14 +320,14 @@ ${body}
 static inline vi quantize(vf c) { return __builtin_convertvector(sel_(c > 0, sel_(c < 1, c * (real)255 + (real)0.5, BF((real)255)), BF(0.0f)), vi); }
 
 static real *U;
-/* Draws rows [y0, y1) as RGBX. */
-typedef struct { uint32_t *out; int y0, y1, stride; } Band;
+/* Draws rows [y0, y1) as RGBX; out holds row row0, rows are stride texels apart. */
+typedef struct { uint32_t *out; int y0, y1, stride, row0; } Band;
 static void *draw(void *arg) {
   Band *b = arg;
   init_globals();
   for (int y = b->y0; y < b->y1; y++) {
     const vf v = BF((real)(${flipY ? '(y + 0.5) / H' : '1 - (y + 0.5) / H'}));
-    uint32_t *o = b->out + (size_t)y * b->stride;
+    uint32_t *o = b->out + (size_t)(y - b->row0) * b->stride;
     for (int x = 0; x < W; x += L) {
       vf u;
       memcpy(&u, U + x, sizeof u);
@@ -376,8 +415,9 @@ static int loadTexture(Tex *t, const char *spec) {
 /**
  * The frei0r filter API (the frei0r 1.x ABI, declared here: no header needed), for FFmpeg's frei0r
  * filter inside the render. The filter gets the overlap's frame pairs stacked vertically (outgoing
- * over incoming, W x 2H, RGBA, which is our RGBX texture layout), draws frame i of N into the top
- * half of its output (the render crops it), counting the frames it is given. Instances share the
+ * over incoming, W x 2H, RGBA, which is our RGBX texture layout) and draws frame i of N, counting
+ * the frames it is given: as RGBX into the top half of its output, or as YCbCr packed in both
+ * halves (the yuv parameter, see packBand; the render takes the planes apart). Instances share the
  * shader's globals: FFmpeg runs one filter at a time (one filtergraph thread), and each update sets
  * them. Textures are loaded once, from the paths built in.
  */
@@ -388,21 +428,27 @@ typedef struct { const char *name, *author; int plugin_type, color_model, frei0r
 typedef struct { const char *name; int type; const char *explanation; } f0r_param_info_t;
 typedef struct { int w, h; double frames, width, yuv; int next; } Instance;
 /* Work of one frame, in bands of 16 rows that the threads take in turn (balanced whatever the
-   shader costs where): drawing (kind 0), then packing (kind 1). */
-typedef struct { int kind; uint32_t *dst; int stride; const uint32_t *src; } Job;
+   shader costs where). In YUV mode each band is drawn into the thread's own band buffer (it stays
+   in the cache) and packed from there; otherwise it is drawn straight into the output. */
+typedef struct { uint32_t *out; int stride, yuv; } Job;
 static Job job;
 static int nextBand;
-typedef struct { const uint32_t *rgb; uint32_t *out; int y0, y1, stride; } Pack;
-static void *pack(void *arg);
+static void packBand(const uint32_t *rgb, uint32_t *out, int stride, int y0, int y1);
 static void *worker(void *arg) {
   (void)arg;
+  uint32_t *band = job.yuv ? malloc((size_t)W * 16 * 4) : NULL;
+  if (job.yuv && !band) return NULL;
   for (;;) {
     const int y0 = __atomic_fetch_add(&nextBand, 1, __ATOMIC_RELAXED) * 16;
-    if (y0 >= H) return NULL;
+    if (y0 >= H) break;
     const int y1 = y0 + 16 < H ? y0 + 16 : H;
-    if (job.kind == 0) { Band b = { job.dst, y0, y1, job.stride }; draw(&b); }
-    else { Pack p = { job.src, job.dst, y0, y1, job.stride }; pack(&p); }
+    if (!job.yuv) { Band b = { job.out, y0, y1, job.stride, 0 }; draw(&b); continue; }
+    Band b = { band, y0, y1, W, y0 };
+    draw(&b);
+    packBand(band, job.out, job.stride, y0, y1);
   }
+  free(band);
+  return NULL;
 }
 static void runJob(void) {
   long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -414,27 +460,54 @@ static void runJob(void) {
   for (int k = 0; k < T; k++) pthread_create(&th[k], NULL, worker, NULL);
   for (int k = 0; k < T; k++) pthread_join(th[k], NULL);
 }
-static uint32_t *scratch;
-static size_t scratchSize;
-/* YCbCr packed in RGBA (the render's graph unpacks it, see graph.ts): Y of each pixel in R; for
-   x < W/2, y < H/2, Cb and Cr of the 2x2 block at (2x, 2y) in G and B. BT.601 limited range, as
-   FFmpeg's default conversion; chroma averaged over the block. */
-static void *pack(void *arg) {
-  const Pack *p = arg;
-  for (int y = p->y0; y < p->y1; y++) {
-    const uint32_t *r = p->rgb + (size_t)y * W;
-    uint32_t *o = p->out + (size_t)y * p->stride;
-    for (int x = 0; x < W; x++) o[x] = lumaOf(r[x]);
-    if (y < H / 2) {
-      const uint32_t *a = p->rgb + (size_t)(2 * y) * W, *b = a + W;
-      for (int x = 0; x < W / 2; x++) {
-        uint8_t cb, cr;
-        chromaOf(a[2 * x], a[2 * x + 1], b[2 * x], b[2 * x + 1], &cb, &cr);
-        o[x] |= (uint32_t)cb << 8 | (uint32_t)cr << 16;
-      }
+/*
+ * YCbCr packed in the RGBA output (the render's graph unpacks it, see graph.ts): rows 0 to H-1
+ * hold the Y of each pixel in R; rows H to H + H/2 - 1, for x < W/2, hold Cb and Cr of the 2x2
+ * block at (2x, 2(y - H)) in R and G. A band (even rows y0 to y1, drawn as RGBX into rgb, W texels
+ * apart) writes its own rows of both. BT.601 limited range, as FFmpeg's default conversion; chroma
+ * from the block's summed channels. 16 texels at a time (GCC vectors), the rest one by one.
+ */
+typedef uint32_t u16v __attribute__((vector_size(64)));
+typedef int i16v __attribute__((vector_size(64)));
+static void packBand(const uint32_t *rgb, uint32_t *out, int stride, int y0, int y1) {
+  for (int y = y0; y < y1; y++) {
+    const uint32_t *r = rgb + (size_t)(y - y0) * W;
+    uint32_t *o = out + (size_t)y * stride;
+    int x = 0;
+    for (; x + 16 <= W; x += 16) {
+      i16v v;
+      memcpy(&v, r + x, sizeof v);
+      const i16v l = LUMA(v & 255, v >> 8 & 255, v >> 16 & 255);
+      memcpy(o + x, &l, sizeof l);
+    }
+    for (; x < W; x++) o[x] = lumaOf(r[x]);
+  }
+  const u16v even = { 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30 }, odd = even + 1;
+  for (int y = y0; y + 1 < y1; y += 2) {
+    const uint32_t *p = rgb + (size_t)(y - y0) * W, *q = p + W;
+    uint32_t *o = out + (size_t)(H + y / 2) * stride;
+    int x = 0;
+    for (; 2 * x + 32 <= W; x += 16) {
+      u16v p0, p1, q0, q1;
+      memcpy(&p0, p + 2 * x, 64); memcpy(&p1, p + 2 * x + 16, 64);
+      memcpy(&q0, q + 2 * x, 64); memcpy(&q1, q + 2 * x + 16, 64);
+      /* Red and blue in 16-bit halves, green apart: sums of up to 4 x 255 fit. */
+      const u16v rb0 = (p0 & 0xff00ff) + (q0 & 0xff00ff), rb1 = (p1 & 0xff00ff) + (q1 & 0xff00ff);
+      const u16v g0 = (p0 >> 8 & 255) + (q0 >> 8 & 255), g1 = (p1 >> 8 & 255) + (q1 >> 8 & 255);
+      const u16v rb = __builtin_shuffle(rb0, rb1, even) + __builtin_shuffle(rb0, rb1, odd);
+      const i16v r = (i16v)(rb & 0xffff), b = (i16v)(rb >> 16), g = (i16v)(__builtin_shuffle(g0, g1, even) + __builtin_shuffle(g0, g1, odd));
+      i16v cb = ((-9714 * r - 19071 * g + 28784 * b + 131072) >> 18) + 128, cr = ((28784 * r - 24103 * g - 4681 * b + 131072) >> 18) + 128;
+      cb = cb & ~(cb < 0); cb = (cb & ~(cb > 255)) | (255 & (cb > 255));
+      cr = cr & ~(cr < 0); cr = (cr & ~(cr > 255)) | (255 & (cr > 255));
+      const i16v c = cb | cr << 8;
+      memcpy(o + x, &c, sizeof c);
+    }
+    for (; x < W / 2; x++) {
+      uint8_t cb, cr;
+      chromaOf(p[2 * x], p[2 * x + 1], q[2 * x], q[2 * x + 1], &cb, &cr);
+      o[x] = cb | (uint32_t)cr << 8;
     }
   }
-  return NULL;
 }
 static Tex *SAMPLERS[] = { ${samplers.map((x) => `&S_${x}_`).join(', ')}${samplers.length === 0 ? 'NULL' : ''} };
 static const char *TEXTURE_SPECS[] = { ${textures.map(cstr).join(', ')}${textures.length === 0 ? 'NULL' : ''} };
@@ -479,12 +552,7 @@ void f0r_update(void *instance, double time, const uint32_t *in, uint32_t *out) 
   const int N = s->frames >= 1 ? (int)s->frames : 1;
   setUniforms(s->next < N ? s->next : N - 1, N);
   s->next++;
-  const int yuv = s->yuv > 0.5 && W % 2 == 0 && H % 2 == 0;
-  if (yuv && scratchSize < (size_t)W * H) { free(scratch); scratchSize = (size_t)W * H; scratch = malloc(scratchSize * 4); }
-  job = (Job){ 0, yuv ? scratch : out, yuv ? W : s->w, NULL };
-  runJob();
-  if (!yuv) return;
-  job = (Job){ 1, out, s->w, scratch };
+  job = (Job){ out, s->w, s->yuv > 0.5 && W % 2 == 0 && H % 2 == 0 };
   runJob();
 }
 `;
