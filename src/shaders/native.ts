@@ -98,6 +98,8 @@ static inline void sample(const Tex *t, real u, real v) {
 
 ${body}
 
+static void prefetchBegin(void) {}
+static void prefetchEnd(void) {}
 static inline uint32_t q(real c) { return c > 0 ? (c < 1 ? (uint32_t)(c * (real)255 + (real)0.5) : 255) : 0; }
 
 /* Draws rows [y0, y1) as RGBX; out holds row row0, rows are stride texels apart. */
@@ -274,6 +276,31 @@ static inline void unpack3(vi x, vf *c) {
   c[1] = __builtin_convertvector((x >> 8) & 0xff, vf);
   c[2] = __builtin_convertvector((x >> 16) & 0xff, vf);
 }
+/*
+ * Prefetching for warped reads (a shader that reads the frames along curves, not rows: swap, cube,
+ * zooms). Each bilinear read of a row's chunk of lanes remembers where it read; the same read of
+ * the next row is expected as far again, and those cache lines are asked for now, so that they
+ * arrive while the row is drawn (the reads otherwise wait on memory for half their time). Reads
+ * are told apart by the chunk and their order within it (draw() sets CHUNK and CALL; PREV is the
+ * drawing thread's memory of them).
+ */
+static __thread int CHUNK, CALL;
+static __thread vi (*PREV)[8];
+/* The drawing thread's memory of its reads, kept from band to band (a band's first row has none). */
+static void prefetchBegin(void) {
+  const size_t size = (size_t)(W / L + 1) * sizeof *PREV;
+  PREV = aligned_alloc(sizeof(vi), size); /* vectors: aligned to their size */
+  if (PREV) memset(PREV, 0, size);
+}
+static void prefetchEnd(void) { free(PREV); PREV = NULL; }
+static inline void prefetchNextRow(const Tex *t, vi base, vi m) {
+  if (!PREV || CALL >= 8) { CALL++; return; }
+  vi *prev = &PREV[CHUNK][CALL++];
+  const vi next = base + (base - *prev);
+  *prev = base;
+  for (int i = 0; i < L; i += 5)
+    if (m[i]) { const char *p = (const char *)t->d + 4 * (long)next[i]; __builtin_prefetch(p); __builtin_prefetch(p + 4 * (long)t->s); }
+}
 /* Texture reads, lane by lane as the scalar build's sample() computes them: texel centres in one
    tap, the rest bilinear. Lanes that do not run read texel 0. */
 static inline void sample(vi m, const Tex *t, vf u, vf v) {
@@ -298,6 +325,7 @@ static inline void sample(vi m, const Tex *t, vf u, vf v) {
       /* Pairs of texels from x = ix (clamped to w - 2); at the edges both taps are the clamped one. */
       const vi xb = clampv(ix, w - 2), right = ix >= w - 1, left = ix < 0;
       vi lo, hi;
+      prefetchNextRow(t, (y0 + xb) & bilinear, bilinear);
       gatherPair(d, (y0 + xb) & bilinear, &lo, &hi);
       unpack3(SELB(right, hi, lo), a); unpack3(SELB(left, lo, hi), b);
       gatherPair(d, (y1 + xb) & bilinear, &lo, &hi);
@@ -331,6 +359,8 @@ static void *draw(void *arg) {
     for (int x = 0; x < W; x += L) {
       vf u;
       memcpy(&u, U + x, sizeof u);
+      CHUNK = x / L;
+      CALL = 0;
       f$transition$vec2(VTRUE, u, v);
       const vi px = quantize(R[0]) | quantize(R[1]) << 8 | quantize(R[2]) << 16;
       if (W - x >= L) memcpy(o + x, &px, sizeof px);
@@ -438,6 +468,7 @@ static void *worker(void *arg) {
   (void)arg;
   uint32_t *band = job.yuv ? malloc((size_t)W * 16 * 4) : NULL;
   if (job.yuv && !band) return NULL;
+  prefetchBegin();
   for (;;) {
     const int y0 = __atomic_fetch_add(&nextBand, 1, __ATOMIC_RELAXED) * 16;
     if (y0 >= H) break;
@@ -447,6 +478,7 @@ static void *worker(void *arg) {
     draw(&b);
     packBand(band, job.out, job.stride, y0, y1);
   }
+  prefetchEnd();
   free(band);
   return NULL;
 }
@@ -678,7 +710,9 @@ static void *frameBand(void *arg) {
     rgbToTex(j->b, j->texB, y0, y1);
   }
   pthread_barrier_wait(&converted);
+  prefetchBegin();
   draw(&j->band);
+  prefetchEnd();
   if (j->yuv) texToYuv(j->band.out, j->out, j->out + plane, j->out + plane + chroma, y0, y1);
   else texToRgb(j->band.out, j->out, y0, y1);
   return NULL;
