@@ -30,7 +30,7 @@ await makeSampleMedia(mediaDir);
 const m = (f: string) => join(mediaDir, f);
 const W = 1080;
 const H = 1920;
-const N = Number(process.env.BENCH_FRAMES ?? 15);
+const N = Number(process.env.BENCH_FRAMES ?? 30);
 const cacheDir = join(out, 'shaders');
 
 // ---- per transition ------------------------------------------------------------------------------
@@ -40,13 +40,14 @@ async function frame(file: string, ss: string) {
 }
 const a = await frame(m('storefront_opening.mp4'), '1');
 const b = await frame(m('fresh_fruit.png'), '0');
-const from = Buffer.concat(Array.from({ length: N }, () => a));
-const to = Buffer.concat(Array.from({ length: N }, () => b));
+// Two frames of each clip for the JS engine.
+const from = Buffer.concat([a, a]);
+const to = Buffer.concat([b, b]);
 const only = process.env.BENCH_TRANSITIONS?.split(',');
 const names = only ?? [...TRANSITIONS];
 const perFrame: Record<string, number> = {};
 // What a render pays per frame: the shader's frei0r plugin in FFmpeg's filter graph (stacked pair
-// in, as in the render), minus the same graph without it; N frames, best of 3.
+// in, as in the render), minus the same graph without it; N frames.
 const aFile = join(out, 'a.rgb');
 const bFile = join(out, 'b.rgb');
 writeFileSync(aFile, a);
@@ -64,12 +65,20 @@ const graphRun = async (plugin?: { dir: string; name: string }) => {
   await execa('ffmpeg', ['-v', 'error', ...src(aFile), ...src(bFile), '-filter_complex_threads', '1', '-filter_complex', graph, '-map', '[out]', '-f', 'null', '-'], { env: ffmpegEnv(plugin ? { FREI0R_PATH: plugin.dir } : {}) });
   return performance.now() - t0;
 };
-const best = async (f: () => Promise<number>) => Math.min(await f(), await f(), await f());
-const baseline = await best(() => graphRun());
+// Each plugin against the graph without it, interleaved (the machine's speed drifts), best of 3.
+const bestPair = async (plugin: { dir: string; name: string }) => {
+  let without = Number.POSITIVE_INFINITY;
+  let withIt = Number.POSITIVE_INFINITY;
+  for (let r = 0; r < 3; r++) {
+    without = Math.min(without, await graphRun());
+    withIt = Math.min(withIt, await graphRun(plugin));
+  }
+  return withIt - without;
+};
 for (const name of names) {
   const plugin = await frei0rPlugin(name, cacheDir);
   if (!plugin) throw new Error(`no frei0r plugin for ${name}`);
-  perFrame[name] = Math.max(0, (await best(() => graphRun(plugin))) - baseline) / N;
+  perFrame[name] = Math.max(0, await bestPair(plugin)) / N;
   console.log(`${name.padEnd(28)} ${perFrame[name].toFixed(1).padStart(7)} ms/frame`);
 }
 const jsNames = ['fade', 'wipeleft', 'directional'];
@@ -77,7 +86,7 @@ const perFrameJs: Record<string, number> = {};
 if (!only) {
   for (const name of jsNames) {
     const t0 = performance.now();
-    await drawTransition(name, from.subarray(0, 2 * W * H * 3), to.subarray(0, 2 * W * H * 3), { width: W, height: H, cacheDir, engine: 'js' });
+    await drawTransition(name, from, to, { width: W, height: H, cacheDir, engine: 'js' });
     perFrameJs[name] = (performance.now() - t0) / 2;
     console.log(`${`${name} (JS engine)`.padEnd(28)} ${perFrameJs[name].toFixed(1).padStart(7)} ms/frame`);
   }
@@ -87,8 +96,8 @@ console.log(`per-frame cost at ${W}x${H}: median ${sorted[Math.floor(sorted.leng
 
 // ---- share in a render ---------------------------------------------------------------------------
 // The reference job of issue 2 (voice-over, captions, title, music; ≈ 28 s, 9 shots, so 8 cuts)
-// rendered without transitions and with 8 transitions of 0.5 s drawn from three lists, interleaved
-// runs, medians:
+// rendered without transitions and with 8 transitions of 0.5 s drawn from three lists, in rounds
+// (one run of each), the share being the median of the rounds' ratios:
 // - its own list (fade, wipeleft, circleopen, radial: the target's definition; fade is FFmpeg's
 //   crossfade, the others shaders);
 // - shaders only, heavier ones among them (warps that read the frames everywhere: swap, cube,
@@ -118,9 +127,10 @@ const jobFor = (list: string | undefined) => ({
   OutputConfig: { MediaURL: `${list ?? 'without'}_{index}.mp4`, Count: 1, Width: W, Height: H, MaxDuration: 30 },
 });
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const SHARE = process.env.BENCH_SHARE !== '0'; // BENCH_SHARE=0: per-frame costs only
 const host = process.env.REELSMITH_SHADER_HOST === 'program' ? 'native programs on pipes' : (await capabilities()).filters.has('frei0r') ? "frei0r plugins in the render (FFmpeg's frei0r filter)" : 'native programs on pipes (no frei0r filter)';
 console.log(`transitions drawn by: ${host}`);
-const variants = [undefined, ...Object.keys(LISTS)];
+const variants = SHARE ? [undefined, ...Object.keys(LISTS)] : [];
 const jobs = new Map(variants.map((v) => [v, parseJob(jobFor(v), { baseDir: root })]));
 const times = new Map<string | undefined, number[]>(variants.map((v) => [v, []]));
 const picked = new Map<string, string[]>();
@@ -146,13 +156,15 @@ const encode = async (file: string) => {
   rmSync(raw);
   return median(t);
 };
-const wo = median(times.get(undefined)!);
-const encWithout = await encode('without_0.mp4');
-console.log(`reference job, ${W}x${H}: without transitions ${wo.toFixed(2)} s [${times.get(undefined)!.map((x) => x.toFixed(2)).join(', ')}]`);
+const wo = SHARE ? median(times.get(undefined)!) : 0;
+const encWithout = SHARE ? await encode('without_0.mp4') : 0;
+if (SHARE) console.log(`reference job, ${W}x${H}: without transitions ${wo.toFixed(2)} s [${times.get(undefined)!.map((x) => x.toFixed(2)).join(', ')}]`);
 const shares: Record<string, unknown> = {};
-for (const v of Object.keys(LISTS)) {
+for (const v of SHARE ? Object.keys(LISTS) : []) {
   const w = median(times.get(v)!);
-  const share = (w - wo) / wo;
+  // Each round's own ratio (with / without, run back to back), then their median: robust to the
+  // slow phases of a shared machine that last longer than a run.
+  const share = median(times.get(v)!.map((x, r) => x / times.get(undefined)![r])) - 1;
   const encWith = await encode(`${v}_0.mp4`);
   const encoderShare = (encWith - encWithout) / wo;
   console.log(`  with 8 transitions from the ${v} list (${picked.get(v)!.join(', ')}): ${w.toFixed(2)} s [${times.get(v)!.map((x) => x.toFixed(2)).join(', ')}]`);
