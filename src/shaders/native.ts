@@ -422,6 +422,23 @@ static inline void chromaOf(uint32_t k0, uint32_t k1, uint32_t k2, uint32_t k3, 
   *cb = clamp8(((-9714 * r - 19071 * g + 28784 * b + 131072) >> 18) + 128);
   *cr = clamp8(((28784 * r - 24103 * g - 4681 * b + 131072) >> 18) + 128);
 }
+/* The same, 16 at a time (GCC vectors): the Y of 16 texels; Cb and Cr of 16 2x2 blocks, the rows
+   p and q of 32 texels (red and blue summed in 16-bit halves, green apart: 4 x 255 fits). */
+typedef int i16 __attribute__((vector_size(64)));
+typedef uint32_t u16 __attribute__((vector_size(64)));
+static inline i16 clamp255(i16 x) { x &= ~(x < 0); const i16 over = x > 255; return (x & ~over) | (255 & over); }
+static inline i16 luma16(const uint32_t *t) { i16 v; memcpy(&v, t, sizeof v); return LUMA(v & 255, v >> 8 & 255, v >> 16 & 255); }
+static inline void chroma16(const uint32_t *p, const uint32_t *q, i16 *cb, i16 *cr) {
+  static const u16 even = { 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30 };
+  u16 p0, p1, q0, q1;
+  memcpy(&p0, p, 64); memcpy(&p1, p + 16, 64); memcpy(&q0, q, 64); memcpy(&q1, q + 16, 64);
+  const u16 rb0 = (p0 & 0xff00ff) + (q0 & 0xff00ff), rb1 = (p1 & 0xff00ff) + (q1 & 0xff00ff);
+  const u16 g0 = (p0 >> 8 & 255) + (q0 >> 8 & 255), g1 = (p1 >> 8 & 255) + (q1 >> 8 & 255);
+  const u16 rb = __builtin_shuffle(rb0, rb1, even) + __builtin_shuffle(rb0, rb1, even + 1);
+  const i16 r = (i16)(rb & 0xffff), b = (i16)(rb >> 16), g = (i16)(__builtin_shuffle(g0, g1, even) + __builtin_shuffle(g0, g1, even + 1));
+  *cb = clamp255(((-9714 * r - 19071 * g + 28784 * b + 131072) >> 18) + 128);
+  *cr = clamp255(((28784 * r - 24103 * g - 4681 * b + 131072) >> 18) + 128);
+}
 `;
 
 /** Shader textures (luma, displacement maps): RGB24 files given as name:w:h:path, kept as RGBX. */
@@ -497,41 +514,27 @@ static void runJob(void) {
  * hold the Y of each pixel in R; rows H to H + H/2 - 1, for x < W/2, hold Cb and Cr of the 2x2
  * block at (2x, 2(y - H)) in R and G. A band (even rows y0 to y1, drawn as RGBX into rgb, W texels
  * apart) writes its own rows of both. BT.601 limited range, as FFmpeg's default conversion; chroma
- * from the block's summed channels. 16 texels at a time (GCC vectors), the rest one by one.
+ * from the block's summed channels; 16 at a time, the rest one by one.
  */
-typedef uint32_t u16v __attribute__((vector_size(64)));
-typedef int i16v __attribute__((vector_size(64)));
 static void packBand(const uint32_t *rgb, uint32_t *out, int stride, int y0, int y1) {
   for (int y = y0; y < y1; y++) {
     const uint32_t *r = rgb + (size_t)(y - y0) * W;
     uint32_t *o = out + (size_t)y * stride;
     int x = 0;
     for (; x + 16 <= W; x += 16) {
-      i16v v;
-      memcpy(&v, r + x, sizeof v);
-      const i16v l = LUMA(v & 255, v >> 8 & 255, v >> 16 & 255);
+      const i16 l = luma16(r + x);
       memcpy(o + x, &l, sizeof l);
     }
     for (; x < W; x++) o[x] = lumaOf(r[x]);
   }
-  const u16v even = { 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30 }, odd = even + 1;
   for (int y = y0; y + 1 < y1; y += 2) {
     const uint32_t *p = rgb + (size_t)(y - y0) * W, *q = p + W;
     uint32_t *o = out + (size_t)(H + y / 2) * stride;
     int x = 0;
     for (; 2 * x + 32 <= W; x += 16) {
-      u16v p0, p1, q0, q1;
-      memcpy(&p0, p + 2 * x, 64); memcpy(&p1, p + 2 * x + 16, 64);
-      memcpy(&q0, q + 2 * x, 64); memcpy(&q1, q + 2 * x + 16, 64);
-      /* Red and blue in 16-bit halves, green apart: sums of up to 4 x 255 fit. */
-      const u16v rb0 = (p0 & 0xff00ff) + (q0 & 0xff00ff), rb1 = (p1 & 0xff00ff) + (q1 & 0xff00ff);
-      const u16v g0 = (p0 >> 8 & 255) + (q0 >> 8 & 255), g1 = (p1 >> 8 & 255) + (q1 >> 8 & 255);
-      const u16v rb = __builtin_shuffle(rb0, rb1, even) + __builtin_shuffle(rb0, rb1, odd);
-      const i16v r = (i16v)(rb & 0xffff), b = (i16v)(rb >> 16), g = (i16v)(__builtin_shuffle(g0, g1, even) + __builtin_shuffle(g0, g1, odd));
-      i16v cb = ((-9714 * r - 19071 * g + 28784 * b + 131072) >> 18) + 128, cr = ((28784 * r - 24103 * g - 4681 * b + 131072) >> 18) + 128;
-      cb = cb & ~(cb < 0); cb = (cb & ~(cb > 255)) | (255 & (cb > 255));
-      cr = cr & ~(cr < 0); cr = (cr & ~(cr > 255)) | (255 & (cr > 255));
-      const i16v c = cb | cr << 8;
+      i16 cb, cr;
+      chroma16(p + 2 * x, q + 2 * x, &cb, &cr);
+      const i16 c = cb | cr << 8;
       memcpy(o + x, &c, sizeof c);
     }
     for (; x < W / 2; x++) {
@@ -651,8 +654,6 @@ static void rgbToTex(const uint8_t *rgb, uint32_t *tex, int y0, int y1) {
 }
 /* Conversions, 16 pixels at a time (GCC vectors), the row's rest one by one. */
 typedef unsigned char b16 __attribute__((vector_size(16)));
-typedef int i16 __attribute__((vector_size(64)));
-static inline i16 clamp255(i16 x) { x &= ~(x < 0); const i16 over = x > 255; return (x & ~over) | (255 & over); }
 static void yuvToTex(const uint8_t *Y, const uint8_t *U, const uint8_t *V, uint32_t *tex, int y0, int y1) {
   for (int y = y0; y < y1; y++) {
     const uint8_t *yr = Y + (size_t)y * W, *ur = U + (size_t)(y / 2) * (W / 2), *vr = V + (size_t)(y / 2) * (W / 2);
@@ -679,9 +680,7 @@ static void texToYuv(const uint32_t *pix, uint8_t *Y, uint8_t *U, uint8_t *V, in
     uint8_t *yr = Y + (size_t)y * W;
     int x = 0;
     for (; x + 16 <= W; x += 16) {
-      i16 v;
-      memcpy(&v, p + x, sizeof v);
-      const b16 yb = __builtin_convertvector(LUMA(v & 255, v >> 8 & 255, v >> 16 & 255), b16);
+      const b16 yb = __builtin_convertvector(luma16(p + x), b16);
       memcpy(yr + x, &yb, 16);
     }
     for (; x < W; x++) yr[x] = lumaOf(p[x]);
@@ -689,7 +688,14 @@ static void texToYuv(const uint32_t *pix, uint8_t *Y, uint8_t *U, uint8_t *V, in
   for (int y = y0; y < y1; y += 2) {
     const uint32_t *p = pix + (size_t)y * W, *q = p + W;
     uint8_t *ur = U + (size_t)(y / 2) * (W / 2), *vr = V + (size_t)(y / 2) * (W / 2);
-    for (int x = 0; x < W / 2; x++) chromaOf(p[2 * x], p[2 * x + 1], q[2 * x], q[2 * x + 1], &ur[x], &vr[x]);
+    int x = 0;
+    for (; 2 * x + 32 <= W; x += 16) {
+      i16 cb, cr;
+      chroma16(p + 2 * x, q + 2 * x, &cb, &cr);
+      const b16 ub = __builtin_convertvector(cb, b16), vb = __builtin_convertvector(cr, b16);
+      memcpy(ur + x, &ub, 16); memcpy(vr + x, &vb, 16);
+    }
+    for (; x < W / 2; x++) chromaOf(p[2 * x], p[2 * x + 1], q[2 * x], q[2 * x + 1], &ur[x], &vr[x]);
   }
 }
 static void texToRgb(const uint32_t *pix, uint8_t *rgb, int y0, int y1) {
