@@ -13,7 +13,7 @@ import { execa } from 'execa';
 import { makeSampleMedia } from '../examples/sample-media.js';
 import { produce } from '../src/jobs/produce.js';
 import { ffmpegEnv } from '../src/render/ffmpeg.js';
-import { frei0rTransition } from '../src/render/graph.js';
+import { frei0rTransition, Graph } from '../src/render/graph.js';
 import { capabilities } from '../src/render/capabilities.js';
 import { drawTransition, frei0rPlugin } from '../src/shaders/draw.js';
 import { TRANSITIONS } from '../src/spec/catalogue.js';
@@ -53,12 +53,11 @@ const bFile = join(out, 'b.rgb');
 writeFileSync(aFile, a);
 writeFileSync(bFile, b);
 const graphRun = async (plugin?: { dir: string; name: string }) => {
-  const chains: string[] = [];
-  let labels = 0;
-  const g = { chain: (c: string) => void chains.push(c), label: (p: string) => `${p}${labels++}` };
+  const g = new Graph();
   frei0rTransition(g, 'a', 'b', 'out', { plugin: plugin?.name ?? 'none', frames: N, width: W, height: H });
+  const chain = g.chains.join(';');
   // Without a plugin: the same graph minus the frei0r filter.
-  const draw = chains.join(';').replace(plugin ? /^$/ : /frei0r=[^,]+,/, '');
+  const draw = plugin ? chain : chain.replace(/frei0r=[^,]+,/, '');
   const src = (f: string) => ['-f', 'rawvideo', '-pix_fmt', 'rgb24', '-video_size', `${W}x${H}`, '-framerate', '30', '-stream_loop', String(N - 1), '-i', f];
   const graph = `[0:v]format=yuv420p[a];[1:v]format=yuv420p[b];${draw}`;
   const t0 = performance.now();

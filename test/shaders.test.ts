@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ffmpegEnv } from '../src/render/ffmpeg.js';
-import { frei0rTransition } from '../src/render/graph.js';
+import { frei0rTransition, Graph } from '../src/render/graph.js';
 import { shaderFor, shaderParams, uniformTypes } from '../src/shaders/catalogue.js';
 import { drawTransition, frei0rPlugin, type ShaderEngine } from '../src/shaders/draw.js';
 import { compileTransition, GlslCompileError } from '../src/shaders/glsl-to-js.js';
@@ -132,10 +132,9 @@ describe('gl-transitions on the CPU, compared with WebGL', () => {
     };
     for (const name of ['swap', 'circleopen']) {
       const plugin = (await frei0rPlugin(name, cacheDir))!;
-      const chains: string[] = [];
-      let n = 0;
-      frei0rTransition({ chain: (c) => void chains.push(c), label: (x) => `${x}${n++}` }, 'a', 'b', 'out', { plugin: plugin.name, frames: N, width: W, height: H });
-      const yuv = await run(plugin, chains.join(';'), 'yuv420p');
+      const g = new Graph();
+      frei0rTransition(g, 'a', 'b', 'out', { plugin: plugin.name, frames: N, width: W, height: H });
+      const yuv = await run(plugin, g.chains.join(';'), 'yuv420p');
       const padded = Math.ceil(W / 64) * 64;
       const rgb = await run(plugin, `[a][b]vstack=inputs=2,pad=${padded}:ih,format=rgba,frei0r=filter_name=${plugin.name}:filter_params=${N}|${W}|0,crop=${W}:${H}:0:0[out]`, 'rgb24');
       const Y = W * H;

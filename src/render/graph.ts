@@ -348,7 +348,7 @@ export function compileTransitionSources(
  * in R and G of the bottom half's top-left quarter), which FFmpeg takes apart and merges into
  * yuv420p: the RGB to YUV conversion is the plugin's (vectorised), not swscale's.
  */
-export function frei0rTransition(g: Pick<Graph, 'chain' | 'label'>, from: string, to: string, out: string, o: { plugin: string; frames: number; width: number; height: number }): void {
+export function frei0rTransition(g: Graph, from: string, to: string, out: string, o: { plugin: string; frames: number; width: number; height: number }): void {
   const { width: W, height: H } = o;
   const [dy, dc, y, u, v] = ['dy', 'dc', 'y', 'u', 'v'].map((x) => g.label(x));
   const padded = Math.ceil(W / 64) * 64;
