@@ -2,6 +2,7 @@
  * What the benches share: the reference job's voice-over text and title (issue 2's reference
  * job), medians, and the bare H.264 encode that renders are compared with.
  */
+import { readFileSync } from 'node:fs';
 import { execa } from 'execa';
 import { ffmpegEnv } from '../src/render/ffmpeg.js';
 
@@ -12,6 +13,23 @@ export const REFERENCE_SPEECH =
   'There is a seafood corner with live fish and crabs. You can have your fish cooked right here. ' +
   'Everyone should come and have a look this weekend. Do not forget to bring your friends.';
 export const REFERENCE_TITLE = 'Hema Fresh is now open';
+
+/**
+ * CPU seconds used so far by this process and the child processes it has waited for (FFmpeg,
+ * espeak-ng), from /proc/self/stat (Linux); undefined elsewhere. Steadier than wall time on a shared
+ * machine: a slow phase of the host stretches the wall clock more than the work.
+ */
+const CLOCK_TICKS = 100; // USER_HZ: 100 on every Linux architecture the project runs on
+export function cpuSeconds(): number | undefined {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    // Fields after the command name (which may hold spaces): state is field 3, utime 14 … cstime 17.
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return f.slice(11, 15).reduce((sum, x) => sum + Number(x), 0) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
 
 export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 

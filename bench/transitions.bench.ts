@@ -18,7 +18,7 @@ import { capabilities } from '../src/render/capabilities.js';
 import { drawTransition, frei0rPlugin } from '../src/shaders/draw.js';
 import { TRANSITIONS } from '../src/spec/catalogue.js';
 import { parseJob } from '../src/spec/parse.js';
-import { bareEncode, decodeToY4m, median, REFERENCE_SPEECH, REFERENCE_TITLE } from './reference.js';
+import { bareEncode, cpuSeconds, decodeToY4m, median, REFERENCE_SPEECH, REFERENCE_TITLE } from './reference.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const mediaDir = join(root, 'examples/media');
@@ -104,11 +104,13 @@ console.log(`per-frame cost at ${W}x${H}: median ${sorted[Math.floor(sorted.leng
 // - FFmpeg's own crossfade on every cut: what any transition costs (the overlap's frames of both
 //   shots decoded and fitted, the encoder's work on new pictures), the floor for a shader.
 // For each, the part that is the encoder's own extra work: bare H.264 encodes of both outputs' frames.
-const LISTS: Record<string, string[]> = {
+const ALL_LISTS: Record<string, string[]> = {
   reference: ['fade', 'wipeleft', 'circleopen', 'radial'],
   shaders: (process.env.BENCH_MIX ?? 'wipeleft,circleopen,radial,directional,swap,pixelize,cube,dreamyzoom').split(','),
   crossfade: ['fade'],
 };
+// BENCH_LISTS=reference,crossfade: some of the lists only.
+const LISTS = Object.fromEntries(Object.entries(ALL_LISTS).filter(([k]) => process.env.BENCH_LISTS?.split(',').includes(k) ?? true));
 const files = ['storefront_opening.mp4', 'mall_crowd.mp4', 'snacks_and_drinks.mp4', 'checkout_queue.mp4', 'store_interior.mp4', 'fresh_fruit.png', 'mall_crowd.mp4', 'storefront_opening.mp4', 'snacks_and_drinks.mp4'];
 const jobFor = (list: string | undefined) => ({
   InputConfig: {
@@ -132,6 +134,8 @@ console.log(`transitions drawn by: ${host}`);
 const variants = SHARE ? [undefined, ...Object.keys(LISTS)] : [];
 const jobs = new Map(variants.map((v) => [v, parseJob(jobFor(v), { baseDir: root })]));
 const times = new Map<string | undefined, number[]>(variants.map((v) => [v, []]));
+// CPU seconds of each run (this process and its FFmpeg): the work, steadier than the wall clock.
+const cpu = new Map<string | undefined, number[]>(variants.map((v) => [v, []]));
 const picked = new Map<string, string[]>();
 for (const v of variants) {
   const r = await produce(jobs.get(v)!, { outDir: out, seed: 1, jobs: 1 }); // warm-up: speech, plugins
@@ -141,8 +145,11 @@ for (const v of variants) {
 for (let r = 0; r < RUNS; r++) {
   for (const v of variants) {
     const t0 = performance.now();
+    const c0 = cpuSeconds();
     await produce(jobs.get(v)!, { outDir: out, seed: 1, jobs: 1 });
     times.get(v)!.push((performance.now() - t0) / 1000);
+    const c1 = cpuSeconds();
+    if (c0 !== undefined && c1 !== undefined) cpu.get(v)!.push(c1 - c0);
   }
 }
 // What any transition costs the encoder: the transition frames are new pictures to compress (more
@@ -164,10 +171,12 @@ for (const v of SHARE ? Object.keys(LISTS) : []) {
   // Each round's own ratio (with / without, run back to back), then their median: robust to the
   // slow phases of a shared machine that last longer than a run.
   const share = median(times.get(v)!.map((x, r) => x / times.get(undefined)![r])) - 1;
+  const cpuRatios = cpu.get(v)!.map((x, r) => x / cpu.get(undefined)![r]);
+  const cpuShare = cpuRatios.length === RUNS ? median(cpuRatios) - 1 : undefined;
   const encWith = await encode(`${v}_0.mp4`);
   const encoderShare = (encWith - encWithout) / wo;
   console.log(`  with 8 transitions from the ${v} list (${picked.get(v)!.join(', ')}): ${w.toFixed(2)} s [${times.get(v)!.map((x) => x.toFixed(2)).join(', ')}]`);
-  console.log(`    transitions add ${(share * 100).toFixed(1)} %${v === 'reference' ? ` (target ≤ 15 %) ${share <= 0.15 ? 'MET' : 'NOT MET'}` : ''}; of which the encoder's own extra work ${(encoderShare * 100).toFixed(1)} points (bare encodes ${encWith.toFixed(2)} s vs ${encWithout.toFixed(2)} s)`);
-  shares[v] = { list: LISTS[v], transitions: picked.get(v), withSeconds: w, withoutSeconds: wo, runsWith: times.get(v), runsWithout: times.get(undefined), share, encoderShare, bareEncodeWith: encWith, bareEncodeWithout: encWithout, ...(v === 'reference' ? { target: 0.15 } : {}) };
+  console.log(`    transitions add ${(share * 100).toFixed(1)} %${v === 'reference' ? ` (target ≤ 15 %) ${share <= 0.15 ? 'MET' : 'NOT MET'}` : ''}${cpuShare === undefined ? '' : ` (CPU time: +${(cpuShare * 100).toFixed(1)} %, ${median(cpu.get(v)!).toFixed(1)} vs ${median(cpu.get(undefined)!).toFixed(1)} CPU-s)`}; of which the encoder's own extra work ${(encoderShare * 100).toFixed(1)} points (bare encodes ${encWith.toFixed(2)} s vs ${encWithout.toFixed(2)} s)`);
+  shares[v] = { list: LISTS[v], transitions: picked.get(v), withSeconds: w, withoutSeconds: wo, runsWith: times.get(v), runsWithout: times.get(undefined), share, cpuShare, cpuWith: cpu.get(v), cpuWithout: cpu.get(undefined), encoderShare, bareEncodeWith: encWith, bareEncodeWithout: encWithout, ...(v === 'reference' ? { target: 0.15 } : {}) };
 }
 writeFileSync(join(out, 'results.json'), `${JSON.stringify({ width: W, height: H, msPerFrame: perFrame, msPerFrameJs: perFrameJs, host, shares }, null, 2)}\n`);
