@@ -122,7 +122,7 @@ const jobFor = (list: string | undefined) => ({
   EditingConfig: {
     SpeechConfig: { Voice: 'cally', SpeechRate: 0 },
     BackgroundMusicConfig: { Volume: 0.2 },
-    ProcessConfig: { SingleShotDuration: 3.5, AllowTransition: list !== undefined, TransitionDuration: 0.5, UseUniformTransition: false, TransitionList: LISTS[list ?? 'reference'], AllowVfxEffect: false },
+    ProcessConfig: { SingleShotDuration: 3.5, AllowTransition: list !== undefined, TransitionDuration: 0.5, UseUniformTransition: false, TransitionList: ALL_LISTS[list ?? 'reference'], AllowVfxEffect: false },
   },
   // The job lasts as long as its voice-over (≈ 28 s).
   OutputConfig: { MediaURL: `${list ?? 'without'}_{index}.mp4`, Count: 1, Width: W, Height: H, MaxDuration: 30 },
@@ -162,21 +162,26 @@ const encode = async (file: string) => {
   rmSync(raw);
   return median(t);
 };
-const wo = SHARE ? median(times.get(undefined)!) : 0;
-const encWithout = SHARE ? await encode('without_0.mp4') : 0;
-if (SHARE) console.log(`reference job, ${W}x${H}: without transitions ${wo.toFixed(2)} s [${times.get(undefined)!.map((x) => x.toFixed(2)).join(', ')}]`);
+// Each round's own ratio (with / without, run back to back), then their median: robust to the slow
+// phases of a shared machine that last longer than a run. Undefined when a round was not measured.
+const roundShare = (runs: Map<string | undefined, number[]>, v: string) => {
+  const ratios = runs.get(v)!.map((x, r) => x / runs.get(undefined)![r]);
+  return ratios.length === RUNS ? median(ratios) - 1 : undefined;
+};
 const shares: Record<string, unknown> = {};
-for (const v of SHARE ? Object.keys(LISTS) : []) {
-  const w = median(times.get(v)!);
-  // Each round's own ratio (with / without, run back to back), then their median: robust to the
-  // slow phases of a shared machine that last longer than a run.
-  const share = median(times.get(v)!.map((x, r) => x / times.get(undefined)![r])) - 1;
-  const cpuRatios = cpu.get(v)!.map((x, r) => x / cpu.get(undefined)![r]);
-  const cpuShare = cpuRatios.length === RUNS ? median(cpuRatios) - 1 : undefined;
-  const encWith = await encode(`${v}_0.mp4`);
-  const encoderShare = (encWith - encWithout) / wo;
-  console.log(`  with 8 transitions from the ${v} list (${picked.get(v)!.join(', ')}): ${w.toFixed(2)} s [${times.get(v)!.map((x) => x.toFixed(2)).join(', ')}]`);
-  console.log(`    transitions add ${(share * 100).toFixed(1)} %${v === 'reference' ? ` (target ≤ 15 %) ${share <= 0.15 ? 'MET' : 'NOT MET'}` : ''}${cpuShare === undefined ? '' : ` (CPU time: +${(cpuShare * 100).toFixed(1)} %, ${median(cpu.get(v)!).toFixed(1)} vs ${median(cpu.get(undefined)!).toFixed(1)} CPU-s)`}; of which the encoder's own extra work ${(encoderShare * 100).toFixed(1)} points (bare encodes ${encWith.toFixed(2)} s vs ${encWithout.toFixed(2)} s)`);
-  shares[v] = { list: LISTS[v], transitions: picked.get(v), withSeconds: w, withoutSeconds: wo, runsWith: times.get(v), runsWithout: times.get(undefined), share, cpuShare, cpuWith: cpu.get(v), cpuWithout: cpu.get(undefined), encoderShare, bareEncodeWith: encWith, bareEncodeWithout: encWithout, ...(v === 'reference' ? { target: 0.15 } : {}) };
+if (SHARE) {
+  const wo = median(times.get(undefined)!);
+  const encWithout = await encode('without_0.mp4');
+  console.log(`reference job, ${W}x${H}: without transitions ${wo.toFixed(2)} s [${times.get(undefined)!.map((x) => x.toFixed(2)).join(', ')}]`);
+  for (const v of Object.keys(LISTS)) {
+    const w = median(times.get(v)!);
+    const share = roundShare(times, v)!;
+    const cpuShare = roundShare(cpu, v);
+    const encWith = await encode(`${v}_0.mp4`);
+    const encoderShare = (encWith - encWithout) / wo;
+    console.log(`  with 8 transitions from the ${v} list (${picked.get(v)!.join(', ')}): ${w.toFixed(2)} s [${times.get(v)!.map((x) => x.toFixed(2)).join(', ')}]`);
+    console.log(`    transitions add ${(share * 100).toFixed(1)} %${v === 'reference' ? ` (target ≤ 15 %) ${share <= 0.15 ? 'MET' : 'NOT MET'}` : ''}${cpuShare === undefined ? '' : ` (CPU time: +${(cpuShare * 100).toFixed(1)} %, ${median(cpu.get(v)!).toFixed(1)} vs ${median(cpu.get(undefined)!).toFixed(1)} CPU-s)`}; of which the encoder's own extra work ${(encoderShare * 100).toFixed(1)} points (bare encodes ${encWith.toFixed(2)} s vs ${encWithout.toFixed(2)} s)`);
+    shares[v] = { list: LISTS[v], transitions: picked.get(v), withSeconds: w, withoutSeconds: wo, runsWith: times.get(v), runsWithout: times.get(undefined), share, cpuShare, cpuWith: cpu.get(v), cpuWithout: cpu.get(undefined), encoderShare, bareEncodeWith: encWith, bareEncodeWithout: encWithout, ...(v === 'reference' ? { target: 0.15 } : {}) };
+  }
 }
 writeFileSync(join(out, 'results.json'), `${JSON.stringify({ width: W, height: H, msPerFrame: perFrame, msPerFrameJs: perFrameJs, host, shares }, null, 2)}\n`);
