@@ -157,30 +157,44 @@ describe('CLI', () => {
   });
 
   it('draws shader transitions the same in every engine: frei0r plugin in the render, native programs on pipes, JS (no C compiler)', async () => {
+    // Three shots, two cuts of the same shader (the second one back to the first clip): in the
+    // render, one frei0r chain draws both.
     const dir = tempDir();
     const job = writeJob(dir, {
-      InputConfig: { MediaGroupArray: [{ GroupName: 'a', MediaArray: [media('dark_portrait.mp4')] }, { GroupName: 'b', MediaArray: [media('midtones.mp4')] }] },
+      InputConfig: {
+        MediaGroupArray: [
+          { GroupName: 'a', MediaArray: [media('dark_portrait.mp4')] },
+          { GroupName: 'b', MediaArray: [media('midtones.mp4')] },
+          { GroupName: 'c', MediaArray: [media('dark_portrait.mp4')] },
+        ],
+      },
       EditingConfig: { ProcessConfig: { AllowTransition: true, TransitionList: ['wiperight'], TransitionDuration: 0.4, SingleShotDuration: 1.5 } },
-      OutputConfig: { MediaURL: 'o_{index}.mp4', Count: 1, MaxDuration: 2.5, Width: 180, Height: 320 },
+      OutputConfig: { MediaURL: 'o_{index}.mp4', Count: 1, MaxDuration: 4, Width: 180, Height: 320 },
     });
-    const frames: Buffer[] = [];
+    const frames: Buffer[][] = [];
     for (const engine of ['js', 'frei0r', 'program']) {
       const out = join(dir, engine);
       const r = await cli(['produce', job, '--out', out, '--seed', '3'], { ...env, REELSMITH_SHADERS: engine === 'js' ? 'js' : '', REELSMITH_SHADER_HOST: engine === 'program' ? 'program' : '' });
       expect(r.exitCode, r.stderr).toBe(0);
       const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
-      const tr = m.Plans[0].timeline.transitions[0];
-      expect(tr.drawnAs).toBe('glsl:wipeRight');
-      frames.push((await frameAt(join(out, 'o_0.mp4'), tr.start + tr.duration / 2)).data);
+      const trs = m.Plans[0].timeline.transitions as { start: number; duration: number; drawnAs: string }[];
+      expect(trs.map((t) => t.drawnAs)).toEqual(['glsl:wipeRight', 'glsl:wipeRight']);
+      // Each transition at a quarter and three quarters of its length.
+      const at = trs.flatMap((t) => [t.start + t.duration / 4, t.start + (3 * t.duration) / 4]);
+      frames.push(await Promise.all(at.map(async (s) => (await frameAt(join(out, 'o_0.mp4'), s)).data)));
       // The installed FFmpeg has the frei0r filter: the plugin was built and used.
       if (engine === 'frei0r') expect(readdirSync(join(home, 'cache/shaders/frei0r')).filter((f) => f.endsWith('.so')).length).toBeGreaterThan(0);
     }
-    // Same picture from every engine (after H.264): mean absolute difference under 2 levels.
+    // Same pictures from every engine (after H.264): mean absolute difference under 2 levels.
     for (const other of [frames[1], frames[2]]) {
-      let diff = 0;
-      for (let i = 0; i < frames[0].length; i++) diff += Math.abs(frames[0][i] - other[i]);
-      expect(diff / frames[0].length).toBeLessThan(2);
+      other.forEach((f, k) => {
+        let diff = 0;
+        for (let i = 0; i < f.length; i++) diff += Math.abs(frames[0][k][i] - f[i]);
+        expect(diff / f.length, `frame ${k}`).toBeLessThan(2);
+      });
     }
+    // The wipe moves: a quarter and three quarters of the way differ.
+    expect(frames[1][0].equals(frames[1][1])).toBe(false);
   });
 
   it('lists the voice catalogue and the transitions', async () => {
