@@ -11,6 +11,7 @@ import { ffmpegEnv } from '../src/render/ffmpeg.js';
 import { frei0rTransition, frei0rTransitions, Graph, type ShaderCut } from '../src/render/graph.js';
 import { shaderFor, shaderParams, uniformTypes } from '../src/shaders/catalogue.js';
 import { drawTransition, frei0rPlugin, type ShaderEngine } from '../src/shaders/draw.js';
+import { frei0rMux } from '../src/shaders/mux.js';
 import { compileTransition, GlslCompileError } from '../src/shaders/glsl-to-js.js';
 import { SHADER_TEXTURES } from '../src/shaders/textures.js';
 import { TRANSITIONS } from '../src/spec/catalogue.js';
@@ -161,40 +162,53 @@ describe('gl-transitions on the CPU, compared with WebGL', () => {
     }
   });
 
-  it('in the render, one frei0r chain draws the transitions of one shader exactly as a chain each would', async () => {
-    // Four cuts: circleopen three times (one shared chain), swap once (its own chain); the cuts
-    // alternate their direction (a to b, b to a) so that a frame out of place would show.
+  it('in the render, one frei0r chain draws all the transitions (through the mux) exactly as a chain each would', async () => {
+    // Four cuts: circleopen, swap (one frame shorter), circleopen, circleopen; the cuts alternate
+    // their direction (a to b, b to a) so that a frame out of place would show.
     const dir = tempDir('rs-frei0r-shared-');
     writeFileSync(join(dir, 'a.rgb'), from);
     writeFileSync(join(dir, 'b.rgb'), to);
     const N = 4;
     const names = ['circleopen', 'swap', 'circleopen', 'circleopen'];
+    const lengths = [N, N - 1, N, N];
     const plugins = new Map(await Promise.all([...new Set(names)].map(async (n) => [n, (await frei0rPlugin(n, cacheDir))!] as const)));
+    const mux = (await frei0rMux(cacheDir))!;
     const src = (f: string) => ['-f', 'rawvideo', '-pix_fmt', 'rgb24', '-video_size', `${W}x${H}`, '-framerate', '30', '-stream_loop', String(N - 1), '-i', join(dir, f)];
     const render = async (shared: boolean) => {
       const g = new Graph();
       const k4 = names.map((_, k) => k);
-      g.chain(`[0:v]format=yuv420p,split=4${k4.map((k) => `[srcA${k}]`).join('')}`);
-      g.chain(`[1:v]format=yuv420p,split=4${k4.map((k) => `[srcB${k}]`).join('')}`);
-      const cuts: ShaderCut[] = names.map((n, k) => ({ from: k % 2 ? `srcB${k}` : `srcA${k}`, to: k % 2 ? `srcA${k}` : `srcB${k}`, out: `cut${k}`, plugin: plugins.get(n)!.name, frames: N }));
-      if (shared) frei0rTransitions(g, cuts, { width: W, height: H });
-      else for (const c of cuts) frei0rTransition(g, c.from, c.to, c.out, { plugin: c.plugin, frames: N, width: W, height: H });
+      for (const [input, side] of [[0, 'A'], [1, 'B']]) {
+        g.chain(`[${input}:v]format=yuv420p,split=4${k4.map((k) => `[in${side}${k}]`).join('')}`);
+        for (const k of k4) g.chain(`[in${side}${k}]trim=end_frame=${lengths[k]}[src${side}${k}]`);
+      }
+      const cuts: ShaderCut[] = names.map((n, k) => ({ from: k % 2 ? `srcB${k}` : `srcA${k}`, to: k % 2 ? `srcA${k}` : `srcB${k}`, out: `cut${k}`, plugin: plugins.get(n)!.name, frames: lengths[k] }));
+      frei0rTransitions(g, cuts, { width: W, height: H, mux: shared ? mux.name : undefined });
       g.chain(`${k4.map((k) => `[cut${k}]`).join('')}concat=n=4:v=1:a=0[out]`);
       const graph = g.chains.join(';');
       const r = await execa('ffmpeg', ['-v', 'error', ...src('a.rgb'), ...src('b.rgb'), '-filter_complex', graph, '-map', '[out]', '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-'], {
         encoding: 'buffer',
-        env: ffmpegEnv({ FREI0R_PATH: plugins.get('swap')!.dir }),
+        env: ffmpegEnv({ FREI0R_PATH: mux.dir }),
       });
       return { frames: Buffer.from(r.stdout), filters: graph.match(/frei0r=/g)!.length };
     };
     const [shared, separate] = await Promise.all([render(true), render(false)]);
-    expect(shared.filters).toBe(2);
+    expect(shared.filters).toBe(1);
     expect(separate.filters).toBe(4);
     const frame = (W * H * 3) / 2;
-    expect(shared.frames.length).toBe(4 * N * frame);
+    expect(shared.frames.length).toBe((4 * N - 1) * frame);
     expect(shared.frames.equals(separate.frames)).toBe(true);
     // The cuts really differ: a to b and b to a at the same progress are different pictures.
     expect(shared.frames.subarray(frame, 2 * frame).equals(shared.frames.subarray((N + 1) * frame, (N + 2) * frame))).toBe(false);
+  });
+
+  it('the transition mux stops FFmpeg with the reason when its schedule names no plugin of its folder', async () => {
+    const mux = (await frei0rMux(cacheDir))!;
+    const r = await execa('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', `color=s=${W}x${2 * H}:d=0.2`, '-vf', `format=rgba,frei0r=filter_name=${mux.name}:filter_params=rs_nothere/4|${W}|1`, '-f', 'null', '-'], {
+      reject: false,
+      env: ffmpegEnv({ FREI0R_PATH: mux.dir }),
+    });
+    expect(r.exitCode).not.toBe(0);
+    expect(r.stderr).toMatch(/transition mux: cannot load: .*rs_nothere\.so/);
   });
 
   it('the JS engine (no C compiler) follows the same conventions', async () => {

@@ -25,6 +25,8 @@ export interface GraphInputs {
    * FREI0R_PATH set to the plugins' folder): the two shots' overlap frames, stacked, go through it.
    */
   transitionPlugins?: Map<number, string>;
+  /** The transition mux plugin (shaders/mux.ts), same folder: one chain draws every shader transition. */
+  transitionMux?: string;
   /** Loudness of the mix measured by a first pass ('measure' makes this the measuring pass). */
   loudness?: Loudness | 'measure';
 }
@@ -351,17 +353,16 @@ export function compileTransitionSources(
 export function frei0rTransition(g: Graph, from: string, to: string, out: string, o: { plugin: string; frames: number; width: number; height: number }): void {
   const pair = g.label('pair');
   g.chain(`[${from}][${to}]vstack=inputs=2[${pair}]`);
-  frei0rDraw(g, pair, out, { ...o, stride: 0 });
+  frei0rDraw(g, pair, out, { plugin: o.plugin, params: String(o.frames), width: o.width, height: o.height });
 }
 
-/** Stacked pairs in, drawn yuv420p frames out (stride: see the plugin's parameter). */
-function frei0rDraw(g: Graph, pairs: string, out: string, o: { plugin: string; frames: number; stride: number; width: number; height: number }): void {
+/** Stacked pairs in, drawn yuv420p frames out; `params`: the plugin's first parameter. */
+function frei0rDraw(g: Graph, pairs: string, out: string, o: { plugin: string; params: string; width: number; height: number }): void {
   const { width: W, height: H } = o;
   const [dy, dc, y, u, v] = ['dy', 'dc', 'y', 'u', 'v'].map((x) => g.label(x));
   const padded = Math.ceil(W / 64) * 64;
   const pad = padded > W ? `pad=${padded}:ih,` : '';
-  const stride = o.stride > 0 ? `|${o.stride}` : '';
-  g.chain(`[${pairs}]${pad}format=rgba,frei0r=filter_name=${o.plugin}:filter_params=${o.frames}|${W}|1${stride},split[${dy}][${dc}]`);
+  g.chain(`[${pairs}]${pad}format=rgba,frei0r=filter_name=${o.plugin}:filter_params=${o.params}|${W}|1,split[${dy}][${dc}]`);
   g.chain(`[${dy}]crop=${W}:${H}:0:0,extractplanes=r[${y}]`);
   g.chain(`[${dc}]crop=${W / 2}:${H / 2}:0:${H},extractplanes=r+g[${u}][${v}]`);
   g.chain(`[${y}][${u}][${v}]mergeplanes=0x001020:yuv420p,setsar=1[${out}]`);
@@ -372,57 +373,54 @@ export interface ShaderCut {
   from: string;
   to: string;
   out: string;
+  /** The shader's frei0r plugin. */
   plugin: string;
   frames: number;
 }
 
 /**
- * The shader transitions of a render, those of the same shader and length drawn by one chain: each
- * chain (RGBA conversion, plugin, unpacking) holds ≈ 50 MB of FFmpeg frame buffers at 1080x1920
- * for the whole render, and fresh memory is costly (the kernel clears every page). The chain gets
- * the transitions' frames one after the other (concat), each transition followed by one separator
+ * The shader transitions of a render, all drawn by one chain through the transition mux plugin
+ * (shaders/mux.ts), which hands each transition to its shader's plugin: each chain (RGBA
+ * conversion, plugin, unpacking) holds ≈ 50 MB of FFmpeg frame buffers at 1080x1920 for the whole
+ * render, and fresh memory is costly (the kernel clears every page). The chain gets the
+ * transitions' frames one after the other (concat), each transition followed by one separator
  * frame (a clone of its last, not drawn), and its output is cut back into the transitions (split,
  * trim). The separator keeps FFmpeg from reading ahead: a trim knows its transition has ended only
  * when it sees the next frame, and stacking looks one frame ahead; without the separator that
  * frame would be the next transition's, whose shots are far ahead in the video (FFmpeg would
  * decode and hold everything in between; `segment` instead of split and trim does that too).
- * Cuts must come in the video's order.
+ * Cuts must come in the video's order. Without the mux (a single cut, or tests), a chain each.
  */
-export function frei0rTransitions(g: Graph, cuts: ShaderCut[], size: { width: number; height: number }): void {
-  const groups = new Map<string, ShaderCut[]>();
-  for (const c of cuts) {
-    const key = `${c.plugin}/${c.frames}`;
-    groups.set(key, [...(groups.get(key) ?? []), c]);
+export function frei0rTransitions(g: Graph, cuts: ShaderCut[], o: { width: number; height: number; mux?: string }): void {
+  if (cuts.length === 1 || !o.mux) {
+    for (const c of cuts) frei0rTransition(g, c.from, c.to, c.out, { plugin: c.plugin, frames: c.frames, width: o.width, height: o.height });
+    return;
   }
-  for (const group of groups.values()) {
-    const [{ plugin, frames }] = group;
-    if (group.length === 1) {
-      frei0rTransition(g, group[0].from, group[0].to, group[0].out, { plugin, frames, ...size });
-      continue;
-    }
-    const stride = frames + 1;
-    // Outgoing frames in one stream, incoming in another, each transition's followed by a clone of
-    // its last frame; stacked once (one frame pool, not one per transition).
-    const side = (key: 'from' | 'to') => {
-      const ends = group.map((c) => {
-        const end = g.label('sep');
-        g.chain(`[${c[key]}]tpad=stop=1:stop_mode=clone[${end}]`);
-        return end;
-      });
-      const all = g.label(key);
-      g.chain(`${ends.map((p) => `[${p}]`).join('')}concat=n=${ends.length}:v=1:a=0[${all}]`);
-      return all;
-    };
-    const [outgoing, incoming] = [side('from'), side('to')];
-    const [stacked, drawn] = [g.label('pairs'), g.label('drawn')];
-    g.chain(`[${outgoing}][${incoming}]vstack=inputs=2[${stacked}]`);
-    frei0rDraw(g, stacked, drawn, { plugin, frames, stride, ...size });
-    const parts = group.map(() => g.label('drawn'));
-    g.chain(`[${drawn}]split=${group.length}${parts.map((p) => `[${p}]`).join('')}`);
-    group.forEach((c, k) => {
-      g.chain(`[${parts[k]}]trim=start_frame=${k * stride}:end_frame=${k * stride + frames},setpts=PTS-STARTPTS[${c.out}]`);
+  if (cuts.length === 0) return;
+  // Outgoing frames in one stream, incoming in another, each transition's followed by a clone of
+  // its last frame; stacked once.
+  const side = (key: 'from' | 'to') => {
+    const ends = cuts.map((c) => {
+      const end = g.label('sep');
+      g.chain(`[${c[key]}]tpad=stop=1:stop_mode=clone[${end}]`);
+      return end;
     });
-  }
+    const all = g.label(key);
+    g.chain(`${ends.map((p) => `[${p}]`).join('')}concat=n=${ends.length}:v=1:a=0[${all}]`);
+    return all;
+  };
+  const [outgoing, incoming] = [side('from'), side('to')];
+  const [stacked, drawn] = [g.label('pairs'), g.label('drawn')];
+  g.chain(`[${outgoing}][${incoming}]vstack=inputs=2[${stacked}]`);
+  const schedule = cuts.map((c) => `${c.plugin}/${c.frames}`).join('+');
+  frei0rDraw(g, stacked, drawn, { plugin: o.mux, params: schedule, width: o.width, height: o.height });
+  const parts = cuts.map(() => g.label('drawn'));
+  g.chain(`[${drawn}]split=${cuts.length}${parts.map((p) => `[${p}]`).join('')}`);
+  let start = 0;
+  cuts.forEach((c, k) => {
+    g.chain(`[${parts[k]}]trim=start_frame=${start}:end_frame=${start + c.frames},setpts=PTS-STARTPTS[${c.out}]`);
+    start += c.frames + 1;
+  });
 }
 
 export interface CompiledCommand {
@@ -517,7 +515,7 @@ export function compileTimeline(
       else pendingHead = labels[k];
     });
   });
-  frei0rTransitions(g, shaderCuts, t);
+  frei0rTransitions(g, shaderCuts, { width: t.width, height: t.height, mux: inputs.transitionMux });
   let video = pieces[0];
   if (pieces.length > 1) {
     video = g.label('joined');

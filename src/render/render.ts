@@ -17,6 +17,7 @@ import { runFfmpeg } from './ffmpeg.js';
 import { compileLoudnessProbe, compileTimeline, type EncodeSettings, parseLoudness } from './graph.js';
 import { reelsmithHome } from '../config/home.js';
 import { frei0rPlugin } from '../shaders/draw.js';
+import { frei0rMux } from '../shaders/mux.js';
 import { drawShaderTransitions, renderWithNativeShaders, shaderTransitions } from './splice.js';
 
 export interface RenderContext {
@@ -39,12 +40,14 @@ export interface RenderContext {
  * The frei0r plugins of the given shader transitions (their folder, and transition index → plugin
  * name), when the installed FFmpeg has the frei0r filter and every one of them builds.
  */
-async function transitionPlugins(todo: Timeline['transitions'], cacheDir: string): Promise<{ dir: string; names: Map<number, string> } | undefined> {
+async function transitionPlugins(todo: Timeline['transitions'], cacheDir: string): Promise<{ dir: string; names: Map<number, string>; mux?: string } | undefined> {
   if (process.env.REELSMITH_SHADER_HOST === 'program' || !(await capabilities()).filters.has('frei0r')) return undefined;
   const built = await Promise.all(todo.map((x) => frei0rPlugin(x.name, cacheDir)));
   if (built.some((p) => !p)) return undefined;
+  // Several transitions: one chain draws them all, through the mux (a chain each without it).
+  const mux = todo.length > 1 ? await frei0rMux(cacheDir).catch(() => undefined) : undefined;
   // One cache folder: every plugin lies in the same directory.
-  return { dir: built[0]!.dir, names: new Map(todo.map((x, k) => [x.index, built[k]!.name])) };
+  return { dir: built[0]!.dir, names: new Map(todo.map((x, k) => [x.index, built[k]!.name])), mux: mux?.name };
 }
 
 export async function renderTimeline(t: Timeline, outPath: string, ctx: RenderContext): Promise<{ filterGraph: string }> {
@@ -91,8 +94,8 @@ export async function renderTimeline(t: Timeline, outPath: string, ctx: RenderCo
     const cacheDir = join(reelsmithHome().cache, 'shaders');
     const graphInputs = { paths: ctx.paths, voiceTrack, assFile, fontsDir, loudness };
     let filterGraph = '';
-    const compile = (transitionFrames: Map<number, string>, transitionPipes: boolean, transitionPlugins?: Map<number, string>) => {
-      const c = compileTimeline(t, { ...graphInputs, transitionFrames, transitionPipes, transitionPlugins }, ctx.aspects, ctx.encode, partial);
+    const compile = (transitionFrames: Map<number, string>, transitionPipes: boolean, plugins?: { names: Map<number, string>; mux?: string }) => {
+      const c = compileTimeline(t, { ...graphInputs, transitionFrames, transitionPipes, transitionPlugins: plugins?.names, transitionMux: plugins?.mux }, ctx.aspects, ctx.encode, partial);
       filterGraph = c.filterGraph;
       if (keep) writeFileSync(join(work, 'ffmpeg-args.json'), JSON.stringify(c.args, null, 1));
       return c.args;
@@ -116,7 +119,7 @@ export async function renderTimeline(t: Timeline, outPath: string, ctx: RenderCo
         signal: ctx.signal,
         onProgress,
       }));
-    if (plugins) await runFfmpeg(compile(new Map(), false, plugins.names), { timeoutMs, signal: ctx.signal, onProgress, env: { FREI0R_PATH: plugins.dir } });
+    if (plugins) await runFfmpeg(compile(new Map(), false, plugins), { timeoutMs, signal: ctx.signal, onProgress, env: { FREI0R_PATH: plugins.dir } });
     else if (!spliced) {
       const transitionFrames = shaders ? await drawShaderTransitions(t, { inputs: { paths: ctx.paths }, aspects: ctx.aspects, work, cacheDir, timeoutMs, signal: ctx.signal }) : new Map();
       await runFfmpeg(compile(transitionFrames, false), { timeoutMs, signal: ctx.signal, onProgress });

@@ -464,10 +464,7 @@ static int loadTexture(Tex *t, const char *spec) {
  * filter inside the render. The filter gets the overlap's frame pairs stacked vertically (outgoing
  * over incoming, W x 2H, RGBA, which is our RGBX texture layout) and draws frame i of N, counting
  * the frames it is given: as RGBX into the top half of its output, or as YCbCr packed in both
- * halves (the yuv parameter, see packBand; the render takes the planes apart). With a stride S > N,
- * one filter draws several transitions of the same shader one after the other: frame k is frame
- * k mod S of its transition, and frames N to S - 1 of each (the separators the render's graph puts
- * between two transitions, then drops) are not drawn. Instances share the
+ * halves (the yuv parameter, see packBand; the render takes the planes apart). Instances share the
  * shader's globals: FFmpeg runs one filter at a time (one filtergraph thread), and each update sets
  * them. Textures are loaded once, from the paths built in.
  */
@@ -476,7 +473,7 @@ function frei0rApi(samplers: string[], textures: string[]): string {
   return `
 typedef struct { const char *name, *author; int plugin_type, color_model, frei0r_version, major_version, minor_version, num_params; const char *explanation; } f0r_plugin_info_t;
 typedef struct { const char *name; int type; const char *explanation; } f0r_param_info_t;
-typedef struct { int w, h; double frames, width, yuv, stride; int next; } Instance;
+typedef struct { int w, h; double frames, width, yuv; int next; } Instance;
 /* Work of one frame, in bands of 16 rows that the threads take in turn (balanced whatever the
    shader costs where). In YUV mode each band is drawn into the thread's own band buffer (it stays
    in the cache) and packed from there; otherwise it is drawn straight into the output. */
@@ -555,13 +552,12 @@ int f0r_init(void) {
 }
 void f0r_deinit(void) {}
 void f0r_get_plugin_info(f0r_plugin_info_t *info) {
-  *info = (f0r_plugin_info_t){ "reelsmith transition", "reelsmith", 0 /* filter */, 1 /* RGBA8888 */, 1, 1, 0, 4, "a gl-transitions shader over stacked frame pairs" };
+  *info = (f0r_plugin_info_t){ "reelsmith transition", "reelsmith", 0 /* filter */, 1 /* RGBA8888 */, 1, 1, 0, 3, "a gl-transitions shader over stacked frame pairs" };
 }
 void f0r_get_param_info(f0r_param_info_t *info, int index) {
   if (index == 0) *info = (f0r_param_info_t){ "frames", 1 /* double */, "frames of the overlap (N): frame i is drawn at progress i/N" };
   if (index == 1) *info = (f0r_param_info_t){ "width", 1 /* double */, "width of the pictures, left of the padding that makes rows contiguous" };
   if (index == 2) *info = (f0r_param_info_t){ "yuv", 1 /* double */, "1: return YCbCr packed in the RGBA channels" };
-  if (index == 3) *info = (f0r_param_info_t){ "stride", 1 /* double */, "frames per transition when one filter draws several (N and the separators after it); 0: one" };
 }
 void *f0r_construct(unsigned int width, unsigned int height) {
   Instance *s = calloc(1, sizeof *s);
@@ -574,14 +570,12 @@ void f0r_set_param_value(void *instance, void *param, int index) {
   if (index == 0) s->frames = *(const double *)param;
   if (index == 1) s->width = *(const double *)param;
   if (index == 2) s->yuv = *(const double *)param;
-  if (index == 3) s->stride = *(const double *)param;
 }
 void f0r_get_param_value(void *instance, void *param, int index) {
   Instance *s = instance;
   if (index == 0) *(double *)param = s->frames;
   if (index == 1) *(double *)param = s->width;
   if (index == 2) *(double *)param = s->yuv;
-  if (index == 3) *(double *)param = s->stride;
 }
 void f0r_update(void *instance, double time, const uint32_t *in, uint32_t *out) {
   Instance *s = instance;
@@ -591,11 +585,8 @@ void f0r_update(void *instance, double time, const uint32_t *in, uint32_t *out) 
   if (W != w || H != s->h / 2) { W = w; H = s->h / 2; prepare(); }
   FROM_ = (Tex){ in, W, H, s->w }; TO_ = (Tex){ in + (size_t)s->w * H, W, H, s->w };
   const int N = s->frames >= 1 ? (int)s->frames : 1;
-  const int S = s->stride > N ? (int)s->stride : 0;
-  const int i = S ? s->next % S : s->next < N ? s->next : N - 1;
+  setUniforms(s->next < N ? s->next : N - 1, N);
   s->next++;
-  if (i >= N) return; /* a separator between two transitions: dropped by the graph */
-  setUniforms(i, N);
   job = (Job){ out, s->w, s->yuv > 0.5 && W % 2 == 0 && H % 2 == 0 };
   runJob();
 }
@@ -854,9 +845,16 @@ export async function buildNative(shader: CompiledShader, flipY: boolean, cacheD
   const src = nativeSource(shader, flipY, REAL, host);
   const plugin = host.kind === 'frei0r';
   const flags = ['-O3', '-march=native', '-fno-math-errno', '-ffp-contract=off', '-pthread', ...(plugin ? ['-shared', '-fPIC'] : [])];
+  return compileCached(cc, src, flags, plugin ? join(cacheDir, 'frei0r') : cacheDir, plugin ? 'rs_' : 'shader-', plugin ? '.so' : '');
+}
+
+/**
+ * Builds C source with the given flags into `dir/<prefix><hash of source and flags><suffix>`,
+ * unless it is there already; returns its path.
+ */
+export async function compileCached(cc: string, src: string, flags: string[], dir: string, prefix: string, suffix: string): Promise<string> {
   const hash = createHash('sha256').update(src).update(flags.join(' ')).digest('hex').slice(0, 20);
-  const dir = plugin ? join(cacheDir, 'frei0r') : cacheDir;
-  const exe = join(dir, plugin ? `rs_${hash}.so` : `shader-${hash}`);
+  const exe = join(dir, `${prefix}${hash}${suffix}`);
   if (existsSync(exe)) return exe;
   await mkdir(dir, { recursive: true });
   // Unique work names: renders of one process may build the same shader at once.
