@@ -392,11 +392,10 @@ export interface ShaderCut {
  * Cuts must come in the video's order. Without the mux (a single cut, or tests), a chain each.
  */
 export function frei0rTransitions(g: Graph, cuts: ShaderCut[], o: { width: number; height: number; mux?: string }): void {
-  if (cuts.length === 1 || !o.mux) {
+  if (cuts.length < 2 || !o.mux) {
     for (const c of cuts) frei0rTransition(g, c.from, c.to, c.out, { plugin: c.plugin, frames: c.frames, width: o.width, height: o.height });
     return;
   }
-  if (cuts.length === 0) return;
   // Outgoing frames in one stream, incoming in another, each transition's followed by a clone of
   // its last frame; stacked once.
   const side = (key: 'from' | 'to') => {

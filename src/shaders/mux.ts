@@ -86,6 +86,7 @@ static Lib *load(Mux *m, const char *name) {
 static void setup(Mux *m) {
   if (!m->schedule || !*m->schedule) fail("no schedule", NULL);
   char *copy = strdup(m->schedule), *save = NULL;
+  if (!copy) fail("out of memory", NULL);
   for (char *item = strtok_r(copy, "+", &save); item; item = strtok_r(NULL, "+", &save)) {
     char *slash = strchr(item, '/');
     if (!slash) fail("schedule item without /frames", item);
@@ -131,6 +132,7 @@ void f0r_destruct(void *instance) {
 }
 void f0r_set_param_value(void *instance, void *param, int index) {
   Mux *m = instance;
+  /* FFmpeg passes a string parameter as a pointer to its char *. */
   if (index == 0) { free(m->schedule); m->schedule = strdup(*(const char **)param); }
   if (index == 1) m->width = *(const double *)param;
   if (index == 2) m->yuv = *(const double *)param;
