@@ -14,7 +14,7 @@
  * malformed schedule, stops FFmpeg with the reason on stderr rather than render wrong pictures.
  */
 import { join } from 'node:path';
-import { cCompiler, compileCached } from './native.js';
+import { cCompiler, compileCached, FREI0R_TYPES } from './native.js';
 
 const SOURCE = String.raw`
 #define _GNU_SOURCE
@@ -25,8 +25,7 @@ const SOURCE = String.raw`
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct { const char *name, *author; int plugin_type, color_model, frei0r_version, major_version, minor_version, num_params; const char *explanation; } f0r_plugin_info_t;
-typedef struct { const char *name; int type; const char *explanation; } f0r_param_info_t;
+${FREI0R_TYPES}
 typedef struct {
   char name[64];
   void *dl;

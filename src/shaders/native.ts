@@ -459,6 +459,10 @@ static int loadTexture(Tex *t, const char *spec) {
 
 `;
 
+/** The frei0r 1.x ABI's info structures (declared here: no header needed), for every plugin we build. */
+export const FREI0R_TYPES = `typedef struct { const char *name, *author; int plugin_type, color_model, frei0r_version, major_version, minor_version, num_params; const char *explanation; } f0r_plugin_info_t;
+typedef struct { const char *name; int type; const char *explanation; } f0r_param_info_t;`;
+
 /**
  * The frei0r filter API (the frei0r 1.x ABI, declared here: no header needed), for FFmpeg's frei0r
  * filter inside the render. The filter gets the overlap's frame pairs stacked vertically (outgoing
@@ -471,8 +475,7 @@ static int loadTexture(Tex *t, const char *spec) {
 function frei0rApi(samplers: string[], textures: string[]): string {
   const cstr = (x: string) => JSON.stringify(x);
   return `
-typedef struct { const char *name, *author; int plugin_type, color_model, frei0r_version, major_version, minor_version, num_params; const char *explanation; } f0r_plugin_info_t;
-typedef struct { const char *name; int type; const char *explanation; } f0r_param_info_t;
+${FREI0R_TYPES}
 typedef struct { int w, h; double frames, width, yuv; int next; } Instance;
 /* Work of one frame, in bands of 16 rows that the threads take in turn (balanced whatever the
    shader costs where). In YUV mode each band is drawn into the thread's own band buffer (it stays
