@@ -45,7 +45,13 @@ async function transitionPlugins(todo: Timeline['transitions'], cacheDir: string
   const built = await Promise.all(todo.map((x) => frei0rPlugin(x.name, cacheDir)));
   if (built.some((p) => !p)) return undefined;
   // Several transitions: one chain draws them all, through the mux (a chain each without it).
-  const mux = todo.length > 1 ? await frei0rMux(cacheDir).catch(() => undefined) : undefined;
+  const mux =
+    todo.length > 1
+      ? await frei0rMux(cacheDir).catch((err: Error) => {
+          process.emitWarning(`transition mux: build failed, a chain per transition (${err.message.split('\n')[0]})`);
+          return undefined;
+        })
+      : undefined;
   // One cache folder: every plugin lies in the same directory.
   return { dir: built[0]!.dir, names: new Map(todo.map((x, k) => [x.index, built[k]!.name])), mux: mux?.name };
 }

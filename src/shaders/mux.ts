@@ -13,7 +13,7 @@
  * (frei0r sets parameters after constructing): a name that is not a plugin of the folder, or a
  * malformed schedule, stops FFmpeg with the reason on stderr rather than render wrong pictures.
  */
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { cCompiler, compileCached, FREI0R_TYPES } from './native.js';
 
 const SOURCE = String.raw`
@@ -162,5 +162,5 @@ export async function frei0rMux(cacheDir: string): Promise<{ dir: string; name: 
   if (!cc) return undefined;
   const dir = join(cacheDir, 'frei0r');
   const so = await compileCached(cc, SOURCE, ['-O2', '-shared', '-fPIC'], dir, 'rs_mux_', '.so');
-  return { dir, name: so.slice(dir.length + 1).replace(/\.so$/, '') };
+  return { dir, name: basename(so, '.so') };
 }
