@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { produce } from '../src/jobs/produce.js';
+import { crossfades, Graph } from '../src/render/graph.js';
 import { parseJob } from '../src/spec/parse.js';
 import {
   countNear,
@@ -291,6 +292,56 @@ describe('render', () => {
     expect(m.EditingBatchJob.SubJobList[0]).toMatchObject({ Status: 'Failed', ErrorCode: 'RenderTimeout' });
     expect(m.EditingBatchJob.Status).toBe('Failed');
     expect(readdirSync(out)).toEqual(['manifest.json']);
+  });
+});
+
+describe('crossfades', () => {
+  it('several crossfades share one chain that blends each cut exactly as a chain of its own would', async () => {
+    // Flat grey pictures (Y 40 and 200), three cuts of 5, 4 and 6 frames alternating direction:
+    // frame k of N of a cut is k/N of the way from the outgoing grey to the incoming one.
+    const lengths = [5, 4, 6];
+    const levels = [
+      [40, 200],
+      [200, 40],
+      [40, 200],
+    ];
+    const render = async (shared: boolean) => {
+      const g = new Graph();
+      g.chain(`[0:v]format=yuv420p,split=3${lengths.map((_, k) => `[a${k}]`).join('')}`);
+      g.chain(`[1:v]format=yuv420p,split=3${lengths.map((_, k) => `[b${k}]`).join('')}`);
+      const cuts = lengths.map((n, k) => {
+        g.chain(`[a${k}]trim=end_frame=${n}[fa${k}]`);
+        g.chain(`[b${k}]trim=end_frame=${n}[fb${k}]`);
+        return k % 2 ? { from: `fb${k}`, to: `fa${k}`, out: `cut${k}`, frames: n } : { from: `fa${k}`, to: `fb${k}`, out: `cut${k}`, frames: n };
+      });
+      if (shared) crossfades(g, cuts);
+      else for (const c of cuts) crossfades(g, [c]);
+      g.chain(`${cuts.map((c) => `[${c.out}]`).join('')}concat=n=${cuts.length}:v=1:a=0[out]`);
+      const graph = g.chains.join(';');
+      const grey = (y: number) => ['-f', 'lavfi', '-i', `color=c=0x${y.toString(16).repeat(3)}:s=64x64:r=30:d=1`];
+      const r = await execa('ffmpeg', ['-v', 'error', ...grey(40), ...grey(200), '-filter_complex', graph, '-map', '[out]', '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-'], { encoding: 'buffer' });
+      return { frames: Buffer.from(r.stdout), overlays: graph.match(/overlay=/g)!.length };
+    };
+    const [shared, separate] = await Promise.all([render(true), render(false)]);
+    expect(shared.overlays).toBe(1);
+    expect(separate.overlays).toBe(3);
+    const size = 64 * 64;
+    const stride = (size * 3) / 2;
+    expect(shared.frames.length).toBe(15 * stride);
+    expect(separate.frames.length).toBe(15 * stride);
+    expect(shared.frames.equals(separate.frames)).toBe(true);
+    let i = 0;
+    lengths.forEach((n, c) => {
+      const [from, to] = levels[c];
+      for (let k = 0; k < n; k++, i++) {
+        // The luma plane of frame i.
+        const frame = (b: Buffer) => b.subarray(i * stride, i * stride + size);
+        const expected = from + ((to - from) * k) / n;
+        // Studio-range grey: 40 and 200 in full range are 50 and 187 as Y.
+        const y = (v: number) => 16 + (v * 219) / 255;
+        expect(Math.abs(frame(shared.frames)[size / 2] - y(expected)), `cut ${c} frame ${k}`).toBeLessThanOrEqual(2);
+      }
+    });
   });
 });
 

@@ -368,36 +368,35 @@ function frei0rDraw(g: Graph, pairs: string, out: string, o: { plugin: string; p
   g.chain(`[${y}][${u}][${v}]mergeplanes=0x001020:yuv420p,setsar=1[${out}]`);
 }
 
-/** A shader transition of the render: its outgoing and incoming frames, the label of its drawn frames. */
-export interface ShaderCut {
+/** Two shots' overlap frames (outgoing `from`, incoming `to`) and the label of their joined frames. */
+export interface OverlapCut {
   from: string;
   to: string;
   out: string;
-  /** The shader's frei0r plugin. */
-  plugin: string;
   frames: number;
 }
 
+/** A shader transition of the render. */
+export interface ShaderCut extends OverlapCut {
+  /** The shader's frei0r plugin. */
+  plugin: string;
+}
+
 /**
- * The shader transitions of a render, all drawn by one chain through the transition mux plugin
- * (shaders/mux.ts), which hands each transition to its shader's plugin: each chain (RGBA
- * conversion, plugin, unpacking) holds ≈ 50 MB of FFmpeg frame buffers at 1080x1920 for the whole
- * render, and fresh memory is costly (the kernel clears every page). The chain gets the
- * transitions' frames one after the other (concat), each transition followed by one separator
- * frame (a clone of its last, not drawn), and its output is cut back into the transitions (split,
- * trim). The separator keeps FFmpeg from reading ahead: a trim knows its transition has ended only
- * when it sees the next frame, and stacking looks one frame ahead; without the separator that
- * frame would be the next transition's, whose shots are far ahead in the video (FFmpeg would
- * decode and hold everything in between; `segment` instead of split and trim does that too).
- * Cuts must come in the video's order. Without the mux (a single cut, or tests), a chain each.
+ * Several overlaps of a render joined by one chain (`join`: the outgoing stream and the incoming
+ * one in, the joined frames out) instead of one chain each: each chain holds its FFmpeg frame
+ * buffers for the whole render, ≈ 50 MB at 1080x1920 for a shader's (RGBA conversion, plugin,
+ * unpacking), ≈ 15 MB for a crossfade's (alpha planes), and fresh memory is costly (the kernel
+ * clears every page). The chain gets the overlaps' frames one after the other (concat), each
+ * overlap followed by one separator frame (a clone of its last, joined but not used), and its output
+ * is cut back into the overlaps (split, trim). The separator keeps FFmpeg from reading ahead: a trim
+ * knows its overlap has ended only when it sees the next frame, and stacking or overlaying looks one
+ * frame ahead; without the separator that frame would be the next overlap's, whose shots are far
+ * ahead in the video (FFmpeg would decode and hold everything in between; `segment` instead of split
+ * and trim does that too). Cuts must come in the video's order. `join` gets each cut's first frame
+ * in the joined stream.
  */
-export function frei0rTransitions(g: Graph, cuts: ShaderCut[], o: { width: number; height: number; mux?: string }): void {
-  if (cuts.length < 2 || !o.mux) {
-    for (const c of cuts) frei0rTransition(g, c.from, c.to, c.out, { plugin: c.plugin, frames: c.frames, width: o.width, height: o.height });
-    return;
-  }
-  // Outgoing frames in one stream, incoming in another, each transition's followed by a clone of
-  // its last frame; stacked once.
+function sharedOverlaps(g: Graph, cuts: OverlapCut[], join: (outgoing: string, incoming: string, out: string, starts: number[]) => void): void {
   const side = (key: 'from' | 'to') => {
     const ends = cuts.map((c) => {
       const end = g.label('sep');
@@ -409,16 +408,57 @@ export function frei0rTransitions(g: Graph, cuts: ShaderCut[], o: { width: numbe
     return all;
   };
   const [outgoing, incoming] = [side('from'), side('to')];
-  const [stacked, drawn] = [g.label('pairs'), g.label('drawn')];
-  g.chain(`[${outgoing}][${incoming}]vstack=inputs=2[${stacked}]`);
-  const schedule = cuts.map((c) => `${c.plugin}/${c.frames}`).join('+');
-  frei0rDraw(g, stacked, drawn, { plugin: o.mux, params: schedule, width: o.width, height: o.height });
-  const parts = cuts.map(() => g.label('drawn'));
-  g.chain(`[${drawn}]split=${cuts.length}${parts.map((p) => `[${p}]`).join('')}`);
-  let start = 0;
+  const starts = cuts.map((_, k) => cuts.slice(0, k).reduce((n, c) => n + c.frames + 1, 0));
+  const joined = g.label('joined');
+  join(outgoing, incoming, joined, starts);
+  const parts = cuts.map(() => g.label('part'));
+  g.chain(`[${joined}]split=${cuts.length}${parts.map((p) => `[${p}]`).join('')}`);
   cuts.forEach((c, k) => {
-    g.chain(`[${parts[k]}]trim=start_frame=${start}:end_frame=${start + c.frames},setpts=PTS-STARTPTS[${c.out}]`);
-    start += c.frames + 1;
+    g.chain(`[${parts[k]}]trim=start_frame=${starts[k]}:end_frame=${starts[k] + c.frames},setpts=PTS-STARTPTS[${c.out}]`);
+  });
+}
+
+/**
+ * The shader transitions of a render, all drawn by one chain through the transition mux plugin
+ * (shaders/mux.ts), which hands each transition to its shader's plugin (see sharedOverlaps).
+ * Without the mux (a single cut, or tests), a chain each.
+ */
+export function frei0rTransitions(g: Graph, cuts: ShaderCut[], o: { width: number; height: number; mux?: string }): void {
+  if (cuts.length < 2 || !o.mux) {
+    for (const c of cuts) frei0rTransition(g, c.from, c.to, c.out, { plugin: c.plugin, frames: c.frames, width: o.width, height: o.height });
+    return;
+  }
+  const mux = o.mux;
+  sharedOverlaps(g, cuts, (outgoing, incoming, out) => {
+    const stacked = g.label('pairs');
+    g.chain(`[${outgoing}][${incoming}]vstack=inputs=2[${stacked}]`);
+    const schedule = cuts.map((c) => `${c.plugin}/${c.frames}`).join('+');
+    frei0rDraw(g, stacked, out, { plugin: mux, params: schedule, width: o.width, height: o.height });
+  });
+}
+
+/**
+ * FFmpeg's crossfades of a render: the incoming frames fade in (alpha) over the outgoing ones,
+ * frame k of N at k/N: three times cheaper than xfade's float blend in FFmpeg 5.1. Two or more
+ * share one chain (see sharedOverlaps), each cut's fade enabled on its own frames only. Fades count
+ * frames, not time: the joined stream's timestamps are not regular (concat after tpad).
+ */
+export function crossfades(g: Graph, cuts: OverlapCut[]): void {
+  const fadeIn = (incoming: string, out: string, fades: string) => g.chain(`[${incoming}]format=yuva420p,${fades}[${out}]`);
+  const over = (outgoing: string, alpha: string, out: string) => g.chain(`[${outgoing}][${alpha}]overlay=format=yuv420,format=yuv420p[${out}]`);
+  if (cuts.length === 0) return;
+  if (cuts.length === 1) {
+    const [c] = cuts;
+    const a = g.label('alpha');
+    fadeIn(c.to, a, `fade=t=in:n=${c.frames}:alpha=1`);
+    over(c.from, a, c.out);
+    return;
+  }
+  sharedOverlaps(g, cuts, (outgoing, incoming, out, starts) => {
+    const a = g.label('alpha');
+    const fades = cuts.map((c, k) => `fade=t=in:s=${starts[k]}:n=${c.frames}:alpha=1:enable='between(n,${starts[k]},${starts[k] + c.frames - 1})'`);
+    fadeIn(incoming, a, fades.join(','));
+    over(outgoing, a, out);
   });
 }
 
@@ -467,6 +507,7 @@ export function compileTimeline(
   // of frames (chaining xfade over whole shots makes FFmpeg decode every shot at once).
   const pieces: string[] = [];
   const shaderCuts: ShaderCut[] = [];
+  const fades: OverlapCut[] = [];
   let pendingHead: string | undefined;
   t.shots.forEach((_, i) => {
     const drawnHead = drawnAt(i - 1);
@@ -503,18 +544,15 @@ export function compileTimeline(
         shaderCuts.push({ from: pendingHead!, to: labels[k], out, plugin: inputs.transitionPlugins.get(i - 1)!, frames: head });
         pieces.push(out);
       } else if (name === 'head') {
-        // A crossfade is an alpha fade-in of the next shot over the previous: three times cheaper
-        // than xfade's float blend in FFmpeg 5.1.
         const out = g.label('tr');
-        const a = g.label('alpha');
-        g.chain(`[${labels[k]}]format=yuva420p,fade=t=in:d=${f(head / fps)}:alpha=1[${a}]`);
-        g.chain(`[${pendingHead}][${a}]overlay=format=yuv420,format=yuv420p[${out}]`);
+        fades.push({ from: pendingHead!, to: labels[k], out, frames: head });
         pieces.push(out);
       } else if (name === 'body') pieces.push(labels[k]);
       else pendingHead = labels[k];
     });
   });
   frei0rTransitions(g, shaderCuts, { width: t.width, height: t.height, mux: inputs.transitionMux });
+  crossfades(g, fades);
   let video = pieces[0];
   if (pieces.length > 1) {
     video = g.label('joined');
