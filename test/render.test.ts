@@ -297,7 +297,7 @@ describe('render', () => {
 
 describe('crossfades', () => {
   it('several crossfades share one chain that blends each cut exactly as a chain of its own would', async () => {
-    // Flat grey pictures (Y 40 and 200), three cuts of 5, 4 and 6 frames alternating direction:
+    // Flat greys (RGB 40 and 200), three cuts of 5, 4 and 6 frames alternating direction:
     // frame k of N of a cut is k/N of the way from the outgoing grey to the incoming one.
     const lengths = [5, 4, 6];
     const levels = [
@@ -342,6 +342,35 @@ describe('crossfades', () => {
         expect(Math.abs(frame(shared.frames)[size / 2] - y(expected)), `cut ${c} frame ${k}`).toBeLessThanOrEqual(2);
       }
     });
+  });
+});
+
+describe('crossfades in a render', () => {
+  it('fades each cut of a video from the outgoing shot to the incoming one, through the shared chain', async () => {
+    // Dark clip, white still, dark, white, dark: four crossfades (two or more share one chain).
+    const dir = tempDir();
+    const white = join(dir, 'white.png');
+    await execa('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'color=c=white:s=180x320', '-frames:v', '1', white]);
+    const groups = [media('dark_portrait.mp4'), white, media('dark_portrait.mp4'), white, media('dark_portrait.mp4')];
+    const { manifest, file } = await run({
+      InputConfig: { MediaGroupArray: groups.map((m, i) => ({ GroupName: `g${i}`, MediaArray: [m] })) },
+      EditingConfig: { ProcessConfig: { AllowTransition: true, TransitionList: ['fade'], TransitionDuration: 0.5, SingleShotDuration: 1.5, AllowVfxEffect: false } },
+      OutputConfig: output({ MaxDuration: 6 }),
+    });
+    const t = manifest.Plans[0].timeline!;
+    expect(t.transitions.map((x) => x.name)).toEqual(['fade', 'fade', 'fade', 'fade']);
+    const level = async (at: number) => meanColor(await frameAt(file(0), at), 20, 20, W - 20, H - 20)[1];
+    const dark = await level(t.transitions[0].start - 0.3);
+    const bright = await level(t.transitions[0].start + t.transitions[0].duration + 0.3);
+    expect(dark).toBeLessThan(30);
+    expect(bright).toBeGreaterThan(230);
+    for (const [k, tr] of t.transitions.entries()) {
+      // Even cuts go from dark to white, odd ones back.
+      for (const p of [0.25, 0.5, 0.75]) {
+        const expected = k % 2 === 0 ? dark + (bright - dark) * p : bright + (dark - bright) * p;
+        expect(Math.abs((await level(tr.start + tr.duration * p)) - expected), `cut ${k} at ${p}`).toBeLessThan(25);
+      }
+    }
   });
 });
 

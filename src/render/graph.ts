@@ -444,9 +444,9 @@ export function frei0rTransitions(g: Graph, cuts: ShaderCut[], o: { width: numbe
  * frames, not time: the joined stream's timestamps are not regular (concat after tpad).
  */
 export function crossfades(g: Graph, cuts: OverlapCut[]): void {
+  if (cuts.length === 0) return;
   const fadeIn = (incoming: string, out: string, fades: string) => g.chain(`[${incoming}]format=yuva420p,${fades}[${out}]`);
   const over = (outgoing: string, alpha: string, out: string) => g.chain(`[${outgoing}][${alpha}]overlay=format=yuv420,format=yuv420p[${out}]`);
-  if (cuts.length === 0) return;
   if (cuts.length === 1) {
     const [c] = cuts;
     const a = g.label('alpha');
