@@ -176,6 +176,7 @@ const roundShare = (runs: Map<string | undefined, number[]>, v: string) => {
 const fastestShare = (runs: Map<string | undefined, number[]>, v: string) =>
   runs.get(v)!.length === RUNS && runs.get(undefined)!.length === RUNS ? Math.min(...runs.get(v)!) / Math.min(...runs.get(undefined)!) - 1 : undefined;
 const pct = (x: number | undefined) => (x === undefined ? 'n/a' : `${(x * 100).toFixed(1)} %`);
+const verdict = (x: number | undefined) => (x === undefined ? '' : x <= 0.15 ? ' MET' : ' NOT MET');
 const shares: Record<string, unknown> = {};
 if (SHARE) {
   const wo = median(times.get(undefined)!);
@@ -189,7 +190,6 @@ if (SHARE) {
     const encoderShare = (encWith - encWithout) / wo;
     const fastest = fastestShare(times, v)!;
     const cpuFastest = fastestShare(cpu, v);
-    const verdict = (x: number | undefined) => (x === undefined ? '' : x <= 0.15 ? ' MET' : ' NOT MET');
     console.log(`  with 8 transitions from the ${v} list (${picked.get(v)!.join(', ')}): ${w.toFixed(2)} s [${times.get(v)!.map((x) => x.toFixed(2)).join(', ')}]`);
     console.log(`    transitions add, fastest runs: ${pct(fastest)} (CPU time ${pct(cpuFastest)})${v === 'reference' ? ` (target ≤ 15 %)${verdict(fastest)}` : ''}`);
     console.log(`    transitions add, median of the rounds' ratios: ${pct(share)}${v === 'reference' ? verdict(share) : ''}${cpuShare === undefined ? '' : ` (CPU time ${pct(cpuShare)}, ${median(cpu.get(v)!).toFixed(1)} vs ${median(cpu.get(undefined)!).toFixed(1)} CPU-s)`}`);
