@@ -386,7 +386,7 @@ export interface ShaderCut extends OverlapCut {
  * Several overlaps of a render joined by one chain (`join`: the outgoing stream and the incoming
  * one in, the joined frames out) instead of one chain each: each chain holds its FFmpeg frame
  * buffers for the whole render, ≈ 50 MB at 1080x1920 for a shader's (RGBA conversion, plugin,
- * unpacking), ≈ 15 MB for a crossfade's (alpha planes), and fresh memory is costly (the kernel
+ * unpacking), ≈ 8 MB for a crossfade's (alpha planes), and fresh memory is costly (the kernel
  * clears every page). The chain gets the overlaps' frames one after the other (concat), each
  * overlap followed by one separator frame (a clone of its last, joined but not used), and its output
  * is cut back into the overlaps (split, trim). The separator keeps FFmpeg from reading ahead: a trim
