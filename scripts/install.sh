@@ -10,6 +10,8 @@ command -v ffprobe >/dev/null 2>&1 || need+=(ffmpeg)
 command -v espeak-ng >/dev/null 2>&1 || need+=(espeak-ng)
 { command -v fc-list >/dev/null 2>&1 && fc-list | grep -q "Noto Sans CJK"; } || need+=(fonts-noto-cjk fontconfig)
 fc-list 2>/dev/null | grep -q "AR PL UKai" || need+=(fonts-arphic-ukai)
+# DejaVu: a small TTF the tests rename to make fonts with hostile family names.
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf ] || need+=(fonts-dejavu-core)
 command -v g++ >/dev/null 2>&1 || need+=(g++)
 # A C compiler builds the native transition shaders (without one, a slower JS engine draws them).
 command -v cc >/dev/null 2>&1 || need+=(gcc)

@@ -16,13 +16,19 @@ export class ReelsmithError extends Error {
   readonly code: ErrorCode;
   readonly path?: string;
   readonly reason: string;
+  /**
+   * Internals behind the error (a subprocess's stderr, a server path): for the log and the local
+   * command line, never for an API answer.
+   */
+  readonly detail?: string;
 
-  constructor(code: ErrorCode, reason: string, path?: string, options?: { cause?: unknown }) {
+  constructor(code: ErrorCode, reason: string, path?: string, options?: { cause?: unknown; detail?: string }) {
     super(path ? `${path}: ${reason}` : reason, options);
     this.name = 'ReelsmithError';
     this.code = code;
     this.path = path;
     this.reason = reason;
+    this.detail = options?.detail;
   }
 }
 
@@ -43,6 +49,7 @@ export const materialUnreadable = (name: string, reason: string) =>
 
 export function asReelsmithError(err: unknown): ReelsmithError {
   if (err instanceof ReelsmithError) return err;
-  const message = err instanceof Error ? err.message : String(err);
-  return new ReelsmithError('Internal', message, undefined, { cause: err });
+  // Not one of ours: its message is an internal (a stack, a path); the answer says only that it failed.
+  const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  return new ReelsmithError('Internal', 'an internal error occurred (details in the log)', undefined, { cause: err, detail: message });
 }

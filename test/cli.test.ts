@@ -90,15 +90,16 @@ describe('CLI', () => {
     expect(existsSync(out)).toBe(false);
   });
 
-  it('exits 1 and names the material when an output cannot be made', async () => {
+  it('refuses a job whose local material is missing (exit 2), naming the field and the path, and renders nothing', async () => {
     const dir = tempDir();
     const job = writeJob(dir, {
       InputConfig: { MediaArray: ['missing-clip.mp4'] },
       OutputConfig: { MediaURL: 'o_{index}.mp4', ...small, FixedDuration: 1 },
     });
     const r = await cli(['produce', job, '--out', join(dir, 'out')], env);
-    expect(r.exitCode).toBe(1);
-    expect(r.stdout).toMatch(/InvalidMaterial\.NotFound: .*missing-clip\.mp4/);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/InputConfig\.MediaArray\[0\]: material missing-clip\.mp4 not found: no file at .*missing-clip\.mp4/);
+    expect(existsSync(join(dir, 'out', 'o_0.mp4'))).toBe(false);
   });
 
   it('registers media in the library and renders jobs that name them by ID', async () => {
@@ -114,8 +115,8 @@ describe('CLI', () => {
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
     const unknown = writeJob(dir, { InputConfig: { MediaArray: ['0123456789abcdef0123456789abcdef'] }, OutputConfig: { MediaURL: 'o_{index}.mp4', ...small } }, 'unknown.json');
     const u = await cli(['produce', unknown, '--out', join(dir, 'out2')], env);
-    expect(u.exitCode).toBe(1);
-    expect(u.stdout).toContain('no such media ID in the library');
+    expect(u.exitCode).toBe(2);
+    expect(u.stderr).toMatch(/InputConfig\.MediaArray\[0\]: .*no such media ID in the library/);
   });
 
   it('downloads http materials once into the cache and reports a 404 as not found', async () => {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { execa, execaSync } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { fontFamily, KAI_FAMILY, SANS_FAMILY, SERIF_FAMILY } from '../src/captions/fonts.js';
+import { JobValidationError } from '../src/errors.js';
 import { produce } from '../src/jobs/produce.js';
 import { parseJob } from '../src/spec/parse.js';
 import { frameAt, frameDiff, media, tempDir, useTempHome } from './helpers.js';
@@ -79,10 +80,12 @@ describe('FontUrl', () => {
     expect(frameDiff(plain.frame!, custom.frame!)).toBeGreaterThan(1);
   });
 
-  it('fails the outputs with the font named when FontUrl cannot be loaded', async () => {
+  it('refuses the job, naming the field and the file, when FontUrl is not a font', async () => {
     useTempHome();
-    const r = await captionFrame({ FontUrl: media('broken.mp4') });
-    expect(r.m.EditingBatchJob.SubJobList[0]).toMatchObject({ Status: 'Failed', ErrorCode: 'InvalidMaterial.Unreadable' });
-    expect(r.m.EditingBatchJob.SubJobList[0].ErrorMessage).toContain('broken.mp4');
+    const err = await captionFrame({ FontUrl: media('broken.mp4') }).catch((e: JobValidationError) => e);
+    expect(err).toBeInstanceOf(JobValidationError);
+    expect((err as JobValidationError).issues).toEqual([
+      { path: 'EditingConfig.SpeechConfig.AsrConfig.FontUrl', reason: expect.stringMatching(/broken\.mp4.*not a TTF\/OTF\/WOFF font/) },
+    ]);
   });
 });

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { JobValidationError } from '../src/errors.js';
 import { produce } from '../src/jobs/produce.js';
 import { crossfades, Graph } from '../src/render/graph.js';
 import { parseJob } from '../src/spec/parse.js';
@@ -262,27 +263,22 @@ describe('render', () => {
     expect(Math.abs((await ffprobe(file(0))).duration - t.duration)).toBeLessThan(0.08);
   });
 
-  it('fails only the outputs that need a missing or undecodable material, naming it, and writes no file for them', async () => {
-    const { manifest, out } = await run({
+  it('refuses a job whose local materials are missing or undecodable, naming each field, and writes nothing', async () => {
+    const out = tempDir();
+    const parsed = parseJob({
       InputConfig: {
         MediaGroupArray: [{ GroupName: 'g', MediaArray: [media('rgb_parts.mp4'), media('broken.mp4')] }],
         BackgroundMusicArray: [media('relaxing_theme.mp3'), join(media('..'), 'nope.mp3')],
       },
       OutputConfig: output({ Count: 2, FixedDuration: 1 }),
     });
-    const subs = manifest.EditingBatchJob.SubJobList;
-    expect(subs.map((s) => s.Status).sort()).toEqual(['Failed', 'Success']);
-    const failed = subs.find((s) => s.Status === 'Failed')!;
-    expect(failed.ErrorCode).toBe('InvalidMaterial.NotFound');
-    expect(failed.ErrorMessage).toContain('nope.mp3');
-    expect(manifest.EditingBatchJob.Status).toBe('Finished');
-    expect(existsSync(join(out, failed.MediaURL))).toBe(false);
-    // the undecodable material is left out of the shot pool; the good one is used
-    for (const p of manifest.Plans)
-      if (p.timeline) {
-        expect(p.timeline.shots.every((s) => s.material.ref.endsWith('rgb_parts.mp4'))).toBe(true);
-        expect(p.notes.join()).toMatch(/broken\.mp4 left out: .*cannot be read/);
-      }
+    const err = (await produce(parsed, { outDir: out, seed: 1 }).catch((e: unknown) => e)) as JobValidationError;
+    expect(err).toBeInstanceOf(JobValidationError);
+    expect(err.issues).toEqual([
+      { path: 'InputConfig.MediaGroupArray[0].MediaArray[1]', reason: expect.stringMatching(/broken\.mp4 cannot be read: not a media file/) },
+      { path: 'InputConfig.BackgroundMusicArray[1]', reason: expect.stringMatching(/nope\.mp3 not found: no file at/) },
+    ]);
+    expect(readdirSync(out)).toEqual([]);
   });
 
   it('kills a render that exceeds its timeout and leaves no file behind', async () => {

@@ -10,7 +10,7 @@ import { fetchToCache } from '../src/media/fetch.js';
 import { checkPublicUrl, isPrivateAddress, setPrivateUrlsAllowed } from '../src/media/net.js';
 import { rpcSignatureV1 } from '../src/shells/http/signature.js';
 import { loadServiceConfig, type Service, startService } from '../src/shells/http/service.js';
-import { ffprobe, media, tempDir } from './helpers.js';
+import { ffprobe, MEDIA, media, tempDir } from './helpers.js';
 
 const require = createRequire(import.meta.url);
 const RPCClient = require('@alicloud/pop-core').RPCClient;
@@ -22,7 +22,8 @@ let client: { request: (action: string, params: object, opts?: object) => Promis
 
 beforeAll(async () => {
   // Callbacks to loopback are allowed explicitly here (refused by default).
-  service = await startService({ port: 0, dataDir: tempDir('rs-service-'), keys: new Map([[AK, SECRET]]), allowPrivateUrls: true, callbackBaseDelayMs: 100 });
+  // Jobs here name the test media by local path: their folder is allowed explicitly (none is by default).
+  service = await startService({ port: 0, dataDir: tempDir('rs-service-'), keys: new Map([[AK, SECRET]]), allowPrivateUrls: true, callbackBaseDelayMs: 100, allowedMediaDirs: [MEDIA()] });
   client = new RPCClient({ accessKeyId: AK, accessKeySecret: SECRET, endpoint: service.url, apiVersion: '2020-11-09' });
 });
 afterAll(async () => {
@@ -381,6 +382,64 @@ describe('IMS RPC authentication (raw HTTP)', () => {
   });
 });
 
+describe('hostile requests with a valid key', () => {
+  const refusal = (params: object) =>
+    client.request('SubmitBatchMediaProducingJob', params, { method: 'POST' }).then(
+      () => {
+        throw new Error('accepted');
+      },
+      (e: { code: string; message: string; data: { Message: string } }) => e,
+    );
+
+  it('refuses local paths in API jobs by name alone: the answer is the same whether the file exists or not', async () => {
+    const inputs = (path: string) => JSON.stringify({ MediaGroupArray: [{ GroupName: 'a', MediaArray: [path] }] });
+    const exists = await refusal(job({ InputConfig: inputs('/etc/passwd') }));
+    const missing = await refusal(job({ InputConfig: inputs('/etc/no-such-file') }));
+    expect(exists.code).toBe('InvalidParameter');
+    expect(exists.data.Message).toBe(
+      'InputConfig.MediaGroupArray[0].MediaArray[0]: "/etc/passwd": local files are not accepted through the API (use http(s) URLs or media IDs; an operator may allow folders with allowedMediaDirs)',
+    );
+    expect(missing.data.Message).toBe(exists.data.Message.replace('/etc/passwd', '/etc/no-such-file'));
+    const fileUrl = await refusal(job({ InputConfig: inputs('file:///etc/passwd') }));
+    expect(fileUrl.data.Message).toContain('local files are not accepted through the API');
+  });
+
+  it('refuses a SpeechLanguage that names a file at submit, and no line of that file reaches the answer', async () => {
+    const e = await refusal(job({ EditingConfig: JSON.stringify({ SpeechConfig: { SpeechLanguage: '../../../../../../../etc/passwd' } }) }));
+    expect(e.code).toBe('InvalidParameter');
+    expect(e.data.Message).toMatch(/^EditingConfig\.SpeechConfig\.SpeechLanguage: unknown language "\.\.\/.*"; valid: zh, /);
+    expect(e.data.Message).not.toMatch(/root:|nologin/);
+  });
+
+  it('refuses a ClientToken reused with other parameters (IdempotentParameterMismatch), as IMS does', async () => {
+    const first = await client.request('SubmitBatchMediaProducingJob', job({ ClientToken: 'reuse-1' }), { method: 'POST' });
+    const other = await refusal(job({ ClientToken: 'reuse-1', UserData: JSON.stringify({ Campaign: 'autumn' }) }));
+    expect(other.code).toBe('IdempotentParameterMismatch');
+    const same = await client.request('SubmitBatchMediaProducingJob', job({ ClientToken: 'reuse-1' }), { method: 'POST' });
+    expect(same.JobId).toBe(first.JobId);
+    await waitFor(first.JobId as string);
+  });
+
+  it('fails a job that keeps stopping the service after three starts, with the reason, and renders nothing', async () => {
+    const { id } = await service.store.create({ jobType: 'Script', inputConfig: job().InputConfig, editingConfig: job().EditingConfig, outputConfig: job().OutputConfig });
+    for (let i = 0; i < 3; i++) await service.store.countAttempt(id); // three starts that never finished
+    service.runner.enqueue(id);
+    const b = await waitFor(id);
+    expect(b.Status).toBe('Failed');
+    expect(JSON.parse(b.Extend as string)).toEqual({ ErrorCode: 'JobAttemptsExceeded', ErrorMessage: expect.stringContaining('started 3 times') });
+    expect(b.SubJobList).toEqual([]);
+  });
+
+  it('a job refused while it runs says which field, never a server path', async () => {
+    const r = await client.request('SubmitBatchMediaProducingJob', job({ InputConfig: JSON.stringify({ MediaArray: ['0123456789abcdef0123456789abcdef'] }) }), { method: 'POST' });
+    const b = await waitFor(r.JobId as string);
+    expect(b.Status).toBe('Failed');
+    const extend = JSON.parse(b.Extend as string) as { ErrorCode: string; ErrorMessage: string };
+    expect(extend).toEqual({ ErrorCode: 'InvalidParameter', ErrorMessage: expect.stringMatching(/^InputConfig\.MediaArray\[0\]: material 0123456789abcdef0123456789abcdef not found: no such media ID/) });
+    expect(extend.ErrorMessage).not.toContain(process.env.REELSMITH_HOME!);
+  });
+});
+
 describe('transient failures', () => {
   it('retries a material download that fails transiently (503), never a missing one (404), and gives up on a lasting 500', async () => {
     const { readFileSync } = await import('node:fs');
@@ -436,7 +495,7 @@ describe('a bounded queue', () => {
     const { writeFileSync } = await import('node:fs');
     const { join } = await import('node:path');
     const dir = tempDir('rs-throttle-');
-    writeFileSync(join(dir, 'cfg.json'), JSON.stringify({ port: 0, data: dir, maxQueued: 1, accessKeys: { [AK]: SECRET } }));
+    writeFileSync(join(dir, 'cfg.json'), JSON.stringify({ port: 0, data: dir, maxQueued: 1, accessKeys: { [AK]: SECRET }, allowedMediaDirs: [MEDIA()] }));
     const child = spawn(process.execPath, [join(import.meta.dirname, '..', 'bin', 'reelsmith.js'), 'serve', '--config', join(dir, 'cfg.json')], { stdio: ['ignore', 'pipe', 'pipe'] });
     try {
       const url = await new Promise<string>((resolve, reject) => {
@@ -461,15 +520,68 @@ describe('a bounded queue', () => {
 });
 
 describe('jobs are never lost', () => {
+  /** Pids of the processes named `name` whose parent is `ppid` (from /proc). */
+  const childrenOf = async (ppid: number, name: string) => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const out: number[] = [];
+    for (const d of readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
+      try {
+        const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+        const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        if (parent === ppid && comm === name) out.push(Number(d));
+      } catch {
+        // gone meanwhile
+      }
+    }
+    return out;
+  };
+
+  it('kill -9 of the server takes its FFmpeg renders with it (none keeps running on its own)', async () => {
+    const { spawn } = await import('node:child_process');
+    const { existsSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const data = tempDir('rs-leash-');
+    const cfg = join(data, 'cfg.json');
+    writeFileSync(cfg, JSON.stringify({ allowedMediaDirs: [MEDIA()], log: false }));
+    const child = spawn(process.execPath, [join(import.meta.dirname, '..', 'bin', 'reelsmith.js'), 'serve', '--port', '0', '--data', data, '--config', cfg], {
+      env: { ...process.env, REELSMITH_ACCESS_KEYS: `${AK}:${SECRET}` },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout?.on('data', (c: Buffer) => {
+        out += c.toString();
+        const m = /listening on (http:\/\/[\d.:]+)/.exec(out);
+        if (m) resolve(m[1]);
+      });
+      child.on('exit', (code) => reject(new Error(`server exited (${code})`)));
+    });
+    const c = new RPCClient({ accessKeyId: AK, accessKeySecret: SECRET, endpoint: url, apiVersion: '2020-11-09' });
+    await c.request('SubmitBatchMediaProducingJob', job({ OutputConfig: JSON.stringify({ MediaURL: 'big_{index}.mp4', Count: 2, Width: 1080, Height: 1920, MaxDuration: 10 }) }), { method: 'POST' });
+    let renders: number[] = [];
+    for (let i = 0; i < 600 && renders.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      renders = await childrenOf(child.pid!, 'ffmpeg');
+    }
+    expect(renders.length).toBeGreaterThan(0);
+    child.kill('SIGKILL');
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(renders.filter((pid) => existsSync(`/proc/${pid}`) && !/^\S+ \(\S+\) Z/.test((require('node:fs') as typeof import('node:fs')).readFileSync(`/proc/${pid}/stat`, 'utf8')))).toEqual([]);
+  });
+
+
   it('kill -9 of the server at random moments: a restart finishes the job, keeps finished outputs, leaves nothing half-written', async () => {
     const { spawn } = await import('node:child_process');
     const { existsSync, readdirSync, statSync } = await import('node:fs');
     const { join } = await import('node:path');
     const data = tempDir('rs-crash-');
     const bin = join(import.meta.dirname, '..', 'bin', 'reelsmith.js');
+    const cfg = join(data, 'cfg.json');
+    (await import('node:fs')).writeFileSync(cfg, JSON.stringify({ allowedMediaDirs: [MEDIA()], log: false }));
     const start = () =>
       new Promise<{ child: ReturnType<typeof spawn>; url: string }>((resolve, reject) => {
-        const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--data', data], { env: { ...process.env, REELSMITH_ACCESS_KEYS: `${AK}:${SECRET}` }, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--data', data, '--config', cfg], { env: { ...process.env, REELSMITH_ACCESS_KEYS: `${AK}:${SECRET}` }, stdio: ['ignore', 'pipe', 'pipe'] });
         let out = '';
         child.stdout?.on('data', (c: Buffer) => {
           out += c.toString();

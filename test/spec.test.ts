@@ -69,7 +69,7 @@ describe('job format', () => {
         'EditingConfig.SpeechConfig.SpeechRate',
       ]),
     );
-    expect(issues.find((i) => i.path === 'OutputConfig.Count')!.reason).toMatch(/at most 100/);
+    expect(issues.find((i) => i.path === 'OutputConfig.Count')!.reason).toBe('101 is out of range: must be from 1 to 100');
   });
 
   it('refuses a MediaURL without {index}, an unknown transition (listing valid ones), an unknown voice and oversized UserData', () => {

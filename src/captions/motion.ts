@@ -100,9 +100,13 @@ function shuffledOrder(n: number, seed: number): number[] {
   return idx;
 }
 
-/** One character of event text, escaped so that libass shows it literally. */
+/**
+ * One character of event text, escaped so that libass shows it as typed: braces as `\{` `\}`
+ * (libass's escapes), a backslash followed by a word joiner (U+2060, invisible), so that a typed
+ * `\N`, `\n` or `\h` is not read as a line break or a hard space.
+ */
 export function escapeChar(ch: string): string {
-  return ch === '{' ? '(' : ch === '}' ? ')' : ch === '\\' ? '\\\\' : ch;
+  return ch === '{' ? '\\{' : ch === '}' ? '\\}' : ch === '\\' ? '\\\u2060' : ch;
 }
 
 /** Tags and text of one animated phase. `entering` plays hidden → settled, else settled → hidden. */

@@ -87,7 +87,7 @@ export function buildManifest(a: { jobId: string; parsed: ParsedJob; prepared: P
     },
     Seed: a.prepared.seed,
     Uniqueness: a.prepared.plan.uniqueness,
-    Warnings: parsed.warnings,
+    Warnings: [...parsed.warnings, ...a.prepared.warnings],
     Plans: results.map((r) => ({ index: r.index, file: r.file, timeline: r.timeline ?? null, notes: r.timeline?.notes ?? [] })),
   };
 }

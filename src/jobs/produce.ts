@@ -5,13 +5,16 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
 import { fontFamily } from '../captions/fonts.js';
 import { fileMeasure, fontMeasure } from '../captions/metrics.js';
 import { type Home, reelsmithHome } from '../config/home.js';
-import { asReelsmithError, type ReelsmithError } from '../errors.js';
+import { asReelsmithError, JobValidationError, ReelsmithError } from '../errors.js';
+import type { AccessPolicy } from '../media/fetch.js';
+import { DEFAULT_MAX_OUTPUT_DURATION } from '../spec/parse.js';
+import { namedRefs } from '../spec/refs.js';
 import { type FontFile, resolveFont } from '../media/fonts.js';
 import { MediaLibrary } from '../media/library.js';
 import { MusicLibrary } from '../media/music.js';
@@ -29,6 +32,7 @@ import { SpeechSynthesizer } from '../speech/synth.js';
 import { openDatabase } from '../storage/db.js';
 import { mapLimit } from '../util/concurrency.js';
 import { Rng } from '../util/rng.js';
+import { overwriteIssues, prepareOutDir } from './outputs.js';
 import { buildManifest, type Manifest, type SubJob, type SubJobResult, subJob } from './manifest.js';
 
 export type ProduceEvent =
@@ -43,6 +47,10 @@ export type ProduceEvent =
 export interface PrepareOptions {
   seed?: number | string;
   home?: Home;
+  /** What the job's local paths and URLs may reach (default: anything, as on the command line). */
+  policy?: AccessPolicy;
+  /** Longest output, seconds (default 600): a longer plan fails that output, saying so. */
+  maxOutputDuration?: number;
   engine?: SpeechEngine;
   onEvent?: (e: ProduceEvent) => void;
 }
@@ -57,6 +65,25 @@ export interface Prepared {
   speechErrors: Map<number, ReelsmithError>;
   synthesizer: SpeechSynthesizer;
   fonts: Map<string, FontFile>;
+  /** What was left out for a reason the user may accept, once for the batch (manifest `Warnings`). */
+  warnings: string[];
+}
+
+/**
+ * Materials that refuse the whole job: anything named that cannot be used, except a download that
+ * failed (the outputs that need it fail, naming it; others are made). A missing local file, a
+ * folder, a device, an unknown media ID or a file that is not media is the job's own mistake.
+ */
+function refusedMaterials(job: Prepared['parsed']['job'], infos: ResolvedMaterials['infos'], fontErrors: Map<string, ReelsmithError>): { path: string; reason: string }[] {
+  const issues: { path: string; reason: string }[] = [];
+  for (const n of namedRefs(job)) {
+    const err = infos.get(n.ref) ?? fontErrors.get(n.ref);
+    if (!(err instanceof Error)) continue;
+    const e = asReelsmithError(err);
+    if (n.kind === 'url' && e.code !== 'InvalidParameter') continue;
+    issues.push({ path: n.path, reason: e.message });
+  }
+  return issues;
 }
 
 function refsOf(parsed: ParsedJob): string[] {
@@ -83,21 +110,24 @@ export async function prepare(parsed: ParsedJob, opts: PrepareOptions = {}): Pro
   let materials: ResolvedMaterials;
   try {
     const library = db ? new MediaLibrary(db, home.media) : undefined;
-    materials = await resolveMaterials(refs, { baseDir: job.baseDir, cacheDir: home.cache, library });
+    materials = await resolveMaterials(refs, { baseDir: job.baseDir, cacheDir: home.cache, library, policy: opts.policy });
   } finally {
     await db?.destroy();
   }
 
   // Custom fonts (FontUrl): a font that cannot be loaded fails every output, naming it.
   const fonts = new Map<string, FontFile>();
-  let fontError: ReelsmithError | undefined;
+  const fontErrors = new Map<string, ReelsmithError>();
   for (const ref of new Set([job.speech.captions.fontUrl, job.title.fontUrl].filter((r): r is string => !!r))) {
     try {
-      fonts.set(ref, await resolveFont(ref, job.baseDir, home.cache));
+      fonts.set(ref, await resolveFont(ref, job.baseDir, home.cache, opts.policy));
     } catch (err) {
-      fontError = asReelsmithError(err);
+      fontErrors.set(ref, asReelsmithError(err));
     }
   }
+  const refused = refusedMaterials(job, materials.infos, fontErrors);
+  if (refused.length > 0) throw new JobValidationError(refused);
+  const fontError = [...fontErrors.values()][0];
   const captionFont = job.speech.captions.fontUrl ? fonts.get(job.speech.captions.fontUrl) : undefined;
 
   const rng = new Rng(seed);
@@ -126,7 +156,14 @@ export async function prepare(parsed: ParsedJob, opts: PrepareOptions = {}): Pro
   const plan = planBatch(job, materials.infos, variants, speech, rng, measure);
   for (const [index, error] of speechErrors) plan.timelines[index] = { index, error };
   if (fontError) plan.timelines = plan.timelines.map((_, index) => ({ index, error: fontError }));
-  return { parsed, seed, materials, variants, plan, speechClips, speechErrors, synthesizer, fonts };
+  // A plan longer than the service makes (SSML pauses can add up to hours) fails, saying so.
+  const maxDuration = opts.maxOutputDuration ?? DEFAULT_MAX_OUTPUT_DURATION;
+  plan.timelines = plan.timelines.map((t) =>
+    !isFailure(t) && t.duration > maxDuration
+      ? { index: t.index, error: new ReelsmithError('InvalidParameter', `the plan of output ${t.index} lasts ${t.duration.toFixed(1)} s; the longest output is ${maxDuration} s (shorten the voice-over or its pauses)`) }
+      : t,
+  );
+  return { parsed, seed, materials, variants, plan, speechClips, speechErrors, synthesizer, fonts, warnings: plan.warnings };
 }
 
 export interface ProduceOptions extends PrepareOptions {
@@ -159,8 +196,10 @@ export async function produce(parsed: ParsedJob, opts: ProduceOptions): Promise<
   const created = new Date();
   const jobId = opts.jobId ?? randomUUID().replace(/-/g, '');
   const emit = opts.onEvent ?? (() => {});
-  await mkdir(opts.outDir, { recursive: true });
-  const prepared = await prepare(parsed, opts);
+  // The data folder and the output folder are checked before any work.
+  const home = opts.home ?? reelsmithHome();
+  await prepareOutDir(opts.outDir);
+  const prepared = await prepare(parsed, { ...opts, home });
   const { job } = parsed;
   const aspects = new Map<string, number>();
   for (const [ref, info] of prepared.materials.infos) if (!(info instanceof Error) && info.height > 0) aspects.set(ref, info.width / info.height);
@@ -173,6 +212,14 @@ export async function produce(parsed: ParsedJob, opts: ProduceOptions): Promise<
     error: isFailure(t) ? t.error : undefined,
     status: isFailure(t) ? 'Failed' : job.output.previewOnly ? 'Init' : 'Processing',
   }));
+
+  // Nothing the user owns is replaced: not an input material, not a file reelsmith did not make.
+  const inputs = namedRefs(job).flatMap((n) => {
+    const path = prepared.materials.paths.get(n.ref) ?? prepared.fonts.get(n.ref)?.path;
+    return path ? [{ ref: n.ref, path, field: n.path }] : [];
+  });
+  const overwrites = await overwriteIssues(results, inputs, opts.outDir, { resume: opts.resume, field: 'OutputConfig.MediaURL' });
+  if (overwrites.length > 0) throw new JobValidationError(overwrites);
 
   const done = opts.resume && !job.output.previewOnly ? results.filter((r) => r.timeline && existsSync(r.file)) : [];
   for (const r of done) r.status = 'Success';

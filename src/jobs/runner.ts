@@ -6,6 +6,7 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { asReelsmithError } from '../errors.js';
+import type { AccessPolicy } from '../media/fetch.js';
 import { parseJob } from '../spec/parse.js';
 import { produce } from './produce.js';
 import type { SubJob } from './manifest.js';
@@ -23,9 +24,24 @@ export interface RunnerOptions {
    * lost (a crash in between runs the job again; its outputs are kept, its events sent twice).
    */
   onComplete?: (job: { JobId: string; Status: 'Finished' | 'Failed'; UserData?: string }) => Promise<void>;
+  /** What jobs' local paths and URLs may reach. */
+  policy?: AccessPolicy;
+  /** Longest output, seconds. */
+  maxOutputDuration?: number;
+  /** Starts of one job by a process before it is failed (a job that kills its process must not kill every restart). */
+  maxAttempts?: number;
+  /** Where job events and internal details go (pino-compatible). */
+  log?: RunnerLog;
   /** Called as each output is made or fails (per-output events). */
   onOutput?: (job: { JobId: string; UserData?: string }, output: { MediaURL: string; Status: string; ErrorCode: string | null; ErrorMessage: string | null }) => Promise<void>;
 }
+
+export interface RunnerLog {
+  info(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+const silent: RunnerLog = { info() {}, error() {} };
 
 export class JobRunner {
   private readonly queue: string[] = [];
@@ -37,6 +53,11 @@ export class JobRunner {
     private readonly store: JobStore,
     private readonly o: RunnerOptions,
   ) {}
+
+  /** Sends job events to this log (the service's, once it exists). */
+  setLog(log: RunnerLog): void {
+    this.o.log = log;
+  }
 
   /** Queues every unfinished job of the store (call once at start). */
   async resume(): Promise<void> {
@@ -76,11 +97,24 @@ export class JobRunner {
   private async run(id: string): Promise<void> {
     const job = await this.store.get(id);
     if (!job || job.Status === 'Finished' || job.Status === 'Failed') return;
+    const log = this.o.log ?? silent;
+    const attempts = await this.store.countAttempt(id);
+    const maxAttempts = this.o.maxAttempts ?? 3;
+    if (attempts > maxAttempts) {
+      // Started this many times and never finished: the job itself stops the process (memory, a crash).
+      const message = `the job was started ${maxAttempts} times and the service stopped each time before it finished; it is not tried again`;
+      log.error({ JobId: id, attempts }, 'job failed: too many attempts');
+      await this.o.onComplete?.({ JobId: id, Status: 'Failed', UserData: job.UserData }).catch(() => {});
+      await this.store.setStatus(id, 'Failed', { extend: { ErrorCode: 'JobAttemptsExceeded', ErrorMessage: message } });
+      return;
+    }
     await this.store.setStatus(id, 'Processing');
+    const started = Date.now();
+    log.info({ JobId: id, attempt: attempts }, 'job started');
     try {
       const parsed = parseJob(
         { InputConfig: job.InputConfig, EditingConfig: job.EditingConfig, OutputConfig: job.OutputConfig, ...(job.UserData ? { UserData: job.UserData } : {}) },
-        { baseDir: this.o.baseDir ?? process.cwd() },
+        { baseDir: this.o.baseDir ?? process.cwd(), maxOutputDuration: this.o.maxOutputDuration },
       );
       // Seeded by the job, so that a resumed job plans the same outputs and keeps those already made;
       // renders interrupted by a crash left only temporary files, which go.
@@ -99,7 +133,14 @@ export class JobRunner {
         jobId: id,
         seed: id,
         resume: true,
+        policy: this.o.policy,
+        maxOutputDuration: this.o.maxOutputDuration,
         onEvent: (e) => {
+          if (e.type === 'output-done') {
+            (e.error ? log.error : log.info).call(log, { JobId: id, output: e.index, stage: 'render', ...(e.error ? { code: e.error.code, error: e.error.message, detail: e.error.detail } : {}) }, e.error ? 'output failed' : 'output done');
+            // An output made is progress: the job is not one that stops the service on every start.
+            if (!e.error) saving = saving.then(() => this.store.resetAttempts(id));
+          }
           if (e.type === 'outputs') {
             subJobs = e.subJobs;
             save();
@@ -124,8 +165,10 @@ export class JobRunner {
       const status = b.Status === 'Failed' ? 'Failed' : 'Finished';
       await this.o.onComplete?.({ JobId: id, Status: status, UserData: job.UserData });
       await this.store.setStatus(id, status, { subJobs: b.SubJobList, extend: JSON.parse(b.Extend || '{}') });
+      log.info({ JobId: id, status, durationMs: Date.now() - started }, 'job done');
     } catch (err) {
       const e = asReelsmithError(err);
+      log.error({ JobId: id, code: e.code, error: e.message, detail: e.detail, durationMs: Date.now() - started }, 'job failed');
       await this.o.onComplete?.({ JobId: id, Status: 'Failed', UserData: job.UserData }).catch(() => {});
       await this.store.setStatus(id, 'Failed', { extend: { ErrorCode: e.code, ErrorMessage: e.message } });
     }

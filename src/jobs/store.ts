@@ -2,7 +2,7 @@
  * Durable batch jobs (SQLite): what the service accepted, its status and results. A job is written
  * before it is acknowledged, so nothing accepted is lost; a restart resumes every job not finished.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { BatchJobTable, DB } from '../storage/db.js';
 import { type Cursor, keysetPage, type PageQuery } from '../storage/paging.js';
@@ -15,11 +15,18 @@ export type BatchJobRecord = Omit<EditingBatchJob, 'CompleteTime'> & { CompleteT
 
 export interface NewJob {
   clientToken?: string;
+  /** Fingerprint of the submitted parameters (see `paramsHash`). */
+  paramsHash?: string;
   jobType: string;
   inputConfig: string;
   editingConfig: string;
   outputConfig: string;
   userData?: string;
+}
+
+/** Fingerprint of a submission's parameters, for ClientToken reuse. */
+export function paramsHash(p: { InputConfig?: string; EditingConfig?: string; OutputConfig?: string; UserData?: string }): string {
+  return createHash('sha256').update(JSON.stringify([p.InputConfig ?? '', p.EditingConfig ?? '', p.OutputConfig ?? '', p.UserData ?? ''])).digest('hex');
 }
 
 /** IMS times: ISO-8601 UTC to the second. */
@@ -45,12 +52,15 @@ function toRecord(r: BatchJobTable): BatchJobRecord {
 export class JobStore {
   constructor(private readonly db: Kysely<DB>) {}
 
-  /** Records a job (Init). The same ClientToken returns the job already recorded under it. */
-  async create(job: NewJob): Promise<{ id: string; created: boolean }> {
+  /**
+   * Records a job (Init). The same ClientToken returns the job already recorded under it, unless
+   * the parameters differ (`mismatch`: IMS refuses such a reuse).
+   */
+  async create(job: NewJob): Promise<{ id: string; created: boolean; mismatch?: boolean }> {
     return this.db.transaction().execute(async (tx) => {
       if (job.clientToken) {
-        const hit = await tx.selectFrom('batch_jobs').select('id').where('client_token', '=', job.clientToken).executeTakeFirst();
-        if (hit) return { id: hit.id, created: false };
+        const hit = await tx.selectFrom('batch_jobs').select(['id', 'params_hash']).where('client_token', '=', job.clientToken).executeTakeFirst();
+        if (hit) return { id: hit.id, created: false, mismatch: !!hit.params_hash && !!job.paramsHash && hit.params_hash !== job.paramsHash };
       }
       const id = randomUUID().replace(/-/g, '');
       const now = imsTime();
@@ -70,15 +80,29 @@ export class JobStore {
           created_at: now,
           modified_at: now,
           completed_at: null,
+          params_hash: job.paramsHash ?? null,
+          attempts: 0,
         })
         .execute();
       return { id, created: true };
     });
   }
 
-  async findByClientToken(token: string): Promise<string | undefined> {
-    const r = await this.db.selectFrom('batch_jobs').select('id').where('client_token', '=', token).executeTakeFirst();
-    return r?.id;
+  async findByClientToken(token: string): Promise<{ id: string; paramsHash: string | null } | undefined> {
+    const r = await this.db.selectFrom('batch_jobs').select(['id', 'params_hash']).where('client_token', '=', token).executeTakeFirst();
+    return r ? { id: r.id, paramsHash: r.params_hash } : undefined;
+  }
+
+  /** Back to one start (this one): the job made progress. */
+  async resetAttempts(id: string): Promise<void> {
+    await this.db.updateTable('batch_jobs').set({ attempts: 1 }).where('id', '=', id).execute();
+  }
+
+  /** Counts a start of the job by a process; returns how many there have been, this one included. */
+  async countAttempt(id: string): Promise<number> {
+    await this.db.updateTable('batch_jobs').set((eb) => ({ attempts: eb('attempts', '+', 1) })).where('id', '=', id).execute();
+    const r = await this.db.selectFrom('batch_jobs').select('attempts').where('id', '=', id).executeTakeFirst();
+    return r?.attempts ?? 0;
   }
 
   async get(id: string): Promise<BatchJobRecord | undefined> {

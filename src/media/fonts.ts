@@ -1,17 +1,15 @@
 /** Custom caption and title fonts (`AsrConfig.FontUrl`, `TitleConfig.FontUrl`): a file and its family. */
-import { existsSync } from 'node:fs';
 import * as fontkit from 'fontkit';
-import { materialNotFound, materialUnreadable } from '../errors.js';
-import { localFile } from './fetch.js';
+import { materialUnreadable } from '../errors.js';
+import { type AccessPolicy, localFile } from './fetch.js';
 
 export interface FontFile {
   path: string;
   family: string;
 }
 
-export async function resolveFont(ref: string, baseDir: string, cacheDir: string): Promise<FontFile> {
-  const path = await localFile(ref, baseDir, cacheDir);
-  if (!existsSync(path)) throw materialNotFound(ref, `no font file at ${path}`);
+export async function resolveFont(ref: string, baseDir: string, cacheDir: string, policy?: AccessPolicy): Promise<FontFile> {
+  const path = await localFile(ref, baseDir, cacheDir, policy);
   try {
     const f = fontkit.openSync(path) as unknown as { familyName?: string; fonts?: { familyName: string }[] };
     const family = f.fonts ? f.fonts[0].familyName : f.familyName;

@@ -47,5 +47,5 @@ export async function checkPublicUrl(url: string, allowPrivate: boolean): Promis
   const host = u.hostname.replace(/^\[|\]$/g, '');
   const addrs = isIP(host) ? [host] : (await lookup(host, { all: true })).map((a) => a.address);
   const bad = addrs.find(isPrivateAddress);
-  if (bad) throw new Error(`${u.hostname} resolves to a private or loopback address (${bad}); not allowed`);
+  if (bad) throw new Error(isIP(host) ? `${host} is a private or loopback address; not allowed` : `${u.hostname} resolves to a private or loopback address (${bad}); not allowed`);
 }

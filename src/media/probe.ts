@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
-import { materialUnreadable } from '../errors.js';
+import { materialUnreadable, ReelsmithError } from '../errors.js';
+import { leashed } from '../util/leash.js';
 
 export interface ProbeResult {
   kind: 'video' | 'image' | 'audio';
@@ -32,11 +33,14 @@ interface FfprobeStream {
 export async function probe(path: string, name = path): Promise<ProbeResult> {
   let out: string;
   try {
-    const r = await execa('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', path], { timeout: 30_000 });
+    const r = await execa(...(await leashed('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', path])), { timeout: 30_000 });
     out = r.stdout;
   } catch (err) {
     const e = err as { stderr?: string; timedOut?: boolean };
-    throw materialUnreadable(name, e.timedOut ? 'probing timed out' : (e.stderr ?? String(err)).trim().split('\n').slice(-1)[0] || 'not a media file');
+    if (e.timedOut) throw materialUnreadable(name, 'probing took longer than 30 s');
+    const last = (e.stderr ?? String(err)).trim().split('\n').slice(-1)[0] ?? '';
+    // ffprobe's own words name the server's file; the answer says what it means for the user.
+    throw new ReelsmithError('InvalidMaterial.Unreadable', `material ${name} cannot be read: not a media file FFmpeg can decode`, undefined, { detail: last });
   }
   const data = JSON.parse(out) as { streams?: FfprobeStream[]; format?: { duration?: string; format_name?: string } };
   const streams = data.streams ?? [];

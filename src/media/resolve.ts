@@ -9,7 +9,8 @@ import { basename, extname, resolve as resolvePath } from 'node:path';
 import { asReelsmithError, materialNotFound } from '../errors.js';
 import type { MaterialInfo, Materials } from '../planner/inputs.js';
 import { mapLimit } from '../util/concurrency.js';
-import { localFile } from './fetch.js';
+import { type AccessPolicy, checkRegularFile, localFile } from './fetch.js';
+import { refKind } from '../spec/refs.js';
 import { MEDIA_ID, type MediaLibrary } from './library.js';
 import { probeCached } from './probe.js';
 
@@ -17,6 +18,8 @@ export interface ResolveContext {
   baseDir: string;
   cacheDir: string;
   library?: MediaLibrary;
+  /** What local paths and URLs may reach (default: anything, as on the command line). */
+  policy?: AccessPolicy;
 }
 
 export interface ResolvedMaterials {
@@ -31,16 +34,18 @@ function wordsOf(name: string): string {
 async function resolveOne(ref: string, ctx: ResolveContext): Promise<{ path: string; info: MaterialInfo }> {
   let path: string;
   let text: string;
-  if (MEDIA_ID.test(ref) || (!ref.includes('/') && !ref.includes('.') && !existsSync(resolvePath(ctx.baseDir, ref)))) {
+  // A bare word is a media ID, unless (on the command line) a file of that name is there.
+  const bare = refKind(ref) === 'media-id';
+  if (MEDIA_ID.test(ref) || (bare && (ctx.policy?.allowedDirs || !existsSync(resolvePath(ctx.baseDir, ref))))) {
     const rec = ctx.library ? await ctx.library.get(ref) : undefined;
     if (!rec) throw materialNotFound(ref, 'no such media ID in the library (add files with "reelsmith media add")');
     path = rec.file;
+    await checkRegularFile(path, ref, Number.POSITIVE_INFINITY);
     text = [rec.title, rec.description, rec.tags.join(' '), wordsOf(rec.originalName)].join(' ');
   } else {
-    path = await localFile(ref, ctx.baseDir, ctx.cacheDir);
+    path = await localFile(ref, ctx.baseDir, ctx.cacheDir, ctx.policy);
     text = wordsOf(/^https?:\/\//i.test(ref) ? new URL(ref).pathname : path);
   }
-  if (!existsSync(path)) throw materialNotFound(ref, `no file at ${path}`);
   const p = await probeCached(path, ref, ctx.cacheDir);
   return { path, info: { ref, kind: p.kind, duration: p.duration, width: p.width, height: p.height, hasAudio: p.hasAudio, text } };
 }

@@ -39,6 +39,8 @@ export interface Uniqueness {
 export interface BatchPlan {
   timelines: (Timeline | PlanFailure)[];
   uniqueness: Uniqueness;
+  /** What the plans left out and why (materials unusable or too short), once for the batch. */
+  warnings: string[];
 }
 
 export const isFailure = (t: Timeline | PlanFailure): t is PlanFailure => 'error' in t;
@@ -141,7 +143,7 @@ export function planBatch(
       for (let k = 0; k < Math.min(a.length, b.length); k++) if (a[k] !== b[k]) d++;
       minDiff = minDiff === null ? d : Math.min(minDiff, d);
     }
-  return { timelines: results, uniqueness: { possibleSequences: possible, minShotDifference: minDiff, duplicates } };
+  return { timelines: results, uniqueness: { possibleSequences: possible, minShotDifference: minDiff, duplicates }, warnings: leftOut };
 }
 
 /** Distinct ordered picks of `k` sentences' materials from `n` materials (bounded). */

@@ -4,6 +4,7 @@
  */
 import { execa } from 'execa';
 import { ReelsmithError } from '../errors.js';
+import { leashed } from '../util/leash.js';
 
 export interface RunOptions {
   timeoutMs?: number;
@@ -41,7 +42,8 @@ export function ffmpegEnv(extra: Record<string, string> = {}): Record<string, st
 }
 
 export async function runFfmpeg(args: string[], opts: RunOptions = {}): Promise<void> {
-  const child = execa('ffmpeg', ['-hide_banner', '-nostdin', '-y', '-loglevel', 'error', '-progress', 'pipe:1', '-nostats', ...args], {
+  const [cmd, argv] = await leashed('ffmpeg', ['-hide_banner', '-nostdin', '-y', '-loglevel', 'error', '-progress', 'pipe:1', '-nostats', ...args]);
+  const child = execa(cmd, argv, {
     timeout: opts.timeoutMs,
     cancelSignal: opts.signal,
     forceKillAfterDelay: 3000,
@@ -63,12 +65,12 @@ export async function runFfmpeg(args: string[], opts: RunOptions = {}): Promise<
     await child;
   } catch (err) {
     const e = err as { timedOut?: boolean; isCanceled?: boolean; stderr?: string; exitCode?: number; code?: string; signal?: string };
-    if (e.code === 'ENOENT') throw new ReelsmithError('RenderFailed', 'ffmpeg is not installed (apt-get install ffmpeg)');
+    if (e.code === 'ENOENT' || e.exitCode === 127) throw new ReelsmithError('RenderFailed', 'ffmpeg is not installed (apt-get install ffmpeg)');
     if (e.timedOut) throw new ReelsmithError('RenderTimeout', `ffmpeg did not finish within ${Math.round((opts.timeoutMs ?? 0) / 1000)} s and was killed`);
     if (e.isCanceled) throw new ReelsmithError('RenderFailed', 'render cancelled');
     // Killed from outside (the OOM killer, an operator): worth another try, unlike a failure of its own.
     if (e.signal) throw Object.assign(new ReelsmithError('RenderFailed', `ffmpeg was killed (${e.signal})`), { transient: true });
     const tail = (e.stderr ?? '').trim().split('\n').slice(-6).join('\n');
-    throw new ReelsmithError('RenderFailed', `ffmpeg exited with code ${e.exitCode}: ${tail}`);
+    throw new ReelsmithError('RenderFailed', `the render failed (FFmpeg exited with code ${e.exitCode})`, undefined, { detail: tail });
   }
 }

@@ -5,15 +5,18 @@
  */
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join } from 'node:path';
 import { execa } from 'execa';
 import { buildAss } from '../captions/ass.js';
+import { renameFont, safeFamily } from '../captions/font-alias.js';
+import { ReelsmithError } from '../errors.js';
 import type { Timeline } from '../planner/timeline.js';
 import { readWav, writeTrack } from '../speech/wav.js';
 import { capabilities } from './capabilities.js';
 import { runFfmpeg } from './ffmpeg.js';
+import { leashed } from '../util/leash.js';
 import { compileLoudnessProbe, compileTimeline, type EncodeSettings, parseLoudness } from './graph.js';
 import { reelsmithHome } from '../config/home.js';
 import { frei0rPlugin } from '../shaders/draw.js';
@@ -56,6 +59,24 @@ async function transitionPlugins(todo: Timeline['transitions'], cacheDir: string
   return { dir: built[0]!.dir, names: new Map(todo.map((x, k) => [x.index, built[k]!.name])), mux: mux?.name };
 }
 
+/**
+ * Copies a custom font into the render's fonts folder and returns the family name the ASS document
+ * uses for it: an alias written into the copy's name table, or (for files that cannot be renamed)
+ * the font's own family when that is safe to write in a style line.
+ */
+export async function installFont(f: { path: string; family: string }, dir: string, i: number, ref: string): Promise<string> {
+  const alias = `ReelsmithFont${i}`;
+  const renamed = renameFont(await readFile(f.path), alias);
+  if (renamed) {
+    await writeFile(join(dir, `font${i}.ttf`), renamed);
+    return alias;
+  }
+  const family = safeFamily(f.family);
+  if (!family) throw new ReelsmithError('InvalidMaterial.Unreadable', `font ${ref}: its family name cannot be written in a caption style (commas or control characters) and the file cannot be renamed (use a TTF or OTF file)`);
+  await copyFile(f.path, join(dir, `font${i}${extname(f.path)}`));
+  return family;
+}
+
 export async function renderTimeline(t: Timeline, outPath: string, ctx: RenderContext): Promise<{ filterGraph: string }> {
   await capabilities();
   const work = await mkdtemp(join(tmpdir(), 'reelsmith-'));
@@ -79,17 +100,18 @@ export async function renderTimeline(t: Timeline, outPath: string, ctx: RenderCo
     let fontsDir: string | undefined;
     if (t.captions || t.title || t.subHeadings.length > 0) {
       assFile = join(work, 'captions.ass');
-      const families = new Map([...(ctx.fonts ?? new Map())].map(([ref, f]) => [ref, f.family]));
-      await writeFile(assFile, buildAss(t, families));
+      // Custom fonts go to libass under an alias (their own family names are untrusted text).
+      const families = new Map<string, string>();
       if (ctx.fonts && ctx.fonts.size > 0) {
         fontsDir = join(work, 'fonts');
         await mkdir(fontsDir);
-        for (const [i, f] of [...ctx.fonts.values()].entries()) await copyFile(f.path, join(fontsDir, `font${i}${extname(f.path)}`));
+        for (const [i, [ref, f]] of [...ctx.fonts].entries()) families.set(ref, await installFont(f, fontsDir, i, ref));
       }
+      await writeFile(assFile, buildAss(t, families));
     }
     // First pass, audio only (cheap): the mix's loudness, so that the render normalises it exactly.
     const probeArgs = compileLoudnessProbe(t, { paths: ctx.paths, voiceTrack });
-    const probe = await execa('ffmpeg', ['-hide_banner', '-nostdin', '-loglevel', 'info', ...probeArgs], {
+    const probe = await execa(...(await leashed('ffmpeg', ['-hide_banner', '-nostdin', '-loglevel', 'info', ...probeArgs])), {
       timeout: 120_000,
       cancelSignal: ctx.signal,
       reject: false,

@@ -11,6 +11,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { ReelsmithError } from '../errors.js';
+import { leashed } from '../util/leash.js';
 import type { Timeline } from '../planner/timeline.js';
 import { drawTransition, nativeProgram } from '../shaders/draw.js';
 import { ffmpegEnv, runFfmpeg } from './ffmpeg.js';
@@ -112,7 +113,7 @@ export async function drawShaderTransitions(t: Timeline, o: ShaderTransitionOpti
     await drawing.catch(() => {});
     if (process.env.REELSMITH_DEBUG_TIMING) process.stderr.write(`[shader] all drawn at ${(performance.now() - started).toFixed(0)} ms\n`);
     if (failure) throw failure;
-    if (code !== 0) throw new ReelsmithError('RenderFailed', `extracting transition frames: ffmpeg exited with code ${code}: ${stderr.trim().split('\n').slice(-6).join('\n')}`);
+    if (code !== 0) throw new ReelsmithError('RenderFailed', `extracting transition frames failed (FFmpeg exited with code ${code})`, undefined, { detail: stderr.trim().split('\n').slice(-6).join('\n') });
     if (j < todo.length) throw new ReelsmithError('RenderFailed', `extracting transition frames: ffmpeg ended before the frames of transition ${todo[j].name} at ${todo[j].start.toFixed(2)} s`);
     return files;
   } finally {
@@ -180,7 +181,7 @@ export async function renderWithNativeShaders(t: Timeline, o: SplicedRenderOptio
       }),
   );
   children[0]?.stdin?.end('g');
-  const extraction = execa('ffmpeg', ['-hide_banner', '-nostdin', '-y', '-loglevel', 'error', ...extractArgs], { cancelSignal: controller.signal, timeout: o.timeoutMs, env: ffmpegEnv() });
+  const extraction = execa(...(await leashed('ffmpeg', ['-hide_banner', '-nostdin', '-y', '-loglevel', 'error', ...extractArgs])), { cancelSignal: controller.signal, timeout: o.timeoutMs, env: ffmpegEnv() });
   const render = runFfmpeg(renderArgs, { timeoutMs: o.timeoutMs, signal: controller.signal, onProgress: o.onProgress });
   const all = [render, extraction.then(() => undefined), ...done];
   // The first failure stops everything (a blocked pipe would otherwise wait for ever).

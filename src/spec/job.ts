@@ -2,6 +2,7 @@
  * The resolved job: every default filled, every comma list split, every name checked. Later
  * stages (planner, renderer) read only this and never re-check user input.
  */
+import type { SpeechLanguage } from '../speech/voices.js';
 import type { Alignment } from './catalogue.js';
 
 export type JobType = 'Script' | 'Smart_Mix';
@@ -79,7 +80,7 @@ export interface Job {
     /** IMS scale, -500..500. */
     rate: number;
     volume: number;
-    language?: string;
+    language?: SpeechLanguage;
     captions: CaptionStyle;
   };
   title: TextStyle;

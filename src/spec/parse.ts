@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import { JobValidationError } from '../errors.js';
 import { commaList } from '../util/rng.js';
 import { hasMarkup, MarkupError, parseSpeechText } from '../speech/ssml.js';
-import { findVoice, VOICES } from '../speech/voices.js';
+import { findVoice, SPEECH_LANGUAGE_NAMES, speechLanguage, VOICES } from '../speech/voices.js';
 import {
   ALIGNMENTS,
   CAPTION_IN_EFFECTS,
@@ -21,6 +21,7 @@ import {
 } from './catalogue.js';
 import { ALL_LOOKS } from '../effects/looks.js';
 import type { CaptionStyle, Job, ParsedJob, TextStyle } from './job.js';
+import { rawIssues, shown } from './raw.js';
 import {
   EditingConfigSchema,
   InputConfigSchema,
@@ -41,7 +42,15 @@ export interface RawJobParams {
 
 export interface ParseOptions {
   baseDir?: string;
+  /** Longest output a job may ask for, seconds (MaxDuration, FixedDuration, planned voice-over); default 600. */
+  maxOutputDuration?: number;
 }
+
+/** x264 presets (OutputConfig.Video.Preset reaches FFmpeg's -preset: only these). */
+export const X264_PRESETS = ['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow', 'slower', 'veryslow'] as const;
+
+/** The longest output by default: IMS makes short videos; SSML pauses alone could plan hours. */
+export const DEFAULT_MAX_OUTPUT_DURATION = 600;
 
 type Issue = { path: string; reason: string };
 
@@ -54,15 +63,22 @@ export function formatPath(root: string, path: readonly PropertyKey[]): string {
 
 function decodeParam(name: string, value: unknown, issues: Issue[]): unknown {
   if (value === undefined || value === null || value === '') return {};
+  let decoded = value;
   if (typeof value === 'string') {
     try {
-      return JSON.parse(value);
+      decoded = JSON.parse(value);
     } catch (err) {
       issues.push({ path: name, reason: `is not valid JSON (${(err as Error).message})` });
       return undefined;
     }
   }
-  return value;
+  // Too deep, too big or with keys that name object internals: refused before anything walks it.
+  const unsafe = rawIssues(decoded, name);
+  if (unsafe.length > 0) {
+    issues.push(...unsafe);
+    return undefined;
+  }
+  return decoded;
 }
 
 function check<S extends z.ZodType>(schema: S, root: string, value: unknown, issues: Issue[], warnings: string[]) {
@@ -97,14 +113,36 @@ function names(value: string | string[] | undefined): string[] {
 
 /** Checks a list of names against a catalogue (case-insensitive) and returns catalogue spellings. */
 function checkNames(list: string[], catalogue: readonly string[], path: string, issues: Issue[], extra: string[] = []) {
+  const all = [...catalogue, ...extra];
   const out: string[] = [];
+  const bad: string[] = [];
   for (const name of list) {
-    const found = matchName([...catalogue, ...extra], name);
+    const found = matchName(all, name);
     if (found) out.push(found);
-    else issues.push({ path, reason: `unknown name "${name}"; valid names: ${[...catalogue, ...extra].join(', ')}` });
+    else bad.push(name);
   }
+  // One issue per field however many names are wrong, with a few of them and the valid list once.
+  if (bad.length > 0) issues.push({ path, reason: `${unknownNames(bad)}; valid names: ${all.join(', ')}` });
   return out;
 }
+
+/** `unknown name "x"`, or `3 unknown names: "x", "y", "z"` (at most five shown). */
+function unknownNames(bad: string[]): string {
+  if (bad.length === 1) return `unknown name ${shown(bad[0])}`;
+  const some = bad.slice(0, 5).map((b) => shown(b, 30)).join(', ');
+  return `${bad.length} unknown names: ${some}${bad.length > 5 ? ', …' : ''}`;
+}
+
+/** Most issues one answer lists; the rest are counted. */
+const MAX_ISSUES = 50;
+
+function capIssues(issues: Issue[]): Issue[] {
+  if (issues.length <= MAX_ISSUES) return issues;
+  return [...issues.slice(0, MAX_ISSUES), { path: '', reason: `and ${issues.length - MAX_ISSUES} more problems` }];
+}
+
+/** Letters or digits: something a voice can say (not only punctuation, symbols, emoji or invisible characters). */
+const SPEAKABLE = /[\p{L}\p{N}]/u;
 
 function textStyle(raw: z.infer<typeof EditingConfigSchema.shape.TitleConfig> | undefined, path: string, issues: Issue[], defaults: TextStyle): TextStyle {
   const style: TextStyle = { ...defaults };
@@ -115,18 +153,18 @@ function textStyle(raw: z.infer<typeof EditingConfigSchema.shape.TitleConfig> | 
   if (raw.FontColor !== undefined) {
     const c = normalizeColor(raw.FontColor);
     if (c) style.fontColor = c;
-    else issues.push({ path: `${path}.FontColor`, reason: `"${raw.FontColor}" is not a #rrggbb colour` });
+    else issues.push({ path: `${path}.FontColor`, reason: `${shown(raw.FontColor)} is not a #rrggbb colour` });
   }
   if (raw.OutlineColour !== undefined) {
     const c = normalizeColor(raw.OutlineColour);
     if (c) style.outlineColour = c;
-    else issues.push({ path: `${path}.OutlineColour`, reason: `"${raw.OutlineColour}" is not a #rrggbb colour` });
+    else issues.push({ path: `${path}.OutlineColour`, reason: `${shown(raw.OutlineColour)} is not a #rrggbb colour` });
   }
   if (raw.Outline !== undefined) style.outline = raw.Outline;
   if (raw.Alignment !== undefined) {
     const a = matchName(ALIGNMENTS, raw.Alignment === 'Center' ? 'CenterCenter' : raw.Alignment);
     if (a) style.alignment = a as Alignment;
-    else issues.push({ path: `${path}.Alignment`, reason: `unknown alignment "${raw.Alignment}"; valid: ${ALIGNMENTS.join(', ')}` });
+    else issues.push({ path: `${path}.Alignment`, reason: `unknown alignment ${shown(raw.Alignment)}; valid: ${ALIGNMENTS.join(', ')}` });
   }
   for (const k of ['X', 'Y'] as const) {
     const v = raw[k];
@@ -146,7 +184,7 @@ export function parseJob(params: RawJobParams, options: ParseOptions = {}): Pars
   const warnings: string[] = [];
   for (const k of Object.keys(params)) {
     if (!['InputConfig', 'EditingConfig', 'OutputConfig', 'UserData', 'ClientToken', 'TemplateConfig'].includes(k))
-      warnings.push(`${k}: unknown key ignored`);
+      warnings.push(`${/^\w{1,40}$/.test(k) ? k : shown(k, 40)}: unknown key ignored`);
   }
   if (params.InputConfig === undefined || params.InputConfig === null || params.InputConfig === '')
     issues.push({ path: 'InputConfig', reason: 'is required' });
@@ -159,27 +197,25 @@ export function parseJob(params: RawJobParams, options: ParseOptions = {}): Pars
 
   let userData: string | undefined;
   if (params.UserData !== undefined && params.UserData !== null && params.UserData !== '') {
-    userData = typeof params.UserData === 'string' ? params.UserData : JSON.stringify(params.UserData);
-    if (Buffer.byteLength(userData) > 512) issues.push({ path: 'UserData', reason: `is ${Buffer.byteLength(userData)} bytes; at most 512 are allowed` });
-    if (typeof params.UserData === 'string') {
-      try {
-        JSON.parse(params.UserData);
-      } catch {
-        issues.push({ path: 'UserData', reason: 'is not valid JSON' });
-      }
+    const size = typeof params.UserData === 'string' ? Buffer.byteLength(params.UserData) : undefined;
+    if (size !== undefined && size > 512) issues.push({ path: 'UserData', reason: `is ${size} bytes; at most 512 are allowed` });
+    else if (decodeParam('UserData', params.UserData, issues) !== undefined) {
+      userData = typeof params.UserData === 'string' ? params.UserData : JSON.stringify(params.UserData);
+      if (Buffer.byteLength(userData) > 512) issues.push({ path: 'UserData', reason: `is ${Buffer.byteLength(userData)} bytes; at most 512 are allowed` });
     }
   }
 
-  if (!input) throw new JobValidationError(issues);
+  if (!input) throw new JobValidationError(capIssues(issues));
   // Cross-field checks still run when EditingConfig or OutputConfig failed their own schema, so that
   // one pass reports every problem; only the issues about configs that parsed are kept.
   const crossIssues: Issue[] = [];
-  const job = resolve(input, editing ?? {}, output ?? {}, userData, options.baseDir ?? process.cwd(), crossIssues, warnings);
+  const limits = { maxOutputDuration: options.maxOutputDuration ?? DEFAULT_MAX_OUTPUT_DURATION };
+  const job = resolve(input, editing ?? {}, output ?? {}, userData, options.baseDir ?? process.cwd(), crossIssues, warnings, limits);
   for (const i of crossIssues) {
     if ((!editing && i.path.startsWith('EditingConfig')) || (!output && i.path.startsWith('OutputConfig'))) continue;
     issues.push(i);
   }
-  if (issues.length > 0) throw new JobValidationError(issues);
+  if (issues.length > 0) throw new JobValidationError(capIssues(issues));
   return {
     job,
     warnings,
@@ -200,6 +236,7 @@ function resolve(
   baseDir: string,
   issues: Issue[],
   warnings: string[],
+  limits: { maxOutputDuration: number },
 ): Job {
   // ---- mode -------------------------------------------------------------------------------
   const type = input.MediaGroupArray ? 'Script' : 'Smart_Mix';
@@ -212,14 +249,21 @@ function resolve(
     if (t.length > 1000) issues.push({ path: `InputConfig.SpeechTextArray[${i}]`, reason: `is ${t.length} characters; at most 1000` });
   });
 
+  // Markup must parse, and a text must have something to say: a voice-over of only emoji,
+  // punctuation or invisible characters would make a silent video of no length.
   const checkMarkup = (text: string, path: string) => {
-    if (!hasMarkup(text)) return;
-    try {
-      parseSpeechText(text);
-    } catch (err) {
-      if (err instanceof MarkupError) issues.push({ path, reason: err.message });
-      else throw err;
+    let said = text;
+    if (hasMarkup(text)) {
+      try {
+        said = parseSpeechText(text).pieces.map((p) => ('say' in p ? p.say : '')).join('');
+      } catch (err) {
+        if (err instanceof MarkupError) issues.push({ path, reason: err.message });
+        else throw err;
+        return;
+      }
     }
+    if (text.trim() !== '' && !SPEAKABLE.test(said))
+      issues.push({ path, reason: `${shown(text, 30)} has nothing to speak (only punctuation, symbols, emoji or invisible characters)` });
   };
   for (const [i, t] of (input.SpeechTextArray ?? []).entries()) checkMarkup(t, `InputConfig.SpeechTextArray[${i}]`);
   if (input.SpeechText) checkMarkup(input.SpeechText, 'InputConfig.SpeechText');
@@ -234,7 +278,7 @@ function resolve(
     if (g.SplitMode !== undefined) {
       if (g.SplitMode === 'NoSplit') split = false;
       else if (g.SplitMode !== 'Split' && g.SplitMode !== '')
-        issues.push({ path: `InputConfig.MediaGroupArray[${i}].SplitMode`, reason: `unknown value "${g.SplitMode}"; valid: Split, NoSplit` });
+        issues.push({ path: `InputConfig.MediaGroupArray[${i}].SplitMode`, reason: `unknown value ${shown(g.SplitMode)}; valid: Split, NoSplit` });
     }
     return {
       name: g.GroupName,
@@ -247,7 +291,7 @@ function resolve(
   });
   const seen = new Map<string, number>();
   groups.forEach((g, i) => {
-    if (seen.has(g.name)) issues.push({ path: `InputConfig.MediaGroupArray[${i}].GroupName`, reason: `"${g.name}" is already used by MediaGroupArray[${seen.get(g.name)}]` });
+    if (seen.has(g.name)) issues.push({ path: `InputConfig.MediaGroupArray[${i}].GroupName`, reason: `${shown(g.name)} is already used by MediaGroupArray[${seen.get(g.name)}]` });
     seen.set(g.name, i);
     g.media.forEach((m, j) => {
       if (!m) issues.push({ path: `InputConfig.MediaGroupArray[${i}].MediaArray[${j}]`, reason: 'must not be empty' });
@@ -276,26 +320,35 @@ function resolve(
     if (type === 'Script') {
       const inGroups = groups.filter((g) => (m.GroupName === undefined || g.name === m.GroupName) && g.media.includes(m.Media));
       if (m.GroupName !== undefined && !groups.some((g) => g.name === m.GroupName))
-        issues.push({ path: `${path}.GroupName`, reason: `no group is named "${m.GroupName}"` });
+        issues.push({ path: `${path}.GroupName`, reason: `no group is named ${shown(m.GroupName)}` });
       else if (inGroups.length === 0)
-        issues.push({ path: `${path}.Media`, reason: `"${m.Media}" is not in the MediaArray of ${m.GroupName ? `group "${m.GroupName}"` : 'any group'}` });
+        issues.push({ path: `${path}.Media`, reason: `${shown(m.Media)} is not in the MediaArray of ${m.GroupName ? `group ${shown(m.GroupName)}` : 'any group'}` });
     } else if (!(input.MediaArray ?? []).includes(m.Media)) {
-      issues.push({ path: `${path}.Media`, reason: `"${m.Media}" is not in InputConfig.MediaArray` });
+      issues.push({ path: `${path}.Media`, reason: `${shown(m.Media)} is not in InputConfig.MediaArray` });
     }
     return { media: m.Media, group: type === 'Script' ? m.GroupName : undefined, ranges: m.TimeRangeList.map((r) => ({ in: r.In, out: r.Out })) };
   });
 
   const sc = editing.SpeechConfig ?? {};
   const voices = names(sc.Voice);
-  for (const v of voices) {
-    if (!findVoice(v))
-      issues.push({ path: 'EditingConfig.SpeechConfig.Voice', reason: `unknown voice "${v}"; run "reelsmith voices" for the ${VOICES.length} valid names` });
+  const badVoices = voices.filter((v) => !findVoice(v));
+  if (badVoices.length > 0)
+    issues.push({
+      path: 'EditingConfig.SpeechConfig.Voice',
+      reason: `${unknownNames(badVoices).replace(/name/g, 'voice')}; run "reelsmith voices" (or ListSmartVoiceGroups) for the ${VOICES.length} valid names`,
+    });
+  // The language reaches the speech engine: only the catalogue's languages, never a free string.
+  let language: Job['speech']['language'];
+  if (sc.SpeechLanguage !== undefined && sc.SpeechLanguage.trim() !== '') {
+    language = speechLanguage(sc.SpeechLanguage);
+    if (!language)
+      issues.push({ path: 'EditingConfig.SpeechConfig.SpeechLanguage', reason: `unknown language ${shown(sc.SpeechLanguage)}; valid: ${SPEECH_LANGUAGE_NAMES.join(', ')}` });
   }
   let style: Job['speech']['style'];
   if (sc.Style) {
     const s = matchName(SPEECH_STYLES, sc.Style);
     if (s) style = s as Job['speech']['style'];
-    else issues.push({ path: 'EditingConfig.SpeechConfig.Style', reason: `unknown style "${sc.Style}"; valid: ${SPEECH_STYLES.join(', ')}` });
+    else issues.push({ path: 'EditingConfig.SpeechConfig.Style', reason: `unknown style ${shown(sc.Style)}; valid: ${SPEECH_STYLES.join(', ')}` });
   }
   const asr = sc.AsrConfig;
   const asrPath = 'EditingConfig.SpeechConfig.AsrConfig';
@@ -320,11 +373,11 @@ function resolve(
       if (!asr?.WordHighlight) return undefined;
       const mode = matchName(['sweep', 'pop'], asr.WordHighlight);
       if (!mode) {
-        issues.push({ path: `${asrPath}.WordHighlight`, reason: `unknown value "${asr.WordHighlight}"; valid: sweep, pop` });
+        issues.push({ path: `${asrPath}.WordHighlight`, reason: `unknown value ${shown(asr.WordHighlight)}; valid: sweep, pop` });
         return undefined;
       }
       const color = normalizeColor(asr.HighlightColor ?? '#ffd400');
-      if (!color) issues.push({ path: `${asrPath}.HighlightColor`, reason: `"${asr.HighlightColor}" is not a #rrggbb colour` });
+      if (!color) issues.push({ path: `${asrPath}.HighlightColor`, reason: `${shown(asr.HighlightColor)} is not a #rrggbb colour` });
       return { mode: mode as 'sweep' | 'pop', color: color ?? '#ffd400' };
     })(),
   };
@@ -351,17 +404,30 @@ function resolve(
     if (sub === 'Color') {
       const c = normalizeColor(bic.Color ?? '#000000');
       if (c) background = { type: 'Color', color: c };
-      else issues.push({ path: 'EditingConfig.BackgroundImageConfig.Color', reason: `"${bic.Color}" is not a #rrggbb colour` });
-    } else if (!sub) issues.push({ path: 'EditingConfig.BackgroundImageConfig.SubType', reason: `unknown value "${bic.SubType}"; valid: Blur, Color` });
+      else issues.push({ path: 'EditingConfig.BackgroundImageConfig.Color', reason: `${shown(bic.Color)} is not a #rrggbb colour` });
+    } else if (!sub) issues.push({ path: 'EditingConfig.BackgroundImageConfig.SubType', reason: `unknown value ${shown(bic.SubType)}; valid: Blur, Color` });
   }
 
   const pc = editing.ProcessConfig ?? {};
-  const singleShotDuration = pc.SingleShotDuration ?? 3;
+  // Durations far below a frame would plan billions of shots: nothing is shorter than two frames.
+  const fps = output.Video?.Fps ?? 30;
+  const minDuration = Math.ceil((2 / fps) * 1000) / 1000;
+  const atLeastTwoFrames = (value: number | undefined, path: string, zeroAllowed = false) => {
+    if (value === undefined || value >= minDuration || (zeroAllowed && value === 0)) return value;
+    warnings.push(`${path}: ${value} s is shorter than two frames; ${minDuration} s is used`);
+    return minDuration;
+  };
+  const singleShotDuration = atLeastTwoFrames(pc.SingleShotDuration, 'EditingConfig.ProcessConfig.SingleShotDuration') ?? 3;
+  const imageDuration = atLeastTwoFrames(pc.ImageDuration, 'EditingConfig.ProcessConfig.ImageDuration') ?? singleShotDuration;
+  const transitionDuration = atLeastTwoFrames(pc.TransitionDuration, 'EditingConfig.ProcessConfig.TransitionDuration', true) ?? 0.5;
+  groups.forEach((g, i) => {
+    g.duration = atLeastTwoFrames(g.duration, `InputConfig.MediaGroupArray[${i}].Duration`);
+  });
   let alignment: 'AutoSpeed' | 'Cut' = 'AutoSpeed';
   if (pc.AlignmentMode !== undefined) {
     const a = matchName(['AutoSpeed', 'Cut'], pc.AlignmentMode);
     if (a) alignment = a as 'AutoSpeed' | 'Cut';
-    else issues.push({ path: 'EditingConfig.ProcessConfig.AlignmentMode', reason: `unknown value "${pc.AlignmentMode}"; valid: AutoSpeed, Cut` });
+    else issues.push({ path: 'EditingConfig.ProcessConfig.AlignmentMode', reason: `unknown value ${shown(pc.AlignmentMode)}; valid: AutoSpeed, Cut` });
   }
   const transitionNames = checkNames(names(pc.TransitionList), TRANSITIONS, 'EditingConfig.ProcessConfig.TransitionList', issues, ['random']);
   const transitions = transitionNames.includes('random') || transitionNames.length === 0 ? [...TRANSITIONS] : transitionNames;
@@ -374,7 +440,23 @@ function resolve(
   if (Math.min(width, height) > 2160) issues.push({ path: 'OutputConfig', reason: `the short side ${Math.min(width, height)} must be at most 2160` });
   if (width % 2 || height % 2) issues.push({ path: output.Width !== undefined && width % 2 ? 'OutputConfig.Width' : 'OutputConfig.Height', reason: 'must be even (H.264 4:2:0)' });
   const mediaURL = output.MediaURL ?? output.FileName ?? 'output_{index}.mp4';
-  if (!mediaURL.includes('{index}')) issues.push({ path: output.MediaURL !== undefined ? 'OutputConfig.MediaURL' : 'OutputConfig.FileName', reason: 'must contain {index}' });
+  const mediaURLPath = output.MediaURL !== undefined ? 'OutputConfig.MediaURL' : 'OutputConfig.FileName';
+  if (!mediaURL.includes('{index}')) issues.push({ path: mediaURLPath, reason: 'must contain {index}' });
+  // The name becomes a file: no control characters, a length a file system takes.
+  if (/[\u0000-\u001f\u007f]/.test(mediaURL)) issues.push({ path: mediaURLPath, reason: `${shown(mediaURL)} contains control characters` });
+  else if (mediaURL.length > 1024) issues.push({ path: mediaURLPath, reason: `is ${mediaURL.length} characters; at most 1024` });
+  else if (Buffer.byteLength(mediaURL.split(/[/\\]/).pop() ?? '') > 200) issues.push({ path: mediaURLPath, reason: 'its file name is longer than 200 bytes' });
+  for (const k of ['MaxDuration', 'FixedDuration'] as const) {
+    const v = output[k];
+    if (v !== undefined && v > limits.maxOutputDuration)
+      issues.push({ path: `OutputConfig.${k}`, reason: `${v} s is longer than the longest output this service makes (${limits.maxOutputDuration} s)` });
+  }
+  let preset = 'veryfast';
+  if (output.Video?.Preset !== undefined) {
+    const p = matchName(X264_PRESETS, output.Video.Preset);
+    if (p) preset = p;
+    else issues.push({ path: 'OutputConfig.Video.Preset', reason: `unknown preset ${shown(output.Video.Preset)}; valid: ${X264_PRESETS.join(', ')}` });
+  }
   if (output.FixedDuration !== undefined && (type === 'Smart_Mix' || scriptMode === 'group' || globalTexts.length > 0))
     warnings.push('OutputConfig.FixedDuration: only applies to Script jobs without voice-over; ignored');
 
@@ -390,7 +472,8 @@ function resolve(
   });
   const titles = [...(input.TitleArray ?? []), ...(input.Title ? [input.Title] : [])];
   titles.forEach((t, i) => {
-    if (t.length > 50) warnings.push(`InputConfig.TitleArray[${i}]: longer than the 50 characters IMS allows`);
+    if (t.length > 200) issues.push({ path: `InputConfig.TitleArray[${i}]`, reason: `is ${t.length} characters; at most 200` });
+    else if (t.length > 50) warnings.push(`InputConfig.TitleArray[${i}]: longer than the 50 characters IMS allows`);
   });
 
   return {
@@ -411,7 +494,7 @@ function resolve(
       style,
       rate: sc.SpeechRate ?? 0,
       volume: (sc.Volume ?? 1) * (sc.Gain ?? 1),
-      language: sc.SpeechLanguage,
+      language,
       captions,
     },
     title,
@@ -420,11 +503,11 @@ function resolve(
     background,
     process: {
       singleShotDuration,
-      imageDuration: pc.ImageDuration ?? singleShotDuration,
+      imageDuration,
       alignment,
       allowTransition: pc.AllowTransition ?? false,
       transitions,
-      transitionDuration: pc.TransitionDuration ?? 0.5,
+      transitionDuration,
       uniformTransition: pc.UseUniformTransition ?? true,
       allowVfx: pc.AllowVfxEffect ?? false,
       vfxProbability,
@@ -442,7 +525,7 @@ function resolve(
       fixedDuration: output.FixedDuration,
       crf: output.Video?.Crf ?? 23,
       fps: output.Video?.Fps ?? 30,
-      preset: output.Video?.Preset ?? 'veryfast',
+      preset,
       previewOnly: output.GeneratePreviewOnly ?? false,
     },
     userData,

@@ -5,7 +5,9 @@
  */
 import { z } from 'zod';
 
-const numberLike = (v: unknown) => (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v);
+/** Numbers may come as strings (IMS sends form values), written in decimal only: "0x10" is not 16. */
+const DECIMAL = /^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$/;
+const numberLike = (v: unknown) => (typeof v === 'string' && DECIMAL.test(v) && Number.isFinite(Number(v)) ? Number(v) : v);
 const boolLike = (v: unknown) => {
   if (typeof v === 'string') {
     const s = v.trim().toLowerCase();
@@ -17,15 +19,45 @@ const boolLike = (v: unknown) => {
   return v;
 };
 
-export const num = (refine: (n: z.ZodNumber) => z.ZodNumber = (n) => n) =>
-  z.preprocess(numberLike, refine(z.number({ error: 'must be a number' })));
+/** The allowed values of a number: `min`/`max` inclusive, `gt` exclusive, `int` whole numbers. */
+export interface NumberRange {
+  min?: number;
+  gt?: number;
+  max?: number;
+  int?: boolean;
+  unit?: string;
+}
+
+function rangeText(r: NumberRange): string {
+  const u = r.unit ? ` ${r.unit}` : '';
+  const low = r.min !== undefined ? `${r.min}` : r.gt !== undefined ? `more than ${r.gt}` : undefined;
+  if (low !== undefined && r.max !== undefined) return r.min !== undefined ? `from ${low} to ${r.max}${u}` : `${low} and at most ${r.max}${u}`;
+  if (low !== undefined) return r.min !== undefined ? `at least ${low}${u}` : `${low}${u}`;
+  if (r.max !== undefined) return `at most ${r.max}${u}`;
+  return '';
+}
+
+/**
+ * A number (or a decimal string) with its range; an out-of-range value says so and gives the range
+ * (`501 is out of range: must be from -500 to 500`), a non-number says it is not a number.
+ */
+export const num = (r: NumberRange = {}) => {
+  const range = rangeText(r);
+  const out = (iss: { input?: unknown }) => `${String(iss.input)} is out of range: must be ${range}`;
+  let n = z.number({ error: (iss) => (iss.input === undefined ? 'is required' : `must be a number${range ? ` (${range})` : ''}`) });
+  if (r.int) n = n.int({ error: (iss) => `${String(iss.input)} must be a whole number${range ? ` ${range}` : ''}` });
+  if (r.min !== undefined) n = n.min(r.min, { error: out });
+  if (r.gt !== undefined) n = n.gt(r.gt, { error: out });
+  if (r.max !== undefined) n = n.max(r.max, { error: out });
+  return z.preprocess(numberLike, n);
+};
 export const bool = () => z.preprocess(boolLike, z.boolean({ error: 'must be true or false' }));
 const str = () => z.string({ error: 'must be a string' });
 /** A list given either as a JSON array of strings or as one string. */
 const strList = () => z.array(str(), { error: 'must be an array of strings' });
 
 export const TimeRangeSchema = z
-  .object({ In: num(), Out: num() })
+  .object({ In: num({ unit: 's' }), Out: num({ unit: 's' }) })
   .superRefine((r, ctx) => {
     if (r.In < 0) ctx.addIssue({ code: 'custom', message: `In ${r.In} must not be negative`, path: ['In'] });
     if (!(r.In < r.Out)) ctx.addIssue({ code: 'custom', message: `In ${r.In} must be less than Out ${r.Out}` });
@@ -35,19 +67,19 @@ export const MediaGroupSchema = z.object({
   GroupName: str().min(1, 'must not be empty').max(50, 'must be at most 50 characters'),
   MediaArray: strList().min(1, 'must list at least one material').max(200, 'at most 200 materials per group'),
   SpeechTextArray: strList().max(50, 'at most 50 texts').optional(),
-  Duration: num((n) => n.positive('must be positive').max(600, 'must be at most 600 s')).optional(),
-  Volume: num((n) => n.min(0).max(10)).optional(),
+  Duration: num({ gt: 0, max: 600, unit: 's' }).optional(),
+  Volume: num({ min: 0, max: 10 }).optional(),
   SplitMode: str().optional(),
 });
 
 export const StickerSchema = z.object({
   MediaId: str().optional(),
   MediaURL: str().optional(),
-  X: num((n) => n.min(0)).optional(),
-  Y: num((n) => n.min(0)).optional(),
-  Width: num((n) => n.positive()).optional(),
-  Height: num((n) => n.positive()).optional(),
-  Opacity: num((n) => n.min(0).max(1)).optional(),
+  X: num({ min: 0 }).optional(),
+  Y: num({ min: 0 }).optional(),
+  Width: num({ gt: 0 }).optional(),
+  Height: num({ gt: 0 }).optional(),
+  Opacity: num({ min: 0, max: 1 }).optional(),
   DyncFrames: num().optional(),
 });
 
@@ -59,7 +91,7 @@ export const InputConfigSchema = z.object({
   TitleArray: strList().max(50, 'at most 50 titles').optional(),
   Title: str().optional(),
   SubHeadingArray: z
-    .array(z.object({ Level: num((n) => n.int().min(1).max(5)), TitleArray: strList().min(1) }))
+    .array(z.object({ Level: num({ int: true, min: 1, max: 5 }), TitleArray: strList().min(1) }))
     .optional(),
   BackgroundMusicArray: strList().max(50).optional(),
   BackgroundMusic: str().optional(),
@@ -72,15 +104,15 @@ export const InputConfigSchema = z.object({
 export const TextStyleSchema = z.object({
   Font: str().optional(),
   FontUrl: str().optional(),
-  FontSize: num((n) => n.min(0).max(5000)).optional(),
+  FontSize: num({ min: 0, max: 5000 }).optional(),
   FontColor: str().optional(),
   Alignment: str().optional(),
-  X: num((n) => n.min(0)).optional(),
-  Y: num((n) => n.min(0)).optional(),
-  Outline: num((n) => n.min(0)).optional(),
+  X: num({ min: 0 }).optional(),
+  Y: num({ min: 0 }).optional(),
+  Outline: num({ min: 0, max: 100 }).optional(),
   OutlineColour: str().optional(),
-  TimelineIn: num((n) => n.min(0)).optional(),
-  TimelineOut: num((n) => n.min(0)).optional(),
+  TimelineIn: num({ min: 0, unit: 's' }).optional(),
+  TimelineOut: num({ min: 0, unit: 's' }).optional(),
 });
 
 export const AsrConfigSchema = TextStyleSchema.extend({
@@ -96,7 +128,7 @@ export const AsrConfigSchema = TextStyleSchema.extend({
 export const EditingConfigSchema = z.object({
   MediaConfig: z
     .object({
-      Volume: num((n) => n.min(0).max(10)).optional(),
+      Volume: num({ min: 0, max: 10 }).optional(),
       MediaMetaDataArray: z
         .array(z.object({ Media: str().min(1), GroupName: str().optional(), TimeRangeList: z.array(TimeRangeSchema).min(1) }))
         .optional(),
@@ -106,9 +138,9 @@ export const EditingConfigSchema = z.object({
     .object({
       Voice: str().optional(),
       Style: str().optional(),
-      SpeechRate: num((n) => n.int('must be an integer').min(-500).max(500)).optional(),
-      Volume: num((n) => n.min(0).max(10)).optional(),
-      Gain: num((n) => n.min(0).max(10)).optional(),
+      SpeechRate: num({ int: true, min: -500, max: 500 }).optional(),
+      Volume: num({ min: 0, max: 10 }).optional(),
+      Gain: num({ min: 0, max: 10 }).optional(),
       SpeechLanguage: str().optional(),
       AsrConfig: AsrConfigSchema.optional(),
     })
@@ -116,22 +148,22 @@ export const EditingConfigSchema = z.object({
   TitleConfig: TextStyleSchema.optional(),
   SubHeadingConfig: z.record(z.string(), TextStyleSchema).optional(),
   BackgroundMusicConfig: z
-    .object({ Style: str().optional(), Volume: num((n) => n.min(0).max(10)).optional(), Gain: num((n) => n.min(0).max(10)).optional() })
+    .object({ Style: str().optional(), Volume: num({ min: 0, max: 10 }).optional(), Gain: num({ min: 0, max: 10 }).optional() })
     .optional(),
   BackgroundImageConfig: z
-    .object({ SubType: str().optional(), Radius: num((n) => n.min(0).max(1)).optional(), Color: str().optional() })
+    .object({ SubType: str().optional(), Radius: num({ min: 0, max: 1 }).optional(), Color: str().optional() })
     .optional(),
   ProcessConfig: z
     .object({
-      SingleShotDuration: num((n) => n.positive('must be positive').max(600)).optional(),
-      ImageDuration: num((n) => n.positive('must be positive').max(600)).optional(),
+      SingleShotDuration: num({ gt: 0, max: 600, unit: 's' }).optional(),
+      ImageDuration: num({ gt: 0, max: 600, unit: 's' }).optional(),
       AlignmentMode: str().optional(),
       AllowTransition: bool().optional(),
       TransitionList: z.union([strList(), str()]).optional(),
-      TransitionDuration: num((n) => n.min(0).max(5)).optional(),
+      TransitionDuration: num({ min: 0, max: 5, unit: 's' }).optional(),
       UseUniformTransition: bool().optional(),
       AllowVfxEffect: bool().optional(),
-      VfxEffectProbability: num((n) => n.min(0).max(100)).optional(),
+      VfxEffectProbability: num({ min: 0, max: 100 }).optional(),
       VfxFirstClipEffectList: z.union([strList(), str()]).optional(),
       VfxNotFirstClipEffectList: z.union([strList(), str()]).optional(),
       AllowFilter: bool().optional(),
@@ -143,15 +175,15 @@ export const EditingConfigSchema = z.object({
 export const OutputConfigSchema = z.object({
   MediaURL: str().optional(),
   FileName: str().optional(),
-  Count: num((n) => n.int('must be an integer').min(1, 'must be at least 1').max(100, 'must be at most 100')).optional(),
-  Width: num((n) => n.int('must be an integer').min(128, 'must be at least 128').max(4096, 'must be at most 4096')).optional(),
-  Height: num((n) => n.int('must be an integer').min(128, 'must be at least 128').max(4096, 'must be at most 4096')).optional(),
-  MaxDuration: num((n) => n.positive('must be positive').max(3600, 'must be at most 3600 s')).optional(),
-  FixedDuration: num((n) => n.positive('must be positive').max(3600, 'must be at most 3600 s')).optional(),
+  Count: num({ int: true, min: 1, max: 100 }).optional(),
+  Width: num({ int: true, min: 128, max: 4096 }).optional(),
+  Height: num({ int: true, min: 128, max: 4096 }).optional(),
+  MaxDuration: num({ gt: 0, max: 3600, unit: 's' }).optional(),
+  FixedDuration: num({ gt: 0, max: 3600, unit: 's' }).optional(),
   Video: z
     .object({
-      Crf: num((n) => n.int().min(0).max(51)).optional(),
-      Fps: num((n) => n.min(1).max(120)).optional(),
+      Crf: num({ int: true, min: 0, max: 51 }).optional(),
+      Fps: num({ min: 1, max: 120 }).optional(),
       Preset: str().optional(),
     })
     .optional(),
@@ -184,7 +216,7 @@ export function unknownKeys(schema: z.ZodType, value: unknown, path: string): st
       if (!value || typeof value !== 'object' || Array.isArray(value)) return [];
       const shape = def.shape as Record<string, z.ZodType>;
       return Object.entries(value).flatMap(([k, v]) =>
-        k in shape ? unknownKeys(shape[k], v, `${path}.${k}`) : [`${path}.${k}`],
+        Object.hasOwn(shape, k) ? unknownKeys(shape[k], v, `${path}.${k}`) : [`${path}.${k}`],
       );
     }
     default:

@@ -1,11 +1,11 @@
 /** Text-to-speech engines sit behind this interface; espeak-ng is the default. */
-import type { VoiceEntry } from './voices.js';
+import type { SpeechLanguage, VoiceEntry } from './voices.js';
 
 export interface SpeechRequest {
   text: string;
   voice: VoiceEntry;
-  /** Language to speak (overrides the voice's own): zh, en, yue or any espeak-ng language code. */
-  language: string;
+  /** Language to speak (overrides the voice's own): one of the catalogue's, never a free string. */
+  language: SpeechLanguage;
   /** Speed multiplier (IMS SpeechRate mapped to 0.5×–2×). */
   speed: number;
   /** Speaking style (IMS `Style`): its prosody (STYLE_PROSODY) applies on top of the voice. */

@@ -1,10 +1,12 @@
 /** The espeak-ng engine: local, no network, many languages (Mandarin `cmn`, Cantonese `yue`, English…). */
 import { execa } from 'execa';
 import { ReelsmithError } from '../errors.js';
+import { leashed } from '../util/leash.js';
 import type { SpeechEngine, SpeechRequest } from './engine.js';
-import { STYLE_PROSODY, VOICES, type VoiceEntry } from './voices.js';
+import { type SpeechLanguage, STYLE_PROSODY, speechLanguage, VOICES, type VoiceEntry } from './voices.js';
 
-const LANG: Record<string, string> = { zh: 'cmn', cmn: 'cmn', 'zh-cn': 'cmn', yue: 'yue', 'zh-hk': 'yue', en: 'en-us', 'en-us': 'en-us', 'en-gb': 'en' };
+/** espeak-ng's voice of each language reelsmith speaks; nothing else is ever passed to `-v`. */
+const LANG: Readonly<Record<SpeechLanguage, string>> = { zh: 'cmn', yue: 'yue', en: 'en-us', 'en-gb': 'en' };
 const FEMALE = ['f1', 'f2', 'f3', 'f4', 'f5'];
 const MALE = ['m1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7'];
 
@@ -28,7 +30,9 @@ const SETTINGS = (() => {
 
 export function espeakSettings(voice: VoiceEntry, language: string, speed: number, style?: SpeechRequest['style']) {
   const s = SETTINGS.get(voice.name) ?? { variant: 'f3', pitch: 50 };
-  const lang = LANG[language.toLowerCase()] ?? language.toLowerCase();
+  const known = speechLanguage(language);
+  if (!known) throw new ReelsmithError('InvalidParameter', `unknown speech language ${JSON.stringify(language.slice(0, 40))}`, 'EditingConfig.SpeechConfig.SpeechLanguage');
+  const lang = LANG[known];
   const p = style ? STYLE_PROSODY[style] : { speed: 1, pitch: 0 };
   const wpm = Math.round(Math.max(80, Math.min(450, 165 * speed * p.speed)));
   return { voice: `${lang}+${s.variant}`, pitch: Math.max(0, Math.min(99, s.pitch + p.pitch)), wpm };
@@ -45,14 +49,14 @@ export class EspeakEngine implements SpeechEngine {
   async synthesize(req: SpeechRequest, outPath: string): Promise<void> {
     const s = espeakSettings(req.voice, req.language, req.speed, req.style);
     try {
-      await execa('espeak-ng', ['-v', s.voice, '-p', String(s.pitch), '-s', String(s.wpm), '-w', outPath, '--stdin'], {
+      await execa(...(await leashed('espeak-ng', ['-v', s.voice, '-p', String(s.pitch), '-s', String(s.wpm), '-w', outPath, '--stdin'])), {
         input: req.text,
         timeout: 60_000,
       });
     } catch (err) {
       const e = err as { stderr?: string; code?: string };
-      if (e.code === 'ENOENT') throw new ReelsmithError('SpeechFailed', 'espeak-ng is not installed (apt-get install espeak-ng)');
-      throw new ReelsmithError('SpeechFailed', `espeak-ng failed for voice ${req.voice.name}: ${(e.stderr ?? String(err)).trim()}`);
+      if (e.code === 'ENOENT' || (e as { exitCode?: number }).exitCode === 127) throw new ReelsmithError('SpeechFailed', 'espeak-ng is not installed (apt-get install espeak-ng)');
+      throw new ReelsmithError('SpeechFailed', `speech synthesis failed for voice ${req.voice.name}`, undefined, { detail: (e.stderr ?? String(err)).trim().slice(0, 2000) });
     }
   }
 }

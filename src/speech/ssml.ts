@@ -18,15 +18,22 @@ export class MarkupError extends Error {
 const KNOWN = new Set(['speak', 's', 'p', 'w', 'break', 'sub', 'say-as', 'phoneme']);
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
+/**
+ * The XML entities and numeric character references (within Unicode, not surrogates or NUL); any
+ * other `&name;` is text as typed (never looked up as an object property).
+ */
 function decodeEntities(s: string, at: number): string {
   return s.replace(/&(#?\w+);?/g, (m, name: string, off: number) => {
     if (name.startsWith('#')) {
-      const code = name[1] === 'x' ? Number.parseInt(name.slice(2), 16) : Number.parseInt(name.slice(1), 10);
-      if (!Number.isFinite(code)) throw new MarkupError(at + off, `bad character reference ${m}`);
+      const hex = /^#x/i.test(name);
+      const digits = name.slice(hex ? 2 : 1);
+      if (!(hex ? /^[0-9a-f]{1,8}$/i : /^\d{1,8}$/).test(digits)) throw new MarkupError(at + off, `bad character reference ${m.slice(0, 20)}`);
+      const code = Number.parseInt(digits, hex ? 16 : 10);
+      if (code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff))
+        throw new MarkupError(at + off, `character reference ${m.slice(0, 20)} is not a Unicode character`);
       return String.fromCodePoint(code);
     }
-    if (!(name in ENTITIES)) return m;
-    return ENTITIES[name];
+    return Object.hasOwn(ENTITIES, name) ? ENTITIES[name] : m;
   });
 }
 

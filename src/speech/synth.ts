@@ -8,7 +8,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ReelsmithError } from '../errors.js';
 import { detectLanguage, type SpeechEngine, type SpeechRequest, speechRateToSpeed } from './engine.js';
-import { findVoice } from './voices.js';
+import { findVoice, type SpeechLanguage } from './voices.js';
 import { decodeWav, encodeWav, trimSilence } from './wav.js';
 
 export interface SpeechClip {
@@ -28,7 +28,7 @@ export class SpeechSynthesizer {
     private readonly cacheDir: string,
   ) {}
 
-  clip(voiceName: string, rate: number, text: string, language?: string, style?: SpeechRequest['style']): Promise<SpeechClip> {
+  clip(voiceName: string, rate: number, text: string, language?: SpeechLanguage, style?: SpeechRequest['style']): Promise<SpeechClip> {
     const voice = findVoice(voiceName);
     if (!voice) return Promise.reject(new ReelsmithError('InvalidParameter', `unknown voice "${voiceName}"`, 'EditingConfig.SpeechConfig.Voice'));
     // The text decides the language unless the job names one; a Cantonese voice reads Chinese as Cantonese.

@@ -108,6 +108,27 @@ export const VOICES: readonly VoiceEntry[] = TABLE.map(([name, gender, age, lang
   styles,
 }));
 
+/** A language the voices speak: the catalogue's own, and British English (`SpeechLanguage`). */
+export type SpeechLanguage = VoiceLanguage | 'en-gb';
+
+/**
+ * `SpeechConfig.SpeechLanguage` values and the language each means (case-insensitive; `_` may
+ * stand for `-`). Only these reach a speech engine: a free string would become an espeak-ng
+ * voice path.
+ */
+const SPEECH_LANGUAGE_ALIASES: Readonly<Record<string, SpeechLanguage>> = {
+  zh: 'zh', cmn: 'zh', 'zh-cn': 'zh', 'zh-hans': 'zh',
+  yue: 'yue', 'zh-hk': 'yue', 'zh-yue': 'yue',
+  en: 'en', 'en-us': 'en',
+  'en-gb': 'en-gb',
+};
+export const SPEECH_LANGUAGE_NAMES = Object.keys(SPEECH_LANGUAGE_ALIASES);
+
+export function speechLanguage(value: string): SpeechLanguage | undefined {
+  const key = value.trim().toLowerCase().replace(/_/g, '-');
+  return Object.hasOwn(SPEECH_LANGUAGE_ALIASES, key) ? SPEECH_LANGUAGE_ALIASES[key] : undefined;
+}
+
 export function findVoice(name: string): VoiceEntry | undefined {
   const lower = name.toLowerCase();
   return VOICES.find((v) => v.name === lower);

@@ -39,6 +39,10 @@ export interface BatchJobTable {
   created_at: string;
   modified_at: string;
   completed_at: string | null;
+  /** SHA-256 of the submitted parameters: a ClientToken reused with others is refused. */
+  params_hash: string | null;
+  /** How many times a process started this job (a job that kills its process fails after a few). */
+  attempts: number;
 }
 
 /** Signature nonces seen (replays are refused), with their time for expiry. */
@@ -128,6 +132,12 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('media').addColumn('input_url', 'text').execute();
       await db.schema.alterTable('media').addColumn('size', 'integer').execute();
       await db.schema.createIndex('media_input_url').on('media').column('input_url').execute();
+    },
+  },
+  '0005_job_guards': {
+    async up(db) {
+      await db.schema.alterTable('batch_jobs').addColumn('params_hash', 'text').execute();
+      await db.schema.alterTable('batch_jobs').addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0)).execute();
     },
   },
   '0003_callbacks': {

@@ -60,16 +60,33 @@ program
   .action(async (file: string, o: { out: string; seed?: string; jobs?: number }) => {
     const parsed = await loadJob(file);
     const reporter = progressReporter(parsed.job.output.count);
+    const details = new Map<number, string>();
     let manifest: Awaited<ReturnType<typeof produce>>;
     try {
-      manifest = await produce(parsed, { outDir: resolve(o.out), seed: o.seed, jobs: o.jobs, onEvent: reporter.event });
+      manifest = await produce(parsed, {
+        outDir: resolve(o.out),
+        seed: o.seed,
+        jobs: o.jobs,
+        onEvent: (e) => {
+          if (e.type === 'output-done' && e.error?.detail) details.set(e.index, e.error.detail);
+          reporter.event(e);
+        },
+      });
     } finally {
       reporter.stop();
     }
     const subs = manifest.EditingBatchJob.SubJobList;
     const ok = subs.filter((s) => s.Status === 'Success').length;
+    // What the plans left out (the job's own warnings were printed when it was read).
+    for (const w of manifest.Warnings.slice(parsed.warnings.length)) process.stderr.write(`warning: ${w}\n`);
     process.stdout.write(`${ok}/${subs.length} videos in ${resolve(o.out)} (seed ${manifest.Seed}); manifest.json written\n`);
-    for (const s of subs) if (s.Status === 'Failed') process.stdout.write(`  ${s.MediaURL}: ${s.ErrorCode}: ${s.ErrorMessage}\n`);
+    for (const s of subs) {
+      if (s.Status !== 'Failed') continue;
+      process.stdout.write(`  ${s.MediaURL}: ${s.ErrorCode}: ${s.ErrorMessage}\n`);
+      // On the command line the user owns the machine: internals help (FFmpeg's last lines).
+      const detail = details.get(subs.indexOf(s));
+      if (detail) process.stdout.write(`${detail.replace(/^/gm, '    | ')}\n`);
+    }
     process.exitCode = ok === subs.length || parsed.job.output.previewOnly ? 0 : 1;
   });
 
@@ -195,6 +212,7 @@ program
     }
     const service = await startService({
       ...cfg,
+      log: cfg.log ?? true,
       port: o.port ? Number(o.port) : cfg.port,
       host: o.host ?? cfg.host,
       dataDir: o.data ? resolve(o.data) : cfg.dataDir,
@@ -207,10 +225,10 @@ program
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof JobValidationError) {
-    process.stderr.write(`InvalidParameter: the job is invalid:\n${err.issues.map((i) => `  ${i.path}: ${i.reason}`).join('\n')}\n`);
+    process.stderr.write(`InvalidParameter: the job is invalid:\n${err.issues.map((i) => `  ${i.path ? `${i.path}: ` : ''}${i.reason}`).join('\n')}\n`);
     process.exitCode = 2;
   } else if (err instanceof ReelsmithError) {
-    process.stderr.write(`${err.code}: ${err.message}\n`);
+    process.stderr.write(`${err.code}: ${err.message}\n${err.detail ? `${err.detail.replace(/^/gm, '  | ')}\n` : ''}`);
     process.exitCode = 2;
   } else {
     process.stderr.write(`error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

@@ -6,11 +6,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import { isAbsolute, relative, resolve as resolvePath } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AccessPolicy } from '../../media/fetch.js';
+import { namedRefs } from '../../spec/refs.js';
+import { shown } from '../../spec/raw.js';
 import { JobValidationError, ReelsmithError } from '../../errors.js';
 import type { CallbackDispatcher } from '../../jobs/callbacks.js';
 import type { JobRunner } from '../../jobs/runner.js';
-import { imsTime } from '../../jobs/store.js';
+import { imsTime, paramsHash } from '../../jobs/store.js';
 import { fetchToCache } from '../../media/fetch.js';
 import type { MediaLibrary, MediaRecord } from '../../media/library.js';
 import type { JobStore } from '../../jobs/store.js';
@@ -90,6 +95,28 @@ export interface ServerOptions {
   baseDir?: string;
   /** Accepted clock skew of `Timestamp`, seconds (IMS: 15 minutes). */
   maxSkewS?: number;
+  /** Folders whose files jobs may name by local path (default: none, as in IMS). */
+  allowedMediaDirs?: string[];
+  /** Longest output a job may plan, seconds (default 600). */
+  maxOutputDuration?: number;
+  /** Limits of material downloads (RegisterMediaInfo). */
+  download?: AccessPolicy;
+  /** Fastify's logger (pino): true, options, or an instance; default off. */
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** Whether a local path (or file:// URL) lies in one of the allowed folders, by name only. */
+function localRefAllowed(ref: string, baseDir: string, allowed: string[]): boolean {
+  let path: string;
+  try {
+    path = /^file:\/\//i.test(ref) ? fileURLToPath(ref) : resolvePath(baseDir, ref);
+  } catch {
+    return false;
+  }
+  return allowed.some((d) => {
+    const rel = relative(resolvePath(d), path);
+    return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+  });
 }
 
 /** An IMS error answer: code, HTTP status, message. */
@@ -169,20 +196,32 @@ function actions(o: ServerOptions): Record<string, Handler> {
       try {
         const parsed = parseJob(
           { InputConfig: p.InputConfig, EditingConfig: p.EditingConfig ?? '{}', OutputConfig: p.OutputConfig, ...(p.UserData ? { UserData: p.UserData } : {}) },
-          { baseDir: o.baseDir ?? process.cwd() },
+          { baseDir: o.baseDir ?? process.cwd(), maxOutputDuration: o.maxOutputDuration },
         );
         jobType = parsed.job.type;
+        // Local paths reach the server's own disk: refused unless in an allowed folder, decided on
+        // the names alone (the answer never tells whether a path exists).
+        const local = namedRefs(parsed.job).filter((n) => n.kind === 'local' && !localRefAllowed(n.ref, parsed.job.baseDir, o.allowedMediaDirs ?? []));
+        if (local.length > 0)
+          throw new JobValidationError(
+            local.map((n) => ({ path: n.path, reason: `${shown(n.ref)}: local files are not accepted through the API (use http(s) URLs or media IDs; an operator may allow folders with allowedMediaDirs)` })),
+          );
       } catch (err) {
         if (err instanceof ReelsmithError) throw new ApiError(err.code === 'InvalidParameter' || err instanceof JobValidationError ? 'InvalidParameter' : err.code, 400, err.message);
         throw err;
       }
+      const hash = paramsHash({ InputConfig: p.InputConfig, EditingConfig: p.EditingConfig ?? '{}', OutputConfig: p.OutputConfig, UserData: p.UserData });
+      const mismatch = () =>
+        new ApiError('IdempotentParameterMismatch', 400, 'The ClientToken was already used with different parameters; use a new ClientToken for a new job.');
       // A full queue refuses new work; a retry of an accepted submission (same ClientToken) still answers.
       if (o.runner.full) {
         const known = p.ClientToken ? await o.store.findByClientToken(p.ClientToken) : undefined;
-        if (known) return { JobId: known };
+        if (known?.paramsHash && known.paramsHash !== hash) throw mismatch();
+        if (known) return { JobId: known.id };
         throw new ApiError('Throttling.User', 429, 'Request was denied due to user flow control: the queue is full.');
       }
-      const { id, created } = await o.store.create({
+      const { id, created, mismatch: reused } = await o.store.create({
+        paramsHash: hash,
         clientToken: p.ClientToken || undefined,
         jobType,
         inputConfig: p.InputConfig,
@@ -190,6 +229,7 @@ function actions(o: ServerOptions): Record<string, Handler> {
         outputConfig: p.OutputConfig,
         userData: p.UserData || undefined,
       });
+      if (reused) throw mismatch();
       if (created) o.runner.enqueue(id);
       return { JobId: id };
     },
@@ -250,7 +290,7 @@ function actions(o: ServerOptions): Record<string, Handler> {
       const known = await o.library.findByInputUrl(p.InputURL);
       if (known) return { MediaId: known.id };
       try {
-        const file = await fetchToCache(p.InputURL, { cacheDir: o.cacheDir });
+        const file = await fetchToCache(p.InputURL, { ...o.download, cacheDir: o.cacheDir });
         const tags = (p.MediaTags ?? '').split(',').map((t) => t.trim()).filter(Boolean);
         const rec = await o.library.add(file, { title: p.Title, description: p.Description, tags, inputUrl: p.InputURL });
         if (p.MediaType && p.MediaType !== rec.kind) {
@@ -259,9 +299,8 @@ function actions(o: ServerOptions): Record<string, Handler> {
         }
         return { MediaId: rec.id };
       } catch (err) {
-        if (err instanceof ApiError) throw err;
-        const e = err instanceof ReelsmithError ? err : new ReelsmithError('InvalidMaterial.Unreadable', (err as Error).message);
-        throw new ApiError(e.code, 400, e.message);
+        if (err instanceof ApiError || !(err instanceof ReelsmithError)) throw err;
+        throw new ApiError(err.code, 400, err.message);
       }
     },
     async GetMediaInfo(p) {
@@ -302,7 +341,7 @@ function actions(o: ServerOptions): Record<string, Handler> {
 }
 
 export function buildServer(o: ServerOptions): FastifyInstance {
-  const app = Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024 });
+  const app = Fastify({ logger: o.logger ?? false, bodyLimit: 8 * 1024 * 1024 });
   // Bodies are kept as sent: the V3 signature covers their exact bytes.
   const raw = new WeakMap<FastifyRequest, string>();
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (req, body, done) => {
@@ -329,8 +368,9 @@ export function buildServer(o: ServerOptions): FastifyInstance {
       const body = await work();
       return reply.code(status).send({ RequestId, ...body });
     } catch (err) {
-      const e = err instanceof ApiError ? err : new ApiError('InternalError', 500, 'The request processing has failed due to some unknown error.');
-      if (!(err instanceof ApiError)) req.log.error(err);
+      const e = err instanceof ApiError ? err : new ApiError('InternalError', 500, `The request processing has failed due to some unknown error (RequestId ${RequestId}).`);
+      // Internals (stacks, subprocess output) go to the log under the RequestId, never to the client.
+      if (!(err instanceof ApiError)) req.log.error({ err, RequestId }, 'request failed');
       return reply.code(e.status).send({ RequestId, Code: e.code, Message: e.message, HostId: req.hostname, Recommend: '' });
     }
   };

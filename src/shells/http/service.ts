@@ -14,6 +14,7 @@ import { JobRunner } from '../../jobs/runner.js';
 import { JobStore } from '../../jobs/store.js';
 import { buildServer } from './server.js';
 import { openDatabase } from '../../storage/db.js';
+import type { AccessPolicy } from '../../media/fetch.js';
 
 export interface ServiceOptions {
   port: number;
@@ -27,6 +28,14 @@ export interface ServiceOptions {
   allowPrivateUrls?: boolean;
   /** Callback retry schedule (tests shorten it). */
   callbackBaseDelayMs?: number;
+  /** Folders whose files API jobs may name by local path (default none). */
+  allowedMediaDirs?: string[];
+  /** Longest output a job may plan, seconds (default 600). */
+  maxOutputDuration?: number;
+  /** Download limits for materials (bytes, time to headers, silence, whole download). */
+  download?: Pick<AccessPolicy, 'maxBytes' | 'headersTimeoutMs' | 'idleTimeoutMs' | 'timeoutMs'>;
+  /** Log requests and job events (pino, JSON lines on stdout); default off. */
+  log?: boolean;
 }
 
 export interface Service {
@@ -65,7 +74,7 @@ export async function loadServiceConfig(file: string | undefined, env: NodeJS.Pr
       throw new Error(`cannot read the configuration ${file}: ${(err as Error).message}`);
     }
   }
-  const known = ['port', 'host', 'data', 'accessKeys', 'allowPrivateUrls', 'maxQueued'];
+  const known = ['port', 'host', 'data', 'accessKeys', 'allowPrivateUrls', 'maxQueued', 'allowedMediaDirs', 'maxOutputDuration', 'maxDownloadBytes', 'downloadHeadersTimeoutS', 'downloadIdleTimeoutS', 'downloadTimeoutS', 'log'];
   const unknown = Object.keys(raw).filter((k) => !known.includes(k));
   if (unknown.length > 0) throw new Error(`${file}: unknown setting(s) ${unknown.join(', ')}; known: ${known.join(', ')}`);
   const keys = new Map(Object.entries((raw.accessKeys ?? {}) as Record<string, string>));
@@ -79,8 +88,27 @@ export async function loadServiceConfig(file: string | undefined, env: NodeJS.Pr
     keys,
     allowPrivateUrls: env.REELSMITH_ALLOW_PRIVATE_URLS === '1' || raw.allowPrivateUrls === true,
     maxQueued: typeof raw.maxQueued === 'number' ? raw.maxQueued : undefined,
+    allowedMediaDirs: Array.isArray(raw.allowedMediaDirs) ? raw.allowedMediaDirs.filter((d): d is string => typeof d === 'string') : undefined,
+    maxOutputDuration: positive(raw.maxOutputDuration, 'maxOutputDuration'),
+    download: {
+      maxBytes: positive(raw.maxDownloadBytes, 'maxDownloadBytes'),
+      headersTimeoutMs: seconds(raw.downloadHeadersTimeoutS, 'downloadHeadersTimeoutS'),
+      idleTimeoutMs: seconds(raw.downloadIdleTimeoutS, 'downloadIdleTimeoutS'),
+      timeoutMs: seconds(raw.downloadTimeoutS, 'downloadTimeoutS'),
+    },
+    log: raw.log === undefined ? undefined : raw.log === true,
   };
 }
+
+function positive(v: unknown, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !(v > 0)) throw new Error(`${name} must be a positive number`);
+  return v;
+}
+const seconds = (v: unknown, name: string) => {
+  const s = positive(v, name);
+  return s === undefined ? undefined : s * 1000;
+};
 
 export async function startService(o: ServiceOptions): Promise<Service> {
   if (o.dataDir) process.env.REELSMITH_HOME = o.dataDir;
@@ -90,9 +118,25 @@ export async function startService(o: ServiceOptions): Promise<Service> {
   const store = new JobStore(db);
   setPrivateUrlsAllowed(o.allowPrivateUrls ?? false);
   const callbacks = new CallbackDispatcher(db, { allowPrivate: o.allowPrivateUrls, baseDelayMs: o.callbackBaseDelayMs });
-  const runner = new JobRunner(store, { outputsDir: join(home.root, 'outputs'), maxQueued: o.maxQueued, onComplete: (job) => callbacks.jobCompleted(job), onOutput: (job, output) => callbacks.outputCompleted(job, output) });
+  const policy: AccessPolicy = { allowedDirs: o.allowedMediaDirs ?? [], allowPrivate: o.allowPrivateUrls ?? false, ...o.download };
+  const app0Logger = o.log ? { level: 'info' } : false;
+  const runner = new JobRunner(store, { outputsDir: join(home.root, 'outputs'), maxQueued: o.maxQueued, policy, maxOutputDuration: o.maxOutputDuration, onComplete: (job) => callbacks.jobCompleted(job), onOutput: (job, output) => callbacks.outputCompleted(job, output) });
   const library = new MediaLibrary(db, home.media);
-  const app = buildServer({ store, runner, callbacks, library, cacheDir: home.cache, keys: o.keys, outputsDir: join(home.root, 'outputs') });
+  const app = buildServer({
+    store,
+    runner,
+    callbacks,
+    library,
+    cacheDir: home.cache,
+    keys: o.keys,
+    outputsDir: join(home.root, 'outputs'),
+    allowedMediaDirs: o.allowedMediaDirs,
+    maxOutputDuration: o.maxOutputDuration,
+    download: { ...o.download, allowPrivate: o.allowPrivateUrls ?? false },
+    logger: app0Logger,
+  });
+  // Job events and internal details in the same log as the requests.
+  if (o.log) runner.setLog(app.log);
   const address = await app.listen({ port: o.port, host: o.host ?? '127.0.0.1' });
   await runner.resume();
   callbacks.start();

@@ -1,0 +1,32 @@
+/**
+ * Subprocesses that die with reelsmith: FFmpeg, ffprobe and espeak-ng are started through a tiny
+ * launcher (leash.c, built once with the system's C compiler into the cache) that asks the
+ * kernel to kill them when their parent dies. Without a C compiler, or off Linux, they start
+ * directly (and a kill -9 of reelsmith may leave them running until they finish).
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { reelsmithHome } from '../config/home.js';
+import { cCompiler, compileCached } from '../shaders/native.js';
+
+let launcher: Promise<string | undefined> | undefined;
+
+async function build(): Promise<string | undefined> {
+  if (process.platform !== 'linux' || process.env.REELSMITH_LEASH === '0') return undefined;
+  const cc = await cCompiler();
+  if (!cc) return undefined;
+  try {
+    const src = await readFile(new URL('./leash.c', import.meta.url), 'utf8');
+    return await compileCached(cc, src, ['-O2'], join(reelsmithHome().cache, 'bin'), 'leash-', '');
+  } catch (err) {
+    process.emitWarning(`leash: build failed; subprocesses start directly (${(err as Error).message.split('\n')[0]})`);
+    return undefined;
+  }
+}
+
+/** The command and arguments that run `cmd args` leashed to this process (or as they are). */
+export async function leashed(cmd: string, args: string[]): Promise<[string, string[]]> {
+  launcher ??= build();
+  const exe = await launcher;
+  return exe ? [exe, [cmd, ...args]] : [cmd, args];
+}
