@@ -376,6 +376,53 @@ describe('text is text', () => {
   });
 });
 
+describe('text always fits', () => {
+  /** Bright pixels (title ink) in the columns at the frame's left and right edges, and in all. */
+  const ink = (f: Awaited<ReturnType<typeof frameAt>>, edge: number) => {
+    let atEdges = 0;
+    let total = 0;
+    for (let y = 0; y < f.height; y++)
+      for (let x = 0; x < f.width; x++) {
+        const [r, g, b] = f.at(x, y);
+        if (r + g + b < 450) continue;
+        total++;
+        if (x < edge || x >= f.width - edge) atEdges++;
+      }
+    return { atEdges, total };
+  };
+
+  for (const [w, h] of [
+    [180, 320],
+    [720, 1280],
+    [1080, 1920],
+  ])
+    it(`keeps long Latin and CJK titles and sub-headings inside a ${w}-pixel-wide frame`, async () => {
+      useTempHome();
+      const out = tempDir();
+      const m = await produce(
+        parseJob({
+          InputConfig: {
+            MediaArray: [media('dark_portrait.mp4')],
+            TitleArray: ['Grand opening weekend: everything must go tonight', '盒马鲜生全新门店盛大开业欢迎大家前来选购新鲜水果'],
+            SubHeadingArray: [{ Level: 1, TitleArray: ['Supercalifragilisticexpialidocious offers'] }],
+          },
+          EditingConfig: { TitleConfig: { Outline: 0, FontColor: '#ffffff', FontSize: Math.round(w / 6) } },
+          OutputConfig: { MediaURL: 'w_{index}.mp4', Count: 2, Width: w, Height: h, FixedDuration: 1 },
+        }),
+        { outDir: out, seed: 1 },
+      );
+      for (const [i, p] of m.Plans.entries()) {
+        const t = p.timeline!;
+        // broken into lines, shrunk when a word alone was too wide
+        expect(t.title!.lines.length).toBeGreaterThan(1);
+        const f = await frameAt(join(out, `w_${i}.mp4`), 0.5);
+        const { atEdges, total } = ink(f, Math.max(2, Math.round(w / 90)));
+        expect(total).toBeGreaterThan(w);
+        expect(atEdges).toBe(0);
+      }
+    });
+});
+
 /** The ASS document a render writes for a caption in a FontUrl font, and frames with and without that font. */
 async function captionsWithFont(font: string) {
   useTempHome();

@@ -420,13 +420,13 @@ describe('hostile requests with a valid key', () => {
     await waitFor(first.JobId as string);
   });
 
-  it('fails a job that keeps stopping the service after three starts, with the reason, and renders nothing', async () => {
+  it('fails a job that keeps stopping the service after five starts without progress, with the reason, and renders nothing', async () => {
     const { id } = await service.store.create({ jobType: 'Script', inputConfig: job().InputConfig, editingConfig: job().EditingConfig, outputConfig: job().OutputConfig });
-    for (let i = 0; i < 3; i++) await service.store.countAttempt(id); // three starts that never finished
+    for (let i = 0; i < 5; i++) await service.store.countAttempt(id); // five starts that never made an output
     service.runner.enqueue(id);
     const b = await waitFor(id);
     expect(b.Status).toBe('Failed');
-    expect(JSON.parse(b.Extend as string)).toEqual({ ErrorCode: 'JobAttemptsExceeded', ErrorMessage: expect.stringContaining('started 3 times') });
+    expect(JSON.parse(b.Extend as string)).toEqual({ ErrorCode: 'JobAttemptsExceeded', ErrorMessage: expect.stringContaining('started 5 times') });
     expect(b.SubJobList).toEqual([]);
   });
 

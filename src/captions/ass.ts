@@ -53,9 +53,11 @@ export function buildAss(t: Timeline, custom: ReadonlyMap<string, string> = new 
   });
   out.push('', '[Events]', 'Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text');
   const pos = (s: ResolvedTextStyle) => `\\an${AN[s.alignment]}\\pos(${s.x},${s.y})`;
-  if (t.title) out.push(`Dialogue: 1,${assTime(t.title.start)},${assTime(t.title.end)},Title,,0,0,0,,{${pos(t.title.style)}}${escapeText(t.title.text)}`);
+  // Lines as the planner broke them (WrapStyle 2: libass adds no breaks of its own).
+  const text = (o: { text: string; lines?: string[] }) => (o.lines ?? [o.text]).map(escapeText).join('\\N');
+  if (t.title) out.push(`Dialogue: 1,${assTime(t.title.start)},${assTime(t.title.end)},Title,,0,0,0,,{${pos(t.title.style)}}${text(t.title)}`);
   t.subHeadings.forEach((s, i) => {
-    out.push(`Dialogue: 1,${assTime(s.start)},${assTime(s.end)},Sub${i},,0,0,0,,{${pos(s.style)}}${escapeText(s.text)}`);
+    out.push(`Dialogue: 1,${assTime(s.start)},${assTime(s.end)},Sub${i},,0,0,0,,{${pos(s.style)}}${text(s)}`);
   });
   if (t.captions) {
     const c = t.captions;

@@ -127,3 +127,28 @@ export function splitCaptionUnits(text: string, lineEm: number, measure: Measure
 function joinText(a: string, b: string): string {
   return /[\u3000-\u9FFF\uFF00-\uFFEF]$/u.test(a) ? a + b : `${a} ${b}`;
 }
+
+/**
+ * Lines and font size for a text that must stay inside `widthPx` (a title, a sub-heading): broken
+ * by the measured width of its font at word boundaries (CJK anywhere), and, when a single word is
+ * still wider than the line or it takes more than `maxLines` lines, shrunk step by step (down to
+ * `minSize`, where words are split by characters as the last resort). `extraPx` is what the
+ * outline adds on both sides. Pure.
+ */
+export function fitText(
+  text: string,
+  fontSize: number,
+  widthPx: (fontSize: number) => number,
+  measure: Measure,
+  o: { maxLines?: number; minSize?: number; extraPx?: number } = {},
+): { lines: string[]; fontSize: number } {
+  const maxLines = o.maxLines ?? 3;
+  const minSize = Math.max(1, Math.min(fontSize, o.minSize ?? 8));
+  const flat = text.replace(/\s*\n\s*/g, ' ').trim();
+  for (let size = fontSize; ; size = Math.max(minSize, Math.floor(size * 0.92))) {
+    const lineEm = (widthPx(size) - 2 * (o.extraPx ?? 0)) / size;
+    const lines = wrapLines(flat, Math.max(lineEm, 0.5), measure);
+    const wordsFit = breakUnits(flat).every((u) => measure(u.trimEnd()) <= lineEm);
+    if ((wordsFit && lines.length <= maxLines) || size === minSize) return { lines, fontSize: size };
+  }
+}

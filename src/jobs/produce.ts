@@ -132,6 +132,8 @@ export async function prepare(parsed: ParsedJob, opts: PrepareOptions = {}): Pro
 
   const rng = new Rng(seed);
   const measure = captionFont ? fileMeasure(captionFont.path) : fontMeasure(fontFamily(job.speech.captions.font));
+  const titleFont = job.title.fontUrl ? fonts.get(job.title.fontUrl) : undefined;
+  const titleMeasure = titleFont ? fileMeasure(titleFont.path) : fontMeasure(fontFamily(job.title.font));
   const variants = drawVariants(job, rng, measure, styleMusic);
 
   emit({ type: 'stage', stage: 'speech' });
@@ -153,7 +155,7 @@ export async function prepare(parsed: ParsedJob, opts: PrepareOptions = {}): Pro
   }
 
   emit({ type: 'stage', stage: 'plan' });
-  const plan = planBatch(job, materials.infos, variants, speech, rng, measure);
+  const plan = planBatch(job, materials.infos, variants, speech, rng, { caption: measure, title: titleMeasure });
   for (const [index, error] of speechErrors) plan.timelines[index] = { index, error };
   if (fontError) plan.timelines = plan.timelines.map((_, index) => ({ index, error: fontError }));
   // A plan longer than the service makes (SSML pauses can add up to hours) fails, saying so.

@@ -28,7 +28,7 @@ export interface RunnerOptions {
   policy?: AccessPolicy;
   /** Longest output, seconds. */
   maxOutputDuration?: number;
-  /** Starts of one job by a process before it is failed (a job that kills its process must not kill every restart). */
+  /** Starts of one job without a new output before it is failed (default 5; a job that kills its process must not kill every restart). */
   maxAttempts?: number;
   /** Where job events and internal details go (pino-compatible). */
   log?: RunnerLog;
@@ -99,7 +99,7 @@ export class JobRunner {
     if (!job || job.Status === 'Finished' || job.Status === 'Failed') return;
     const log = this.o.log ?? silent;
     const attempts = await this.store.countAttempt(id);
-    const maxAttempts = this.o.maxAttempts ?? 3;
+    const maxAttempts = this.o.maxAttempts ?? 5;
     if (attempts > maxAttempts) {
       // Started this many times and never finished: the job itself stops the process (memory, a crash).
       const message = `the job was started ${maxAttempts} times and the service stopped each time before it finished; it is not tried again`;

@@ -3,7 +3,7 @@
  * become N timelines. Pure: no I/O, every random choice from the seeded generator.
  */
 import { CAPTION_LOOPS, motionFor } from '../captions/motion.js';
-import { estimateWidthEm, type Measure, wrapLines } from '../captions/wrap.js';
+import { estimateWidthEm, fitText, type Measure, wrapLines } from '../captions/wrap.js';
 import { transitionDrawing } from '../effects/transitions.js';
 import { isVfxDrawn } from '../effects/vfx.js';
 import { isLookDrawn, LOOKS_DRAWN } from '../effects/looks.js';
@@ -15,8 +15,8 @@ import { type Materials, type SpeechTimes, speechKey } from './inputs.js';
 import { clampTransitions, layoutShots, type Piece } from './layout.js';
 import { RelevanceIndex } from './relevance.js';
 import { candidatesFor, type ShotCandidate } from './shots.js';
-import { captionLayout, resolveTextStyle, titleStyle } from './styles.js';
-import type { Caption, Effect, SpeechSegment, StickerOverlay, Timeline, Transition } from './timeline.js';
+import { availableWidthPx, captionLayout, resolveTextStyle, titleStyle } from './styles.js';
+import type { Caption, Effect, ResolvedTextStyle, SpeechSegment, StickerOverlay, Timeline, Transition } from './timeline.js';
 import type { Variant } from './variants.js';
 
 /** Silence between two voice-over sentences. */
@@ -34,6 +34,12 @@ export interface Uniqueness {
   minShotDifference: number | null;
   /** Number of outputs whose shot sequence equals an earlier output's. */
   duplicates: number;
+}
+
+/** Text widths in the fonts of the captions and of the titles (they may differ: FontUrl, Font). */
+export interface TextMeasures {
+  caption: Measure;
+  title: Measure;
 }
 
 export interface BatchPlan {
@@ -93,8 +99,9 @@ export function planBatch(
   variants: Variant[],
   speech: SpeechTimes,
   rng: Rng,
-  measure: Measure = estimateWidthEm,
+  measure: Measure | TextMeasures = estimateWidthEm,
 ): BatchPlan {
+  const measures: TextMeasures = typeof measure === 'function' ? { caption: measure, title: measure } : measure;
   const r = rng.fork('plan');
   const used = new Set<string>();
   const results: (Timeline | PlanFailure)[] = [];
@@ -117,8 +124,8 @@ export function planBatch(
     const vr = r.fork(`timeline${v.index}`);
     try {
       const timeline = job.type === 'Script'
-        ? planScript(job, materials, v, speech, vr, groupCands, used, measure)
-        : planSmartMix(job, materials, v, speech, vr, flat!, used, measure);
+        ? planScript(job, materials, v, speech, vr, groupCands, used, measures)
+        : planSmartMix(job, materials, v, speech, vr, flat!, used, measures);
       const seq = timeline.shots.map((s) => s.key);
       const sig = seq.join('|');
       if (used.has(sig)) duplicates++;
@@ -168,7 +175,7 @@ function planScript(
   rng: Rng,
   groupCands: { group: Job['groups'][number]; candidates: ShotCandidate[]; unusable: { ref: string; reason: string }[] }[],
   used: Set<string>,
-  measure: Measure,
+  measures: TextMeasures,
 ): Timeline {
   for (const g of groupCands) if (g.candidates.length === 0) failUnusable(g.group.name, g.unusable);
   const S = job.process.singleShotDuration;
@@ -196,7 +203,7 @@ function planScript(
       best = { pieces, sig };
       if (!used.has(sig)) break;
     }
-    return assemble(job, materials, v, rng, measure, best!.pieces, 1, voice.segments, voice.total);
+    return assemble(job, materials, v, rng, measures, best!.pieces, 1, voice.segments, voice.total);
   }
 
   // Global mode: one shot per group, then extra shots (middle groups first) until the target is covered.
@@ -241,7 +248,7 @@ function planScript(
     }
     mergeTinyTail(pieces, 0.5);
   }
-  return assemble(job, materials, v, rng, measure, pieces, speed, voice?.segments ?? [], target);
+  return assemble(job, materials, v, rng, measures, pieces, speed, voice?.segments ?? [], target);
 }
 
 /** A last piece shorter than `min` seconds is folded into the one before it. */
@@ -262,7 +269,7 @@ function planSmartMix(
   rng: Rng,
   flat: { candidates: ShotCandidate[]; unusable: { ref: string; reason: string }[] },
   used: Set<string>,
-  measure: Measure,
+  measures: TextMeasures,
 ): Timeline {
   if (flat.candidates.length === 0) failUnusable(undefined, flat.unusable);
   const refs = [...new Set(flat.candidates.map((c) => c.material.ref))];
@@ -283,7 +290,7 @@ function planSmartMix(
       filled += seg;
     }
     mergeTinyTail(pieces, 0.5);
-    return assemble(job, materials, v, rng, measure, pieces, 1, [], target);
+    return assemble(job, materials, v, rng, measures, pieces, 1, [], target);
   }
 
   const voice = layoutVoice(job, v, speech, true);
@@ -313,11 +320,11 @@ function planSmartMix(
     }
     if (!used.has(pieces.map((p) => p.cand.key).join('|'))) break;
   }
-  return assemble(job, materials, v, rng, measure, pieces, 1, voice.segments, voice.total);
+  return assemble(job, materials, v, rng, measures, pieces, 1, voice.segments, voice.total);
 }
 
 /** Builds the Timeline from laid-out pieces: transitions, effects, captions, overlays, audio. */
-function assemble(job: Job, materials: Materials, v: Variant, rng: Rng, measure: Measure, pieces: Piece[], speed: number, segments: SpeechSegment[], total: number): Timeline {
+function assemble(job: Job, materials: Materials, v: Variant, rng: Rng, measures: TextMeasures, pieces: Piece[], speed: number, segments: SpeechSegment[], total: number): Timeline {
   const { width: W, height: H } = job.output;
   const notes: string[] = [];
 
@@ -375,23 +382,34 @@ function assemble(job: Job, materials: Materials, v: Variant, rng: Rng, measure:
 
   // Captions
   const { style: cstyle, lineEm } = captionLayout(job);
-  const captions: Caption[] = segments.map((s) => ({ text: s.text, lines: wrapLines(s.text, lineEm, measure), start: s.start, end: round(s.start + s.duration) }));
+  const captions: Caption[] = segments.map((s) => ({ text: s.text, lines: wrapLines(s.text, lineEm, measures.caption), start: s.start, end: round(s.start + s.duration) }));
   const inEffect = v.captionIn ? { name: v.captionIn, rendered: !!motionFor(v.captionIn) } : undefined;
   const outEffect = v.captionOut ? { name: v.captionOut, rendered: !!motionFor(v.captionOut) } : undefined;
   const loopEffect = v.captionLoop ? { name: v.captionLoop, rendered: v.captionLoop in CAPTION_LOOPS } : undefined;
   for (const e of [inEffect, outEffect, loopEffect]) if (e && !e.rendered) notes.push(`caption effect ${e.name} not drawn yet`);
 
   // Title and sub-headings
+  // Titles and sub-headings are broken by the measured width of their font and shrunk where a
+  // word or the whole text would not fit, so that no glyph leaves the frame at any output size.
+  const fit = (text: string, style: ResolvedTextStyle) => {
+    const f = fitText(text, style.fontSize, (size) => availableWidthPx({ ...style, fontSize: size }, W), measures.title, { extraPx: style.outline });
+    return { lines: f.lines, style: { ...style, fontSize: f.fontSize } };
+  };
   const tstyle = titleStyle(job);
-  const title = v.title
-    ? { text: v.title, start: job.title.timelineIn ?? 0, end: Math.min(job.title.timelineOut ?? total, total), style: tstyle }
-    : undefined;
+  const fittedTitle = v.title ? fit(v.title, tstyle) : undefined;
+  const title =
+    v.title && fittedTitle
+      ? { text: v.title, lines: fittedTitle.lines, start: job.title.timelineIn ?? 0, end: Math.min(job.title.timelineOut ?? total, total), style: fittedTitle.style }
+      : undefined;
+  // Sub-headings stack under a top-anchored title, however many lines it took.
+  const titleBottom = tstyle.y + (fittedTitle ? fittedTitle.lines.length * fittedTitle.style.fontSize * 1.2 : tstyle.fontSize) + tstyle.fontSize * 0.3;
   const subHeadings = v.subHeadings.map((s) => {
     const custom = job.subHeadingStyles[String(s.level)];
     const base = { ...job.title, fontSize: Math.round(tstyle.fontSize * 0.7), y: undefined, ...custom };
     const style = resolveTextStyle(base, W, H, { alignment: 'TopCenter', top: 0, bottom: 0.9, sizeShare: 0.03 });
-    if (custom?.y === undefined) style.y = Math.round(tstyle.y + tstyle.fontSize * 1.5 + (s.level - 1) * style.fontSize * 1.4);
-    return { text: s.text, start: base.timelineIn ?? 0, end: Math.min(base.timelineOut ?? total, total), style };
+    if (custom?.y === undefined) style.y = Math.round(titleBottom + (s.level - 1) * style.fontSize * 1.4);
+    const f = fit(s.text, style);
+    return { text: s.text, lines: f.lines, start: base.timelineIn ?? 0, end: Math.min(base.timelineOut ?? total, total), style: f.style };
   });
 
   // Required per-output assets

@@ -38,6 +38,17 @@ export function lineWidthPx(s: ResolvedTextStyle, W: number): number {
   return Math.max(Math.min(avail, W * (1 - 2 * SIDE_MARGIN)), s.fontSize * 2);
 }
 
+/**
+ * Width in pixels a line of text may really take at the style's anchor without leaving the frame
+ * (no floor: a text that does not fit is shrunk by the caller).
+ */
+export function availableWidthPx(s: ResolvedTextStyle, W: number): number {
+  const m = Math.max(2, W * SIDE_MARGIN * 0.5);
+  const col = s.alignment.endsWith('Left') ? 'left' : s.alignment.endsWith('Right') ? 'right' : 'center';
+  const avail = col === 'left' ? W - s.x - m : col === 'right' ? s.x - m : 2 * Math.min(s.x, W - s.x) - 2 * m;
+  return Math.max(1, Math.min(avail, W * (1 - 2 * SIDE_MARGIN)));
+}
+
 export function captionStyle(job: Job): ResolvedTextStyle {
   const { width: W, height: H } = job.output;
   return resolveTextStyle(job.speech.captions, W, H, { alignment: 'BottomCenter', top: CAPTION_TOP, bottom: CAPTION_BOTTOM, sizeShare: 0.036 });

@@ -66,6 +66,8 @@ export interface Caption {
 
 export interface TextOverlay {
   text: string;
+  /** The text broken into lines that fit the frame (at `style.fontSize`, shrunk if it had to be). */
+  lines: string[];
   start: number;
   end: number;
   style: ResolvedTextStyle;

@@ -22,6 +22,7 @@ import {
 import { ALL_LOOKS } from '../effects/looks.js';
 import type { CaptionStyle, Job, ParsedJob, TextStyle } from './job.js';
 import { rawIssues, shown } from './raw.js';
+import { namedRefs } from './refs.js';
 import {
   EditingConfigSchema,
   InputConfigSchema,
@@ -133,6 +134,18 @@ function unknownNames(bad: string[]): string {
   return `${bad.length} unknown names: ${some}${bad.length > 5 ? ', …' : ''}`;
 }
 
+/** Why a material reference cannot name a file, or undefined when it can. */
+function refProblem(ref: string): string | undefined {
+  if (ref.trim() === '') return 'is empty';
+  if (/[\u0000-\u001f\u007f]/.test(ref)) return 'contains control characters';
+  if (ref.length > 4096) return 'is longer than 4096 characters';
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(ref)?.[1]?.toLowerCase();
+  if (scheme && scheme.length > 1 && !['http', 'https', 'file'].includes(scheme))
+    return `is a ${scheme}: address; materials are http(s) URLs, local paths (or file:// URLs) and media IDs`;
+  if ((scheme === 'http' || scheme === 'https') && !URL.canParse(ref)) return 'is not a valid URL';
+  return undefined;
+}
+
 /** Most issues one answer lists; the rest are counted. */
 const MAX_ISSUES = 50;
 
@@ -214,6 +227,13 @@ export function parseJob(params: RawJobParams, options: ParseOptions = {}): Pars
   for (const i of crossIssues) {
     if ((!editing && i.path.startsWith('EditingConfig')) || (!output && i.path.startsWith('OutputConfig'))) continue;
     issues.push(i);
+  }
+  // Every file the job names: something a material can be (no control characters, no other schemes).
+  if (input && !issues.some((i) => i.path.startsWith('InputConfig'))) {
+    for (const n of namedRefs(job)) {
+      const why = refProblem(n.ref);
+      if (why) issues.push({ path: n.path, reason: `${shown(n.ref)} ${why}` });
+    }
   }
   if (issues.length > 0) throw new JobValidationError(capIssues(issues));
   return {

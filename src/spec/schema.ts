@@ -75,10 +75,10 @@ export const MediaGroupSchema = z.object({
 export const StickerSchema = z.object({
   MediaId: str().optional(),
   MediaURL: str().optional(),
-  X: num({ min: 0 }).optional(),
-  Y: num({ min: 0 }).optional(),
-  Width: num({ gt: 0 }).optional(),
-  Height: num({ gt: 0 }).optional(),
+  X: num({ min: 0, max: 100_000 }).optional(),
+  Y: num({ min: 0, max: 100_000 }).optional(),
+  Width: num({ gt: 0, max: 100_000 }).optional(),
+  Height: num({ gt: 0, max: 100_000 }).optional(),
   Opacity: num({ min: 0, max: 1 }).optional(),
   DyncFrames: num().optional(),
 });
@@ -107,12 +107,12 @@ export const TextStyleSchema = z.object({
   FontSize: num({ min: 0, max: 5000 }).optional(),
   FontColor: str().optional(),
   Alignment: str().optional(),
-  X: num({ min: 0 }).optional(),
-  Y: num({ min: 0 }).optional(),
+  X: num({ min: 0, max: 100_000 }).optional(),
+  Y: num({ min: 0, max: 100_000 }).optional(),
   Outline: num({ min: 0, max: 100 }).optional(),
   OutlineColour: str().optional(),
-  TimelineIn: num({ min: 0, unit: 's' }).optional(),
-  TimelineOut: num({ min: 0, unit: 's' }).optional(),
+  TimelineIn: num({ min: 0, max: 3600, unit: 's' }).optional(),
+  TimelineOut: num({ min: 0, max: 3600, unit: 's' }).optional(),
 });
 
 export const AsrConfigSchema = TextStyleSchema.extend({

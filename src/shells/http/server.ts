@@ -11,7 +11,7 @@ import { isAbsolute, relative, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AccessPolicy } from '../../media/fetch.js';
 import { namedRefs } from '../../spec/refs.js';
-import { shown } from '../../spec/raw.js';
+import { rawIssues, shown } from '../../spec/raw.js';
 import { JobValidationError, ReelsmithError } from '../../errors.js';
 import type { CallbackDispatcher } from '../../jobs/callbacks.js';
 import type { JobRunner } from '../../jobs/runner.js';
@@ -352,11 +352,16 @@ export function buildServer(o: ServerOptions): FastifyInstance {
     raw.set(req, body as string);
     // JSON bodies are the REST API's; others only count for the V3 signature.
     if (!String(req.headers['content-type']).startsWith('application/json') || (body as string).trim() === '') return done(null, {});
+    let value: unknown;
     try {
-      done(null, JSON.parse(body as string));
+      value = JSON.parse(body as string);
     } catch {
-      done(new ApiError('InvalidParameter', 400, 'the body is not valid JSON'), undefined);
+      return done(new ApiError('InvalidParameter', 400, 'the body is not valid JSON'), undefined);
     }
+    // Checked before anything walks it (too deep, too big, keys naming object internals).
+    const unsafe = rawIssues(value, 'body');
+    if (unsafe.length > 0) return done(new ApiError('InvalidParameter', 400, unsafe.map((i) => `${i.path}: ${i.reason}`).join('; ')), undefined);
+    done(null, value);
   });
   const table = actions(o);
   if (o.outputsDir) app.register(fastifyStatic, { root: o.outputsDir, prefix: '/outputs/', decorateReply: false, dotfiles: 'deny', index: false });
