@@ -1,5 +1,5 @@
 /** Test-only media with properties the assertions rely on. */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 
@@ -35,4 +35,33 @@ export async function makeTestMedia(dir: string) {
   // A file that is not media at all.
   const broken = join(dir, 'broken.mp4');
   if (!existsSync(broken)) writeFileSync(broken, Buffer.from('this is not a video file, just text pretending to be one'.repeat(50)));
+  // Real-world damage, made here. Both are grey ramps: frame n has luma n + 20, so a frame's
+  // brightness says which source frame it is.
+  const ramp = (d: number) => ['-f', 'lavfi', '-i', `color=black:s=180x320:r=30:d=${d},format=yuv420p,geq=lum='N+20':cb=128:cr=128`, '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p'];
+  // Keyframes that do not decode alone: IDR frames every second, but the index (stss) names the
+  // P frame half a second after each as the keyframe, so that an input seek starts decoding there.
+  const forged = join(dir, 'forged_keys.mp4');
+  if (!existsSync(forged)) {
+    const plain = join(dir, '.forged_keys_source.mp4');
+    await make(plain, [...ramp(6), '-x264-params', 'keyint=30:min-keyint=30:scenecut=0']);
+    writeFileSync(forged, shiftSyncSamples(readFileSync(plain), 15));
+  }
+  // Shorter than it claims: the index (at the front) says 8 s, the data stops after about 3 s.
+  const truncated = join(dir, 'truncated.mp4');
+  if (!existsSync(truncated)) {
+    const whole = join(dir, '.truncated_source.mp4');
+    await make(whole, [...ramp(8), '-movflags', '+faststart', '-x264-params', 'keyint=30']);
+    const bytes = readFileSync(whole);
+    writeFileSync(truncated, bytes.subarray(0, Math.floor(bytes.length * 0.4)));
+  }
+}
+
+/** The MP4 with every sync sample after the first moved `by` samples later in its stss box. */
+export function shiftSyncSamples(mp4: Buffer, by: number): Buffer {
+  const out = Buffer.from(mp4);
+  const at = out.indexOf('stss');
+  if (at < 0) throw new Error('no stss box');
+  const n = out.readUInt32BE(at + 8);
+  for (let k = 1; k < n; k++) out.writeUInt32BE(out.readUInt32BE(at + 12 + 4 * k) + by, at + 12 + 4 * k);
+  return out;
 }

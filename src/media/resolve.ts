@@ -47,7 +47,13 @@ async function resolveOne(ref: string, ctx: ResolveContext): Promise<{ path: str
     text = wordsOf(/^https?:\/\//i.test(ref) ? new URL(ref).pathname : path);
   }
   const p = await probeCached(path, ref, ctx.cacheDir);
-  return { path, info: { ref, kind: p.kind, duration: p.duration, width: p.width, height: p.height, hasAudio: p.hasAudio, text } };
+  // A file cut short is planned inside what decodes (its container may claim more).
+  const truncated = p.decodable !== undefined && p.decodable < p.duration - 0.25;
+  const duration = truncated ? (p.decodable as number) : p.duration;
+  return {
+    path,
+    info: { ref, kind: p.kind, duration, width: p.width, height: p.height, hasAudio: p.hasAudio, text, ...(p.seekSafe === false ? { seekSafe: false } : {}), ...(truncated ? { claimedDuration: p.duration } : {}) },
+  };
 }
 
 export async function resolveMaterials(refs: Iterable<string>, ctx: ResolveContext, concurrency = 4): Promise<ResolvedMaterials> {

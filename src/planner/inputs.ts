@@ -8,6 +8,10 @@ export interface MaterialInfo {
   width: number;
   height: number;
   hasAudio: boolean;
+  /** false when input seeking lands on wrong frames: the renderer cuts it by decoding from the start. */
+  seekSafe?: boolean;
+  /** The length its container claims, when more than what decodes (`duration`): a truncated file. */
+  claimedDuration?: number;
   /** Words that describe the material (library title, description, tags, file name). */
   text: string;
 }

@@ -119,6 +119,10 @@ export function planBatch(
   const leftOut = [...new Map([...groupCands.flatMap((g) => g.unusable), ...(flat?.unusable ?? [])].map((u) => [u.ref, u.reason]))].map(
     ([ref, reason]) => `material ${ref} left out: ${reason}`,
   );
+  // Files cut short: planned inside what decodes, and said.
+  for (const m of materials.values())
+    if (!(m instanceof Error) && m.claimedDuration !== undefined)
+      leftOut.push(`material ${m.ref} decodes only ${m.duration.toFixed(2)} s of the ${m.claimedDuration.toFixed(2)} s its file claims (cut short?); its shots are planned inside what decodes`);
 
   for (const v of variants) {
     const vr = r.fork(`timeline${v.index}`);
@@ -391,12 +395,12 @@ function assemble(job: Job, materials: Materials, v: Variant, rng: Rng, measures
   // Title and sub-headings
   // Titles and sub-headings are broken by the measured width of their font and shrunk where a
   // word or the whole text would not fit, so that no glyph leaves the frame at any output size.
-  const fit = (text: string, style: ResolvedTextStyle) => {
+  const fitLines = (text: string, style: ResolvedTextStyle) => {
     const f = fitText(text, style.fontSize, (size) => availableWidthPx({ ...style, fontSize: size }, W), measures.title, { extraPx: style.outline });
     return { lines: f.lines, style: { ...style, fontSize: f.fontSize } };
   };
   const tstyle = titleStyle(job);
-  const fittedTitle = v.title ? fit(v.title, tstyle) : undefined;
+  const fittedTitle = v.title ? fitLines(v.title, tstyle) : undefined;
   const title =
     v.title && fittedTitle
       ? { text: v.title, lines: fittedTitle.lines, start: job.title.timelineIn ?? 0, end: Math.min(job.title.timelineOut ?? total, total), style: fittedTitle.style }
@@ -408,7 +412,7 @@ function assemble(job: Job, materials: Materials, v: Variant, rng: Rng, measures
     const base = { ...job.title, fontSize: Math.round(tstyle.fontSize * 0.7), y: undefined, ...custom };
     const style = resolveTextStyle(base, W, H, { alignment: 'TopCenter', top: 0, bottom: 0.9, sizeShare: 0.03 });
     if (custom?.y === undefined) style.y = Math.round(titleBottom + (s.level - 1) * style.fontSize * 1.4);
-    const f = fit(s.text, style);
+    const f = fitLines(s.text, style);
     return { text: s.text, lines: f.lines, start: base.timelineIn ?? 0, end: Math.min(base.timelineOut ?? total, total), style: f.style };
   });
 

@@ -62,7 +62,7 @@ export function candidatesFor(
         const pout = split ? Math.min(a + (k + 1) * S, b) : b;
         candidates.push({
           key: `${ref}#${ri}.${k}`,
-          material: { ref, kind: 'video' },
+          material: { ref, kind: 'video', ...(info.seekSafe === false ? { seek: 'decode' as const } : {}) },
           group,
           in: pin,
           out: pout,

@@ -10,6 +10,11 @@ export interface MaterialRef {
   /** The material as the job names it (path, URL or media ID). */
   ref: string;
   kind: 'video' | 'image';
+  /**
+   * How the renderer reaches a shot's first frame: by seeking the input (default), or by decoding
+   * from the start (`decode`) for files whose keyframes do not decode alone.
+   */
+  seek?: 'decode';
 }
 
 export interface Shot {

@@ -281,12 +281,17 @@ function compileShot(g: Graph, t: Timeline, i: number, range: [number, number], 
   } else {
     const span = ((b - a) / fps) * shot.speed;
     const skip = (a / fps) * shot.speed;
-    input = g.input('-ss', f(shot.sourceIn + skip), '-t', f(span + 0.25), '-i', path);
+    const from = shot.sourceIn + skip;
+    // A file whose keyframes do not decode alone is decoded from its start and cut by trim (slower,
+    // right); any other is sought at the input.
+    const decode = shot.material.seek === 'decode';
+    input = decode ? g.input('-t', f(from + span + 0.25), '-i', path) : g.input('-ss', f(from), '-t', f(span + 0.25), '-i', path);
     const pre = g.label('src');
     // fps before fitting: a sped-up shot drops its extra frames before they are scaled and blurred.
     // tpad (on the small source frames) guards against a source that decodes a few frames short.
     const offset = a > 0 ? `+${f(a / fps)}/TB` : '';
-    g.chain(`[${input}:v]trim=duration=${f(span)},setpts=(PTS-STARTPTS)/${f(shot.speed)}${offset},fps=${fps},tpad=stop_mode=clone:stop_duration=0.5[${pre}]`);
+    const cut = decode ? `trim=start=${f(from)}:duration=${f(span)}` : `trim=duration=${f(span)}`;
+    g.chain(`[${input}:v]${cut},setpts=(PTS-STARTPTS)/${f(shot.speed)}${offset},fps=${fps},tpad=stop_mode=clone:stop_duration=0.5[${pre}]`);
     src = pre;
   }
   const fitted = fitShot(g, t, shot, src, aspects.get(shot.material.ref) ?? t.width / t.height, bgImage, a > 0 || b < total ? [a, b] : undefined);
@@ -493,7 +498,7 @@ export function compileTimeline(
     const { label, input } = compileShot(g, t, i, [from, to], pathOf, aspects, bgImage);
     if (shot.volume > 0 && shot.material.kind === 'video') {
       // The shot's sound covers the whole shot; a video input that skips the head cannot carry it.
-      const k = from > 0 || input === undefined ? g.input('-ss', f(shot.sourceIn), '-t', f(shot.sourceOut - shot.sourceIn + 0.25), '-i', pathOf(shot.material.ref)) : input;
+      const k = from > 0 || input === undefined || shot.material.seek === 'decode' ? g.input('-ss', f(shot.sourceIn), '-t', f(shot.sourceOut - shot.sourceIn + 0.25), '-i', pathOf(shot.material.ref)) : input;
       audioLabels.push(materialAudio(g, shot, k));
     }
     return label;

@@ -1,0 +1,93 @@
+/**
+ * Real-world damage, reproduced with fixtures made by test/media.ts: keyframes that do not decode
+ * alone (an index that names P frames as keyframes) and a file cut short (its index claims 8 s,
+ * its data stops near 3 s). Outputs are judged by their decoded frames: the fixtures are grey
+ * ramps whose brightness says which source frame a picture is.
+ */
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { produce } from '../src/jobs/produce.js';
+import { inspect } from '../src/media/probe.js';
+import { parseJob } from '../src/spec/parse.js';
+import { detectBlackAndFrozen, frameAt, luma, media, tempDir, useTempHome } from './helpers.js';
+
+/** Mean luma (RGB, as frameAt reads it) of the source frame at `t`, decoded from the start (exact). */
+async function exactLuma(file: string, t: number): Promise<number> {
+  const { stdout } = await execa('ffmpeg', ['-v', 'error', '-i', file, '-vf', `trim=start=${t},setpts=PTS-STARTPTS`, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { encoding: 'buffer' });
+  const data = Buffer.from(stdout as unknown as Uint8Array);
+  let s = 0;
+  for (let i = 0; i < data.length; i++) s += data[i];
+  return s / data.length;
+}
+
+/** The same frame as a naive input seek gives it. */
+async function seekLuma(file: string, t: number): Promise<number> {
+  const { stdout } = await execa('ffmpeg', ['-v', 'error', '-ss', String(t), '-i', file, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { encoding: 'buffer' });
+  const data = Buffer.from(stdout as unknown as Uint8Array);
+  let s = 0;
+  for (let i = 0; i < data.length; i++) s += data[i];
+  return s / data.length;
+}
+
+describe('keyframes that do not decode alone', () => {
+  it('the fixture reproduces the class: a naive input seek gives the wrong frames', async () => {
+    const forged = media('forged_keys.mp4');
+    // 0.3 s off: the decoder drops the undecodable frames and resumes at the next real IDR
+    expect(Math.abs((await seekLuma(forged, 2.7)) - (await exactLuma(forged, 2.7)))).toBeGreaterThan(6);
+    // the same content with an honest index seeks exactly
+    const honest = join(media('.'), '.forged_keys_source.mp4');
+    expect(Math.abs((await seekLuma(honest, 2.7)) - (await exactLuma(honest, 2.7)))).toBeLessThan(1.5);
+  });
+
+  it('is found at probe time: seeking is unsafe for the fixture, safe for ordinary files', async () => {
+    expect(await inspect(media('forged_keys.mp4'))).toMatchObject({ kind: 'video', seekSafe: false });
+    expect(await inspect(media('rgb_parts.mp4'))).toMatchObject({ kind: 'video', seekSafe: true, decodable: expect.closeTo(6, 1) });
+  });
+
+  it('renders shots cut past the first keyframe from the right frames', async () => {
+    useTempHome();
+    const forged = media('forged_keys.mp4');
+    const out = tempDir();
+    const m = await produce(
+      parseJob({
+        InputConfig: { MediaGroupArray: [{ GroupName: 'g', MediaArray: [forged], SplitMode: 'NoSplit' }] },
+        EditingConfig: { MediaConfig: { MediaMetaDataArray: [{ Media: forged, TimeRangeList: [{ In: 2.7, Out: 3.7 }] }] } },
+        OutputConfig: { MediaURL: 'k_{index}.mp4', Width: 180, Height: 320, FixedDuration: 1 },
+      }),
+      { outDir: out, seed: 1 },
+    );
+    expect(m.EditingBatchJob.SubJobList[0].Status).toBe('Success');
+    expect(m.Plans[0].timeline!.shots[0].material).toEqual({ ref: forged, kind: 'video', seek: 'decode' });
+    for (const t of [0.1, 0.5, 0.9]) {
+      const got = luma(await frameAt(join(out, 'k_0.mp4'), t));
+      expect(Math.abs(got - (await exactLuma(forged, 2.7 + t)))).toBeLessThan(2.5);
+    }
+  });
+});
+
+describe('files shorter than they claim', () => {
+  it('knows what decodes, plans inside it, says so, and makes no frozen stretch', async () => {
+    useTempHome();
+    const file = media('truncated.mp4');
+    const p = await inspect(file);
+    expect(p.duration).toBeGreaterThan(7.5);
+    expect(p.decodable).toBeGreaterThan(1.5);
+    expect(p.decodable).toBeLessThan(5);
+    const out = tempDir();
+    const m = await produce(
+      parseJob({
+        InputConfig: { MediaGroupArray: [{ GroupName: 'g', MediaArray: [file], SplitMode: 'NoSplit' }] },
+        OutputConfig: { MediaURL: 't_{index}.mp4', Width: 180, Height: 320 },
+      }),
+      { outDir: out, seed: 1 },
+    );
+    const shot = m.Plans[0].timeline!.shots[0];
+    expect(shot.sourceOut).toBeLessThanOrEqual(p.decodable! + 0.01);
+    expect(m.Warnings.join('\n')).toMatch(/truncated\.mp4 decodes only \d\.\d\d s of the 8\.\d\d s its file claims/);
+    expect((await detectBlackAndFrozen(join(out, 't_0.mp4'), 0.3)).frozen).toEqual([]);
+    // the last frame is the source's last decodable picture, not a freeze of an earlier one
+    const end = m.Plans[0].timeline!.duration;
+    expect(Math.abs(luma(await frameAt(join(out, 't_0.mp4'), end - 0.1)) - (await exactLuma(file, shot.sourceOut - 0.1)))).toBeLessThan(3);
+  });
+});
