@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'InvalidMaterial.Unreadable'
   | 'RenderFailed'
   | 'RenderTimeout'
+  | 'QualityCheckFailed'
   | 'SpeechFailed'
   | 'Internal';
 

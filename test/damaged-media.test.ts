@@ -7,7 +7,11 @@
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { produce } from '../src/jobs/produce.js';
+import { existsSync } from 'node:fs';
+import { prepare, produce } from '../src/jobs/produce.js';
+import type { Timeline } from '../src/planner/timeline.js';
+import { QualityCheckError } from '../src/render/quality.js';
+import { renderTimeline } from '../src/render/render.js';
 import { inspect } from '../src/media/probe.js';
 import { parseJob } from '../src/spec/parse.js';
 import { detectBlackAndFrozen, frameAt, luma, media, tempDir, useTempHome } from './helpers.js';
@@ -89,5 +93,39 @@ describe('files shorter than they claim', () => {
     // the last frame is the source's last decodable picture, not a freeze of an earlier one
     const end = m.Plans[0].timeline!.duration;
     expect(Math.abs(luma(await frameAt(join(out, 't_0.mp4'), end - 0.1)) - (await exactLuma(file, shot.sourceOut - 0.1)))).toBeLessThan(3);
+  });
+});
+
+describe('every output checks itself', () => {
+  it('records its figures in the manifest: no garbage, no unplanned freeze, loudness at the target', async () => {
+    useTempHome();
+    const out = tempDir();
+    const m = await produce(
+      parseJob({
+        InputConfig: { MediaArray: [media('portrait_tone.mp4')], SpeechText: 'The check runs on every output.' },
+        OutputConfig: { MediaURL: 'q_{index}.mp4', Width: 180, Height: 320 },
+      }),
+      { outDir: out, seed: 1 },
+    );
+    expect(m.EditingBatchJob.SubJobList[0]).toMatchObject({
+      Status: 'Success',
+      Quality: { DecodeGarbage: expect.any(Number), LongestBlack: 0, Loudness: expect.closeTo(-16, 0), SafePath: false },
+    });
+    expect(m.EditingBatchJob.SubJobList[0].Quality!.DecodeGarbage).toBeLessThan(0.05);
+  });
+
+  it('refuses an output whose picture stops short of its plan, naming the material and the time, and leaves no file', async () => {
+    useTempHome();
+    const file = media('truncated.mp4');
+    const parsed = parseJob({ InputConfig: { MediaGroupArray: [{ GroupName: 'g', MediaArray: [file], SplitMode: 'NoSplit' }] }, OutputConfig: { MediaURL: 'x_{index}.mp4', Width: 180, Height: 320 } });
+    const p = await prepare(parsed, { seed: 1 });
+    const t = p.plan.timelines[0] as Timeline;
+    // What a planner that trusted the file's own claim (8 s) would have asked for.
+    const lying: Timeline = { ...t, duration: 6, shots: [{ ...t.shots[0], duration: 6, sourceIn: 0, sourceOut: 6 }] };
+    const target = join(tempDir(), 'x_0.mp4');
+    const err = await renderTimeline(lying, target, { paths: p.materials.paths, aspects: new Map(), speechClips: p.speechClips, encode: { crf: 23, preset: 'veryfast' } }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(QualityCheckError);
+    expect((err as QualityCheckError).message).toMatch(/the picture ends at \d\.\d s of 6\.0 s, at \d\.\d s \(material .*truncated\.mp4 at \d\.\d s\)/);
+    expect(existsSync(target)).toBe(false);
   });
 });

@@ -2,6 +2,7 @@
 import type { ReelsmithError } from '../errors.js';
 import type { Uniqueness } from '../planner/plan.js';
 import type { Timeline } from '../planner/timeline.js';
+import type { Quality } from '../render/quality.js';
 import type { ParsedJob } from '../spec/job.js';
 import type { Prepared } from './produce.js';
 
@@ -12,6 +13,8 @@ export interface SubJobResult {
   timeline?: Timeline;
   error?: ReelsmithError;
   status: 'Init' | 'Processing' | 'Success' | 'Failed';
+  /** The output's self-check figures (render/quality.ts). */
+  quality?: Quality;
 }
 
 export interface SubJob {
@@ -21,6 +24,8 @@ export interface SubJob {
   Status: SubJobResult['status'];
   ErrorCode: string | null;
   ErrorMessage: string | null;
+  /** reelsmith extension: the figures the output was checked by before it was called a success. */
+  Quality?: Quality;
 }
 
 /** IMS's view of one output. */
@@ -32,6 +37,7 @@ export function subJob(jobId: string, r: SubJobResult): SubJob {
     Status: r.status,
     ErrorCode: r.error?.code ?? null,
     ErrorMessage: r.error?.message ?? null,
+    ...(r.quality ? { Quality: r.quality } : {}),
   };
 }
 

@@ -23,6 +23,7 @@ import { type SpeechTimes, speechKey } from '../planner/inputs.js';
 import { type BatchPlan, isFailure, planBatch } from '../planner/plan.js';
 import type { Timeline } from '../planner/timeline.js';
 import { drawVariants, type Variant } from '../planner/variants.js';
+import { QualityCheckError } from '../render/quality.js';
 import { renderTimeline } from '../render/render.js';
 import type { ParsedJob } from '../spec/job.js';
 import type { SpeechEngine } from '../speech/engine.js';
@@ -194,6 +195,11 @@ export function outputFileName(mediaURL: string, index: number): string {
   return base.toLowerCase().endsWith('.mp4') ? base : `${base}.mp4`;
 }
 
+/** The same timeline with every clip cut by decoding from its start (no input seeking). */
+function safeTimeline(t: Timeline): Timeline {
+  return { ...t, shots: t.shots.map((s) => (s.material.kind === 'video' ? { ...s, material: { ...s.material, seek: 'decode' as const } } : s)) };
+}
+
 export async function produce(parsed: ParsedJob, opts: ProduceOptions): Promise<Manifest> {
   const created = new Date();
   const jobId = opts.jobId ?? randomUUID().replace(/-/g, '');
@@ -235,9 +241,14 @@ export async function produce(parsed: ParsedJob, opts: ProduceOptions): Promise<
       // Each output is its own unit of work: a transient failure (FFmpeg killed from outside) is
       // retried after a pause; anything else (invalid input, a failure of its own) is final.
       const delays = opts.renderRetryDelaysMs ?? [1000, 4000];
+      // An output that fails its self-check is rendered once more by the safe path (every clip
+      // decoded from its start), then failed with the reason.
+      let timeline = r.timeline as Timeline;
+      let safePath = false;
       for (let attempt = 0; ; attempt++) {
         try {
-          await renderTimeline(r.timeline as Timeline, r.file, {
+          const rendered = await renderTimeline(timeline, r.file, {
+            safePath,
             paths: prepared.materials.paths,
             aspects,
             speechClips: prepared.speechClips,
@@ -249,10 +260,19 @@ export async function produce(parsed: ParsedJob, opts: ProduceOptions): Promise<
           });
           r.status = 'Success';
           r.error = undefined;
+          r.quality = rendered.quality;
           break;
         } catch (err) {
           r.status = 'Failed';
           r.error = asReelsmithError(err);
+          if (err instanceof QualityCheckError) {
+            r.quality = err.quality;
+            if (safePath) break;
+            emit({ type: 'output-retry', index: r.index, attempt: attempt + 1, error: r.error });
+            timeline = safeTimeline(timeline);
+            safePath = true;
+            continue;
+          }
           if (!(err as { transient?: boolean }).transient || attempt >= delays.length || opts.signal?.aborted) break;
           emit({ type: 'output-retry', index: r.index, attempt: attempt + 1, error: r.error });
           await new Promise((res) => setTimeout(res, delays[attempt]));

@@ -29,6 +29,11 @@ export interface GraphInputs {
   transitionMux?: string;
   /** Loudness of the mix measured by a first pass ('measure' makes this the measuring pass). */
   loudness?: Loudness | 'measure';
+  /**
+   * The output's self-check (render/quality.ts): small frames sampled from the final picture are
+   * written to `frames` (raw RGB) and the final mix's loudness to `loudness`, in the same pass.
+   */
+  quality?: { frames: string; loudness: string; width: number; height: number; fps: number };
 }
 
 export interface EncodeSettings {
@@ -192,7 +197,7 @@ export interface Loudness {
 /** Target of the final mix: -16 LUFS integrated, true peak at most -1.5 dBTP. */
 export const LOUDNESS_TARGET = { I: -16, TP: -1.5, LRA: 11 };
 
-function mixAudio(g: Graph, t: Timeline, inputs: GraphInputs, audioLabels: string[], pathOf: (ref: string) => string) {
+function mixAudio(g: Graph, t: Timeline, inputs: GraphInputs, audioLabels: string[], pathOf: (ref: string) => string, out = 'aout') {
   const T = t.duration;
   if (inputs.voiceTrack && t.voice) {
     const k = g.input('-i', inputs.voiceTrack);
@@ -212,7 +217,7 @@ function mixAudio(g: Graph, t: Timeline, inputs: GraphInputs, audioLabels: strin
     audioLabels.push(a);
   }
   if (audioLabels.length === 0) {
-    g.chain(`anullsrc=r=44100:cl=stereo,atrim=duration=${f(T)}[aout]`);
+    g.chain(`anullsrc=r=44100:cl=stereo,atrim=duration=${f(T)}[${out}]`);
     return;
   }
   const mix = audioLabels.length > 1 ? `${audioLabels.map((l) => `[${l}]`).join('')}amix=inputs=${audioLabels.length}:duration=longest:normalize=0,` : `[${audioLabels[0]}]`;
@@ -227,7 +232,7 @@ function mixAudio(g: Graph, t: Timeline, inputs: GraphInputs, audioLabels: strin
     const limit = 10 ** ((L.TP - 1.5) / 20);
     norm = `,volume=${f(gain)}dB,alimiter=limit=${f(limit)}:attack=1:release=60:level=false`;
   }
-  g.chain(`${mix}apad,atrim=duration=${f(T)}${norm}[aout]`);
+  g.chain(`${mix}apad,atrim=duration=${f(T)}${norm}[${out}]`);
 }
 
 /** An audio-only command that measures the loudness of the timeline's mix (first loudnorm pass). */
@@ -588,9 +593,18 @@ export function compileTimeline(
   }
   const fontsdir = inputs.fontsDir ? `:fontsdir=${graphPath(inputs.fontsDir)}` : '';
   const post = inputs.assFile ? `ass=filename=${graphPath(inputs.assFile)}${fontsdir},` : '';
-  g.chain(`[${video}]${post}format=yuv420p[vout]`);
+  const q = inputs.quality;
+  if (q) {
+    // The self-check taps the final picture and mix (split/asplit pass the same frames on).
+    g.chain(`[${video}]${post}format=yuv420p,split=2[vout][vq0]`);
+    g.chain(`[vq0]fps=${q.fps},scale=${q.width}:${q.height}:flags=area,format=rgb24[vq]`);
+  } else g.chain(`[${video}]${post}format=yuv420p[vout]`);
 
-  mixAudio(g, t, inputs, audioLabels, pathOf);
+  mixAudio(g, t, inputs, audioLabels, pathOf, q ? 'aout0' : 'aout');
+  if (q) {
+    g.chain('[aout0]asplit=2[aout][aq0]');
+    g.chain(`[aq0]ebur128=metadata=1,ametadata=mode=print:key=lavfi.r128.I:file=${graphPath(q.loudness)},anullsink`);
+  }
 
   const filterGraph = g.chains.join(';\n');
   const args = [
@@ -613,6 +627,7 @@ export function compileTimeline(
     '-t', f(T),
     '-f', 'mp4',
     outPath,
+    ...(q ? ['-map', '[vq]', '-f', 'rawvideo', '-y', q.frames] : []),
   ];
   return { args, filterGraph };
 }

@@ -16,6 +16,7 @@ import type { Timeline } from '../planner/timeline.js';
 import { readWav, writeTrack } from '../speech/wav.js';
 import { capabilities } from './capabilities.js';
 import { runFfmpeg } from './ffmpeg.js';
+import { judge, type Quality, QualityCheckError, SAMPLE, sampleSize } from './quality.js';
 import { leashed } from '../util/leash.js';
 import { compileLoudnessProbe, compileTimeline, type EncodeSettings, parseLoudness } from './graph.js';
 import { reelsmithHome } from '../config/home.js';
@@ -37,6 +38,10 @@ export interface RenderContext {
   onProgress?: (fraction: number) => void;
   /** Keep the work folder (for debugging). */
   keepWork?: boolean;
+  /** Check the output before it gets its name (default on). */
+  check?: boolean;
+  /** This render is the safe path's (every clip decoded from its start): recorded in the figures. */
+  safePath?: boolean;
 }
 
 /**
@@ -77,7 +82,7 @@ export async function installFont(f: { path: string; family: string }, dir: stri
   return family;
 }
 
-export async function renderTimeline(t: Timeline, outPath: string, ctx: RenderContext): Promise<{ filterGraph: string }> {
+export async function renderTimeline(t: Timeline, outPath: string, ctx: RenderContext): Promise<{ filterGraph: string; quality?: Quality }> {
   await capabilities();
   const work = await mkdtemp(join(tmpdir(), 'reelsmith-'));
   // REELSMITH_KEEP_WORK=1 keeps the work folder (voice track, ASS, FFmpeg arguments) for debugging.
@@ -120,7 +125,11 @@ export async function renderTimeline(t: Timeline, outPath: string, ctx: RenderCo
     const timeoutMs = ctx.timeoutMs ?? Math.max(120_000, t.duration * 20_000);
     const onProgress = ctx.onProgress ? (s: number) => ctx.onProgress!(Math.min(1, s / t.duration)) : undefined;
     const cacheDir = join(reelsmithHome().cache, 'shaders');
-    const graphInputs = { paths: ctx.paths, voiceTrack, assFile, fontsDir, loudness };
+    // The self-check's samples, collected by the render pass itself.
+    const size = sampleSize(t.width, t.height);
+    const samples = { frames: join(work, 'quality.rgb'), loudness: join(work, 'loudness.txt'), ...size };
+    const quality = ctx.check === false ? undefined : { ...samples, fps: SAMPLE.fps };
+    const graphInputs = { paths: ctx.paths, voiceTrack, assFile, fontsDir, loudness, quality };
     let filterGraph = '';
     const compile = (transitionFrames: Map<number, string>, transitionPipes: boolean, plugins?: { names: Map<number, string>; mux?: string }) => {
       const c = compileTimeline(t, { ...graphInputs, transitionFrames, transitionPipes, transitionPlugins: plugins?.names, transitionMux: plugins?.mux }, ctx.aspects, ctx.encode, partial);
@@ -152,8 +161,15 @@ export async function renderTimeline(t: Timeline, outPath: string, ctx: RenderCo
       const transitionFrames = shaders ? await drawShaderTransitions(t, { inputs: { paths: ctx.paths }, aspects: ctx.aspects, work, cacheDir, timeoutMs, signal: ctx.signal }) : new Map();
       await runFfmpeg(compile(transitionFrames, false), { timeoutMs, signal: ctx.signal, onProgress });
     }
+    // Judged before it gets its name: an output that fails its check never appears.
+    let figures: Quality | undefined;
+    if (quality) {
+      const { quality: q, findings } = await judge(t, samples, { paths: ctx.paths, normalised: !!loudness, safePath: !!ctx.safePath });
+      if (findings.length > 0) throw new QualityCheckError(q, findings);
+      figures = q;
+    }
     await rename(partial, outPath);
-    return { filterGraph };
+    return { filterGraph, quality: figures };
   } finally {
     await rm(partial, { force: true });
     if (!keep) await rm(work, { recursive: true, force: true });
