@@ -206,6 +206,37 @@ describe('files that are not what they claim', () => {
     }
   });
 
+  it('refuses a job file that is a FIFO, a device or too large, quickly and by name (exit 2)', async () => {
+    const dir = tempDir();
+    const fifo = join(dir, 'job.json');
+    execFileSync('mkfifo', [fifo]);
+    const big = join(dir, 'big.json');
+    writeFileSync(big, `{"InputConfig":${JSON.stringify('x'.repeat(11 * 1024 * 1024))}}`);
+    for (const [file, why] of [
+      [fifo, 'is not a regular file'],
+      ['/dev/zero', 'is not a regular file'],
+      [big, 'a job file is at most 10485760 bytes'],
+      [join(dir, 'none.json'), 'does not exist'],
+    ]) {
+      const started = Date.now();
+      const r = await cli(['plan', file]);
+      expect(r.exitCode).toBe(2);
+      expect(r.stderr).toContain(why);
+      expect(Date.now() - started).toBeLessThan(10_000);
+    }
+  });
+
+  it('writes outputs inside the output folder whatever their name says, and refuses bad colours', async () => {
+    useTempHome();
+    const out = tempDir();
+    const m = await produce(parseJob({ InputConfig: { MediaArray: [media('rgb_parts.mp4')] }, OutputConfig: { MediaURL: '../../../tmp/escape_{index}.mp4', Width: 180, Height: 320, FixedDuration: 1 } }), { outDir: out, seed: 1 });
+    expect(m.Plans[0].file).toBe(join(out, 'escape_0.mp4'));
+    expect(existsSync(join(out, 'escape_0.mp4'))).toBe(true);
+    expect(refused({ ...base, EditingConfig: { TitleConfig: { FontColor: '&H00FF00&\\N{\\p1}' } } })).toEqual([
+      { path: 'EditingConfig.TitleConfig.FontColor', reason: expect.stringContaining('is not a #rrggbb colour') },
+    ]);
+  });
+
   it('refuses local files outside the allowed folders by name alone, and symlinks out of them', async () => {
     const dir = tempDir();
     const allowed = join(dir, 'media');

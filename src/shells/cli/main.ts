@@ -1,5 +1,5 @@
 /** The reelsmith command line: a thin shell over the library. */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { reelsmithHome } from '../../config/home.js';
@@ -19,13 +19,21 @@ import { VOICES } from '../../speech/voices.js';
 import { openDatabase } from '../../storage/db.js';
 import { progressReporter } from './progress.js';
 
+/** A job file is a few kilobytes; 10 MB leaves room for any job and refuses a wrong file quickly. */
+const MAX_JOB_FILE_BYTES = 10 * 1024 * 1024;
+
 async function loadJob(file: string) {
   const path = resolve(file);
+  // A FIFO or a device would block or never end: only a regular file of sensible size is read.
+  const st = await stat(path).catch(() => undefined);
+  if (!st) throw new ReelsmithError('InvalidParameter', `job file ${path} does not exist`);
+  if (!st.isFile()) throw new ReelsmithError('InvalidParameter', `job file ${path} is not a regular file (a folder, a FIFO or a device)`);
+  if (st.size > MAX_JOB_FILE_BYTES) throw new ReelsmithError('InvalidParameter', `job file ${path} is ${st.size} bytes; a job file is at most ${MAX_JOB_FILE_BYTES} bytes`);
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    throw new ReelsmithError('InvalidParameter', `cannot read job file ${path}: ${(err as Error).message}`);
+    throw new ReelsmithError('InvalidParameter', `cannot read job file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   let params: Record<string, unknown>;
   try {
