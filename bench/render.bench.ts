@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { makeSampleMedia } from '../examples/sample-media.js';
 import { produce } from '../src/jobs/produce.js';
 import { parseJob } from '../src/spec/parse.js';
-import { bareEncode, decodeToY4m, median, REFERENCE_SPEECH, REFERENCE_TITLE } from './reference.js';
+import { bareEncode, cpuSeconds, decodeToY4m, median, REFERENCE_SPEECH, REFERENCE_TITLE } from './reference.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const mediaDir = join(root, 'examples/media');
@@ -58,6 +58,18 @@ for (let run = 0; run < RUNS; run++) {
   bares.push(await bareEncode(raw, join(out, 'baseline.mp4'), parsed.job.output));
 }
 rmSync(raw);
+// The self-check's cost (render/quality.ts): the same render without it, interleaved.
+// CPU seconds (this process and its FFmpegs) are steadier than wall time on a shared machine.
+const unchecked: number[] = [];
+const checked: number[] = [];
+for (let run = 0; run < Number(process.env.BENCH_CHECK_RUNS ?? 3); run++) {
+  for (const check of [false, true]) {
+    const c0 = cpuSeconds() ?? 0;
+    const t0 = performance.now();
+    await produce(parsed, { outDir: join(out, check ? 'checked' : 'unchecked'), seed: 1, jobs: 1, check });
+    (check ? checked : unchecked).push(cpuSeconds() === undefined ? (performance.now() - t0) / 1000 : (cpuSeconds() as number) - c0);
+  }
+}
 const renderS = median(renders);
 const bareS = median(bares);
 
@@ -78,4 +90,8 @@ console.log(`reference job: ${t.duration.toFixed(2)} s, ${frames} frames at 1080
 console.log(`reelsmith render (one pass, all stages), median of ${RUNS}: ${result.renderSeconds} s  [${result.runs.render.join(', ')}]`);
 console.log(`bare FFmpeg H.264 encode of the same frames, median of ${RUNS}: ${result.bareEncodeSeconds} s  [${result.runs.bare.join(', ')}]`);
 console.log(`ratio: ${result.ratio} (target ≤ ${result.target}) ${result.ratio <= result.target ? 'MET' : 'NOT MET'}`);
-await (await import('node:fs/promises')).writeFile(join(out, 'results.json'), `${JSON.stringify(result, null, 2)}\n`);
+if (checked.length > 0)
+  console.log(
+    `self-check (CPU seconds): median ${median(checked).toFixed(2)} s with it, ${median(unchecked).toFixed(2)} s without [${checked.map((x) => x.toFixed(2)).join(', ')} / ${unchecked.map((x) => x.toFixed(2)).join(', ')}]: ${(((median(checked) - median(unchecked)) / median(unchecked)) * 100).toFixed(1)} % of the render`,
+  );
+await (await import('node:fs/promises')).writeFile(join(out, 'results.json'), `${JSON.stringify({ ...result, selfCheck: { checked, unchecked } }, null, 2)}\n`);

@@ -190,6 +190,17 @@ describe('subprocesses die with reelsmith', () => {
   });
 });
 
+describe('a render stays within its memory bound', () => {
+  it('fails the output, saying so, when FFmpeg would need more than the bound (and renders within a sensible one)', async () => {
+    useTempHome();
+    const job = () => parseJob({ InputConfig: { MediaArray: [media('rgb_parts.mp4')] }, OutputConfig: { MediaURL: 'm_{index}.mp4', Width: 180, Height: 320, FixedDuration: 1 } });
+    const tight = await produce(job(), { outDir: tempDir(), seed: 1, maxRenderMemoryBytes: 150 * 1024 ** 2 });
+    expect(tight.EditingBatchJob.SubJobList[0]).toMatchObject({ Status: 'Failed', ErrorCode: 'RenderFailed', ErrorMessage: 'the render needed more than its memory bound of 150 MB' });
+    const fine = await produce(job(), { outDir: tempDir(), seed: 1, maxRenderMemoryBytes: 4096 * 1024 ** 2 });
+    expect(fine.EditingBatchJob.SubJobList[0].Status).toBe('Success');
+  });
+});
+
 describe('files that are not what they claim', () => {
   it('refuses a FIFO, a device and a folder at once, without opening them', async () => {
     const dir = tempDir();

@@ -183,6 +183,10 @@ export interface ProduceOptions extends PrepareOptions {
   renderRetryDelaysMs?: number[];
   renderTimeoutMs?: number;
   signal?: AbortSignal;
+  /** Check each output before it is called a success (default on; the bench measures its cost). */
+  check?: boolean;
+  /** Address space each render's FFmpeg may use, bytes (default unbounded). */
+  maxRenderMemoryBytes?: number;
 }
 
 export function defaultConcurrency(): number {
@@ -249,6 +253,8 @@ export async function produce(parsed: ParsedJob, opts: ProduceOptions): Promise<
         try {
           const rendered = await renderTimeline(timeline, r.file, {
             safePath,
+            check: opts.check,
+            maxMemoryBytes: opts.maxRenderMemoryBytes,
             paths: prepared.materials.paths,
             aspects,
             speechClips: prepared.speechClips,

@@ -28,6 +28,8 @@ export interface RunnerOptions {
   policy?: AccessPolicy;
   /** Longest output, seconds. */
   maxOutputDuration?: number;
+  /** Address space each render's FFmpeg may use, bytes. */
+  maxRenderMemoryBytes?: number;
   /** Starts of one job without a new output before it is failed (default 5; a job that kills its process must not kill every restart). */
   maxAttempts?: number;
   /** Where job events and internal details go (pino-compatible). */
@@ -135,6 +137,7 @@ export class JobRunner {
         resume: true,
         policy: this.o.policy,
         maxOutputDuration: this.o.maxOutputDuration,
+        maxRenderMemoryBytes: this.o.maxRenderMemoryBytes,
         onEvent: (e) => {
           if (e.type === 'output-done') {
             (e.error ? log.error : log.info).call(log, { JobId: id, output: e.index, stage: 'render', ...(e.error ? { code: e.error.code, error: e.error.message, detail: e.error.detail } : {}) }, e.error ? 'output failed' : 'output done');

@@ -13,6 +13,8 @@ export interface RunOptions {
   onProgress?: (seconds: number) => void;
   /** Environment variables for FFmpeg (on top of this process's). */
   env?: Record<string, string>;
+  /** Address space FFmpeg may use (bytes); beyond it the render fails, saying so. */
+  maxMemoryBytes?: number;
 }
 
 /**
@@ -42,7 +44,7 @@ export function ffmpegEnv(extra: Record<string, string> = {}): Record<string, st
 }
 
 export async function runFfmpeg(args: string[], opts: RunOptions = {}): Promise<void> {
-  const [cmd, argv] = await leashed('ffmpeg', ['-hide_banner', '-nostdin', '-y', '-loglevel', 'error', '-progress', 'pipe:1', '-nostats', ...args]);
+  const [cmd, argv] = await leashed('ffmpeg', ['-hide_banner', '-nostdin', '-y', '-loglevel', 'error', '-progress', 'pipe:1', '-nostats', ...args], { maxMemoryBytes: opts.maxMemoryBytes });
   const child = execa(cmd, argv, {
     timeout: opts.timeoutMs,
     cancelSignal: opts.signal,
@@ -65,6 +67,11 @@ export async function runFfmpeg(args: string[], opts: RunOptions = {}): Promise<
     await child;
   } catch (err) {
     const e = err as { timedOut?: boolean; isCanceled?: boolean; stderr?: string; exitCode?: number; code?: string; signal?: string };
+    // Out of its memory bound: an allocation failed (FFmpeg says so, or dies of it). Not transient.
+    if (opts.maxMemoryBytes && (/Cannot allocate memory|out of memory|ENOMEM|failed to map segment|error while loading shared libraries/i.test(e.stderr ?? '') || e.signal === 'SIGSEGV' || e.signal === 'SIGABRT'))
+      throw new ReelsmithError('RenderFailed', `the render needed more than its memory bound of ${Math.round(opts.maxMemoryBytes / 1024 ** 2)} MB`, undefined, {
+        detail: (e.stderr ?? '').trim().split('\n').slice(-6).join('\n'),
+      });
     if (e.code === 'ENOENT' || e.exitCode === 127) throw new ReelsmithError('RenderFailed', 'ffmpeg is not installed (apt-get install ffmpeg)');
     if (e.timedOut) throw new ReelsmithError('RenderTimeout', `ffmpeg did not finish within ${Math.round((opts.timeoutMs ?? 0) / 1000)} s and was killed`);
     if (e.isCanceled) throw new ReelsmithError('RenderFailed', 'render cancelled');

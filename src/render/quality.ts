@@ -116,7 +116,11 @@ const EDGE = 0.3;
 /** Samples of a material's own frames over a source range, the same size and rate. */
 async function sourceStats(path: string, shot: Shot, from: number, to: number, size: { width: number; height: number }): Promise<FrameStats[]> {
   const a = Math.max(0, from);
-  const args = ['-hide_banner', '-nostdin', '-v', 'error', '-i', path, '-vf', `trim=start=${a.toFixed(3)}:end=${to.toFixed(3)},setpts=PTS-STARTPTS,fps=${SAMPLE.fps / shot.speed},scale=${size.width}:${size.height}:flags=area,format=rgb24`, '-an', '-f', 'rawvideo', '-'];
+  // Sought at the input where that is safe, else decoded from the start (as the render did).
+  const seek = shot.material.seek !== 'decode';
+  const input = seek ? ['-ss', a.toFixed(3), '-t', (to - a).toFixed(3), '-i', path] : ['-i', path];
+  const cut = seek ? '' : `trim=start=${a.toFixed(3)}:end=${to.toFixed(3)},setpts=PTS-STARTPTS,`;
+  const args = ['-hide_banner', '-nostdin', '-v', 'error', ...input, '-vf', `${cut}fps=${SAMPLE.fps / shot.speed},scale=${size.width}:${size.height}:flags=area,format=rgb24`, '-an', '-f', 'rawvideo', '-'];
   const r = await execa(...(await leashed('ffmpeg', args)), { encoding: 'buffer', reject: false, timeout: 120_000 });
   return frameStats(Buffer.from(r.stdout as unknown as Uint8Array), size.width, size.height);
 }

@@ -38,6 +38,8 @@ export interface RenderContext {
   onProgress?: (fraction: number) => void;
   /** Keep the work folder (for debugging). */
   keepWork?: boolean;
+  /** Address space each FFmpeg of this render may use (bytes); default unbounded. */
+  maxMemoryBytes?: number;
   /** Check the output before it gets its name (default on). */
   check?: boolean;
   /** This render is the safe path's (every clip decoded from its start): recorded in the figures. */
@@ -156,10 +158,10 @@ export async function renderTimeline(t: Timeline, outPath: string, ctx: RenderCo
         signal: ctx.signal,
         onProgress,
       }));
-    if (plugins) await runFfmpeg(compile(new Map(), false, plugins), { timeoutMs, signal: ctx.signal, onProgress, env: { FREI0R_PATH: plugins.dir } });
+    if (plugins) await runFfmpeg(compile(new Map(), false, plugins), { timeoutMs, signal: ctx.signal, onProgress, env: { FREI0R_PATH: plugins.dir }, maxMemoryBytes: ctx.maxMemoryBytes });
     else if (!spliced) {
       const transitionFrames = shaders ? await drawShaderTransitions(t, { inputs: { paths: ctx.paths }, aspects: ctx.aspects, work, cacheDir, timeoutMs, signal: ctx.signal }) : new Map();
-      await runFfmpeg(compile(transitionFrames, false), { timeoutMs, signal: ctx.signal, onProgress });
+      await runFfmpeg(compile(transitionFrames, false), { timeoutMs, signal: ctx.signal, onProgress, maxMemoryBytes: ctx.maxMemoryBytes });
     }
     // Judged before it gets its name: an output that fails its check never appears.
     let figures: Quality | undefined;

@@ -1,8 +1,9 @@
 /**
- * Subprocesses that die with reelsmith: FFmpeg, ffprobe and espeak-ng are started through a tiny
- * launcher (leash.c, built once with the system's C compiler into the cache) that asks the
- * kernel to kill them when their parent dies. Without a C compiler, or off Linux, they start
- * directly (and a kill -9 of reelsmith may leave them running until they finish).
+ * Subprocesses that die with reelsmith, and renders within a memory bound: FFmpeg, ffprobe and
+ * espeak-ng are started through a tiny launcher (leash.c, built once with the system's C compiler
+ * into the cache) that asks the kernel to kill them when their parent dies and can limit their
+ * address space. Without a C compiler, or off Linux, they start directly (and a kill -9 of
+ * reelsmith may leave them running until they finish).
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -24,9 +25,14 @@ async function build(): Promise<string | undefined> {
   }
 }
 
-/** The command and arguments that run `cmd args` leashed to this process (or as they are). */
-export async function leashed(cmd: string, args: string[]): Promise<[string, string[]]> {
+/**
+ * The command and arguments that run `cmd args` leashed to this process (or as they are), with its
+ * address space bounded to `maxMemoryBytes` when given.
+ */
+export async function leashed(cmd: string, args: string[], o: { maxMemoryBytes?: number } = {}): Promise<[string, string[]]> {
   launcher ??= build();
   const exe = await launcher;
-  return exe ? [exe, [cmd, ...args]] : [cmd, args];
+  if (!exe) return [cmd, args];
+  const mem = o.maxMemoryBytes && o.maxMemoryBytes > 0 ? ['-m', String(Math.floor(o.maxMemoryBytes))] : [];
+  return [exe, [...mem, cmd, ...args]];
 }

@@ -36,6 +36,8 @@ export interface ServiceOptions {
   download?: Pick<AccessPolicy, 'maxBytes' | 'headersTimeoutMs' | 'idleTimeoutMs' | 'timeoutMs'>;
   /** Log requests and job events (pino, JSON lines on stdout); default off. */
   log?: boolean;
+  /** Address space each render's FFmpeg may use, MB (default 4096). */
+  maxRenderMemoryMB?: number;
 }
 
 export interface Service {
@@ -74,7 +76,7 @@ export async function loadServiceConfig(file: string | undefined, env: NodeJS.Pr
       throw new Error(`cannot read the configuration ${file}: ${(err as Error).message}`);
     }
   }
-  const known = ['port', 'host', 'data', 'accessKeys', 'allowPrivateUrls', 'maxQueued', 'allowedMediaDirs', 'maxOutputDuration', 'maxDownloadBytes', 'downloadHeadersTimeoutS', 'downloadIdleTimeoutS', 'downloadTimeoutS', 'log'];
+  const known = ['port', 'host', 'data', 'accessKeys', 'allowPrivateUrls', 'maxQueued', 'allowedMediaDirs', 'maxOutputDuration', 'maxDownloadBytes', 'downloadHeadersTimeoutS', 'downloadIdleTimeoutS', 'downloadTimeoutS', 'log', 'maxRenderMemoryMB'];
   const unknown = Object.keys(raw).filter((k) => !known.includes(k));
   if (unknown.length > 0) throw new Error(`${file}: unknown setting(s) ${unknown.join(', ')}; known: ${known.join(', ')}`);
   const keys = new Map(Object.entries((raw.accessKeys ?? {}) as Record<string, string>));
@@ -97,6 +99,7 @@ export async function loadServiceConfig(file: string | undefined, env: NodeJS.Pr
       timeoutMs: seconds(raw.downloadTimeoutS, 'downloadTimeoutS'),
     },
     log: raw.log === undefined ? undefined : raw.log === true,
+    maxRenderMemoryMB: positive(raw.maxRenderMemoryMB, 'maxRenderMemoryMB'),
   };
 }
 
@@ -110,6 +113,9 @@ const seconds = (v: unknown, name: string) => {
   return s === undefined ? undefined : s * 1000;
 };
 
+/** Address space a render's FFmpeg may take by default: 1080x1920 renders peak far below (see README). */
+export const DEFAULT_RENDER_MEMORY_MB = 4096;
+
 export async function startService(o: ServiceOptions): Promise<Service> {
   if (o.dataDir) process.env.REELSMITH_HOME = o.dataDir;
   const home = reelsmithHome();
@@ -120,7 +126,7 @@ export async function startService(o: ServiceOptions): Promise<Service> {
   const callbacks = new CallbackDispatcher(db, { allowPrivate: o.allowPrivateUrls, baseDelayMs: o.callbackBaseDelayMs });
   const policy: AccessPolicy = { allowedDirs: o.allowedMediaDirs ?? [], allowPrivate: o.allowPrivateUrls ?? false, ...o.download };
   const app0Logger = o.log ? { level: 'info' } : false;
-  const runner = new JobRunner(store, { outputsDir: join(home.root, 'outputs'), maxQueued: o.maxQueued, policy, maxOutputDuration: o.maxOutputDuration, onComplete: (job) => callbacks.jobCompleted(job), onOutput: (job, output) => callbacks.outputCompleted(job, output) });
+  const runner = new JobRunner(store, { outputsDir: join(home.root, 'outputs'), maxQueued: o.maxQueued, policy, maxOutputDuration: o.maxOutputDuration, maxRenderMemoryBytes: (o.maxRenderMemoryMB ?? DEFAULT_RENDER_MEMORY_MB) * 1024 ** 2, onComplete: (job) => callbacks.jobCompleted(job), onOutput: (job, output) => callbacks.outputCompleted(job, output) });
   const library = new MediaLibrary(db, home.media);
   const app = buildServer({
     store,
