@@ -440,6 +440,44 @@ describe('hostile requests with a valid key', () => {
   });
 });
 
+describe('a slow job does not hold the others', () => {
+  it('a material that trickles is cut by the idle limit with a clear reason, while a job submitted after it finishes', async () => {
+    const { createServer } = await import('node:http');
+    let trickles = 0;
+    const slow = createServer((_req, res) => {
+      trickles++;
+      res.writeHead(200, { 'content-type': 'video/mp4' });
+      res.write(Buffer.alloc(16)); // and then nothing
+    });
+    await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+    const port = (slow.address() as { port: number }).port;
+    const s = await startService({ port: 0, dataDir: tempDir('rs-slow-'), keys: new Map([[AK, SECRET]]), allowPrivateUrls: true, allowedMediaDirs: [MEDIA()], download: { idleTimeoutMs: 3000 } });
+    try {
+      const c = new RPCClient({ accessKeyId: AK, accessKeySecret: SECRET, endpoint: s.url, apiVersion: '2020-11-09' });
+      const stuck = await c.request('SubmitBatchMediaProducingJob', job({ InputConfig: JSON.stringify({ MediaArray: [`http://127.0.0.1:${port}/slow.mp4`] }) }), { method: 'POST' });
+      const quick = await c.request('SubmitBatchMediaProducingJob', job(), { method: 'POST' });
+      const state = async (id: unknown) => (await c.request('GetBatchMediaProducingJob', { JobId: id })).EditingBatchJob as { Status: string; Extend: string; SubJobList: { ErrorMessage: string }[] };
+      let q = await state(quick.JobId);
+      for (let i = 0; i < 600 && q.Status !== 'Finished'; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        q = await state(quick.JobId);
+      }
+      expect(q.Status).toBe('Finished');
+      let st = await state(stuck.JobId);
+      for (let i = 0; i < 600 && st.Status !== 'Finished' && st.Status !== 'Failed'; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        st = await state(stuck.JobId);
+      }
+      expect(trickles).toBeGreaterThan(0);
+      expect(JSON.stringify(st)).toMatch(/download cut: nothing received for 3 s/);
+    } finally {
+      await s.close();
+      slow.closeAllConnections();
+      slow.close();
+    }
+  });
+});
+
 describe('transient failures', () => {
   it('retries a material download that fails transiently (503), never a missing one (404), and gives up on a lasting 500', async () => {
     const { readFileSync } = await import('node:fs');

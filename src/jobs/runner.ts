@@ -17,6 +17,8 @@ export interface RunnerOptions {
   outputsDir: string;
   /** Jobs waiting at most; beyond, submissions are refused (Throttling.User). */
   maxQueued?: number;
+  /** Jobs run at once (default 2), each rendering its outputs on its own pool. */
+  concurrentJobs?: number;
   /** Relative material paths in jobs resolve against this folder. */
   baseDir?: string;
   /**
@@ -46,8 +48,9 @@ export interface RunnerLog {
 const silent: RunnerLog = { info() {}, error() {} };
 
 export class JobRunner {
+  /** Jobs accepted and not finished: waiting, then running (a job leaves when it is done). */
   private readonly queue: string[] = [];
-  private running?: Promise<void>;
+  private readonly active = new Set<string>();
   private stopped = false;
   private readonly waiters: (() => void)[] = [];
 
@@ -72,28 +75,38 @@ export class JobRunner {
 
   enqueue(id: string): void {
     if (!this.queue.includes(id)) this.queue.push(id);
-    this.running ??= this.loop().finally(() => {
-      this.running = undefined;
-      for (const w of this.waiters.splice(0)) w();
-    });
+    this.pump();
+  }
+
+  /**
+   * Starts waiting jobs, oldest first, while fewer than `concurrentJobs` run: a job held up by a
+   * slow download or a long batch does not stop the next one from starting.
+   */
+  private pump(): void {
+    const max = this.o.concurrentJobs ?? 2;
+    for (const id of this.queue) {
+      if (this.stopped || this.active.size >= max) break;
+      if (this.active.has(id)) continue;
+      this.active.add(id);
+      void this.run(id)
+        .catch((err: unknown) => (this.o.log ?? silent).error({ JobId: id, err }, 'job runner failed'))
+        .finally(() => {
+          this.active.delete(id);
+          this.queue.splice(this.queue.indexOf(id), 1);
+          if (this.active.size === 0 && this.queue.length === 0) for (const w of this.waiters.splice(0)) w();
+          else this.pump();
+        });
+    }
   }
 
   /** Resolves when the queue is empty and nothing runs. */
   idle(): Promise<void> {
-    if (!this.running) return Promise.resolve();
+    if (this.active.size === 0 && this.queue.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
   stop(): void {
     this.stopped = true;
-  }
-
-  private async loop(): Promise<void> {
-    while (!this.stopped && this.queue.length > 0) {
-      const id = this.queue[0];
-      await this.run(id);
-      this.queue.shift();
-    }
   }
 
   private async run(id: string): Promise<void> {

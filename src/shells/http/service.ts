@@ -38,6 +38,8 @@ export interface ServiceOptions {
   log?: boolean;
   /** Address space each render's FFmpeg may use, MB (default 4096). */
   maxRenderMemoryMB?: number;
+  /** Jobs run at once (default 2): one held up by a slow download does not hold the others. */
+  concurrentJobs?: number;
 }
 
 export interface Service {
@@ -76,7 +78,7 @@ export async function loadServiceConfig(file: string | undefined, env: NodeJS.Pr
       throw new Error(`cannot read the configuration ${file}: ${(err as Error).message}`);
     }
   }
-  const known = ['port', 'host', 'data', 'accessKeys', 'allowPrivateUrls', 'maxQueued', 'allowedMediaDirs', 'maxOutputDuration', 'maxDownloadBytes', 'downloadHeadersTimeoutS', 'downloadIdleTimeoutS', 'downloadTimeoutS', 'log', 'maxRenderMemoryMB'];
+  const known = ['port', 'host', 'data', 'accessKeys', 'allowPrivateUrls', 'maxQueued', 'allowedMediaDirs', 'maxOutputDuration', 'maxDownloadBytes', 'downloadHeadersTimeoutS', 'downloadIdleTimeoutS', 'downloadTimeoutS', 'log', 'maxRenderMemoryMB', 'concurrentJobs'];
   const unknown = Object.keys(raw).filter((k) => !known.includes(k));
   if (unknown.length > 0) throw new Error(`${file}: unknown setting(s) ${unknown.join(', ')}; known: ${known.join(', ')}`);
   const keys = new Map(Object.entries((raw.accessKeys ?? {}) as Record<string, string>));
@@ -100,6 +102,7 @@ export async function loadServiceConfig(file: string | undefined, env: NodeJS.Pr
     },
     log: raw.log === undefined ? undefined : raw.log === true,
     maxRenderMemoryMB: positive(raw.maxRenderMemoryMB, 'maxRenderMemoryMB'),
+    concurrentJobs: positive(raw.concurrentJobs, 'concurrentJobs'),
   };
 }
 
@@ -126,7 +129,7 @@ export async function startService(o: ServiceOptions): Promise<Service> {
   const callbacks = new CallbackDispatcher(db, { allowPrivate: o.allowPrivateUrls, baseDelayMs: o.callbackBaseDelayMs });
   const policy: AccessPolicy = { allowedDirs: o.allowedMediaDirs ?? [], allowPrivate: o.allowPrivateUrls ?? false, ...o.download };
   const app0Logger = o.log ? { level: 'info' } : false;
-  const runner = new JobRunner(store, { outputsDir: join(home.root, 'outputs'), maxQueued: o.maxQueued, policy, maxOutputDuration: o.maxOutputDuration, maxRenderMemoryBytes: (o.maxRenderMemoryMB ?? DEFAULT_RENDER_MEMORY_MB) * 1024 ** 2, onComplete: (job) => callbacks.jobCompleted(job), onOutput: (job, output) => callbacks.outputCompleted(job, output) });
+  const runner = new JobRunner(store, { outputsDir: join(home.root, 'outputs'), maxQueued: o.maxQueued, policy, maxOutputDuration: o.maxOutputDuration, maxRenderMemoryBytes: (o.maxRenderMemoryMB ?? DEFAULT_RENDER_MEMORY_MB) * 1024 ** 2, concurrentJobs: o.concurrentJobs, onComplete: (job) => callbacks.jobCompleted(job), onOutput: (job, output) => callbacks.outputCompleted(job, output) });
   const library = new MediaLibrary(db, home.media);
   const app = buildServer({
     store,
