@@ -418,6 +418,37 @@ describe('text is text', () => {
   });
 });
 
+describe('captions always fit', () => {
+  it('shrinks a caption font too large for a 180-pixel-wide frame and breaks its lines inside it', async () => {
+    useTempHome();
+    const out = tempDir();
+    const m = await produce(
+      parseJob({
+        InputConfig: { MediaArray: [media('dark_portrait.mp4')], SpeechText: 'Incomprehensibilities everywhere tonight' },
+        EditingConfig: { SpeechConfig: { AsrConfig: { FontSize: 150, Outline: 0, FontColor: '#ffffff' } } },
+        OutputConfig: { MediaURL: 'c_{index}.mp4', Width: 180, Height: 320 },
+      }),
+      { outDir: out, seed: 1 },
+    );
+    const track = m.Plans[0].timeline!.captions!;
+    expect(track.style.fontSize).toBeLessThan(150);
+    for (const c of track.captions) {
+      const f = await frameAt(join(out, 'c_0.mp4'), (c.start + c.end) / 2);
+      let atEdges = 0;
+      let total = 0;
+      for (let y = 0; y < f.height; y++)
+        for (let x = 0; x < f.width; x++) {
+          const [r, g, b] = f.at(x, y);
+          if (r + g + b < 450) continue;
+          total++;
+          if (x < 2 || x >= f.width - 2) atEdges++;
+        }
+      expect(total).toBeGreaterThan(50);
+      expect(atEdges).toBe(0);
+    }
+  });
+});
+
 describe('text always fits', () => {
   /** Bright pixels (title ink) in the columns at the frame's left and right edges, and in all. */
   const ink = (f: Awaited<ReturnType<typeof frameAt>>, edge: number) => {

@@ -59,8 +59,17 @@ export function titleStyle(job: Job, style: TextStyle = job.title): ResolvedText
   return resolveTextStyle(style, W, H, { alignment: 'TopCenter', top: TITLE_TOP, bottom: CAPTION_BOTTOM, sizeShare: 0.045 });
 }
 
-/** The caption style and the width of a line in em (the outline takes room on both sides). */
+/** Fewest em a caption line must hold: a font too large for the frame is shrunk to this. */
+const MIN_LINE_EM = 4;
+
+/**
+ * The caption style and the width of a line in em (the outline takes room on both sides). A font
+ * too large for the frame (a line of fewer than four em) is shrunk, so that lines broken at this
+ * width never leave the frame.
+ */
 export function captionLayout(job: Job): { style: ResolvedTextStyle; lineEm: number } {
   const style = captionStyle(job);
-  return { style, lineEm: (lineWidthPx(style, job.output.width) - 2 * style.outline) / style.fontSize };
+  const avail = availableWidthPx(style, job.output.width) - 2 * style.outline;
+  if (avail < MIN_LINE_EM * style.fontSize) style.fontSize = Math.max(6, Math.floor(avail / MIN_LINE_EM));
+  return { style, lineEm: (Math.min(lineWidthPx(style, job.output.width), avail + 2 * style.outline) - 2 * style.outline) / style.fontSize };
 }
