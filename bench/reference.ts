@@ -44,6 +44,29 @@ export async function decodeToY4m(video: string, y4m: string): Promise<void> {
  */
 export async function bareEncode(y4m: string, out: string, o: { preset: string; crf: number }): Promise<number> {
   const t0 = performance.now();
-  await execa('ffmpeg', ['-v', 'error', '-y', '-i', y4m, '-c:v', 'libx264', '-preset', o.preset, '-crf', String(o.crf), '-pix_fmt', 'yuv420p', '-r', '30', '-f', 'mp4', out], { env: ffmpegEnv() });
+  await execa(
+    'ffmpeg',
+    [
+      '-v',
+      'error',
+      '-y',
+      '-i',
+      y4m,
+      '-c:v',
+      'libx264',
+      '-preset',
+      o.preset,
+      '-crf',
+      String(o.crf),
+      '-pix_fmt',
+      'yuv420p',
+      '-r',
+      '30',
+      '-f',
+      'mp4',
+      out,
+    ],
+    { env: ffmpegEnv() },
+  );
   return (performance.now() - t0) / 1000;
 }

@@ -19,7 +19,16 @@ process.env.REELSMITH_HOME ??= join(out, 'home');
 await makeSampleMedia(mediaDir);
 
 const m = (f: string) => join(mediaDir, f);
-const files = ['storefront_opening.mp4', 'mall_crowd.mp4', 'snacks_and_drinks.mp4', 'checkout_queue.mp4', 'store_interior.mp4', 'fresh_fruit.png', 'mall_crowd.mp4', 'storefront_opening.mp4'];
+const files = [
+  'storefront_opening.mp4',
+  'mall_crowd.mp4',
+  'snacks_and_drinks.mp4',
+  'checkout_queue.mp4',
+  'store_interior.mp4',
+  'fresh_fruit.png',
+  'mall_crowd.mp4',
+  'storefront_opening.mp4',
+];
 const job = {
   InputConfig: {
     MediaGroupArray: files.map((f, i) => ({ GroupName: `scene${i + 1}`, MediaArray: [m(f)] })),
@@ -30,7 +39,13 @@ const job = {
   EditingConfig: {
     SpeechConfig: { Voice: 'cally', SpeechRate: 0 },
     BackgroundMusicConfig: { Volume: 0.2 },
-    ProcessConfig: { SingleShotDuration: 4, AllowTransition: true, TransitionDuration: 0.5, UseUniformTransition: false, TransitionList: ['fade', 'wipeleft', 'circleopen', 'radial'] },
+    ProcessConfig: {
+      SingleShotDuration: 4,
+      AllowTransition: true,
+      TransitionDuration: 0.5,
+      UseUniformTransition: false,
+      TransitionList: ['fade', 'wipeleft', 'circleopen', 'radial'],
+    },
   },
   OutputConfig: { MediaURL: 'reference_{index}.mp4', Count: 1, Width: 1080, Height: 1920, MaxDuration: 30 },
 };
@@ -86,12 +101,19 @@ const result = {
   runs: { render: renders.map((x) => Number(x.toFixed(2))), bare: bares.map((x) => Number(x.toFixed(2))) },
   target: 1.5,
 };
-console.log(`reference job: ${t.duration.toFixed(2)} s, ${frames} frames at 1080x1920, ${t.shots.length} shots, ${t.transitions.length} transitions, ${result.captions} captions, music`);
+console.log(
+  `reference job: ${t.duration.toFixed(2)} s, ${frames} frames at 1080x1920, ${t.shots.length} shots, ${t.transitions.length} transitions, ${result.captions} captions, music`,
+);
 console.log(`reelsmith render (one pass, all stages), median of ${RUNS}: ${result.renderSeconds} s  [${result.runs.render.join(', ')}]`);
-console.log(`bare FFmpeg H.264 encode of the same frames, median of ${RUNS}: ${result.bareEncodeSeconds} s  [${result.runs.bare.join(', ')}]`);
+console.log(
+  `bare FFmpeg H.264 encode of the same frames, median of ${RUNS}: ${result.bareEncodeSeconds} s  [${result.runs.bare.join(', ')}]`,
+);
 console.log(`ratio: ${result.ratio} (target ≤ ${result.target}) ${result.ratio <= result.target ? 'MET' : 'NOT MET'}`);
 if (checked.length > 0)
   console.log(
     `self-check (CPU seconds): median ${median(checked).toFixed(2)} s with it, ${median(unchecked).toFixed(2)} s without [${checked.map((x) => x.toFixed(2)).join(', ')} / ${unchecked.map((x) => x.toFixed(2)).join(', ')}]: ${(((median(checked) - median(unchecked)) / median(unchecked)) * 100).toFixed(1)} % of the render`,
   );
-await (await import('node:fs/promises')).writeFile(join(out, 'results.json'), `${JSON.stringify({ ...result, selfCheck: { checked, unchecked } }, null, 2)}\n`);
+await (await import('node:fs/promises')).writeFile(
+  join(out, 'results.json'),
+  `${JSON.stringify({ ...result, selfCheck: { checked, unchecked } }, null, 2)}\n`,
+);

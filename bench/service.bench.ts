@@ -22,11 +22,26 @@ const mediaDir = join(root, 'examples/media');
 await makeSampleMedia(mediaDir);
 const m = (f: string) => join(mediaDir, f);
 
-const service = await startService({ port: 0, dataDir: join(out, 'data'), keys: new Map([['LTAIbench', 'bench-secret']]), maxQueued: 10_000 });
-const client = new RPCClient({ accessKeyId: 'LTAIbench', accessKeySecret: 'bench-secret', endpoint: service.url, apiVersion: '2020-11-09' });
+const service = await startService({
+  port: 0,
+  dataDir: join(out, 'data'),
+  keys: new Map([['LTAIbench', 'bench-secret']]),
+  maxQueued: 10_000,
+});
+const client = new RPCClient({
+  accessKeyId: 'LTAIbench',
+  accessKeySecret: 'bench-secret',
+  endpoint: service.url,
+  apiVersion: '2020-11-09',
+});
 
 const params = (output: object) => ({
-  InputConfig: JSON.stringify({ MediaGroupArray: [{ GroupName: 'a', MediaArray: [m('storefront_opening.mp4')] }, { GroupName: 'b', MediaArray: [m('mall_crowd.mp4')] }] }),
+  InputConfig: JSON.stringify({
+    MediaGroupArray: [
+      { GroupName: 'a', MediaArray: [m('storefront_opening.mp4')] },
+      { GroupName: 'b', MediaArray: [m('mall_crowd.mp4')] },
+    ],
+  }),
   EditingConfig: JSON.stringify({ ProcessConfig: { SingleShotDuration: 2 } }),
   OutputConfig: JSON.stringify({ MediaURL: 'o_{index}.mp4', Count: 1, Width: 360, Height: 640, MaxDuration: 4, ...output }),
 });
@@ -54,7 +69,8 @@ const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length
 // ---- submissions per second (the jobs only plan: GeneratePreviewOnly) ---------------------------
 const N = Number(process.env.BENCH_SUBMITS ?? 200);
 let t0 = performance.now();
-for (let i = 0; i < N / 2; i++) await client.request('SubmitBatchMediaProducingJob', params({ GeneratePreviewOnly: true }), { method: 'POST' });
+for (let i = 0; i < N / 2; i++)
+  await client.request('SubmitBatchMediaProducingJob', params({ GeneratePreviewOnly: true }), { method: 'POST' });
 const sequential = N / 2 / ((performance.now() - t0) / 1000);
 t0 = performance.now();
 await mapLimit(
@@ -68,9 +84,17 @@ await service.close();
 
 const result = {
   submissionsPerSecond: { sequential: Number(sequential.toFixed(1)), eightInFlight: Number(concurrent.toFixed(1)) },
-  render: { directSeconds: Number(med(direct).toFixed(2)), viaApiSeconds: Number(med(viaApi).toFixed(2)), overheadSeconds: Number((med(viaApi) - med(direct)).toFixed(2)) },
+  render: {
+    directSeconds: Number(med(direct).toFixed(2)),
+    viaApiSeconds: Number(med(viaApi).toFixed(2)),
+    overheadSeconds: Number((med(viaApi) - med(direct)).toFixed(2)),
+  },
 };
-console.log(`submissions accepted: ${result.submissionsPerSecond.sequential}/s one at a time, ${result.submissionsPerSecond.eightInFlight}/s with 8 in flight (signed, validated, stored)`);
-console.log(`one 4 s 360x640 job: ${result.render.directSeconds} s in-process, ${result.render.viaApiSeconds} s submit→Finished through the API (overhead ${result.render.overheadSeconds} s, medians of 3)`);
+console.log(
+  `submissions accepted: ${result.submissionsPerSecond.sequential}/s one at a time, ${result.submissionsPerSecond.eightInFlight}/s with 8 in flight (signed, validated, stored)`,
+);
+console.log(
+  `one 4 s 360x640 job: ${result.render.directSeconds} s in-process, ${result.render.viaApiSeconds} s submit→Finished through the API (overhead ${result.render.overheadSeconds} s, medians of 3)`,
+);
 writeFileSync(join(out, 'results.json'), `${JSON.stringify(result, null, 2)}\n`);
 process.exit(0);

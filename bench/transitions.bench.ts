@@ -36,7 +36,27 @@ const cacheDir = join(out, 'shaders');
 
 // ---- per transition ------------------------------------------------------------------------------
 async function frame(file: string, ss: string) {
-  const r = await execa('ffmpeg', ['-v', 'error', '-ss', ss, '-i', file, '-frames:v', '1', '-vf', `scale=${W}:${H}:force_original_aspect_ratio=increase,crop=${W}:${H}`, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { encoding: 'buffer' });
+  const r = await execa(
+    'ffmpeg',
+    [
+      '-v',
+      'error',
+      '-ss',
+      ss,
+      '-i',
+      file,
+      '-frames:v',
+      '1',
+      '-vf',
+      `scale=${W}:${H}:force_original_aspect_ratio=increase,crop=${W}:${H}`,
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'rgb24',
+      '-',
+    ],
+    { encoding: 'buffer' },
+  );
   return Buffer.from(r.stdout);
 }
 const a = await frame(m('storefront_opening.mp4'), '1');
@@ -59,10 +79,41 @@ const graphRun = async (plugin?: { dir: string; name: string }) => {
   const chain = g.chains.join(';');
   // Without a plugin: the same graph minus the frei0r filter.
   const draw = plugin ? chain : chain.replace(/frei0r=[^,]+,/, '');
-  const src = (f: string) => ['-f', 'rawvideo', '-pix_fmt', 'rgb24', '-video_size', `${W}x${H}`, '-framerate', '30', '-stream_loop', String(N - 1), '-i', f];
+  const src = (f: string) => [
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'rgb24',
+    '-video_size',
+    `${W}x${H}`,
+    '-framerate',
+    '30',
+    '-stream_loop',
+    String(N - 1),
+    '-i',
+    f,
+  ];
   const graph = `[0:v]format=yuv420p[a];[1:v]format=yuv420p[b];${draw}`;
   const t0 = performance.now();
-  await execa('ffmpeg', ['-v', 'error', ...src(aFile), ...src(bFile), '-filter_complex_threads', '1', '-filter_complex', graph, '-map', '[out]', '-f', 'null', '-'], { env: ffmpegEnv(plugin ? { FREI0R_PATH: plugin.dir } : {}) });
+  await execa(
+    'ffmpeg',
+    [
+      '-v',
+      'error',
+      ...src(aFile),
+      ...src(bFile),
+      '-filter_complex_threads',
+      '1',
+      '-filter_complex',
+      graph,
+      '-map',
+      '[out]',
+      '-f',
+      'null',
+      '-',
+    ],
+    { env: ffmpegEnv(plugin ? { FREI0R_PATH: plugin.dir } : {}) },
+  );
   return performance.now() - t0;
 };
 // Each plugin against the graph without it, interleaved (the machine's speed drifts), best of 3.
@@ -92,7 +143,9 @@ if (!only) {
   }
 }
 const sorted = Object.values(perFrame).sort((x, y) => x - y);
-console.log(`per-frame cost at ${W}x${H}: median ${sorted[Math.floor(sorted.length / 2)].toFixed(1)} ms, max ${sorted[sorted.length - 1].toFixed(1)} ms`);
+console.log(
+  `per-frame cost at ${W}x${H}: median ${sorted[Math.floor(sorted.length / 2)].toFixed(1)} ms, max ${sorted[sorted.length - 1].toFixed(1)} ms`,
+);
 
 // ---- share in a render ---------------------------------------------------------------------------
 // The reference job of issue 2 (voice-over, captions, title, music; ≈ 28 s, 9 shots, so 8 cuts)
@@ -113,7 +166,17 @@ const ALL_LISTS: Record<string, string[]> = {
 };
 // BENCH_LISTS=reference,crossfade: some of the lists only.
 const LISTS = Object.fromEntries(Object.entries(ALL_LISTS).filter(([k]) => process.env.BENCH_LISTS?.split(',').includes(k) ?? true));
-const files = ['storefront_opening.mp4', 'mall_crowd.mp4', 'snacks_and_drinks.mp4', 'checkout_queue.mp4', 'store_interior.mp4', 'fresh_fruit.png', 'mall_crowd.mp4', 'storefront_opening.mp4', 'snacks_and_drinks.mp4'];
+const files = [
+  'storefront_opening.mp4',
+  'mall_crowd.mp4',
+  'snacks_and_drinks.mp4',
+  'checkout_queue.mp4',
+  'store_interior.mp4',
+  'fresh_fruit.png',
+  'mall_crowd.mp4',
+  'storefront_opening.mp4',
+  'snacks_and_drinks.mp4',
+];
 const jobFor = (list: string | undefined) => ({
   InputConfig: {
     MediaGroupArray: files.map((f, i) => ({ GroupName: `scene${i + 1}`, MediaArray: [m(f)] })),
@@ -124,14 +187,26 @@ const jobFor = (list: string | undefined) => ({
   EditingConfig: {
     SpeechConfig: { Voice: 'cally', SpeechRate: 0 },
     BackgroundMusicConfig: { Volume: 0.2 },
-    ProcessConfig: { SingleShotDuration: 3.5, AllowTransition: list !== undefined, TransitionDuration: 0.5, UseUniformTransition: false, TransitionList: ALL_LISTS[list ?? 'reference'], AllowVfxEffect: false },
+    ProcessConfig: {
+      SingleShotDuration: 3.5,
+      AllowTransition: list !== undefined,
+      TransitionDuration: 0.5,
+      UseUniformTransition: false,
+      TransitionList: ALL_LISTS[list ?? 'reference'],
+      AllowVfxEffect: false,
+    },
   },
   // The job lasts as long as its voice-over (≈ 28 s).
   OutputConfig: { MediaURL: `${list ?? 'without'}_{index}.mp4`, Count: 1, Width: W, Height: H, MaxDuration: 30 },
 });
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const SHARE = process.env.BENCH_SHARE !== '0'; // BENCH_SHARE=0: per-frame costs only
-const host = process.env.REELSMITH_SHADER_HOST === 'program' ? 'native programs on pipes' : (await capabilities()).filters.has('frei0r') ? "frei0r plugins in the render (FFmpeg's frei0r filter)" : 'native programs on pipes (no frei0r filter)';
+const host =
+  process.env.REELSMITH_SHADER_HOST === 'program'
+    ? 'native programs on pipes'
+    : (await capabilities()).filters.has('frei0r')
+      ? "frei0r plugins in the render (FFmpeg's frei0r filter)"
+      : 'native programs on pipes (no frei0r filter)';
 console.log(`transitions drawn by: ${host}`);
 const variants = SHARE ? [undefined, ...Object.keys(LISTS)] : [];
 const jobs = new Map(variants.map((v) => [v, parseJob(jobFor(v), { baseDir: root })]));
@@ -141,7 +216,11 @@ const cpu = new Map<string | undefined, number[]>(variants.map((v) => [v, []]));
 const picked = new Map<string, string[]>();
 for (const v of variants) {
   const r = await produce(jobs.get(v)!, { outDir: out, seed: 1, jobs: 1 }); // warm-up: speech, plugins
-  if (v) picked.set(v, r.Plans[0].timeline!.transitions.map((x) => x.name));
+  if (v)
+    picked.set(
+      v,
+      r.Plans[0].timeline!.transitions.map((x) => x.name),
+    );
 }
 // Interleaved runs, medians: the machine's speed drifts between runs.
 for (let r = 0; r < RUNS; r++) {
@@ -174,14 +253,21 @@ const roundShare = (runs: Map<string | undefined, number[]>, v: string) => {
 // down, and it is not shared by the two runs of a round (two renders run at the same time, one per
 // core, differ by 2 to 26 % in CPU time), so the fastest runs are the closest to the work itself.
 const fastestShare = (runs: Map<string | undefined, number[]>, v: string) =>
-  runs.get(v)!.length === RUNS && runs.get(undefined)!.length === RUNS ? Math.min(...runs.get(v)!) / Math.min(...runs.get(undefined)!) - 1 : undefined;
+  runs.get(v)!.length === RUNS && runs.get(undefined)!.length === RUNS
+    ? Math.min(...runs.get(v)!) / Math.min(...runs.get(undefined)!) - 1
+    : undefined;
 const pct = (x: number | undefined) => (x === undefined ? 'n/a' : `${(x * 100).toFixed(1)} %`);
 const verdict = (x: number | undefined) => (x === undefined ? '' : x <= 0.15 ? ' MET' : ' NOT MET');
 const shares: Record<string, unknown> = {};
 if (SHARE) {
   const wo = median(times.get(undefined)!);
   const encWithout = await encode('without_0.mp4');
-  console.log(`reference job, ${W}x${H}: without transitions ${wo.toFixed(2)} s [${times.get(undefined)!.map((x) => x.toFixed(2)).join(', ')}]`);
+  console.log(
+    `reference job, ${W}x${H}: without transitions ${wo.toFixed(2)} s [${times
+      .get(undefined)!
+      .map((x) => x.toFixed(2))
+      .join(', ')}]`,
+  );
   for (const v of Object.keys(LISTS)) {
     const w = median(times.get(v)!);
     const share = roundShare(times, v)!;
@@ -190,16 +276,49 @@ if (SHARE) {
     const encoderShare = (encWith - encWithout) / wo;
     const fastest = fastestShare(times, v)!;
     const cpuFastest = fastestShare(cpu, v);
-    console.log(`  with 8 transitions from the ${v} list (${picked.get(v)!.join(', ')}): ${w.toFixed(2)} s [${times.get(v)!.map((x) => x.toFixed(2)).join(', ')}]`);
-    console.log(`    transitions add, fastest runs: ${pct(fastest)} (CPU time ${pct(cpuFastest)})${v === 'reference' ? ` (target ≤ 15 %)${verdict(fastest)}` : ''}`);
-    console.log(`    transitions add, median of the rounds' ratios: ${pct(share)}${v === 'reference' ? verdict(share) : ''}${cpuShare === undefined ? '' : ` (CPU time ${pct(cpuShare)}, ${median(cpu.get(v)!).toFixed(1)} vs ${median(cpu.get(undefined)!).toFixed(1)} CPU-s)`}`);
-    console.log(`    of which the encoder's own extra work ${(encoderShare * 100).toFixed(1)} points (bare encodes ${encWith.toFixed(2)} s vs ${encWithout.toFixed(2)} s)`);
-    shares[v] = { list: LISTS[v], transitions: picked.get(v), withSeconds: w, withoutSeconds: wo, runsWith: times.get(v), runsWithout: times.get(undefined), fastestShare: fastest, cpuFastestShare: cpuFastest, share, cpuShare, cpuWith: cpu.get(v), cpuWithout: cpu.get(undefined), encoderShare, bareEncodeWith: encWith, bareEncodeWithout: encWithout, ...(v === 'reference' ? { target: 0.15 } : {}) };
+    console.log(
+      `  with 8 transitions from the ${v} list (${picked.get(v)!.join(', ')}): ${w.toFixed(2)} s [${times
+        .get(v)!
+        .map((x) => x.toFixed(2))
+        .join(', ')}]`,
+    );
+    console.log(
+      `    transitions add, fastest runs: ${pct(fastest)} (CPU time ${pct(cpuFastest)})${v === 'reference' ? ` (target ≤ 15 %)${verdict(fastest)}` : ''}`,
+    );
+    console.log(
+      `    transitions add, median of the rounds' ratios: ${pct(share)}${v === 'reference' ? verdict(share) : ''}${cpuShare === undefined ? '' : ` (CPU time ${pct(cpuShare)}, ${median(cpu.get(v)!).toFixed(1)} vs ${median(cpu.get(undefined)!).toFixed(1)} CPU-s)`}`,
+    );
+    console.log(
+      `    of which the encoder's own extra work ${(encoderShare * 100).toFixed(1)} points (bare encodes ${encWith.toFixed(2)} s vs ${encWithout.toFixed(2)} s)`,
+    );
+    shares[v] = {
+      list: LISTS[v],
+      transitions: picked.get(v),
+      withSeconds: w,
+      withoutSeconds: wo,
+      runsWith: times.get(v),
+      runsWithout: times.get(undefined),
+      fastestShare: fastest,
+      cpuFastestShare: cpuFastest,
+      share,
+      cpuShare,
+      cpuWith: cpu.get(v),
+      cpuWithout: cpu.get(undefined),
+      encoderShare,
+      bareEncodeWith: encWith,
+      bareEncodeWithout: encWithout,
+      ...(v === 'reference' ? { target: 0.15 } : {}),
+    };
   }
 }
 if (SHARE && shares.reference && shares.crossfade) {
   // What the shaders cost beyond any transition: the reference list against the crossfade floor.
   const [r, c] = [shares.reference, shares.crossfade] as { fastestShare: number; share: number }[];
-  console.log(`  the reference list over FFmpeg's crossfade (the floor): ${((r.fastestShare - c.fastestShare) * 100).toFixed(1)} points (fastest runs), ${((r.share - c.share) * 100).toFixed(1)} points (medians)`);
+  console.log(
+    `  the reference list over FFmpeg's crossfade (the floor): ${((r.fastestShare - c.fastestShare) * 100).toFixed(1)} points (fastest runs), ${((r.share - c.share) * 100).toFixed(1)} points (medians)`,
+  );
 }
-writeFileSync(join(out, 'results.json'), `${JSON.stringify({ width: W, height: H, msPerFrame: perFrame, msPerFrameJs: perFrameJs, host, shares }, null, 2)}\n`);
+writeFileSync(
+  join(out, 'results.json'),
+  `${JSON.stringify({ width: W, height: H, msPerFrame: perFrame, msPerFrameJs: perFrameJs, host, shares }, null, 2)}\n`,
+);

@@ -14,9 +14,21 @@ export interface SampleSpec {
 const video = (name: string, source: string, seconds: number, w: number, h: number, tone?: number, extra = ''): SampleSpec => ({
   name,
   args: [
-    '-f', 'lavfi', '-i', `${source}=size=${w}x${h}:rate=30${extra}`,
+    '-f',
+    'lavfi',
+    '-i',
+    `${source}=size=${w}x${h}:rate=30${extra}`,
     ...(tone ? ['-f', 'lavfi', '-i', `sine=frequency=${tone}:duration=${seconds}:sample_rate=44100`] : []),
-    '-t', String(seconds), '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-g', '30',
+    '-t',
+    String(seconds),
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-pix_fmt',
+    'yuv420p',
+    '-g',
+    '30',
     ...(tone ? ['-c:a', 'aac', '-shortest'] : []),
   ],
 });
@@ -30,9 +42,14 @@ const image = (name: string, source: string, w: number, h: number): SampleSpec =
 const music = (name: string, seconds: number): SampleSpec => ({
   name,
   args: [
-    '-f', 'lavfi', '-i',
+    '-f',
+    'lavfi',
+    '-i',
     `aevalsrc=exprs='0.18*sin(2*PI*(220+55*floor(mod(t,8)/2))*t)*(0.6+0.4*sin(2*PI*t/2))+0.12*sin(2*PI*330*t)*(0.5+0.5*sin(PI*t))':s=44100:d=${seconds}`,
-    '-c:a', 'libmp3lame', '-q:a', '5',
+    '-c:a',
+    'libmp3lame',
+    '-q:a',
+    '5',
   ],
 });
 

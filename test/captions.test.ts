@@ -57,7 +57,13 @@ function differing(a: Frame, b: Frame): number {
   return n;
 }
 
-async function render(effects: { AaiMotionInEffect?: string; AaiMotionOutEffect?: string; AaiMotionLoopEffect?: string; WordHighlight?: string; HighlightColor?: string }) {
+async function render(effects: {
+  AaiMotionInEffect?: string;
+  AaiMotionOutEffect?: string;
+  AaiMotionLoopEffect?: string;
+  WordHighlight?: string;
+  HighlightColor?: string;
+}) {
   const out = tempDir();
   const parsed = parseJob({
     InputConfig: { MediaArray: [media('dark_portrait.mp4')], SpeechText: 'Hello caption world.' },

@@ -47,7 +47,11 @@ describe('CLI', () => {
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toContain('2/2 videos');
     const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
-    expect(m.EditingBatchJob).toMatchObject({ JobType: 'Script', Status: 'Finished', UserData: JSON.stringify({ NotifyAddress: 'https://example.com/cb', Batch: 7 }) });
+    expect(m.EditingBatchJob).toMatchObject({
+      JobType: 'Script',
+      Status: 'Finished',
+      UserData: JSON.stringify({ NotifyAddress: 'https://example.com/cb', Batch: 7 }),
+    });
     expect(m.EditingBatchJob.SubJobList.map((s: { MediaURL: string }) => s.MediaURL)).toEqual([
       'https://bucket.example.com/v/clip_0.mp4',
       'https://bucket.example.com/v/clip_1.mp4',
@@ -103,17 +107,29 @@ describe('CLI', () => {
   });
 
   it('registers media in the library and renders jobs that name them by ID', async () => {
-    const add = await cli(['media', 'add', media('fresh_fruit.png'), '--title', '新鲜水果', '--description', 'fresh fruit stall', '--tags', 'fruit,market'], env);
+    const add = await cli(
+      ['media', 'add', media('fresh_fruit.png'), '--title', '新鲜水果', '--description', 'fresh fruit stall', '--tags', 'fruit,market'],
+      env,
+    );
     expect(add.exitCode, add.stderr).toBe(0);
     const id = add.stdout.trim();
     expect(id).toMatch(/^[0-9a-f]{32}$/);
     const list = await cli(['media', 'list', '--json'], env);
-    expect(JSON.parse(list.stdout)).toContainEqual(expect.objectContaining({ id, title: '新鲜水果', tags: ['fruit', 'market'], kind: 'image' }));
+    expect(JSON.parse(list.stdout)).toContainEqual(
+      expect.objectContaining({ id, title: '新鲜水果', tags: ['fruit', 'market'], kind: 'image' }),
+    );
     const dir = tempDir();
-    const job = writeJob(dir, { InputConfig: { MediaArray: [id] }, OutputConfig: { MediaURL: 'o_{index}.mp4', ...small, FixedDuration: 1 } });
+    const job = writeJob(dir, {
+      InputConfig: { MediaArray: [id] },
+      OutputConfig: { MediaURL: 'o_{index}.mp4', ...small, FixedDuration: 1 },
+    });
     const r = await cli(['produce', job, '--out', join(dir, 'out')], env);
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
-    const unknown = writeJob(dir, { InputConfig: { MediaArray: ['0123456789abcdef0123456789abcdef'] }, OutputConfig: { MediaURL: 'o_{index}.mp4', ...small } }, 'unknown.json');
+    const unknown = writeJob(
+      dir,
+      { InputConfig: { MediaArray: ['0123456789abcdef0123456789abcdef'] }, OutputConfig: { MediaURL: 'o_{index}.mp4', ...small } },
+      'unknown.json',
+    );
     const u = await cli(['produce', unknown, '--out', join(dir, 'out2')], env);
     expect(u.exitCode).toBe(2);
     expect(u.stderr).toMatch(/InputConfig\.MediaArray\[0\]: .*no such media ID in the library/);
@@ -122,7 +138,12 @@ describe('CLI', () => {
   it('downloads http materials once into the cache and reports a 404 as not found', async () => {
     const dir = tempDir();
     const job = writeJob(dir, {
-      InputConfig: { MediaGroupArray: [{ GroupName: 'g', MediaArray: [`${base}/clip.mp4`] }, { GroupName: 'h', MediaArray: [`${base}/clip.mp4`, `${base}/gone.mp4`] }] },
+      InputConfig: {
+        MediaGroupArray: [
+          { GroupName: 'g', MediaArray: [`${base}/clip.mp4`] },
+          { GroupName: 'h', MediaArray: [`${base}/clip.mp4`, `${base}/gone.mp4`] },
+        ],
+      },
       OutputConfig: { MediaURL: 'o_{index}.mp4', ...small, FixedDuration: 1 },
     });
     hits = 0;
@@ -169,13 +190,19 @@ describe('CLI', () => {
           { GroupName: 'c', MediaArray: [media('dark_portrait.mp4')] },
         ],
       },
-      EditingConfig: { ProcessConfig: { AllowTransition: true, TransitionList: ['wiperight'], TransitionDuration: 0.4, SingleShotDuration: 1.5 } },
+      EditingConfig: {
+        ProcessConfig: { AllowTransition: true, TransitionList: ['wiperight'], TransitionDuration: 0.4, SingleShotDuration: 1.5 },
+      },
       OutputConfig: { MediaURL: 'o_{index}.mp4', Count: 1, MaxDuration: 4, Width: 180, Height: 320 },
     });
     const frames: Buffer[][] = [];
     for (const engine of ['js', 'frei0r', 'program']) {
       const out = join(dir, engine);
-      const r = await cli(['produce', job, '--out', out, '--seed', '3'], { ...env, REELSMITH_SHADERS: engine === 'js' ? 'js' : '', REELSMITH_SHADER_HOST: engine === 'program' ? 'program' : '' });
+      const r = await cli(['produce', job, '--out', out, '--seed', '3'], {
+        ...env,
+        REELSMITH_SHADERS: engine === 'js' ? 'js' : '',
+        REELSMITH_SHADER_HOST: engine === 'program' ? 'program' : '',
+      });
       expect(r.exitCode, r.stderr).toBe(0);
       const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
       const trs = m.Plans[0].timeline.transitions as { start: number; duration: number; drawnAs: string }[];
@@ -184,7 +211,8 @@ describe('CLI', () => {
       const at = trs.flatMap((t) => [t.start + t.duration / 4, t.start + (3 * t.duration) / 4]);
       frames.push(await Promise.all(at.map(async (s) => (await frameAt(join(out, 'o_0.mp4'), s)).data)));
       // The installed FFmpeg has the frei0r filter: the plugin was built and used.
-      if (engine === 'frei0r') expect(readdirSync(join(home, 'cache/shaders/frei0r')).filter((f) => f.endsWith('.so')).length).toBeGreaterThan(0);
+      if (engine === 'frei0r')
+        expect(readdirSync(join(home, 'cache/shaders/frei0r')).filter((f) => f.endsWith('.so')).length).toBeGreaterThan(0);
     }
     // Same pictures from every engine (after H.264): mean absolute difference under 2 levels.
     for (const other of [frames[1], frames[2]]) {

@@ -18,7 +18,11 @@ import { detectBlackAndFrozen, frameAt, luma, media, tempDir, useTempHome } from
 
 /** Mean luma (RGB, as frameAt reads it) of the source frame at `t`, decoded from the start (exact). */
 async function exactLuma(file: string, t: number): Promise<number> {
-  const { stdout } = await execa('ffmpeg', ['-v', 'error', '-i', file, '-vf', `trim=start=${t},setpts=PTS-STARTPTS`, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { encoding: 'buffer' });
+  const { stdout } = await execa(
+    'ffmpeg',
+    ['-v', 'error', '-i', file, '-vf', `trim=start=${t},setpts=PTS-STARTPTS`, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'],
+    { encoding: 'buffer' },
+  );
   const data = Buffer.from(stdout as unknown as Uint8Array);
   let s = 0;
   for (let i = 0; i < data.length; i++) s += data[i];
@@ -27,7 +31,11 @@ async function exactLuma(file: string, t: number): Promise<number> {
 
 /** The same frame as a naive input seek gives it. */
 async function seekLuma(file: string, t: number): Promise<number> {
-  const { stdout } = await execa('ffmpeg', ['-v', 'error', '-ss', String(t), '-i', file, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { encoding: 'buffer' });
+  const { stdout } = await execa(
+    'ffmpeg',
+    ['-v', 'error', '-ss', String(t), '-i', file, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'],
+    { encoding: 'buffer' },
+  );
   const data = Buffer.from(stdout as unknown as Uint8Array);
   let s = 0;
   for (let i = 0; i < data.length; i++) s += data[i];
@@ -117,15 +125,25 @@ describe('every output checks itself', () => {
   it('refuses an output whose picture stops short of its plan, naming the material and the time, and leaves no file', async () => {
     useTempHome();
     const file = media('truncated.mp4');
-    const parsed = parseJob({ InputConfig: { MediaGroupArray: [{ GroupName: 'g', MediaArray: [file], SplitMode: 'NoSplit' }] }, OutputConfig: { MediaURL: 'x_{index}.mp4', Width: 180, Height: 320 } });
+    const parsed = parseJob({
+      InputConfig: { MediaGroupArray: [{ GroupName: 'g', MediaArray: [file], SplitMode: 'NoSplit' }] },
+      OutputConfig: { MediaURL: 'x_{index}.mp4', Width: 180, Height: 320 },
+    });
     const p = await prepare(parsed, { seed: 1 });
     const t = p.plan.timelines[0] as Timeline;
     // What a planner that trusted the file's own claim (8 s) would have asked for.
     const lying: Timeline = { ...t, duration: 6, shots: [{ ...t.shots[0], duration: 6, sourceIn: 0, sourceOut: 6 }] };
     const target = join(tempDir(), 'x_0.mp4');
-    const err = await renderTimeline(lying, target, { paths: p.materials.paths, aspects: new Map(), speechClips: p.speechClips, encode: { crf: 23, preset: 'veryfast' } }).catch((e: unknown) => e);
+    const err = await renderTimeline(lying, target, {
+      paths: p.materials.paths,
+      aspects: new Map(),
+      speechClips: p.speechClips,
+      encode: { crf: 23, preset: 'veryfast' },
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(QualityCheckError);
-    expect((err as QualityCheckError).message).toMatch(/the picture ends at \d\.\d s of 6\.0 s, at \d\.\d s \(material .*truncated\.mp4 at \d\.\d s\)/);
+    expect((err as QualityCheckError).message).toMatch(
+      /the picture ends at \d\.\d s of 6\.0 s, at \d\.\d s \(material .*truncated\.mp4 at \d\.\d s\)/,
+    );
     expect(existsSync(target)).toBe(false);
   });
 });

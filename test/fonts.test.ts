@@ -9,8 +9,20 @@ import { parseJob } from '../src/spec/parse.js';
 import { frameAt, frameDiff, media, tempDir, useTempHome } from './helpers.js';
 
 const IMS_FONTS = [
-  'SimSun', 'KaiTi', 'Microsoft YaHei', 'AlibabaPuHuiTi', 'SiYuan Heiti', 'SiYuan SimSun', 'WenQuanYi Zen Hei Mono',
-  'WenQuanYi MicroHei', 'FZKai-Z03S', 'FZShuSong-Z01S', 'FZHei-B01S', 'Yuanti SC', 'Roboto', 'Roboto Bold',
+  'SimSun',
+  'KaiTi',
+  'Microsoft YaHei',
+  'AlibabaPuHuiTi',
+  'SiYuan Heiti',
+  'SiYuan SimSun',
+  'WenQuanYi Zen Hei Mono',
+  'WenQuanYi MicroHei',
+  'FZKai-Z03S',
+  'FZShuSong-Z01S',
+  'FZHei-B01S',
+  'Yuanti SC',
+  'Roboto',
+  'Roboto Bold',
 ];
 
 /** Renders one line with libass on black and returns its lit pixels (1) as a bitmap. */
@@ -19,14 +31,42 @@ async function glyphs(dir: string, family: string, text: string): Promise<Uint8A
   writeFileSync(
     ass,
     [
-      '[Script Info]', 'ScriptType: v4.00+', 'PlayResX: 400', 'PlayResY: 100', '', '[V4+ Styles]',
+      '[Script Info]',
+      'ScriptType: v4.00+',
+      'PlayResX: 400',
+      'PlayResY: 100',
+      '',
+      '[V4+ Styles]',
       'Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding',
       `Style: T,${family},60,&H00FFFFFF,&H00FFFFFF,&H00000000,&H00000000,0,0,0,0,100,100,0,0,1,0,0,5,0,0,0,1`,
-      '', '[Events]', 'Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text',
-      `Dialogue: 0,0:00:00.00,0:00:01.00,T,,0,0,0,,{\\pos(200,50)}${text}`, '',
+      '',
+      '[Events]',
+      'Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text',
+      `Dialogue: 0,0:00:00.00,0:00:01.00,T,,0,0,0,,{\\pos(200,50)}${text}`,
+      '',
     ].join('\n'),
   );
-  const { stdout } = await execa('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'color=black:s=400x100', '-vf', `ass=filename=${ass}`, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'gray', '-'], { encoding: 'buffer' });
+  const { stdout } = await execa(
+    'ffmpeg',
+    [
+      '-v',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'color=black:s=400x100',
+      '-vf',
+      `ass=filename=${ass}`,
+      '-frames:v',
+      '1',
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'gray',
+      '-',
+    ],
+    { encoding: 'buffer' },
+  );
   return Uint8Array.from(Buffer.from(stdout as unknown as Uint8Array), (v) => (v > 128 ? 1 : 0));
 }
 

@@ -52,9 +52,13 @@ export interface Frame {
 export async function frameAt(file: string, t: number): Promise<Frame> {
   const info = await ffprobe(file);
   const v = info.streams.find((s) => s.codec_type === 'video')!;
-  const { stdout } = await execa('ffmpeg', ['-v', 'error', '-ss', String(t), '-i', file, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], {
-    encoding: 'buffer',
-  });
+  const { stdout } = await execa(
+    'ffmpeg',
+    ['-v', 'error', '-ss', String(t), '-i', file, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'],
+    {
+      encoding: 'buffer',
+    },
+  );
   const data = Buffer.from(stdout as unknown as Uint8Array);
   const width = v.width!;
   const height = v.height!;
@@ -119,7 +123,21 @@ export function frameDiff(a: Frame, b: Frame): number {
 
 /** Mean volume (dB) of the audio between start and start + duration. */
 export async function meanVolume(file: string, start: number, duration: number): Promise<number> {
-  const { stderr } = await execa('ffmpeg', ['-hide_banner', '-ss', String(start), '-t', String(duration), '-i', file, '-vn', '-af', 'volumedetect', '-f', 'null', '-']);
+  const { stderr } = await execa('ffmpeg', [
+    '-hide_banner',
+    '-ss',
+    String(start),
+    '-t',
+    String(duration),
+    '-i',
+    file,
+    '-vn',
+    '-af',
+    'volumedetect',
+    '-f',
+    'null',
+    '-',
+  ]);
   const m = /mean_volume: (-?[\d.]+|-inf) dB/.exec(stderr);
   return m ? (m[1] === '-inf' ? -200 : Number(m[1])) : -200;
 }
@@ -127,7 +145,15 @@ export async function meanVolume(file: string, start: number, duration: number):
 /** Intervals FFmpeg's blackdetect / freezedetect report. */
 export async function detectBlackAndFrozen(file: string, minSeconds = 0.5): Promise<{ black: string[]; frozen: string[] }> {
   const { stderr } = await execa('ffmpeg', [
-    '-hide_banner', '-i', file, '-vf', `blackdetect=d=${minSeconds}:pix_th=0.05,freezedetect=n=0.001:d=${minSeconds}`, '-an', '-f', 'null', '-',
+    '-hide_banner',
+    '-i',
+    file,
+    '-vf',
+    `blackdetect=d=${minSeconds}:pix_th=0.05,freezedetect=n=0.001:d=${minSeconds}`,
+    '-an',
+    '-f',
+    'null',
+    '-',
   ]);
   return {
     black: stderr.split('\n').filter((l) => l.includes('black_start')),

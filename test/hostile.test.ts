@@ -43,14 +43,22 @@ describe('values that reach a subprocess or a file are whitelisted', () => {
   it('refuses a SpeechLanguage that is a path (it would reach espeak-ng -v and leak the file), listing the valid values', () => {
     const issues = refused({ ...base, EditingConfig: { SpeechConfig: { SpeechLanguage: '../../../../../../../etc/passwd' } } });
     expect(issues).toEqual([
-      { path: 'EditingConfig.SpeechConfig.SpeechLanguage', reason: expect.stringMatching(/^unknown language "\.\.\/.*"; valid: zh, cmn, zh-cn, .*en-gb$/) },
+      {
+        path: 'EditingConfig.SpeechConfig.SpeechLanguage',
+        reason: expect.stringMatching(/^unknown language "\.\.\/.*"; valid: zh, cmn, zh-cn, .*en-gb$/),
+      },
     ]);
     // and the engine itself refuses anything not in the catalogue, should a caller skip the parser
     expect(() => espeakSettings(VOICES[0], '/etc/passwd', 1)).toThrow(ReelsmithError);
   });
 
   it('takes the usual spellings of the catalogue languages and hands espeak-ng only its own voice names', () => {
-    for (const [given, voice] of [['zh-CN', 'cmn'], ['en_GB', 'en'], ['YUE', 'yue'], ['en-us', 'en-us']]) {
+    for (const [given, voice] of [
+      ['zh-CN', 'cmn'],
+      ['en_GB', 'en'],
+      ['YUE', 'yue'],
+      ['en-us', 'en-us'],
+    ]) {
       const { job } = parseJob({ ...base, EditingConfig: { SpeechConfig: { SpeechLanguage: given } } });
       expect(espeakSettings(VOICES[0], job.speech.language!, 1).voice.split('+')[0]).toBe(voice);
     }
@@ -58,26 +66,40 @@ describe('values that reach a subprocess or a file are whitelisted', () => {
 
   it('refuses an x264 preset that is not one (it reaches FFmpeg -preset)', () => {
     expect(refused({ ...base, OutputConfig: { Video: { Preset: 'fast -vf drawtext' } } })).toEqual([
-      { path: 'OutputConfig.Video.Preset', reason: expect.stringMatching(/^unknown preset "fast -vf drawtext"; valid: ultrafast, .*veryslow$/) },
+      {
+        path: 'OutputConfig.Video.Preset',
+        reason: expect.stringMatching(/^unknown preset "fast -vf drawtext"; valid: ultrafast, .*veryslow$/),
+      },
     ]);
   });
 
   it('refuses output names with control characters or that no file system takes', () => {
-    expect(refused({ ...base, OutputConfig: { MediaURL: 'out_{index}\n.mp4' } })[0]).toMatchObject({ path: 'OutputConfig.MediaURL', reason: expect.stringContaining('control characters') });
-    expect(refused({ ...base, OutputConfig: { MediaURL: `${'x'.repeat(300)}_{index}.mp4` } })[0]).toMatchObject({ path: 'OutputConfig.MediaURL', reason: 'its file name is longer than 200 bytes' });
+    expect(refused({ ...base, OutputConfig: { MediaURL: 'out_{index}\n.mp4' } })[0]).toMatchObject({
+      path: 'OutputConfig.MediaURL',
+      reason: expect.stringContaining('control characters'),
+    });
+    expect(refused({ ...base, OutputConfig: { MediaURL: `${'x'.repeat(300)}_{index}.mp4` } })[0]).toMatchObject({
+      path: 'OutputConfig.MediaURL',
+      reason: 'its file name is longer than 200 bytes',
+    });
   });
 });
 
 describe('SSML entities', () => {
   it('reads only the XML entities: &constructor; is text as typed, never an object property', () => {
-    const said = parseSpeechText('<speak>Tom &amp; &constructor; &toString; &#x4e2d;</speak>').pieces.map((p) => ('say' in p ? p.say : '')).join('');
+    const said = parseSpeechText('<speak>Tom &amp; &constructor; &toString; &#x4e2d;</speak>')
+      .pieces.map((p) => ('say' in p ? p.say : ''))
+      .join('');
     expect(said).toBe('Tom & &constructor; &toString; 中');
   });
 
   it('refuses character references outside Unicode, naming the field and the position', () => {
     for (const ref of ['&#x110000;', '&#99999999;', '&#xD800;', '&#0;']) {
       expect(refused({ InputConfig: { MediaArray: ['a.mp4'], SpeechTextArray: [`<speak>bad ${ref}</speak>`] } })).toEqual([
-        { path: 'InputConfig.SpeechTextArray[0]', reason: expect.stringMatching(/^malformed markup at character 12: character reference .* is not a Unicode character$/) },
+        {
+          path: 'InputConfig.SpeechTextArray[0]',
+          reason: expect.stringMatching(/^malformed markup at character 12: character reference .* is not a Unicode character$/),
+        },
       ]);
     }
   });
@@ -108,29 +130,60 @@ describe('hostile JSON', () => {
   });
 
   it('reads numbers written as strings in decimal only: "0x10" is not 16', () => {
-    expect(refused({ ...base, OutputConfig: { Count: '0x10' } })).toEqual([{ path: 'OutputConfig.Count', reason: 'must be a number (from 1 to 100)' }]);
+    expect(refused({ ...base, OutputConfig: { Count: '0x10' } })).toEqual([
+      { path: 'OutputConfig.Count', reason: 'must be a number (from 1 to 100)' },
+    ]);
     expect(parseJob({ ...base, OutputConfig: { Count: ' 16 ' } }).job.output.count).toBe(16);
-    expect(refused({ ...base, OutputConfig: { Count: '1e3' } })).toEqual([{ path: 'OutputConfig.Count', reason: '1000 is out of range: must be from 1 to 100' }]);
+    expect(refused({ ...base, OutputConfig: { Count: '1e3' } })).toEqual([
+      { path: 'OutputConfig.Count', reason: '1000 is out of range: must be from 1 to 100' },
+    ]);
   });
 
   it('says that an out-of-range number is out of range, and what the range is', () => {
     const cases: [object, string, string][] = [
-      [{ EditingConfig: { SpeechConfig: { SpeechRate: 501 } } }, 'EditingConfig.SpeechConfig.SpeechRate', '501 is out of range: must be from -500 to 500'],
-      [{ EditingConfig: { SpeechConfig: { Volume: 11 } } }, 'EditingConfig.SpeechConfig.Volume', '11 is out of range: must be from 0 to 10'],
+      [
+        { EditingConfig: { SpeechConfig: { SpeechRate: 501 } } },
+        'EditingConfig.SpeechConfig.SpeechRate',
+        '501 is out of range: must be from -500 to 500',
+      ],
+      [
+        { EditingConfig: { SpeechConfig: { Volume: 11 } } },
+        'EditingConfig.SpeechConfig.Volume',
+        '11 is out of range: must be from 0 to 10',
+      ],
       [{ EditingConfig: { SpeechConfig: { Gain: -1 } } }, 'EditingConfig.SpeechConfig.Gain', '-1 is out of range: must be from 0 to 10'],
-      [{ EditingConfig: { BackgroundImageConfig: { Radius: 2 } } }, 'EditingConfig.BackgroundImageConfig.Radius', '2 is out of range: must be from 0 to 1'],
+      [
+        { EditingConfig: { BackgroundImageConfig: { Radius: 2 } } },
+        'EditingConfig.BackgroundImageConfig.Radius',
+        '2 is out of range: must be from 0 to 1',
+      ],
       [{ OutputConfig: { Video: { Crf: 60 } } }, 'OutputConfig.Video.Crf', '60 is out of range: must be from 0 to 51'],
       [{ OutputConfig: { Video: { Fps: 500 } } }, 'OutputConfig.Video.Fps', '500 is out of range: must be from 1 to 120'],
-      [{ EditingConfig: { TitleConfig: { FontSize: -3 } } }, 'EditingConfig.TitleConfig.FontSize', '-3 is out of range: must be from 0 to 5000'],
-      [{ InputConfig: { ...base.InputConfig, StickerArray: [{ MediaURL: 'a.png', Opacity: 1.5 }] } }, 'InputConfig.StickerArray[0].Opacity', '1.5 is out of range: must be from 0 to 1'],
-      [{ InputConfig: { ...base.InputConfig, SubHeadingArray: [{ Level: 6, TitleArray: ['x'] }] } }, 'InputConfig.SubHeadingArray[0].Level', '6 is out of range: must be from 1 to 5'],
+      [
+        { EditingConfig: { TitleConfig: { FontSize: -3 } } },
+        'EditingConfig.TitleConfig.FontSize',
+        '-3 is out of range: must be from 0 to 5000',
+      ],
+      [
+        { InputConfig: { ...base.InputConfig, StickerArray: [{ MediaURL: 'a.png', Opacity: 1.5 }] } },
+        'InputConfig.StickerArray[0].Opacity',
+        '1.5 is out of range: must be from 0 to 1',
+      ],
+      [
+        { InputConfig: { ...base.InputConfig, SubHeadingArray: [{ Level: 6, TitleArray: ['x'] }] } },
+        'InputConfig.SubHeadingArray[0].Level',
+        '6 is out of range: must be from 1 to 5',
+      ],
       [{ OutputConfig: { Count: 2.5 } }, 'OutputConfig.Count', '2.5 must be a whole number from 1 to 100'],
     ];
     for (const [extra, path, reason] of cases) expect(refused({ ...base, ...extra })).toEqual([{ path, reason }]);
   });
 
   it('caps what an answer repeats: 10,000 bad transition names are one short issue', () => {
-    const issues = refused({ ...base, EditingConfig: { ProcessConfig: { TransitionList: Array.from({ length: 10_000 }, (_, i) => `nope${i}`).join(',') } } });
+    const issues = refused({
+      ...base,
+      EditingConfig: { ProcessConfig: { TransitionList: Array.from({ length: 10_000 }, (_, i) => `nope${i}`).join(',') } },
+    });
     expect(issues).toHaveLength(1);
     expect(issues[0].reason).toMatch(/^10000 unknown names: "nope0", "nope1", "nope2", "nope3", "nope4", …; valid names: directional, /);
     expect(JSON.stringify(issues).length).toBeLessThan(2000);
@@ -142,15 +195,24 @@ describe('hostile JSON', () => {
   });
 
   it('raises durations far below a frame to two frames, and says so', () => {
-    const p = parseJob({ ...base, EditingConfig: { ProcessConfig: { SingleShotDuration: 1e-9, ImageDuration: '1e-9', TransitionDuration: 1e-9 } } });
+    const p = parseJob({
+      ...base,
+      EditingConfig: { ProcessConfig: { SingleShotDuration: 1e-9, ImageDuration: '1e-9', TransitionDuration: 1e-9 } },
+    });
     expect(p.job.process).toMatchObject({ singleShotDuration: 0.067, imageDuration: 0.067, transitionDuration: 0.067 });
     expect(p.warnings).toContain('EditingConfig.ProcessConfig.SingleShotDuration: 1e-9 s is shorter than two frames; 0.067 s is used');
   });
 
   it('refuses a voice-over text with nothing to speak (emoji, punctuation, invisible characters)', () => {
     expect(refused({ InputConfig: { MediaArray: ['a.mp4'], SpeechTextArray: ['🎉🎉!!', '\u200b\u200b', 'fine'] } })).toEqual([
-      { path: 'InputConfig.SpeechTextArray[0]', reason: '"🎉🎉!!" has nothing to speak (only punctuation, symbols, emoji or invisible characters)' },
-      { path: 'InputConfig.SpeechTextArray[1]', reason: '"\u200b\u200b" has nothing to speak (only punctuation, symbols, emoji or invisible characters)' },
+      {
+        path: 'InputConfig.SpeechTextArray[0]',
+        reason: '"🎉🎉!!" has nothing to speak (only punctuation, symbols, emoji or invisible characters)',
+      },
+      {
+        path: 'InputConfig.SpeechTextArray[1]',
+        reason: '"\u200b\u200b" has nothing to speak (only punctuation, symbols, emoji or invisible characters)',
+      },
     ]);
   });
 
@@ -176,7 +238,10 @@ describe('subprocesses die with reelsmith', () => {
     );
     const alive = (pid: number) => existsSync(`/proc/${pid}`) && !/^\d+ \(\S+\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
     const run = async (mode: string) => {
-      const parent = spawn(process.execPath, ['--import', 'tsx', script, mode], { stdio: ['ignore', 'pipe', 'inherit'], cwd: join(import.meta.dirname, '..') });
+      const parent = spawn(process.execPath, ['--import', 'tsx', script, mode], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+        cwd: join(import.meta.dirname, '..'),
+      });
       const pid = await new Promise<number>((resolve) => parent.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))));
       expect(alive(pid)).toBe(true);
       parent.kill('SIGKILL');
@@ -193,9 +258,17 @@ describe('subprocesses die with reelsmith', () => {
 describe('a render stays within its memory bound', () => {
   it('fails the output, saying so, when FFmpeg would need more than the bound (and renders within a sensible one)', async () => {
     useTempHome();
-    const job = () => parseJob({ InputConfig: { MediaArray: [media('rgb_parts.mp4')] }, OutputConfig: { MediaURL: 'm_{index}.mp4', Width: 180, Height: 320, FixedDuration: 1 } });
+    const job = () =>
+      parseJob({
+        InputConfig: { MediaArray: [media('rgb_parts.mp4')] },
+        OutputConfig: { MediaURL: 'm_{index}.mp4', Width: 180, Height: 320, FixedDuration: 1 },
+      });
     const tight = await produce(job(), { outDir: tempDir(), seed: 1, maxRenderMemoryBytes: 150 * 1024 ** 2 });
-    expect(tight.EditingBatchJob.SubJobList[0]).toMatchObject({ Status: 'Failed', ErrorCode: 'RenderFailed', ErrorMessage: 'the render needed more than its memory bound of 150 MB' });
+    expect(tight.EditingBatchJob.SubJobList[0]).toMatchObject({
+      Status: 'Failed',
+      ErrorCode: 'RenderFailed',
+      ErrorMessage: 'the render needed more than its memory bound of 150 MB',
+    });
     const fine = await produce(job(), { outDir: tempDir(), seed: 1, maxRenderMemoryBytes: 4096 * 1024 ** 2 });
     expect(fine.EditingBatchJob.SubJobList[0].Status).toBe('Success');
   });
@@ -212,7 +285,10 @@ describe('files that are not what they claim', () => {
       [dir, 'is a folder, not a file'],
     ]) {
       const started = Date.now();
-      await expect(localFile(ref, dir, dir)).rejects.toMatchObject({ code: 'InvalidMaterial.Unreadable', message: expect.stringContaining(why) });
+      await expect(localFile(ref, dir, dir)).rejects.toMatchObject({
+        code: 'InvalidMaterial.Unreadable',
+        message: expect.stringContaining(why),
+      });
       expect(Date.now() - started).toBeLessThan(1000);
     }
   });
@@ -240,7 +316,13 @@ describe('files that are not what they claim', () => {
   it('writes outputs inside the output folder whatever their name says, and refuses bad colours', async () => {
     useTempHome();
     const out = tempDir();
-    const m = await produce(parseJob({ InputConfig: { MediaArray: [media('rgb_parts.mp4')] }, OutputConfig: { MediaURL: '../../../tmp/escape_{index}.mp4', Width: 180, Height: 320, FixedDuration: 1 } }), { outDir: out, seed: 1 });
+    const m = await produce(
+      parseJob({
+        InputConfig: { MediaArray: [media('rgb_parts.mp4')] },
+        OutputConfig: { MediaURL: '../../../tmp/escape_{index}.mp4', Width: 180, Height: 320, FixedDuration: 1 },
+      }),
+      { outDir: out, seed: 1 },
+    );
     expect(m.Plans[0].file).toBe(join(out, 'escape_0.mp4'));
     expect(existsSync(join(out, 'escape_0.mp4'))).toBe(true);
     expect(refused({ ...base, EditingConfig: { TitleConfig: { FontColor: '&H00FF00&\\N{\\p1}' } } })).toEqual([
@@ -307,7 +389,9 @@ describe('downloads are cut by size and time', () => {
   });
 
   it('refuses a private address once, as an invalid parameter', async () => {
-    const err = (await fetchToCache(`${url}/x.mp4`, { cacheDir: tempDir(), allowPrivate: false }).catch((e: unknown) => e)) as ReelsmithError;
+    const err = (await fetchToCache(`${url}/x.mp4`, { cacheDir: tempDir(), allowPrivate: false }).catch(
+      (e: unknown) => e,
+    )) as ReelsmithError;
     expect(err.code).toBe('InvalidParameter');
     expect(err.message.split('127.0.0.1').length - 1).toBeLessThanOrEqual(2);
     expect(err.message).toMatch(/^material "http:\/\/127\.0\.0\.1:\d+\/x\.mp4" refused: .*private or loopback/);
@@ -322,10 +406,19 @@ describe('outputs never replace what the user owns', () => {
     const dir = tempDir();
     copyFileSync(media('rgb_parts.mp4'), join(dir, 'clip_0.mp4'));
     const before = sha(join(dir, 'clip_0.mp4'));
-    const parsed = parseJob({ InputConfig: { MediaArray: ['clip_0.mp4'] }, OutputConfig: { MediaURL: 'clip_{index}.mp4', Width: 180, Height: 320, FixedDuration: 1 } }, { baseDir: dir });
+    const parsed = parseJob(
+      {
+        InputConfig: { MediaArray: ['clip_0.mp4'] },
+        OutputConfig: { MediaURL: 'clip_{index}.mp4', Width: 180, Height: 320, FixedDuration: 1 },
+      },
+      { baseDir: dir },
+    );
     const err = (await produce(parsed, { outDir: dir, seed: 1 }).catch((e: unknown) => e)) as JobValidationError;
     expect(err.issues).toEqual([
-      { path: 'OutputConfig.MediaURL', reason: `output 0 (${join(dir, 'clip_0.mp4')}) would overwrite the material "clip_0.mp4" named by InputConfig.MediaArray[0]` },
+      {
+        path: 'OutputConfig.MediaURL',
+        reason: `output 0 (${join(dir, 'clip_0.mp4')}) would overwrite the material "clip_0.mp4" named by InputConfig.MediaArray[0]`,
+      },
     ]);
     expect(sha(join(dir, 'clip_0.mp4'))).toBe(before);
   });
@@ -334,7 +427,10 @@ describe('outputs never replace what the user owns', () => {
     useTempHome();
     const out = tempDir();
     writeFileSync(join(out, 'o_0.mp4'), 'my holiday video');
-    const parsed = parseJob({ InputConfig: { MediaArray: [media('rgb_parts.mp4')] }, OutputConfig: { MediaURL: 'o_{index}.mp4', Width: 180, Height: 320, FixedDuration: 1 } });
+    const parsed = parseJob({
+      InputConfig: { MediaArray: [media('rgb_parts.mp4')] },
+      OutputConfig: { MediaURL: 'o_{index}.mp4', Width: 180, Height: 320, FixedDuration: 1 },
+    });
     await expect(produce(parsed, { outDir: out, seed: 1 })).rejects.toThrow(/would replace .*o_0\.mp4, which reelsmith did not make/);
     expect(readFileSync(join(out, 'o_0.mp4'), 'utf8')).toBe('my holiday video');
     const fresh = tempDir();
@@ -344,7 +440,10 @@ describe('outputs never replace what the user owns', () => {
 
   it('refuses output folders that are files, or under /proc or /sys, before any work; and a data folder that is a file', async () => {
     const dir = tempDir();
-    const job = writeJob(dir, { InputConfig: { MediaArray: [media('rgb_parts.mp4')] }, OutputConfig: { MediaURL: 'o_{index}.mp4', Width: 180, Height: 320 } });
+    const job = writeJob(dir, {
+      InputConfig: { MediaArray: [media('rgb_parts.mp4')] },
+      OutputConfig: { MediaURL: 'o_{index}.mp4', Width: 180, Height: 320 },
+    });
     writeFileSync(join(dir, 'file'), 'x');
     for (const [out, why] of [
       [join(dir, 'file'), 'exists and is not a folder'],

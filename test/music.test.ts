@@ -7,7 +7,22 @@ const home = tempDir('rs-music-home-');
 
 /** Mean volume of a window of the track played twice in a row. */
 async function loopedVolume(file: string, start: number, duration: number): Promise<number> {
-  const { stderr } = await execa('ffmpeg', ['-hide_banner', '-stream_loop', '1', '-i', file, '-ss', String(start), '-t', String(duration), '-af', 'volumedetect', '-f', 'null', '-']);
+  const { stderr } = await execa('ffmpeg', [
+    '-hide_banner',
+    '-stream_loop',
+    '1',
+    '-i',
+    file,
+    '-ss',
+    String(start),
+    '-t',
+    String(duration),
+    '-af',
+    'volumedetect',
+    '-f',
+    'null',
+    '-',
+  ]);
   return Number(/mean_volume: (-?[\d.]+) dB/.exec(stderr)![1]);
 }
 const env = { REELSMITH_HOME: home };
@@ -16,7 +31,10 @@ describe('music library', () => {
   it('generates two loopable starter tracks per style, audible, starting and ending in silence', async () => {
     const r = await cli(['music', 'list', '--style', 'bgm-relaxing'], env);
     expect(r.exitCode, r.stderr).toBe(0);
-    const tracks = r.stdout.trim().split('\n').map((l) => l.split(/\s+/)[1]);
+    const tracks = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.split(/\s+/)[1]);
     expect(tracks).toHaveLength(2);
     for (const t of tracks) {
       const { duration } = await ffprobe(t);

@@ -94,7 +94,9 @@ describe('OpenAI-compatible speech engine', () => {
         REELSMITH_TTS_URL: base,
       });
       expect(r.exitCode).toBe(1);
-      expect(r.stdout).toMatch(/SpeechFailed: speech server http:\/\/127\.0\.0\.1:\d+\/v1\/audio\/speech answered HTTP 500: model not loaded/);
+      expect(r.stdout).toMatch(
+        /SpeechFailed: speech server http:\/\/127\.0\.0\.1:\d+\/v1\/audio\/speech answered HTTP 500: model not loaded/,
+      );
     } finally {
       failing = false;
     }

@@ -10,8 +10,24 @@ import { parseJob } from '../src/spec/parse.js';
 import { type JobValidationError, materialNotFound } from '../src/errors.js';
 import { Rng } from '../src/util/rng.js';
 
-const vid = (ref: string, duration = 12, text = ref): MaterialInfo => ({ ref, kind: 'video', duration, width: 1920, height: 1080, hasAudio: true, text });
-const img = (ref: string, text = ref): MaterialInfo => ({ ref, kind: 'image', duration: Number.POSITIVE_INFINITY, width: 1000, height: 1000, hasAudio: false, text });
+const vid = (ref: string, duration = 12, text = ref): MaterialInfo => ({
+  ref,
+  kind: 'video',
+  duration,
+  width: 1920,
+  height: 1080,
+  hasAudio: true,
+  text,
+});
+const img = (ref: string, text = ref): MaterialInfo => ({
+  ref,
+  kind: 'image',
+  duration: Number.POSITIVE_INFINITY,
+  width: 1000,
+  height: 1000,
+  hasAudio: false,
+  text,
+});
 
 function materialsOf(...infos: (MaterialInfo | [string, Error])[]): Materials {
   return new Map(infos.map((i): [string, MaterialInfo | Error] => (Array.isArray(i) ? i : [i.ref, i])));
@@ -22,7 +38,8 @@ function fakeSpeech(variants: ReturnType<typeof drawVariants>): SpeechTimes {
   const m: SpeechTimes = new Map();
   for (const v of variants)
     for (const p of v.voiceOver)
-      for (const { say: s } of p.sentences) m.set(speechKey(v.voice, v.rate, s, v.style), { clipId: `clip:${s}`, duration: Math.round(s.length * 80) / 1000 });
+      for (const { say: s } of p.sentences)
+        m.set(speechKey(v.voice, v.rate, s, v.style), { clipId: `clip:${s}`, duration: Math.round(s.length * 80) / 1000 });
   return m;
 }
 
@@ -44,7 +61,11 @@ const groupMaterials = (n: number, per: number, duration = 3) =>
 const scriptJob = (extra: object = {}, count = 5) => ({
   InputConfig: {
     MediaGroupArray: groups(3, 3),
-    SpeechTextArray: ['First sentence of the voice. Second one follows here.', 'Another text entirely. With two sentences.', 'A third text to rotate.'],
+    SpeechTextArray: [
+      'First sentence of the voice. Second one follows here.',
+      'Another text entirely. With two sentences.',
+      'A third text to rotate.',
+    ],
     TitleArray: ['T1', 'T2'],
   },
   OutputConfig: { MediaURL: 'o_{index}.mp4', Count: count, Width: 360, Height: 640 },
@@ -91,7 +112,10 @@ describe('planner', () => {
   });
 
   it('without voice-over lasts FixedDuration, else SingleShotDuration × groups capped by MaxDuration', () => {
-    const noVoice = (output: object) => ({ InputConfig: { MediaGroupArray: groups(4, 2) }, OutputConfig: { MediaURL: 'o_{index}.mp4', Width: 360, Height: 640, ...output } });
+    const noVoice = (output: object) => ({
+      InputConfig: { MediaGroupArray: groups(4, 2) },
+      OutputConfig: { MediaURL: 'o_{index}.mp4', Width: 360, Height: 640, ...output },
+    });
     expect(timelines(plan(noVoice({ FixedDuration: 7 }), groupMaterials(4, 2, 10)))[0].duration).toBe(7);
     expect(timelines(plan(noVoice({ MaxDuration: 10 }), groupMaterials(4, 2, 10)))[0].duration).toBe(10);
     expect(timelines(plan(noVoice({ MaxDuration: 5 }), groupMaterials(4, 2, 10)))[0].duration).toBe(5);
@@ -108,7 +132,12 @@ describe('planner', () => {
 
   it('splits long videos into shots of SingleShotDuration and honours in/out points per group', () => {
     const job = {
-      InputConfig: { MediaGroupArray: [{ GroupName: 'a', MediaArray: ['long.mp4'] }, { GroupName: 'b', MediaArray: ['long.mp4'] }] },
+      InputConfig: {
+        MediaGroupArray: [
+          { GroupName: 'a', MediaArray: ['long.mp4'] },
+          { GroupName: 'b', MediaArray: ['long.mp4'] },
+        ],
+      },
       EditingConfig: {
         ProcessConfig: { SingleShotDuration: 2 },
         MediaConfig: { MediaMetaDataArray: [{ Media: 'long.mp4', GroupName: 'a', TimeRangeList: [{ In: 10, Out: 14 }] }] },
@@ -149,7 +178,10 @@ describe('planner', () => {
   });
 
   it('keeps cut points on the voice-over when transitions overlap the shots, and never lets a transition outgrow its neighbours', () => {
-    const r = plan(scriptJob({ EditingConfig: { ProcessConfig: { AllowTransition: true, TransitionDuration: 5, UseUniformTransition: false } } }), groupMaterials(3, 3));
+    const r = plan(
+      scriptJob({ EditingConfig: { ProcessConfig: { AllowTransition: true, TransitionDuration: 5, UseUniformTransition: false } } }),
+      groupMaterials(3, 3),
+    );
     for (const t of timelines(r)) {
       expect(t.transitions.length).toBe(t.shots.length - 1);
       for (const tr of t.transitions) {
@@ -166,10 +198,16 @@ describe('planner', () => {
 
   it('draws one transition per video with UseUniformTransition, and per cut without', () => {
     const list = ['fade', 'wipeleft', 'circleopen', 'radial', 'pixelize'];
-    const uni = plan(scriptJob({ EditingConfig: { ProcessConfig: { AllowTransition: true, TransitionList: list } } }, 10), groupMaterials(3, 3));
+    const uni = plan(
+      scriptJob({ EditingConfig: { ProcessConfig: { AllowTransition: true, TransitionList: list } } }, 10),
+      groupMaterials(3, 3),
+    );
     for (const t of timelines(uni)) expect(new Set(t.transitions.map((x) => x.name)).size).toBe(1);
     expect(new Set(timelines(uni).map((t) => t.transitions[0].name)).size).toBeGreaterThan(1);
-    const per = plan(scriptJob({ EditingConfig: { ProcessConfig: { AllowTransition: true, TransitionList: list, UseUniformTransition: false } } }, 10), groupMaterials(3, 3));
+    const per = plan(
+      scriptJob({ EditingConfig: { ProcessConfig: { AllowTransition: true, TransitionList: list, UseUniformTransition: false } } }, 10),
+      groupMaterials(3, 3),
+    );
     expect(timelines(per).some((t) => new Set(t.transitions.map((x) => x.name)).size > 1)).toBe(true);
   });
 
@@ -177,7 +215,12 @@ describe('planner', () => {
     const r = plan(
       scriptJob({
         EditingConfig: {
-          ProcessConfig: { AllowVfxEffect: true, VfxEffectProbability: 100, VfxFirstClipEffectList: ['open'], VfxNotFirstClipEffectList: 'starry' },
+          ProcessConfig: {
+            AllowVfxEffect: true,
+            VfxEffectProbability: 100,
+            VfxFirstClipEffectList: ['open'],
+            VfxNotFirstClipEffectList: 'starry',
+          },
           SpeechConfig: { AsrConfig: { AaiMotionInEffect: 'wave_in' } },
         },
       }),
@@ -208,11 +251,18 @@ describe('planner', () => {
     const job = {
       InputConfig: {
         MediaArray: ['fruit.png', 'drinks.mp4', 'queue.mp4', 'store.mp4'],
-        SpeechTextArray: ['The store front looks great. Fresh fruit everywhere. Cheap drinks and snacks. The queue at the checkout is long.'],
+        SpeechTextArray: [
+          'The store front looks great. Fresh fruit everywhere. Cheap drinks and snacks. The queue at the checkout is long.',
+        ],
       },
       OutputConfig: { MediaURL: 'o_{index}.mp4', Count: 3, Width: 360, Height: 640 },
     };
-    const mats = materialsOf(img('fruit.png', 'fresh fruit apples'), vid('drinks.mp4', 12, 'drinks snacks shelf'), vid('queue.mp4', 12, 'checkout queue'), vid('store.mp4', 12, 'store front entrance'));
+    const mats = materialsOf(
+      img('fruit.png', 'fresh fruit apples'),
+      vid('drinks.mp4', 12, 'drinks snacks shelf'),
+      vid('queue.mp4', 12, 'checkout queue'),
+      vid('store.mp4', 12, 'store front entrance'),
+    );
     const r = plan(job, mats);
     for (const t of timelines(r)) {
       expect(t.shots.map((s) => s.material.ref)).toEqual(['store.mp4', 'fruit.png', 'drinks.mp4', 'queue.mp4']);
@@ -268,7 +318,19 @@ describe('planner, more IMS examples', () => {
   it('Smart_Mix honours in/out points (IMS example 2)', () => {
     const job = {
       InputConfig: { MediaArray: ['a.mp4', 'b.mp4'], SpeechTextArray: ['One sentence here. Another sentence there. And a third.'] },
-      EditingConfig: { MediaConfig: { MediaMetaDataArray: [{ Media: 'a.mp4', TimeRangeList: [{ In: 5, Out: 10 }, { In: 15, Out: 20 }] }] } },
+      EditingConfig: {
+        MediaConfig: {
+          MediaMetaDataArray: [
+            {
+              Media: 'a.mp4',
+              TimeRangeList: [
+                { In: 5, Out: 10 },
+                { In: 15, Out: 20 },
+              ],
+            },
+          ],
+        },
+      },
       OutputConfig: { MediaURL: 'o_{index}.mp4', Count: 6, Width: 360, Height: 640 },
     };
     const r = plan(job, materialsOf(vid('a.mp4', 30), vid('b.mp4', 30)));
@@ -279,7 +341,10 @@ describe('planner, more IMS examples', () => {
 
   it('shows the title for the whole video (or TimelineIn/Out) and sub-headings by level under it', () => {
     const job = scriptJob({ EditingConfig: { TitleConfig: { TimelineIn: 1 } } }, 2);
-    (job.InputConfig as Record<string, unknown>).SubHeadingArray = [{ Level: 1, TitleArray: ['Sub A', 'Sub B'] }, { Level: 2, TitleArray: ['Deeper'] }];
+    (job.InputConfig as Record<string, unknown>).SubHeadingArray = [
+      { Level: 1, TitleArray: ['Sub A', 'Sub B'] },
+      { Level: 2, TitleArray: ['Deeper'] },
+    ];
     const [t] = timelines(plan(job, groupMaterials(3, 3)));
     expect(t.title).toMatchObject({ start: 1, end: t.duration });
     expect(t.subHeadings.map((s) => s.text)).toEqual([expect.stringMatching(/^Sub [AB]$/), 'Deeper']);
@@ -302,9 +367,15 @@ describe('caption layout', () => {
 
   it('accepts all nine alignments, anchoring on the matching side of the frame', () => {
     const expected: Record<string, [string, string]> = {
-      TopLeft: ['left', 'top'], TopCenter: ['center', 'top'], TopRight: ['right', 'top'],
-      CenterLeft: ['left', 'middle'], CenterCenter: ['center', 'middle'], CenterRight: ['right', 'middle'],
-      BottomLeft: ['left', 'bottom'], BottomCenter: ['center', 'bottom'], BottomRight: ['right', 'bottom'],
+      TopLeft: ['left', 'top'],
+      TopCenter: ['center', 'top'],
+      TopRight: ['right', 'top'],
+      CenterLeft: ['left', 'middle'],
+      CenterCenter: ['center', 'middle'],
+      CenterRight: ['right', 'middle'],
+      BottomLeft: ['left', 'bottom'],
+      BottomCenter: ['center', 'bottom'],
+      BottomRight: ['right', 'bottom'],
     };
     for (const [alignment, [col, row]] of Object.entries(expected)) {
       const s = layout({ Alignment: alignment });
@@ -317,7 +388,9 @@ describe('caption layout', () => {
   it('reads X/Y as fractions below 1 and as pixels from 2 (IMS rule)', () => {
     expect(layout({ X: 0.25, Y: 0.5, Alignment: 'TopLeft' })).toMatchObject({ x: 90, y: 320 });
     expect(layout({ X: 40, Y: 500, Alignment: 'TopLeft' })).toMatchObject({ x: 40, y: 500 });
-    expect(() => parseJob({ ...scriptJob(), EditingConfig: { SpeechConfig: { AsrConfig: { X: 1.5 } } } } as never)).toThrow(/neither a fraction/);
+    expect(() => parseJob({ ...scriptJob(), EditingConfig: { SpeechConfig: { AsrConfig: { X: 1.5 } } } } as never)).toThrow(
+      /neither a fraction/,
+    );
   });
 
   it('keeps every caption line within the width left by its anchor', () => {
@@ -333,7 +406,10 @@ describe('caption layout', () => {
 
 describe('SSML in voice-over texts', () => {
   const ssml = (text: string) => {
-    const job = { InputConfig: { MediaGroupArray: groups(2, 2), SpeechTextArray: [text] }, OutputConfig: { MediaURL: 'o_{index}.mp4', Width: 360, Height: 640 } };
+    const job = {
+      InputConfig: { MediaGroupArray: groups(2, 2), SpeechTextArray: [text] },
+      OutputConfig: { MediaURL: 'o_{index}.mp4', Width: 360, Height: 640 },
+    };
     return timelines(plan(job, groupMaterials(2, 2)))[0];
   };
 
@@ -352,7 +428,9 @@ describe('SSML in voice-over texts', () => {
   });
 
   it('keeps the text of <say-as>, <phoneme>, <s> and <w>, and entities', () => {
-    const t = ssml('<s>Call <say-as interpret-as="telephone">555 0100</say-as> &amp; ask for <phoneme alphabet="ipa" ph="təˈmɑːtəʊ">tomato</phoneme>.</s>');
+    const t = ssml(
+      '<s>Call <say-as interpret-as="telephone">555 0100</say-as> &amp; ask for <phoneme alphabet="ipa" ph="təˈmɑːtəʊ">tomato</phoneme>.</s>',
+    );
     expect(t.voice!.segments.map((s) => s.text).join(' ')).toBe('Call 555 0100 & ask for tomato.');
   });
 
@@ -365,7 +443,10 @@ describe('SSML in voice-over texts', () => {
       }
       throw new Error('accepted');
     };
-    expect(bad('Hello <sub alias="x">world')).toEqual({ path: 'InputConfig.SpeechTextArray[1]', reason: 'malformed markup at character 7: <sub> is not closed' });
+    expect(bad('Hello <sub alias="x">world')).toEqual({
+      path: 'InputConfig.SpeechTextArray[1]',
+      reason: 'malformed markup at character 7: <sub> is not closed',
+    });
     expect(bad('Wait <break time="forever"/> here').reason).toMatch(/character 6: break time "forever" must be like 500ms/);
     expect(bad('A <b>bold</b> move').reason).toMatch(/character 3: unknown tag <b>/);
     expect(bad('<s>one</p>').reason).toMatch(/character 7: <\/p> closes <s> opened at character 1/);

@@ -75,7 +75,10 @@ describe('render', () => {
           { GroupName: 'talk', MediaArray: [media('portrait_tone.mp4')], SpeechTextArray: ['Green words appear here.'] },
         ],
       },
-      EditingConfig: { SpeechConfig: { AsrConfig: { FontColor: '#00ff00', FontSize: 30, Outline: 0 } }, BackgroundImageConfig: { SubType: 'Color', Color: '#000000' } },
+      EditingConfig: {
+        SpeechConfig: { AsrConfig: { FontColor: '#00ff00', FontSize: 30, Outline: 0 } },
+        BackgroundImageConfig: { SubType: 'Color', Color: '#000000' },
+      },
       OutputConfig: output(),
     });
     const t = manifest.Plans[0].timeline!;
@@ -146,7 +149,9 @@ describe('render', () => {
           { GroupName: 'c', MediaArray: [media('checkout_queue.mp4')] },
         ],
       },
-      EditingConfig: { ProcessConfig: { AllowTransition: true, TransitionList: ['fade', 'wipeleft'], UseUniformTransition: false, SingleShotDuration: 2 } },
+      EditingConfig: {
+        ProcessConfig: { AllowTransition: true, TransitionList: ['fade', 'wipeleft'], UseUniformTransition: false, SingleShotDuration: 2 },
+      },
       OutputConfig: output({ MaxDuration: 6 }),
     });
     const t = manifest.Plans[0].timeline!;
@@ -176,7 +181,15 @@ describe('render', () => {
           { GroupName: 'b', MediaArray: [white] },
         ],
       },
-      EditingConfig: { ProcessConfig: { AllowTransition: true, TransitionList: ['wiperight'], TransitionDuration: 1, SingleShotDuration: 2, AllowVfxEffect: false } },
+      EditingConfig: {
+        ProcessConfig: {
+          AllowTransition: true,
+          TransitionList: ['wiperight'],
+          TransitionDuration: 1,
+          SingleShotDuration: 2,
+          AllowVfxEffect: false,
+        },
+      },
       OutputConfig: output({ MaxDuration: 3 }),
     });
     const t = manifest.Plans[0].timeline!;
@@ -184,7 +197,11 @@ describe('render', () => {
     const tr = t.transitions[0];
     const at = async (p: number) => {
       const fr = await frameAt(file(0), tr.start + tr.duration * p);
-      return { left: meanColor(fr, 0, 10, W * 0.15, H - 10)[1], mid: meanColor(fr, W * 0.45, 10, W * 0.55, H - 10)[1], right: meanColor(fr, W * 0.85, 10, W, H - 10)[1] };
+      return {
+        left: meanColor(fr, 0, 10, W * 0.15, H - 10)[1],
+        mid: meanColor(fr, W * 0.45, 10, W * 0.55, H - 10)[1],
+        right: meanColor(fr, W * 0.85, 10, W, H - 10)[1],
+      };
     };
     const q = await at(0.5);
     expect(q.left).toBeGreaterThan(220); // already the white shot
@@ -210,20 +227,30 @@ describe('render', () => {
     expect(manifest.Uniqueness.duplicates).toBe(0);
     const frames = await Promise.all([0, 1, 2].map((i) => frameAt(file(i), 0.5)));
     const frames2 = await Promise.all([0, 1, 2].map((i) => frameAt(file(i), 2.2)));
-    for (const [i, j] of [[0, 1], [0, 2], [1, 2]])
+    for (const [i, j] of [
+      [0, 1],
+      [0, 2],
+      [1, 2],
+    ])
       expect(Math.max(frameDiff(frames[i], frames[j]), frameDiff(frames2[i], frames2[j]))).toBeGreaterThan(5);
   });
 
   it('mixes material audio at its volume and music under the voice, fading the music out', async () => {
     const { manifest, file } = await run({
-      InputConfig: { MediaGroupArray: [{ GroupName: 'g', MediaArray: [media('portrait_tone.mp4')], Volume: 1 }], BackgroundMusic: media('relaxing_theme.mp3') },
+      InputConfig: {
+        MediaGroupArray: [{ GroupName: 'g', MediaArray: [media('portrait_tone.mp4')], Volume: 1 }],
+        BackgroundMusic: media('relaxing_theme.mp3'),
+      },
       EditingConfig: { BackgroundMusicConfig: { Volume: 0.5 } },
       OutputConfig: output({ FixedDuration: 4 }),
     });
     expect(manifest.Plans[0].timeline!.shots[0].volume).toBe(1);
     expect(await meanVolume(file(0), 1, 1.5)).toBeGreaterThan(-28);
     const muted = await run({
-      InputConfig: { MediaGroupArray: [{ GroupName: 'g', MediaArray: [media('portrait_tone.mp4')] }], BackgroundMusic: media('relaxing_theme.mp3') },
+      InputConfig: {
+        MediaGroupArray: [{ GroupName: 'g', MediaArray: [media('portrait_tone.mp4')] }],
+        BackgroundMusic: media('relaxing_theme.mp3'),
+      },
       EditingConfig: { BackgroundMusicConfig: { Volume: 0.3 } },
       OutputConfig: output({ FixedDuration: 6 }),
     });
@@ -235,7 +262,10 @@ describe('render', () => {
 
   it('overlays a sticker at its position and size', async () => {
     const { file } = await run({
-      InputConfig: { MediaArray: [media('rgb_parts.mp4')], StickerArray: [{ MediaURL: media('logo.png'), X: 20, Y: 20, Width: 100, Height: 100 }] },
+      InputConfig: {
+        MediaArray: [media('rgb_parts.mp4')],
+        StickerArray: [{ MediaURL: media('logo.png'), X: 20, Y: 20, Width: 100, Height: 100 }],
+      },
       EditingConfig: { BackgroundImageConfig: { SubType: 'Color', Color: '#000000' } },
       OutputConfig: output({ FixedDuration: 1 }),
     });
@@ -275,7 +305,10 @@ describe('render', () => {
     const err = (await produce(parsed, { outDir: out, seed: 1 }).catch((e: unknown) => e)) as JobValidationError;
     expect(err).toBeInstanceOf(JobValidationError);
     expect(err.issues).toEqual([
-      { path: 'InputConfig.MediaGroupArray[0].MediaArray[1]', reason: expect.stringMatching(/broken\.mp4 cannot be read: not a media file/) },
+      {
+        path: 'InputConfig.MediaGroupArray[0].MediaArray[1]',
+        reason: expect.stringMatching(/broken\.mp4 cannot be read: not a media file/),
+      },
       { path: 'InputConfig.BackgroundMusicArray[1]', reason: expect.stringMatching(/nope\.mp3 not found: no file at/) },
     ]);
     expect(readdirSync(out)).toEqual([]);
@@ -303,14 +336,20 @@ describe('crossfades', () => {
       const cuts = lengths.map((n, k) => {
         g.chain(`[a${k}]trim=end_frame=${n}[fa${k}]`);
         g.chain(`[b${k}]trim=end_frame=${n}[fb${k}]`);
-        return k % 2 ? { from: `fb${k}`, to: `fa${k}`, out: `cut${k}`, frames: n } : { from: `fa${k}`, to: `fb${k}`, out: `cut${k}`, frames: n };
+        return k % 2
+          ? { from: `fb${k}`, to: `fa${k}`, out: `cut${k}`, frames: n }
+          : { from: `fa${k}`, to: `fb${k}`, out: `cut${k}`, frames: n };
       });
       if (shared) crossfades(g, cuts);
       else for (const c of cuts) crossfades(g, [c]);
       g.chain(`${cuts.map((c) => `[${c.out}]`).join('')}concat=n=${cuts.length}:v=1:a=0[out]`);
       const graph = g.chains.join(';');
       const grey = (y: number) => ['-f', 'lavfi', '-i', `color=c=0x${y.toString(16).repeat(3)}:s=64x64:r=30:d=1`];
-      const r = await execa('ffmpeg', ['-v', 'error', ...grey(40), ...grey(200), '-filter_complex', graph, '-map', '[out]', '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-'], { encoding: 'buffer' });
+      const r = await execa(
+        'ffmpeg',
+        ['-v', 'error', ...grey(40), ...grey(200), '-filter_complex', graph, '-map', '[out]', '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-'],
+        { encoding: 'buffer' },
+      );
       return { frames: Buffer.from(r.stdout), overlays: graph.match(/overlay=/g)!.length };
     };
     const [shared, separate] = await Promise.all([render(true), render(false)]);
@@ -341,7 +380,15 @@ describe('crossfades', () => {
     const groups = [media('dark_portrait.mp4'), white, media('dark_portrait.mp4'), white, media('dark_portrait.mp4')];
     const { manifest, file } = await run({
       InputConfig: { MediaGroupArray: groups.map((m, i) => ({ GroupName: `g${i}`, MediaArray: [m] })) },
-      EditingConfig: { ProcessConfig: { AllowTransition: true, TransitionList: ['fade'], TransitionDuration: 0.5, SingleShotDuration: 1.5, AllowVfxEffect: false } },
+      EditingConfig: {
+        ProcessConfig: {
+          AllowTransition: true,
+          TransitionList: ['fade'],
+          TransitionDuration: 0.5,
+          SingleShotDuration: 1.5,
+          AllowVfxEffect: false,
+        },
+      },
       OutputConfig: output({ MaxDuration: 6 }),
     });
     const t = manifest.Plans[0].timeline!;
@@ -373,7 +420,10 @@ describe('render options', () => {
   });
 
   it('writes the requested frame rate and duration', async () => {
-    const { file } = await run({ InputConfig: { MediaArray: [media('mall_crowd.mp4')] }, OutputConfig: output({ FixedDuration: 2, Video: { Fps: 25, Crf: 30 } }) });
+    const { file } = await run({
+      InputConfig: { MediaArray: [media('mall_crowd.mp4')] },
+      OutputConfig: output({ FixedDuration: 2, Video: { Fps: 25, Crf: 30 } }),
+    });
     const info = await ffprobe(file(0));
     expect(info.streams.find((s) => s.codec_type === 'video')!.r_frame_rate).toBe('25/1');
     expect(Math.abs(info.duration - 2)).toBeLessThan(0.06);
@@ -427,7 +477,10 @@ describe('captions', () => {
 describe('animated stickers', () => {
   it('loops an animated GIF sticker for the whole video', async () => {
     const { manifest, file } = await run({
-      InputConfig: { MediaArray: [media('dark_portrait.mp4')], StickerArray: [{ MediaURL: media('blink.gif'), X: 20, Y: 20, Width: 80, Height: 80 }] },
+      InputConfig: {
+        MediaArray: [media('dark_portrait.mp4')],
+        StickerArray: [{ MediaURL: media('blink.gif'), X: 20, Y: 20, Width: 80, Height: 80 }],
+      },
       OutputConfig: output({ FixedDuration: 3 }),
     });
     expect(manifest.Plans[0].timeline!.sticker!.animated).toBe(true);
@@ -451,7 +504,12 @@ describe('transient render failures', () => {
     const out = tempDir();
     const parsed = parseJob(
       {
-        InputConfig: { MediaGroupArray: [{ GroupName: 'a', MediaArray: [media('storefront_opening.mp4')] }, { GroupName: 'b', MediaArray: [media('mall_crowd.mp4')] }] },
+        InputConfig: {
+          MediaGroupArray: [
+            { GroupName: 'a', MediaArray: [media('storefront_opening.mp4')] },
+            { GroupName: 'b', MediaArray: [media('mall_crowd.mp4')] },
+          ],
+        },
         EditingConfig: { ProcessConfig: { SingleShotDuration: 3, AllowTransition: false } },
         OutputConfig: { MediaURL: 'killed_{index}.mp4', Count: 1, Width: W, Height: H, MaxDuration: 8 },
       },

@@ -23,7 +23,14 @@ let client: { request: (action: string, params: object, opts?: object) => Promis
 beforeAll(async () => {
   // Callbacks to loopback are allowed explicitly here (refused by default).
   // Jobs here name the test media by local path: their folder is allowed explicitly (none is by default).
-  service = await startService({ port: 0, dataDir: tempDir('rs-service-'), keys: new Map([[AK, SECRET]]), allowPrivateUrls: true, callbackBaseDelayMs: 100, allowedMediaDirs: [MEDIA()] });
+  service = await startService({
+    port: 0,
+    dataDir: tempDir('rs-service-'),
+    keys: new Map([[AK, SECRET]]),
+    allowPrivateUrls: true,
+    callbackBaseDelayMs: 100,
+    allowedMediaDirs: [MEDIA()],
+  });
   client = new RPCClient({ accessKeyId: AK, accessKeySecret: SECRET, endpoint: service.url, apiVersion: '2020-11-09' });
 });
 afterAll(async () => {
@@ -31,9 +38,20 @@ afterAll(async () => {
 });
 
 const job = (extra: object = {}) => ({
-  InputConfig: JSON.stringify({ MediaGroupArray: [{ GroupName: 'a', MediaArray: [media('storefront_opening.mp4')] }, { GroupName: 'b', MediaArray: [media('portrait_tone.mp4')] }] }),
+  InputConfig: JSON.stringify({
+    MediaGroupArray: [
+      { GroupName: 'a', MediaArray: [media('storefront_opening.mp4')] },
+      { GroupName: 'b', MediaArray: [media('portrait_tone.mp4')] },
+    ],
+  }),
   EditingConfig: JSON.stringify({ ProcessConfig: { SingleShotDuration: 1, AllowTransition: false } }),
-  OutputConfig: JSON.stringify({ MediaURL: 'https://bucket.example.com/out/clip_{index}.mp4', Count: 2, Width: 180, Height: 320, MaxDuration: 2 }),
+  OutputConfig: JSON.stringify({
+    MediaURL: 'https://bucket.example.com/out/clip_{index}.mp4',
+    Count: 2,
+    Width: 180,
+    Height: 320,
+    MaxDuration: 2,
+  }),
   UserData: JSON.stringify({ Campaign: 'spring' }),
   ...extra,
 });
@@ -77,7 +95,8 @@ describe('IMS RPC API with the official SDK client', () => {
   });
 
   it('the same ClientToken returns the same JobId and renders nothing twice (GET, query string)', async () => {
-    const count = async () => ((await client.request('ListBatchMediaProducingJobs', { MaxResults: 100 })).EditingBatchJobList as unknown[]).length;
+    const count = async () =>
+      ((await client.request('ListBatchMediaProducingJobs', { MaxResults: 100 })).EditingBatchJobList as unknown[]).length;
     const before = await count();
     const token = `tok-${Date.now()}`;
     const a = await client.request('SubmitBatchMediaProducingJob', job({ ClientToken: token }));
@@ -103,7 +122,11 @@ describe('IMS RPC API with the official SDK client', () => {
     const all: string[] = [];
     let token: string | undefined;
     do {
-      const r = await client.request('ListBatchMediaProducingJobs', { MaxResults: 1, JobType: 'Script', ...(token ? { NextToken: token } : {}) });
+      const r = await client.request('ListBatchMediaProducingJobs', {
+        MaxResults: 1,
+        JobType: 'Script',
+        ...(token ? { NextToken: token } : {}),
+      });
       const list = r.EditingBatchJobList as { JobId: string; SubJobList?: unknown; Status: string; CreateTime: string }[];
       expect(r.MaxResults).toBe(1);
       expect(list.length).toBeLessThanOrEqual(1);
@@ -123,7 +146,9 @@ describe('IMS RPC API with the official SDK client', () => {
 
   it('refuses an invalid job with InvalidParameter naming the field', async () => {
     const bad = job({ OutputConfig: JSON.stringify({ MediaURL: 'x_{index}.mp4', Count: 0, Width: 180, Height: 320 }) });
-    const err = await client.request('SubmitBatchMediaProducingJob', bad, { method: 'POST' }).catch((e: { code: string; message: string; data: object }) => e);
+    const err = await client
+      .request('SubmitBatchMediaProducingJob', bad, { method: 'POST' })
+      .catch((e: { code: string; message: string; data: object }) => e);
     expect(err).toMatchObject({ code: 'InvalidParameter' });
     expect((err as { message: string }).message).toMatch(/OutputConfig\.Count/);
   });
@@ -141,8 +166,20 @@ describe('IMS API with @alicloud/openapi-client (callApi, style RPC, ACS3-HMAC-S
   const Util = require('@alicloud/tea-util');
   const call = async (action: string, query: Record<string, string>, method = 'POST', secret = SECRET) => {
     const port = new URL(service.url).port;
-    const c = new OpenApi.default(new OpenApi.Config({ accessKeyId: AK, accessKeySecret: secret, endpoint: `127.0.0.1:${port}`, protocol: 'HTTP' }));
-    const params = new OpenApi.Params({ action, version: '2020-11-09', protocol: 'HTTP', pathname: '/', method, authType: 'AK', style: 'RPC', reqBodyType: 'formData', bodyType: 'json' });
+    const c = new OpenApi.default(
+      new OpenApi.Config({ accessKeyId: AK, accessKeySecret: secret, endpoint: `127.0.0.1:${port}`, protocol: 'HTTP' }),
+    );
+    const params = new OpenApi.Params({
+      action,
+      version: '2020-11-09',
+      protocol: 'HTTP',
+      pathname: '/',
+      method,
+      authType: 'AK',
+      style: 'RPC',
+      reqBodyType: 'formData',
+      bodyType: 'json',
+    });
     const r = await c.callApi(params, new OpenApi.OpenApiRequest({ query }), new Util.RuntimeOptions({}));
     return r.body as Record<string, unknown>;
   };
@@ -163,7 +200,9 @@ describe('IMS API with @alicloud/openapi-client (callApi, style RPC, ACS3-HMAC-S
     const voices = await call('ListSmartVoiceGroups', {});
     expect((voices.VoiceGroups as unknown[]).length).toBeGreaterThan(1);
     expect(await call('GetEventCallback', {})).toHaveProperty('CallbackType', 'HTTP');
-    expect(await call('SetEventCallback', { CallbackURL: 'https://example.com/cb', EventTypeList: 'None', AuthSwitch: 'off' })).toMatchObject({ Success: true });
+    expect(
+      await call('SetEventCallback', { CallbackURL: 'https://example.com/cb', EventTypeList: 'None', AuthSwitch: 'off' }),
+    ).toMatchObject({ Success: true });
     expect(await call('ListMediaBasicInfos', { MaxResults: '10' })).toHaveProperty('TotalCount');
     const e = await call('GetMediaInfo', { MediaId: '0'.repeat(32) }).catch((x: { code: string }) => x);
     expect(e).toMatchObject({ code: 'InvalidParameter.ResourceNotFound' });
@@ -173,7 +212,9 @@ describe('IMS API with @alicloud/openapi-client (callApi, style RPC, ACS3-HMAC-S
   });
 
   it('refuses a wrong secret with SignatureDoesNotMatch', async () => {
-    const err = await call('GetBatchMediaProducingJob', { JobId: 'x' }, 'POST', 'wrong-secret').catch((e: { code: string; statusCode: number }) => e);
+    const err = await call('GetBatchMediaProducingJob', { JobId: 'x' }, 'POST', 'wrong-secret').catch(
+      (e: { code: string; statusCode: number }) => e,
+    );
     expect(err).toMatchObject({ code: 'SignatureDoesNotMatch', statusCode: 400 });
   });
 });
@@ -181,7 +222,10 @@ describe('IMS API with @alicloud/openapi-client (callApi, style RPC, ACS3-HMAC-S
 describe('media library through the API', () => {
   it('registers media from a URL, describes them, lists them, uses their IDs in a job, deletes them', async () => {
     const { readFileSync } = await import('node:fs');
-    const files: Record<string, Buffer> = { '/a.mp4': readFileSync(media('storefront_opening.mp4')), '/b.png': readFileSync(media('fresh_fruit.png')) };
+    const files: Record<string, Buffer> = {
+      '/a.mp4': readFileSync(media('storefront_opening.mp4')),
+      '/b.png': readFileSync(media('fresh_fruit.png')),
+    };
     const host = createServer((req, res) => {
       const body = files[req.url ?? ''];
       res.statusCode = body ? 200 : 404;
@@ -190,13 +234,28 @@ describe('media library through the API', () => {
     await new Promise<void>((r) => host.listen(0, '127.0.0.1', r));
     const base = `http://127.0.0.1:${(host.address() as { port: number }).port}`;
     try {
-      const a = await client.request('RegisterMediaInfo', { InputURL: `${base}/a.mp4`, MediaType: 'video', Title: 'Storefront', Description: 'Opening day', MediaTags: 'store,opening' }, { method: 'POST' });
+      const a = await client.request(
+        'RegisterMediaInfo',
+        { InputURL: `${base}/a.mp4`, MediaType: 'video', Title: 'Storefront', Description: 'Opening day', MediaTags: 'store,opening' },
+        { method: 'POST' },
+      );
       const b = await client.request('RegisterMediaInfo', { InputURL: `${base}/b.png`, Title: 'Fruit' }, { method: 'POST' });
       expect(a.MediaId).toMatch(/^[0-9a-f]{32}$/);
       const again = await client.request('RegisterMediaInfo', { InputURL: `${base}/a.mp4` }, { method: 'POST' });
       expect(again.MediaId).toBe(a.MediaId);
-      const info = (await client.request('GetMediaInfo', { MediaId: a.MediaId })).MediaInfo as { MediaBasicInfo: Record<string, string>; FileInfoList: { FileBasicInfo: Record<string, string | number> }[] };
-      expect(info.MediaBasicInfo).toMatchObject({ MediaId: a.MediaId, MediaType: 'video', Title: 'Storefront', Description: 'Opening day', MediaTags: 'store,opening', InputURL: `${base}/a.mp4`, Status: 'Normal' });
+      const info = (await client.request('GetMediaInfo', { MediaId: a.MediaId })).MediaInfo as {
+        MediaBasicInfo: Record<string, string>;
+        FileInfoList: { FileBasicInfo: Record<string, string | number> }[];
+      };
+      expect(info.MediaBasicInfo).toMatchObject({
+        MediaId: a.MediaId,
+        MediaType: 'video',
+        Title: 'Storefront',
+        Description: 'Opening day',
+        MediaTags: 'store,opening',
+        InputURL: `${base}/a.mp4`,
+        Status: 'Normal',
+      });
       expect(Number(info.FileInfoList[0].FileBasicInfo.Duration)).toBeGreaterThan(5);
       expect(info.FileInfoList[0].FileBasicInfo.FileSize).toBe(files['/a.mp4'].length);
       const list = await client.request('ListMediaBasicInfos', { MediaType: 'image', MaxResults: 10 });
@@ -205,7 +264,18 @@ describe('media library through the API', () => {
       const missing = await client.request('RegisterMediaInfo', { InputURL: `${base}/none.mp4` }).catch((e: { code: string }) => e);
       expect(missing).toMatchObject({ code: 'InvalidMaterial.NotFound' });
       // A job names the media by ID.
-      const r = await client.request('SubmitBatchMediaProducingJob', job({ InputConfig: JSON.stringify({ MediaGroupArray: [{ GroupName: 'a', MediaArray: [a.MediaId] }, { GroupName: 'b', MediaArray: [b.MediaId] }] }) }), { method: 'POST' });
+      const r = await client.request(
+        'SubmitBatchMediaProducingJob',
+        job({
+          InputConfig: JSON.stringify({
+            MediaGroupArray: [
+              { GroupName: 'a', MediaArray: [a.MediaId] },
+              { GroupName: 'b', MediaArray: [b.MediaId] },
+            ],
+          }),
+        }),
+        { method: 'POST' },
+      );
       const done = await waitFor(r.JobId as string);
       expect(done.Status).toBe('Finished');
       expect((done.SubJobList as { Status: string }[]).map((x) => x.Status)).toEqual(['Success', 'Success']);
@@ -221,13 +291,21 @@ describe('media library through the API', () => {
 
 describe('REST API (/api/v1) with its OpenAPI document', () => {
   const rest = async (method: string, path: string, body?: object, auth = `Bearer ${AK}:${SECRET}`) => {
-    const r = await fetch(`${service.url}${path}`, { method, headers: { authorization: auth, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+    const r = await fetch(`${service.url}${path}`, {
+      method,
+      headers: { authorization: auth, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
     return { status: r.status, body: (await r.json()) as Record<string, unknown> };
   };
 
   it('submits, gets and lists jobs with plain JSON; refuses requests without a key', async () => {
     const j = job();
-    const created = await rest('POST', '/api/v1/jobs', { InputConfig: JSON.parse(j.InputConfig), EditingConfig: JSON.parse(j.EditingConfig), OutputConfig: JSON.parse(j.OutputConfig) });
+    const created = await rest('POST', '/api/v1/jobs', {
+      InputConfig: JSON.parse(j.InputConfig),
+      EditingConfig: JSON.parse(j.EditingConfig),
+      OutputConfig: JSON.parse(j.OutputConfig),
+    });
     expect(created.status).toBe(201);
     const id = created.body.JobId as string;
     await waitFor(id);
@@ -243,7 +321,10 @@ describe('REST API (/api/v1) with its OpenAPI document', () => {
   });
 
   it('describes every route in /api/v1/openapi.json', async () => {
-    const doc = (await (await fetch(`${service.url}/api/v1/openapi.json`)).json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
+    const doc = (await (await fetch(`${service.url}/api/v1/openapi.json`)).json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, unknown>>;
+    };
     expect(doc.openapi).toMatch(/^3\./);
     for (const [path, methods] of [
       ['/api/v1/jobs', ['post', 'get']],
@@ -279,30 +360,56 @@ describe('callbacks', () => {
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
     const base = `http://127.0.0.1:${(receiver.address() as { port: number }).port}`;
     try {
-      const set = await client.request('SetEventCallback', { CallbackURL: `${base}/global`, EventTypeList: 'BatchProduceMediaComplete,ProduceMediaComplete', AuthSwitch: 'on', AuthKey: 'Reel5mithKey' }, { method: 'POST' });
+      const set = await client.request(
+        'SetEventCallback',
+        {
+          CallbackURL: `${base}/global`,
+          EventTypeList: 'BatchProduceMediaComplete,ProduceMediaComplete',
+          AuthSwitch: 'on',
+          AuthKey: 'Reel5mithKey',
+        },
+        { method: 'POST' },
+      );
       expect(set.Success).toBe(true);
-      expect(await client.request('GetEventCallback', {})).toMatchObject({ CallbackType: 'HTTP', CallbackURL: `${base}/global`, AuthSwitch: 'on', AuthKey: 'Reel5mithKey' });
+      expect(await client.request('GetEventCallback', {})).toMatchObject({
+        CallbackType: 'HTTP',
+        CallbackURL: `${base}/global`,
+        AuthSwitch: 'on',
+        AuthKey: 'Reel5mithKey',
+      });
       const userData = JSON.stringify({ NotifyAddress: `${base}/notify`, Batch: 7 });
       const r = await client.request('SubmitBatchMediaProducingJob', job({ UserData: userData }), { method: 'POST' });
       await waitFor(r.JobId as string);
-      for (let i = 0; i < 100 && (got.filter((g) => g.path === '/notify').length < 2 || got.filter((g) => g.path === '/global').length < 3); i++) await new Promise((res) => setTimeout(res, 100));
+      for (
+        let i = 0;
+        i < 100 && (got.filter((g) => g.path === '/notify').length < 2 || got.filter((g) => g.path === '/global').length < 3);
+        i++
+      )
+        await new Promise((res) => setTimeout(res, 100));
       const notify = got.filter((g) => g.path === '/notify');
       const perOutput = got.filter((g) => g.path === '/global' && g.body.EventType === 'ProduceMediaComplete');
       const global = got.filter((g) => g.path === '/global' && g.body.EventType === 'BatchProduceMediaComplete');
       expect(notify).toHaveLength(2); // 503 first, then delivered
       expect(global).toHaveLength(1);
       // Per-output events, asked for in EventTypeList.
-      expect(perOutput.map((g) => (g.body.MessageBody as { MediaURL: string }).MediaURL).sort()).toEqual(['https://bucket.example.com/out/clip_0.mp4', 'https://bucket.example.com/out/clip_1.mp4']);
+      expect(perOutput.map((g) => (g.body.MessageBody as { MediaURL: string }).MediaURL).sort()).toEqual([
+        'https://bucket.example.com/out/clip_0.mp4',
+        'https://bucket.example.com/out/clip_1.mp4',
+      ]);
       for (const g of perOutput) expect(g.body.MessageBody).toMatchObject({ Status: 'Success', JobId: r.JobId, UserData: userData });
       for (const g of [...notify, ...global]) {
-        expect(g.body).toMatchObject({ EventType: 'BatchProduceMediaComplete', MessageBody: { Status: 'Finished', JobId: r.JobId, UserData: userData } });
+        expect(g.body).toMatchObject({
+          EventType: 'BatchProduceMediaComplete',
+          MessageBody: { Status: 'Finished', JobId: r.JobId, UserData: userData },
+        });
         expect(g.body.EventTime).toMatch(/Z$/);
         const ts = Number(g.headers['x-ice-timestamp']);
         expect(Math.abs(ts - Date.now() / 1000)).toBeLessThan(60);
         expect(g.headers['x-ice-signature']).toBe(iceSignature(`${base}${g.path}`, ts, 'Reel5mithKey'));
       }
       // The receiver sees a request before the sender has read its answer and recorded it: wait for the records to settle.
-      const settled = async () => (await service.callbacks.deliveries(r.JobId as string)).filter((a) => a.event_type === 'BatchProduceMediaComplete');
+      const settled = async () =>
+        (await service.callbacks.deliveries(r.JobId as string)).filter((a) => a.event_type === 'BatchProduceMediaComplete');
       let attempts = await settled();
       for (let i = 0; i < 50 && attempts.some((a) => a.status === 'pending'); i++) {
         await new Promise((res) => setTimeout(res, 100));
@@ -314,7 +421,9 @@ describe('callbacks', () => {
       ]);
       // …and visible through the API.
       const seen = await fetch(`${service.url}/api/v1/jobs/${r.JobId}/callbacks`, { headers: { authorization: `Bearer ${AK}:${SECRET}` } });
-      const list = ((await seen.json()) as { Deliveries: { URL: string; EventType: string; Status: string; Attempts: number }[] }).Deliveries.filter((d) => d.EventType === 'BatchProduceMediaComplete');
+      const list = (
+        (await seen.json()) as { Deliveries: { URL: string; EventType: string; Status: string; Attempts: number }[] }
+      ).Deliveries.filter((d) => d.EventType === 'BatchProduceMediaComplete');
       expect(list.map((d) => [d.URL, d.Status, d.Attempts])).toEqual([
         [`${base}/notify`, 'delivered', 2],
         [`${base}/global`, 'delivered', 1],
@@ -326,7 +435,18 @@ describe('callbacks', () => {
   });
 
   it('refuses callback and media addresses on loopback, private and link-local networks unless allowed', async () => {
-    for (const ip of ['127.0.0.1', '10.1.2.3', '172.20.0.1', '192.168.1.1', '169.254.169.254', '::1', 'fd00::1', 'fe80::1', '::ffff:127.0.0.1']) expect(isPrivateAddress(ip), ip).toBe(true);
+    for (const ip of [
+      '127.0.0.1',
+      '10.1.2.3',
+      '172.20.0.1',
+      '192.168.1.1',
+      '169.254.169.254',
+      '::1',
+      'fd00::1',
+      'fe80::1',
+      '::ffff:127.0.0.1',
+    ])
+      expect(isPrivateAddress(ip), ip).toBe(true);
     for (const ip of ['8.8.8.8', '1.1.1.1', '2606:4700::1111']) expect(isPrivateAddress(ip), ip).toBe(false);
     await expect(checkPublicUrl('http://127.0.0.1:9/x', false)).rejects.toThrow(/private or loopback/);
     await expect(checkPublicUrl('http://localhost:9/x', false)).rejects.toThrow(/private or loopback/);
@@ -335,7 +455,9 @@ describe('callbacks', () => {
     // Materials: with private URLs refused (the service's default), a loopback URL is refused by name.
     setPrivateUrlsAllowed(false);
     try {
-      await expect(fetchToCache('http://127.0.0.1:9/clip.mp4', { cacheDir: tempDir() })).rejects.toThrow(/127\.0\.0\.1.*private or loopback/);
+      await expect(fetchToCache('http://127.0.0.1:9/clip.mp4', { cacheDir: tempDir() })).rejects.toThrow(
+        /127\.0\.0\.1.*private or loopback/,
+      );
     } finally {
       setPrivateUrlsAllowed(true);
     }
@@ -405,7 +527,9 @@ describe('hostile requests with a valid key', () => {
   });
 
   it('refuses a SpeechLanguage that names a file at submit, and no line of that file reaches the answer', async () => {
-    const e = await refusal(job({ EditingConfig: JSON.stringify({ SpeechConfig: { SpeechLanguage: '../../../../../../../etc/passwd' } }) }));
+    const e = await refusal(
+      job({ EditingConfig: JSON.stringify({ SpeechConfig: { SpeechLanguage: '../../../../../../../etc/passwd' } }) }),
+    );
     expect(e.code).toBe('InvalidParameter');
     expect(e.data.Message).toMatch(/^EditingConfig\.SpeechConfig\.SpeechLanguage: unknown language "\.\.\/.*"; valid: zh, /);
     expect(e.data.Message).not.toMatch(/root:|nologin/);
@@ -421,21 +545,38 @@ describe('hostile requests with a valid key', () => {
   });
 
   it('fails a job that keeps stopping the service after five starts without progress, with the reason, and renders nothing', async () => {
-    const { id } = await service.store.create({ jobType: 'Script', inputConfig: job().InputConfig, editingConfig: job().EditingConfig, outputConfig: job().OutputConfig });
+    const { id } = await service.store.create({
+      jobType: 'Script',
+      inputConfig: job().InputConfig,
+      editingConfig: job().EditingConfig,
+      outputConfig: job().OutputConfig,
+    });
     for (let i = 0; i < 5; i++) await service.store.countAttempt(id); // five starts that never made an output
     service.runner.enqueue(id);
     const b = await waitFor(id);
     expect(b.Status).toBe('Failed');
-    expect(JSON.parse(b.Extend as string)).toEqual({ ErrorCode: 'JobAttemptsExceeded', ErrorMessage: expect.stringContaining('started 5 times') });
+    expect(JSON.parse(b.Extend as string)).toEqual({
+      ErrorCode: 'JobAttemptsExceeded',
+      ErrorMessage: expect.stringContaining('started 5 times'),
+    });
     expect(b.SubJobList).toEqual([]);
   });
 
   it('a job refused while it runs says which field, never a server path', async () => {
-    const r = await client.request('SubmitBatchMediaProducingJob', job({ InputConfig: JSON.stringify({ MediaArray: ['0123456789abcdef0123456789abcdef'] }) }), { method: 'POST' });
+    const r = await client.request(
+      'SubmitBatchMediaProducingJob',
+      job({ InputConfig: JSON.stringify({ MediaArray: ['0123456789abcdef0123456789abcdef'] }) }),
+      { method: 'POST' },
+    );
     const b = await waitFor(r.JobId as string);
     expect(b.Status).toBe('Failed');
     const extend = JSON.parse(b.Extend as string) as { ErrorCode: string; ErrorMessage: string };
-    expect(extend).toEqual({ ErrorCode: 'InvalidParameter', ErrorMessage: expect.stringMatching(/^InputConfig\.MediaArray\[0\]: material 0123456789abcdef0123456789abcdef not found: no such media ID/) });
+    expect(extend).toEqual({
+      ErrorCode: 'InvalidParameter',
+      ErrorMessage: expect.stringMatching(
+        /^InputConfig\.MediaArray\[0\]: material 0123456789abcdef0123456789abcdef not found: no such media ID/,
+      ),
+    });
     expect(extend.ErrorMessage).not.toContain(process.env.REELSMITH_HOME!);
   });
 });
@@ -451,12 +592,28 @@ describe('a slow job does not hold the others', () => {
     });
     await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
     const port = (slow.address() as { port: number }).port;
-    const s = await startService({ port: 0, dataDir: tempDir('rs-slow-'), keys: new Map([[AK, SECRET]]), allowPrivateUrls: true, allowedMediaDirs: [MEDIA()], download: { idleTimeoutMs: 3000 } });
+    const s = await startService({
+      port: 0,
+      dataDir: tempDir('rs-slow-'),
+      keys: new Map([[AK, SECRET]]),
+      allowPrivateUrls: true,
+      allowedMediaDirs: [MEDIA()],
+      download: { idleTimeoutMs: 3000 },
+    });
     try {
       const c = new RPCClient({ accessKeyId: AK, accessKeySecret: SECRET, endpoint: s.url, apiVersion: '2020-11-09' });
-      const stuck = await c.request('SubmitBatchMediaProducingJob', job({ InputConfig: JSON.stringify({ MediaArray: [`http://127.0.0.1:${port}/slow.mp4`] }) }), { method: 'POST' });
+      const stuck = await c.request(
+        'SubmitBatchMediaProducingJob',
+        job({ InputConfig: JSON.stringify({ MediaArray: [`http://127.0.0.1:${port}/slow.mp4`] }) }),
+        { method: 'POST' },
+      );
       const quick = await c.request('SubmitBatchMediaProducingJob', job(), { method: 'POST' });
-      const state = async (id: unknown) => (await c.request('GetBatchMediaProducingJob', { JobId: id })).EditingBatchJob as { Status: string; Extend: string; SubJobList: { ErrorMessage: string }[] };
+      const state = async (id: unknown) =>
+        (await c.request('GetBatchMediaProducingJob', { JobId: id })).EditingBatchJob as {
+          Status: string;
+          Extend: string;
+          SubJobList: { ErrorMessage: string }[];
+        };
       let q = await state(quick.JobId);
       for (let i = 0; i < 600 && q.Status !== 'Finished'; i++) {
         await new Promise((r) => setTimeout(r, 50));
@@ -533,8 +690,15 @@ describe('a bounded queue', () => {
     const { writeFileSync } = await import('node:fs');
     const { join } = await import('node:path');
     const dir = tempDir('rs-throttle-');
-    writeFileSync(join(dir, 'cfg.json'), JSON.stringify({ port: 0, data: dir, maxQueued: 1, accessKeys: { [AK]: SECRET }, allowedMediaDirs: [MEDIA()] }));
-    const child = spawn(process.execPath, [join(import.meta.dirname, '..', 'bin', 'reelsmith.js'), 'serve', '--config', join(dir, 'cfg.json')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    writeFileSync(
+      join(dir, 'cfg.json'),
+      JSON.stringify({ port: 0, data: dir, maxQueued: 1, accessKeys: { [AK]: SECRET }, allowedMediaDirs: [MEDIA()] }),
+    );
+    const child = spawn(
+      process.execPath,
+      [join(import.meta.dirname, '..', 'bin', 'reelsmith.js'), 'serve', '--config', join(dir, 'cfg.json')],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let out = '';
@@ -547,7 +711,9 @@ describe('a bounded queue', () => {
       });
       const c = new RPCClient({ accessKeyId: AK, accessKeySecret: SECRET, endpoint: url, apiVersion: '2020-11-09' });
       const first = await c.request('SubmitBatchMediaProducingJob', job({ ClientToken: 'first' }), { method: 'POST' });
-      const second = await c.request('SubmitBatchMediaProducingJob', job(), { method: 'POST' }).catch((e: { code: string; entry: { response: { statusCode: number } } }) => e);
+      const second = await c
+        .request('SubmitBatchMediaProducingJob', job(), { method: 'POST' })
+        .catch((e: { code: string; entry: { response: { statusCode: number } } }) => e);
       expect(second).toMatchObject({ code: 'Throttling.User', entry: { response: { statusCode: 429 } } });
       const again = await c.request('SubmitBatchMediaProducingJob', job({ ClientToken: 'first' }), { method: 'POST' });
       expect(again.JobId).toBe(first.JobId);
@@ -582,10 +748,14 @@ describe('jobs are never lost', () => {
     const data = tempDir('rs-leash-');
     const cfg = join(data, 'cfg.json');
     writeFileSync(cfg, JSON.stringify({ allowedMediaDirs: [MEDIA()], log: false }));
-    const child = spawn(process.execPath, [join(import.meta.dirname, '..', 'bin', 'reelsmith.js'), 'serve', '--port', '0', '--data', data, '--config', cfg], {
-      env: { ...process.env, REELSMITH_ACCESS_KEYS: `${AK}:${SECRET}` },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [join(import.meta.dirname, '..', 'bin', 'reelsmith.js'), 'serve', '--port', '0', '--data', data, '--config', cfg],
+      {
+        env: { ...process.env, REELSMITH_ACCESS_KEYS: `${AK}:${SECRET}` },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const url = await new Promise<string>((resolve, reject) => {
       let out = '';
       child.stdout?.on('data', (c: Buffer) => {
@@ -596,7 +766,11 @@ describe('jobs are never lost', () => {
       child.on('exit', (code) => reject(new Error(`server exited (${code})`)));
     });
     const c = new RPCClient({ accessKeyId: AK, accessKeySecret: SECRET, endpoint: url, apiVersion: '2020-11-09' });
-    await c.request('SubmitBatchMediaProducingJob', job({ OutputConfig: JSON.stringify({ MediaURL: 'big_{index}.mp4', Count: 2, Width: 1080, Height: 1920, MaxDuration: 10 }) }), { method: 'POST' });
+    await c.request(
+      'SubmitBatchMediaProducingJob',
+      job({ OutputConfig: JSON.stringify({ MediaURL: 'big_{index}.mp4', Count: 2, Width: 1080, Height: 1920, MaxDuration: 10 }) }),
+      { method: 'POST' },
+    );
     let renders: number[] = [];
     for (let i = 0; i < 600 && renders.length === 0; i++) {
       await new Promise((r) => setTimeout(r, 50));
@@ -605,9 +779,14 @@ describe('jobs are never lost', () => {
     expect(renders.length).toBeGreaterThan(0);
     child.kill('SIGKILL');
     await new Promise((r) => setTimeout(r, 1500));
-    expect(renders.filter((pid) => existsSync(`/proc/${pid}`) && !/^\S+ \(\S+\) Z/.test((require('node:fs') as typeof import('node:fs')).readFileSync(`/proc/${pid}/stat`, 'utf8')))).toEqual([]);
+    expect(
+      renders.filter(
+        (pid) =>
+          existsSync(`/proc/${pid}`) &&
+          !/^\S+ \(\S+\) Z/.test((require('node:fs') as typeof import('node:fs')).readFileSync(`/proc/${pid}/stat`, 'utf8')),
+      ),
+    ).toEqual([]);
   });
-
 
   it('kill -9 of the server at random moments: a restart finishes the job, keeps finished outputs, leaves nothing half-written', async () => {
     const { spawn } = await import('node:child_process');
@@ -619,7 +798,10 @@ describe('jobs are never lost', () => {
     (await import('node:fs')).writeFileSync(cfg, JSON.stringify({ allowedMediaDirs: [MEDIA()], log: false }));
     const start = () =>
       new Promise<{ child: ReturnType<typeof spawn>; url: string }>((resolve, reject) => {
-        const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--data', data, '--config', cfg], { env: { ...process.env, REELSMITH_ACCESS_KEYS: `${AK}:${SECRET}` }, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--data', data, '--config', cfg], {
+          env: { ...process.env, REELSMITH_ACCESS_KEYS: `${AK}:${SECRET}` },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
         let out = '';
         child.stdout?.on('data', (c: Buffer) => {
           out += c.toString();
@@ -629,10 +811,18 @@ describe('jobs are never lost', () => {
         child.on('exit', (code) => reject(new Error(`server exited (${code})`)));
       });
     const clientOf = (url: string) => new RPCClient({ accessKeyId: AK, accessKeySecret: SECRET, endpoint: url, apiVersion: '2020-11-09' });
-    const statusOf = async (c: typeof client, id: string) => ((await c.request('GetBatchMediaProducingJob', { JobId: id })).EditingBatchJob as { Status: string; SubJobList: { Status: string; Duration: number }[] });
+    const statusOf = async (c: typeof client, id: string) =>
+      (await c.request('GetBatchMediaProducingJob', { JobId: id })).EditingBatchJob as {
+        Status: string;
+        SubJobList: { Status: string; Duration: number }[];
+      };
 
     let s = await start();
-    const submitted = await clientOf(s.url).request('SubmitBatchMediaProducingJob', job({ OutputConfig: JSON.stringify({ MediaURL: 'c_{index}.mp4', Count: 6, Width: 180, Height: 320, MaxDuration: 3 }) }), { method: 'POST' });
+    const submitted = await clientOf(s.url).request(
+      'SubmitBatchMediaProducingJob',
+      job({ OutputConfig: JSON.stringify({ MediaURL: 'c_{index}.mp4', Count: 6, Width: 180, Height: 320, MaxDuration: 3 }) }),
+      { method: 'POST' },
+    );
     const id = submitted.JobId as string;
     const outDir = join(data, 'outputs', id);
     const finishedBefore = new Map<string, number>();
@@ -641,7 +831,8 @@ describe('jobs are never lost', () => {
     for (const when of ['mid', 'random', 'random'] as const) {
       if (when === 'mid') for (let i = 0; i < 600 && made() === 0; i++) await new Promise((r) => setTimeout(r, 25));
       else await new Promise((r) => setTimeout(r, 200 + Math.random() * 1500));
-      for (const f of existsSync(outDir) ? readdirSync(outDir).filter((n) => n.endsWith('.mp4') && !n.startsWith('.')) : []) finishedBefore.set(f, statSync(join(outDir, f)).mtimeMs);
+      for (const f of existsSync(outDir) ? readdirSync(outDir).filter((n) => n.endsWith('.mp4') && !n.startsWith('.')) : [])
+        finishedBefore.set(f, statSync(join(outDir, f)).mtimeMs);
       s.child.kill('SIGKILL');
       await new Promise((r) => setTimeout(r, 200));
       s = await start();

@@ -40,9 +40,29 @@ const SIN_SENSITIVE = new Map([
 ]);
 
 async function frame(file: string, ss: string): Promise<Uint8Array> {
-  const r = await execa('ffmpeg', ['-v', 'error', '-ss', ss, '-i', file, '-frames:v', '1', '-vf', `scale=${W}:${H}:force_original_aspect_ratio=increase,crop=${W}:${H}`, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], {
-    encoding: 'buffer',
-  });
+  const r = await execa(
+    'ffmpeg',
+    [
+      '-v',
+      'error',
+      '-ss',
+      ss,
+      '-i',
+      file,
+      '-frames:v',
+      '1',
+      '-vf',
+      `scale=${W}:${H}:force_original_aspect_ratio=increase,crop=${W}:${H}`,
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'rgb24',
+      '-',
+    ],
+    {
+      encoding: 'buffer',
+    },
+  );
   return new Uint8Array(r.stdout);
 }
 
@@ -63,7 +83,14 @@ const repeat = (f: Uint8Array, n: number) => Buffer.concat(Array.from({ length: 
 
 /** Our frames at progress 0.25/0.5/0.75 (frames 1..3 of a 4-frame overlap). */
 async function ours(name: string, engine: ShaderEngine, glsl?: string): Promise<Uint8Array[]> {
-  const { frames } = await drawTransition(name, repeat(from, 4), repeat(to, 4), { width: W, height: H, cacheDir, engine, threads: 2, glsl });
+  const { frames } = await drawTransition(name, repeat(from, 4), repeat(to, 4), {
+    width: W,
+    height: H,
+    cacheDir,
+    engine,
+    threads: 2,
+    glsl,
+  });
   const size = W * H * 3;
   return [1, 2, 3].map((i) => new Uint8Array(frames.subarray(i * size, (i + 1) * size)));
 }
@@ -96,7 +123,9 @@ describe('gl-transitions on the CPU, compared with WebGL', () => {
       const [mine, ref] = await Promise.all([ours(name, 'native', HASHED.has(name) ? glsl : undefined), reference(name, glsl)]);
       const scores = mine.map((m, i) => psnr(m, ref[i]));
       const floor = SIN_SENSITIVE.get(name) ?? 35;
-      console.log(`${name.padEnd(26)} PSNR ${scores.map((s) => (s === Number.POSITIVE_INFINITY ? '  inf' : s.toFixed(1).padStart(5))).join(' ')} dB (≥ ${floor})`);
+      console.log(
+        `${name.padEnd(26)} PSNR ${scores.map((s) => (s === Number.POSITIVE_INFINITY ? '  inf' : s.toFixed(1).padStart(5))).join(' ')} dB (≥ ${floor})`,
+      );
       for (const s of scores) expect(s).toBeGreaterThanOrEqual(floor);
       // The transition really moves: the three frames differ from each other and from both clips.
       expect(psnr(mine[0], mine[2])).toBeLessThan(40);
@@ -105,7 +134,8 @@ describe('gl-transitions on the CPU, compared with WebGL', () => {
 
   it('the vector build of every shader draws exactly the frames of the scalar build', async () => {
     // 180 px rows: whole runs of 16 lanes and a partial one; progress 0 to 0.8.
-    const draw = (name: string, build: 'vector' | 'scalar') => drawTransition(name, repeat(from, 5), repeat(to, 5), { width: W, height: H, cacheDir, engine: 'native', threads: 2, build });
+    const draw = (name: string, build: 'vector' | 'scalar') =>
+      drawTransition(name, repeat(from, 5), repeat(to, 5), { width: W, height: H, cacheDir, engine: 'native', threads: 2, build });
     const differing: string[] = [];
     for (const name of names) {
       const [v, s] = await Promise.all([draw(name, 'vector'), draw(name, 'scalar')]);
@@ -114,7 +144,7 @@ describe('gl-transitions on the CPU, compared with WebGL', () => {
     expect(differing).toEqual([]);
   });
 
-  it("in the render, the frei0r plugin returns exactly the BT.601 YCbCr of the pictures it draws", async () => {
+  it('in the render, the frei0r plugin returns exactly the BT.601 YCbCr of the pictures it draws', async () => {
     // The render's graph (frei0rTransition): the plugin packs Y, Cb and Cr into its RGBA output and
     // FFmpeg takes them apart into yuv420p. Compared with the same plugin drawing RGB (yuv=0),
     // converted here: Y per pixel, chroma of each 2x2 block from its summed channels (180 px: whole
@@ -123,12 +153,43 @@ describe('gl-transitions on the CPU, compared with WebGL', () => {
     writeFileSync(join(dir, 'a.rgb'), from);
     writeFileSync(join(dir, 'b.rgb'), to);
     const N = 4;
-    const src = (f: string) => ['-f', 'rawvideo', '-pix_fmt', 'rgb24', '-video_size', `${W}x${H}`, '-framerate', '30', '-stream_loop', String(N - 1), '-i', join(dir, f)];
+    const src = (f: string) => [
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'rgb24',
+      '-video_size',
+      `${W}x${H}`,
+      '-framerate',
+      '30',
+      '-stream_loop',
+      String(N - 1),
+      '-i',
+      join(dir, f),
+    ];
     const run = async (plugin: { dir: string; name: string }, graph: string, pixFmt: string) => {
-      const r = await execa('ffmpeg', ['-v', 'error', ...src('a.rgb'), ...src('b.rgb'), '-filter_complex', `[0:v]format=yuv420p[a];[1:v]format=yuv420p[b];${graph}`, '-map', '[out]', '-f', 'rawvideo', '-pix_fmt', pixFmt, '-'], {
-        encoding: 'buffer',
-        env: ffmpegEnv({ FREI0R_PATH: plugin.dir }),
-      });
+      const r = await execa(
+        'ffmpeg',
+        [
+          '-v',
+          'error',
+          ...src('a.rgb'),
+          ...src('b.rgb'),
+          '-filter_complex',
+          `[0:v]format=yuv420p[a];[1:v]format=yuv420p[b];${graph}`,
+          '-map',
+          '[out]',
+          '-f',
+          'rawvideo',
+          '-pix_fmt',
+          pixFmt,
+          '-',
+        ],
+        {
+          encoding: 'buffer',
+          env: ffmpegEnv({ FREI0R_PATH: plugin.dir }),
+        },
+      );
       return Buffer.from(r.stdout);
     };
     for (const name of ['swap', 'circleopen']) {
@@ -137,7 +198,11 @@ describe('gl-transitions on the CPU, compared with WebGL', () => {
       frei0rTransition(g, 'a', 'b', 'out', { plugin: plugin.name, frames: N, width: W, height: H });
       const yuv = await run(plugin, g.chains.join(';'), 'yuv420p');
       const padded = Math.ceil(W / 64) * 64;
-      const rgb = await run(plugin, `[a][b]vstack=inputs=2,pad=${padded}:ih,format=rgba,frei0r=filter_name=${plugin.name}:filter_params=${N}|${W}|0,crop=${W}:${H}:0:0[out]`, 'rgb24');
+      const rgb = await run(
+        plugin,
+        `[a][b]vstack=inputs=2,pad=${padded}:ih,format=rgba,frei0r=filter_name=${plugin.name}:filter_params=${N}|${W}|0,crop=${W}:${H}:0:0[out]`,
+        'rgb24',
+      );
       const Y = W * H;
       const C = Y / 4;
       expect(yuv.length).toBe(N * (Y + 2 * C));
@@ -145,7 +210,8 @@ describe('gl-transitions on the CPU, compared with WebGL', () => {
       for (let k = 1; k < N; k++) {
         const p = rgb.subarray(k * Y * 3, (k + 1) * Y * 3);
         const f = yuv.subarray(k * (Y + 2 * C), (k + 1) * (Y + 2 * C));
-        for (let i = 0; i < Y; i++) if (f[i] !== ((p[3 * i] * 16829 + p[3 * i + 1] * 33039 + p[3 * i + 2] * 6416 + 32768) >> 16) + 16) wrong++;
+        for (let i = 0; i < Y; i++)
+          if (f[i] !== ((p[3 * i] * 16829 + p[3 * i + 1] * 33039 + p[3 * i + 2] * 6416 + 32768) >> 16) + 16) wrong++;
         for (let y = 0; y < H / 2; y++) {
           for (let x = 0; x < W / 2; x++) {
             const s = [0, 1, 2].map((c) => [0, 1, W, W + 1].reduce((a, o) => a + p[3 * (2 * y * W + 2 * x + o) + c], 0));
@@ -173,22 +239,62 @@ describe('gl-transitions on the CPU, compared with WebGL', () => {
     const lengths = [N, N - 1, N, N];
     const plugins = new Map(await Promise.all([...new Set(names)].map(async (n) => [n, (await frei0rPlugin(n, cacheDir))!] as const)));
     const mux = (await frei0rMux(cacheDir))!;
-    const src = (f: string) => ['-f', 'rawvideo', '-pix_fmt', 'rgb24', '-video_size', `${W}x${H}`, '-framerate', '30', '-stream_loop', String(N - 1), '-i', join(dir, f)];
+    const src = (f: string) => [
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'rgb24',
+      '-video_size',
+      `${W}x${H}`,
+      '-framerate',
+      '30',
+      '-stream_loop',
+      String(N - 1),
+      '-i',
+      join(dir, f),
+    ];
     const render = async (shared: boolean) => {
       const g = new Graph();
       const k4 = names.map((_, k) => k);
-      for (const [input, side] of [[0, 'A'], [1, 'B']]) {
+      for (const [input, side] of [
+        [0, 'A'],
+        [1, 'B'],
+      ]) {
         g.chain(`[${input}:v]format=yuv420p,split=4${k4.map((k) => `[in${side}${k}]`).join('')}`);
         for (const k of k4) g.chain(`[in${side}${k}]trim=end_frame=${lengths[k]}[src${side}${k}]`);
       }
-      const cuts: ShaderCut[] = names.map((n, k) => ({ from: k % 2 ? `srcB${k}` : `srcA${k}`, to: k % 2 ? `srcA${k}` : `srcB${k}`, out: `cut${k}`, plugin: plugins.get(n)!.name, frames: lengths[k] }));
+      const cuts: ShaderCut[] = names.map((n, k) => ({
+        from: k % 2 ? `srcB${k}` : `srcA${k}`,
+        to: k % 2 ? `srcA${k}` : `srcB${k}`,
+        out: `cut${k}`,
+        plugin: plugins.get(n)!.name,
+        frames: lengths[k],
+      }));
       frei0rTransitions(g, cuts, { width: W, height: H, mux: shared ? mux.name : undefined });
       g.chain(`${k4.map((k) => `[cut${k}]`).join('')}concat=n=4:v=1:a=0[out]`);
       const graph = g.chains.join(';');
-      const r = await execa('ffmpeg', ['-v', 'error', ...src('a.rgb'), ...src('b.rgb'), '-filter_complex', graph, '-map', '[out]', '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-'], {
-        encoding: 'buffer',
-        env: ffmpegEnv({ FREI0R_PATH: mux.dir }),
-      });
+      const r = await execa(
+        'ffmpeg',
+        [
+          '-v',
+          'error',
+          ...src('a.rgb'),
+          ...src('b.rgb'),
+          '-filter_complex',
+          graph,
+          '-map',
+          '[out]',
+          '-f',
+          'rawvideo',
+          '-pix_fmt',
+          'yuv420p',
+          '-',
+        ],
+        {
+          encoding: 'buffer',
+          env: ffmpegEnv({ FREI0R_PATH: mux.dir }),
+        },
+      );
       return { frames: Buffer.from(r.stdout), filters: graph.match(/frei0r=/g)!.length };
     };
     const [shared, separate] = await Promise.all([render(true), render(false)]);
@@ -205,10 +311,26 @@ describe('gl-transitions on the CPU, compared with WebGL', () => {
 
   it('the transition mux stops FFmpeg with the reason when its schedule names no plugin of its folder', async () => {
     const mux = (await frei0rMux(cacheDir))!;
-    const r = await execa('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', `color=s=${W}x${2 * H}:d=0.2`, '-vf', `format=rgba,frei0r=filter_name=${mux.name}:filter_params=rs_nothere/4|${W}|1`, '-f', 'null', '-'], {
-      reject: false,
-      env: ffmpegEnv({ FREI0R_PATH: mux.dir }),
-    });
+    const r = await execa(
+      'ffmpeg',
+      [
+        '-v',
+        'error',
+        '-f',
+        'lavfi',
+        '-i',
+        `color=s=${W}x${2 * H}:d=0.2`,
+        '-vf',
+        `format=rgba,frei0r=filter_name=${mux.name}:filter_params=rs_nothere/4|${W}|1`,
+        '-f',
+        'null',
+        '-',
+      ],
+      {
+        reject: false,
+        env: ffmpegEnv({ FREI0R_PATH: mux.dir }),
+      },
+    );
     expect(r.exitCode).not.toBe(0);
     expect(r.stderr).toMatch(/transition mux: cannot load: .*rs_nothere\.so/);
   });

@@ -17,7 +17,11 @@ async function ebur128(file: string): Promise<{ I: number; TP: number }> {
 
 async function render(input: object, editing: object = {}) {
   const out = tempDir();
-  const parsed = parseJob({ InputConfig: input, EditingConfig: editing, OutputConfig: { MediaURL: 's_{index}.mp4', Width: 180, Height: 320 } });
+  const parsed = parseJob({
+    InputConfig: input,
+    EditingConfig: editing,
+    OutputConfig: { MediaURL: 's_{index}.mp4', Width: 180, Height: 320 },
+  });
   const m = await produce(parsed, { outDir: out, seed: 1 });
   expect(m.EditingBatchJob.SubJobList[0].Status).toBe('Success');
   return { file: join(out, 's_0.mp4'), timeline: m.Plans[0].timeline! };
@@ -34,11 +38,19 @@ describe('the mix', () => {
   it('is loudness-normalised to -16 LUFS (±1 LU) with true peak ≤ -1.5 dBTP, whatever is in it', async () => {
     const cases = [
       // voice and music
-      { input: { MediaGroupArray: groups({ text: 'Snacks and drinks are quite cheap here today.' }, { silent: 2 }), BackgroundMusic: media('relaxing_theme.mp3') } },
+      {
+        input: {
+          MediaGroupArray: groups({ text: 'Snacks and drinks are quite cheap here today.' }, { silent: 2 }),
+          BackgroundMusic: media('relaxing_theme.mp3'),
+        },
+      },
       // a quiet voice alone
       { input: { MediaGroupArray: groups({ text: 'Everyone should come and have a look.' }) }, editing: { SpeechConfig: { Volume: 0.2 } } },
       // loud material audio and music, no voice
-      { input: { MediaGroupArray: groups({ silent: 4 }), BackgroundMusic: media('relaxing_theme.mp3') }, editing: { MediaConfig: { Volume: 3 } } },
+      {
+        input: { MediaGroupArray: groups({ silent: 4 }), BackgroundMusic: media('relaxing_theme.mp3') },
+        editing: { MediaConfig: { Volume: 3 } },
+      },
     ];
     for (const c of cases) {
       const { file } = await render(c.input, c.editing);
@@ -53,7 +65,12 @@ describe('the mix', () => {
     // follows the speech times.
     const { file, timeline } = await render(
       {
-        MediaGroupArray: groups({ silent: 2 }, { text: 'The first part of the voice over is here.' }, { silent: 2.5 }, { text: 'And then the second part follows.' }),
+        MediaGroupArray: groups(
+          { silent: 2 },
+          { text: 'The first part of the voice over is here.' },
+          { silent: 2.5 },
+          { text: 'And then the second part follows.' },
+        ),
         BackgroundMusic: media('relaxing_theme.mp3'),
       },
       { SpeechConfig: { Volume: 0 }, BackgroundMusicConfig: { Volume: 0.5 } },

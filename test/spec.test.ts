@@ -48,14 +48,34 @@ describe('job format', () => {
   it('names the JSON path and the reason of a bad time range', () => {
     const issues = issuesOf({
       ...base,
-      EditingConfig: { MediaConfig: { MediaMetaDataArray: [{ Media: 'a.mp4', TimeRangeList: [{ In: 0, Out: 3 }, { In: 15, Out: 12 }] }] } },
+      EditingConfig: {
+        MediaConfig: {
+          MediaMetaDataArray: [
+            {
+              Media: 'a.mp4',
+              TimeRangeList: [
+                { In: 0, Out: 3 },
+                { In: 15, Out: 12 },
+              ],
+            },
+          ],
+        },
+      },
     });
-    expect(issues).toContainEqual({ path: 'EditingConfig.MediaConfig.MediaMetaDataArray[0].TimeRangeList[1]', reason: 'In 15 must be less than Out 12' });
+    expect(issues).toContainEqual({
+      path: 'EditingConfig.MediaConfig.MediaMetaDataArray[0].TimeRangeList[1]',
+      reason: 'In 15 must be less than Out 12',
+    });
   });
 
   it('reports every problem of a job at once', () => {
     const issues = issuesOf({
-      InputConfig: { MediaGroupArray: [{ GroupName: 'g', MediaArray: ['a.mp4'] }, { GroupName: 'g', MediaArray: [] }] },
+      InputConfig: {
+        MediaGroupArray: [
+          { GroupName: 'g', MediaArray: ['a.mp4'] },
+          { GroupName: 'g', MediaArray: [] },
+        ],
+      },
       OutputConfig: { MediaURL: 'out.mp4', Count: 101, Width: 5000 },
       EditingConfig: { ProcessConfig: { TransitionList: ['fade', 'sparkles'] }, SpeechConfig: { Voice: 'zhiru,nobody', SpeechRate: 900 } },
       UserData: JSON.stringify({ x: 'y'.repeat(600) }),
@@ -96,8 +116,14 @@ describe('job format', () => {
   });
 
   it('refuses in/out points for a material that is not in the named group', () => {
-    const issues = issuesOf({ ...base, EditingConfig: { MediaConfig: { MediaMetaDataArray: [{ Media: 'zzz.mp4', GroupName: 'g1', TimeRangeList: [{ In: 0, Out: 1 }] }] } } });
-    expect(issues[0]).toEqual({ path: 'EditingConfig.MediaConfig.MediaMetaDataArray[0].Media', reason: '"zzz.mp4" is not in the MediaArray of group "g1"' });
+    const issues = issuesOf({
+      ...base,
+      EditingConfig: { MediaConfig: { MediaMetaDataArray: [{ Media: 'zzz.mp4', GroupName: 'g1', TimeRangeList: [{ In: 0, Out: 1 }] }] } },
+    });
+    expect(issues[0]).toEqual({
+      path: 'EditingConfig.MediaConfig.MediaMetaDataArray[0].Media',
+      reason: '"zzz.mp4" is not in the MediaArray of group "g1"',
+    });
   });
 
   it('refuses a config that is not JSON, naming it', () => {
@@ -107,7 +133,10 @@ describe('job format', () => {
   });
 
   it('matches transition names case-insensitively and expands random', () => {
-    const { job } = parseJob({ ...base, EditingConfig: { ProcessConfig: { AllowTransition: 'true', TransitionList: ['LinearBlur', 'BOWTIEVERTICAL'] } } });
+    const { job } = parseJob({
+      ...base,
+      EditingConfig: { ProcessConfig: { AllowTransition: 'true', TransitionList: ['LinearBlur', 'BOWTIEVERTICAL'] } },
+    });
     expect(job.process.transitions).toEqual(['linearblur', 'bowTieVertical']);
     const all = parseJob({ ...base, EditingConfig: { ProcessConfig: { TransitionList: 'random' } } });
     expect(all.job.process.transitions).toEqual([...TRANSITIONS]);
@@ -120,7 +149,10 @@ describe('job format', () => {
 
   it('detects the modes the IMS way', () => {
     expect(parseJob({ InputConfig: { MediaArray: ['a.mp4'] }, OutputConfig: {} }).job.type).toBe('Smart_Mix');
-    const group = parseJob({ InputConfig: { MediaGroupArray: [{ GroupName: 'g', MediaArray: ['a.mp4'], Duration: 3 }] }, OutputConfig: {} });
+    const group = parseJob({
+      InputConfig: { MediaGroupArray: [{ GroupName: 'g', MediaArray: ['a.mp4'], Duration: 3 }] },
+      OutputConfig: {},
+    });
     expect(group.job.scriptMode).toBe('group');
     const none = parseJob({ InputConfig: { MediaGroupArray: [{ GroupName: 'g', MediaArray: ['a.mp4'] }] }, OutputConfig: {} });
     expect(none.job.scriptMode).toBe('global');
@@ -128,7 +160,8 @@ describe('job format', () => {
 });
 
 describe('the examples of the IMS advanced-configuration guide', () => {
-  const ok = (EditingConfig: object, InputConfig: object = input) => parseJob({ InputConfig, EditingConfig, OutputConfig: { MediaURL: 'o_{index}.mp4' } });
+  const ok = (EditingConfig: object, InputConfig: object = input) =>
+    parseJob({ InputConfig, EditingConfig, OutputConfig: { MediaURL: 'o_{index}.mp4' } });
 
   it('style and volume of music and voice-over', () => {
     const { job } = ok({ SpeechConfig: { Style: 'Gentle', Gain: 1.1 }, BackgroundMusicConfig: { Style: 'bgm-relaxing', Gain: 0.2 } });
@@ -159,7 +192,14 @@ describe('the examples of the IMS advanced-configuration guide', () => {
       InputConfig: {
         MediaGroupArray: [
           { GroupName: 'group1', MediaArray: ['****9d46c886b45481030f6e****', '****c886810b4549d4630f6e****'] },
-          { GroupName: 'group2', MediaArray: ['http://test-bucket.oss-cn-shanghai.aliyuncs.com/test1.mp4', 'http://test-bucket.oss-cn-shanghai.aliyuncs.com/test2.png', '****9d46c886b45481030f6e****'] },
+          {
+            GroupName: 'group2',
+            MediaArray: [
+              'http://test-bucket.oss-cn-shanghai.aliyuncs.com/test1.mp4',
+              'http://test-bucket.oss-cn-shanghai.aliyuncs.com/test2.png',
+              '****9d46c886b45481030f6e****',
+            ],
+          },
         ],
         Title: 'Hema Fresh in Huilongguan is now open',
         SpeechText: 'A new Hema Fresh just opened in a nearby mall.',
@@ -169,9 +209,20 @@ describe('the examples of the IMS advanced-configuration guide', () => {
         MediaConfig: {
           Volume: 0,
           MediaMetaDataArray: [
-            { Media: '****9d46c886b45481030f6e****', GroupName: 'group1', TimeRangeList: [{ In: 5, Out: 10 }, { In: 15, Out: 20 }] },
+            {
+              Media: '****9d46c886b45481030f6e****',
+              GroupName: 'group1',
+              TimeRangeList: [
+                { In: 5, Out: 10 },
+                { In: 15, Out: 20 },
+              ],
+            },
             { Media: '****9d46c886b45481030f6e****', GroupName: 'group2', TimeRangeList: [{ In: 0, Out: 5 }] },
-            { Media: 'http://test-bucket.oss-cn-shanghai.aliyuncs.com/test1.mp4', GroupName: 'group2', TimeRangeList: [{ In: 0, Out: 20 }] },
+            {
+              Media: 'http://test-bucket.oss-cn-shanghai.aliyuncs.com/test1.mp4',
+              GroupName: 'group2',
+              TimeRangeList: [{ In: 0, Out: 20 }],
+            },
           ],
         },
       },
@@ -181,21 +232,52 @@ describe('the examples of the IMS advanced-configuration guide', () => {
     expect(script.job.titles).toEqual(['Hema Fresh in Huilongguan is now open']);
     expect(script.job.music).toEqual(['****b4549d46c88681030f6e****']);
     const smart = parseJob({
-      InputConfig: { MediaArray: ['****9d46c886b45481030f6e****', 'http://test-bucket.oss-cn-shanghai.aliyuncs.com/test1.mp4'], SpeechText: 'Hi.' },
-      EditingConfig: { MediaConfig: { MediaMetaDataArray: [{ Media: '****9d46c886b45481030f6e****', TimeRangeList: [{ In: 5, Out: 10 }, { In: 15, Out: 20 }] }] } },
+      InputConfig: {
+        MediaArray: ['****9d46c886b45481030f6e****', 'http://test-bucket.oss-cn-shanghai.aliyuncs.com/test1.mp4'],
+        SpeechText: 'Hi.',
+      },
+      EditingConfig: {
+        MediaConfig: {
+          MediaMetaDataArray: [
+            {
+              Media: '****9d46c886b45481030f6e****',
+              TimeRangeList: [
+                { In: 5, Out: 10 },
+                { In: 15, Out: 20 },
+              ],
+            },
+          ],
+        },
+      },
       OutputConfig: { MediaURL: 'o_{index}.mp4' },
     });
     expect(smart.job.type).toBe('Smart_Mix');
-    expect(smart.job.mediaRanges[0].ranges).toEqual([{ in: 5, out: 10 }, { in: 15, out: 20 }]);
+    expect(smart.job.mediaRanges[0].ranges).toEqual([
+      { in: 5, out: 10 },
+      { in: 15, out: 20 },
+    ]);
   });
 
   it('effects, transitions (uniform and per cut) and backgrounds', () => {
-    expect(ok({ ProcessConfig: { AllowVfxEffect: true, VfxEffectProbability: 1.0 } }).job.process).toMatchObject({ allowVfx: true, vfxProbability: 1 });
-    const t = ok({ ProcessConfig: { AllowTransition: true, TransitionList: ['linearblur', 'colordistance', 'crosshatch', 'dreamyzoom', 'doomscreentransition_up'] } });
+    expect(ok({ ProcessConfig: { AllowVfxEffect: true, VfxEffectProbability: 1.0 } }).job.process).toMatchObject({
+      allowVfx: true,
+      vfxProbability: 1,
+    });
+    const t = ok({
+      ProcessConfig: {
+        AllowTransition: true,
+        TransitionList: ['linearblur', 'colordistance', 'crosshatch', 'dreamyzoom', 'doomscreentransition_up'],
+      },
+    });
     expect(t.job.process.transitions).toHaveLength(5);
     expect(ok({ ProcessConfig: { AllowTransition: true, UseUniformTransition: false } }).job.process.uniformTransition).toBe(false);
-    expect(parseJob({ InputConfig: { MediaArray: ['a.mp4'], BackgroundImage: 'bg.png' }, OutputConfig: {} }).job.backgroundImages).toEqual(['bg.png']);
+    expect(parseJob({ InputConfig: { MediaArray: ['a.mp4'], BackgroundImage: 'bg.png' }, OutputConfig: {} }).job.backgroundImages).toEqual([
+      'bg.png',
+    ]);
     expect(ok({ BackgroundImageConfig: { SubType: 'Blur', Radius: 0.1 } }).job.background).toEqual({ type: 'Blur', radius: 0.1 });
-    expect(ok({ BackgroundImageConfig: { SubType: 'Color', Color: '#000000' } }).job.background).toEqual({ type: 'Color', color: '#000000' });
+    expect(ok({ BackgroundImageConfig: { SubType: 'Color', Color: '#000000' } }).job.background).toEqual({
+      type: 'Color',
+      color: '#000000',
+    });
   });
 });

@@ -3,7 +3,19 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { VFX_DRAWN } from '../src/effects/vfx.js';
 import { produce } from '../src/jobs/produce.js';
 import { parseJob } from '../src/spec/parse.js';
-import { channelDiff, type Frame, frameAt, frameDiff, luma, media, saturation, sharpness, sharpnessDir, tempDir, useTempHome } from './helpers.js';
+import {
+  channelDiff,
+  type Frame,
+  frameAt,
+  frameDiff,
+  luma,
+  media,
+  saturation,
+  sharpness,
+  sharpnessDir,
+  tempDir,
+  useTempHome,
+} from './helpers.js';
 
 const D = 2;
 const T = { start: 0, mid: 1, end: D - 0.04 } as const;
@@ -33,8 +45,10 @@ const same = (a: Frame, b: Frame) => expect(frameDiff(a, b)).toBeLessThan(4);
 const differs = (a: Frame, b: Frame, by = 6) => expect(frameDiff(a, b)).toBeGreaterThan(by);
 const darker = (a: Frame, b: Frame, ratio: number) => expect(luma(a)).toBeLessThan(luma(b) * ratio);
 const brighter = (a: Frame, b: Frame, by: number) => expect(luma(a)).toBeGreaterThan(luma(b) + by);
-const blurred = (a: Frame, b: Frame) => expect(sharpness(a, 0, 0, a.width, a.height)).toBeLessThan(0.6 * sharpness(b, 0, 0, b.width, b.height));
-const sharpLike = (a: Frame, b: Frame) => expect(sharpness(a, 0, 0, a.width, a.height)).toBeGreaterThan(0.85 * sharpness(b, 0, 0, b.width, b.height));
+const blurred = (a: Frame, b: Frame) =>
+  expect(sharpness(a, 0, 0, a.width, a.height)).toBeLessThan(0.6 * sharpness(b, 0, 0, b.width, b.height));
+const sharpLike = (a: Frame, b: Frame) =>
+  expect(sharpness(a, 0, 0, a.width, a.height)).toBeGreaterThan(0.85 * sharpness(b, 0, 0, b.width, b.height));
 const corners = (f: Frame) => (luma(f, 0, 0, 30, 40) + luma(f, f.width - 30, f.height - 40, f.width, f.height)) / 2;
 
 /** What a viewer sees for each effect, compared with the same shot without it. */

@@ -10,9 +10,16 @@ import { captionEvents, escapeChar } from './motion.js';
 export { assColor };
 
 const AN: Record<ResolvedTextStyle['alignment'], number> = {
-  BottomLeft: 1, BottomCenter: 2, BottomRight: 3, CenterLeft: 4, CenterCenter: 5, CenterRight: 6, TopLeft: 7, TopCenter: 8, TopRight: 9,
+  BottomLeft: 1,
+  BottomCenter: 2,
+  BottomRight: 3,
+  CenterLeft: 4,
+  CenterCenter: 5,
+  CenterRight: 6,
+  TopLeft: 7,
+  TopCenter: 8,
+  TopRight: 9,
 };
-
 
 export function assTime(t: number): string {
   const cs = Math.max(0, Math.round(t * 100));
@@ -55,7 +62,8 @@ export function buildAss(t: Timeline, custom: ReadonlyMap<string, string> = new 
   const pos = (s: ResolvedTextStyle) => `\\an${AN[s.alignment]}\\pos(${s.x},${s.y})`;
   // Lines as the planner broke them (WrapStyle 2: libass adds no breaks of its own).
   const text = (o: { text: string; lines?: string[] }) => (o.lines ?? [o.text]).map(escapeText).join('\\N');
-  if (t.title) out.push(`Dialogue: 1,${assTime(t.title.start)},${assTime(t.title.end)},Title,,0,0,0,,{${pos(t.title.style)}}${text(t.title)}`);
+  if (t.title)
+    out.push(`Dialogue: 1,${assTime(t.title.start)},${assTime(t.title.end)},Title,,0,0,0,,{${pos(t.title.style)}}${text(t.title)}`);
   t.subHeadings.forEach((s, i) => {
     out.push(`Dialogue: 1,${assTime(s.start)},${assTime(s.end)},Sub${i},,0,0,0,,{${pos(s.style)}}${text(s)}`);
   });
@@ -63,7 +71,13 @@ export function buildAss(t: Timeline, custom: ReadonlyMap<string, string> = new 
     const c = t.captions;
     const an = `{\\an${AN[c.style.alignment]}}`;
     const place = { x: c.style.x, y: c.style.y, W: t.width, H: t.height };
-    const effects = { in: c.inEffect?.name, out: c.outEffect?.name, loop: c.loopEffect?.name, highlight: c.highlight, base: c.style.fontColor };
+    const effects = {
+      in: c.inEffect?.name,
+      out: c.outEffect?.name,
+      loop: c.loopEffect?.name,
+      highlight: c.highlight,
+      base: c.style.fontColor,
+    };
     for (const cap of c.captions)
       for (const e of captionEvents(cap.lines, cap.start, cap.end, place, effects))
         out.push(`Dialogue: 0,${assTime(e.start)},${assTime(e.end)},Caption,,0,0,0,,${an}${e.text}`);

@@ -17,7 +17,12 @@ let installed: Set<string> | undefined;
 function isInstalled(family: string): boolean {
   if (!installed) {
     try {
-      installed = new Set(execFileSync('fc-list', [':', 'family'], { encoding: 'utf8' }).split('\n').flatMap((l) => l.split(',')).map((f) => f.trim()));
+      installed = new Set(
+        execFileSync('fc-list', [':', 'family'], { encoding: 'utf8' })
+          .split('\n')
+          .flatMap((l) => l.split(','))
+          .map((f) => f.trim()),
+      );
     } catch {
       installed = new Set();
     }

@@ -38,9 +38,23 @@ export const CAPTION_MOTIONS: Record<string, Motion> = {
   close_in: { from: '\\fscx300', to: '\\fscx100', fade: true },
   slingshot_in: { from: '\\fscy160\\fscx70', keys: [[0.7, '\\fscy90\\fscx110']], to: SCALE100, move: [0, 0.3] },
   rotateflip_in: { from: '\\fry90', to: '\\fry0' },
-  elasticzoom_in: { from: SCALE0, keys: [[0.5, '\\fscx130\\fscy130'], [0.75, '\\fscx90\\fscy90']], to: SCALE100 },
+  elasticzoom_in: {
+    from: SCALE0,
+    keys: [
+      [0.5, '\\fscx130\\fscy130'],
+      [0.75, '\\fscx90\\fscy90'],
+    ],
+    to: SCALE100,
+  },
   zoom_in: { from: SCALE0, to: SCALE100 },
-  spring_in: { from: '\\fscy0', keys: [[0.55, '\\fscy135'], [0.8, '\\fscy90']], to: '\\fscy100' },
+  spring_in: {
+    from: '\\fscy0',
+    keys: [
+      [0.55, '\\fscy135'],
+      [0.8, '\\fscy90'],
+    ],
+    to: '\\fscy100',
+  },
   fade_in_placeholder: {},
   growth_in: { from: '\\fscx0', to: '\\fscx100' },
   open_in: { clip: true },
@@ -124,7 +138,14 @@ function phase(m: Motion, lines: string[], p: Placement, dur: number, entering: 
     tags.push(entering ? `${closed}\\t(0,${D},${open})` : `${open}\\t(0,${D},${closed})`);
   }
   const whole = !m.perChar;
-  const anim = (from: string | undefined, to: string | undefined, keys: [number, string][] | undefined, a: number, b: number, fade: boolean) => {
+  const anim = (
+    from: string | undefined,
+    to: string | undefined,
+    keys: [number, string][] | undefined,
+    a: number,
+    b: number,
+    fade: boolean,
+  ) => {
     const hidden = `${from ?? ''}${fade ? '\\alpha&HFF&' : ''}`;
     const shown = `${to ?? ''}${fade ? '\\alpha&H00&' : ''}`;
     const span = b - a;
@@ -147,12 +168,17 @@ function phase(m: Motion, lines: string[], p: Placement, dur: number, entering: 
     }
     return out + (hidden ? `\\t(${t0},${b},${hidden})` : '');
   };
-  if (whole) return `{${tags.join('')}${anim(m.from, m.to, m.keys, 0, D, !!m.fade)}}${lines.map((l) => [...l].map(escapeChar).join('')).join('\\N')}`;
+  if (whole)
+    return `{${tags.join('')}${anim(m.from, m.to, m.keys, 0, D, !!m.fade)}}${lines.map((l) => [...l].map(escapeChar).join('')).join('\\N')}`;
 
   // Character by character.
-  const chars = lines.flatMap((l, li) => [...[...l].map((c) => ({ c, br: false })), ...(li < lines.length - 1 ? [{ c: '', br: true }] : [])]);
+  const chars = lines.flatMap((l, li) => [
+    ...[...l].map((c) => ({ c, br: false })),
+    ...(li < lines.length - 1 ? [{ c: '', br: true }] : []),
+  ]);
   const visible = chars.filter((c) => !c.br && c.c.trim() !== '').length;
-  const order = m.perChar === 'random' ? shuffledOrder(visible, visible * 31 + lines.join('').length) : Array.from({ length: visible }, (_, i) => i);
+  const order =
+    m.perChar === 'random' ? shuffledOrder(visible, visible * 31 + lines.join('').length) : Array.from({ length: visible }, (_, i) => i);
   const step = (D * (m.perChar === 'instant' ? 0.9 : 0.6)) / Math.max(1, visible);
   const each = m.perChar === 'instant' ? 1 : Math.max(40, Math.round(D * 0.4));
   let k = 0;
@@ -204,7 +230,9 @@ export function captionEvents(
   const events: CaptionEvent[] = [];
   if (inM) events.push({ start, end: start + tin, text: phase(inM, lines, p, tin, true) });
   const bodyStart = start + tin;
-  const bodyText = effects.highlight ? karaoke(lines, start, end, bodyStart, effects.highlight, effects.base ?? '#ffffff') : lines.map((l) => [...l].map(escapeChar).join('')).join('\\N');
+  const bodyText = effects.highlight
+    ? karaoke(lines, start, end, bodyStart, effects.highlight, effects.base ?? '#ffffff')
+    : lines.map((l) => [...l].map(escapeChar).join('')).join('\\N');
   events.push({ start: bodyStart, end: end - tout, text: `{\\pos(${p.x},${p.y})${loopTags(effects.loop, d - tin - tout)}}${bodyText}` });
   if (outM) {
     // Every word has been spoken by the exit: shown in the highlight colour.
@@ -213,8 +241,6 @@ export function captionEvents(
   }
   return events;
 }
-
-
 
 /** #rrggbb → the &HBBGGRR& form of \\1c / \\2c. */
 function bgr(hex: string): string {
@@ -233,7 +259,14 @@ function words(line: string): string[] {
  * character counts as a word; punctuation as a third). `\\kf` sweeps each word; pop switches it
  * at once with a short scale pulse. Words spoken before `eventStart` are already highlighted.
  */
-export function karaoke(lines: string[], start: number, end: number, eventStart: number, h: { mode: 'sweep' | 'pop'; color: string }, base: string): string {
+export function karaoke(
+  lines: string[],
+  start: number,
+  end: number,
+  eventStart: number,
+  h: { mode: 'sweep' | 'pop'; color: string },
+  base: string,
+): string {
   const tokens = lines.map(words);
   const weight = (w: string) => {
     const letters = [...w.trim()].filter((c) => /[\p{L}\p{N}]/u.test(c)).length;
@@ -250,7 +283,8 @@ export function karaoke(lines: string[], start: number, end: number, eventStart:
         t += weight(w) * perUnit;
         const cs = Math.max(0, Math.round((t - Math.max(ws, eventStart)) * 100));
         const at = Math.max(0, Math.round((ws - eventStart) * 1000));
-        const pop = h.mode === 'pop' && w.trim() ? `\\t(${at},${at + 120},\\fscx118\\fscy118)\\t(${at + 120},${at + 240},\\fscx100\\fscy100)` : '';
+        const pop =
+          h.mode === 'pop' && w.trim() ? `\\t(${at},${at + 120},\\fscx118\\fscy118)\\t(${at + 120},${at + 240},\\fscx100\\fscy100)` : '';
         return `{\\${tag}${cs}${pop}}${[...w].map(escapeChar).join('')}`;
       })
       .join(''),

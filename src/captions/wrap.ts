@@ -105,7 +105,10 @@ export function splitCaptionUnits(text: string, lineEm: number, measure: Measure
     }
     // Pack clauses greedily.
     let current = '';
-    for (const clause of sentence.split(CLAUSE_END).map((c) => c.trim()).filter(Boolean)) {
+    for (const clause of sentence
+      .split(CLAUSE_END)
+      .map((c) => c.trim())
+      .filter(Boolean)) {
       const joined = current ? joinText(current, clause) : clause;
       if (fits(joined)) current = joined;
       else {
@@ -114,7 +117,8 @@ export function splitCaptionUnits(text: string, lineEm: number, measure: Measure
         else {
           // Break an over-long clause at line boundaries.
           const lines = wrapLines(clause, lineEm, measure);
-          for (let i = 0; i < lines.length; i += maxLines) out.push(lines.slice(i, i + maxLines).join(/[A-Za-z]$/.test(lines[i]) ? ' ' : ''));
+          for (let i = 0; i < lines.length; i += maxLines)
+            out.push(lines.slice(i, i + maxLines).join(/[A-Za-z]$/.test(lines[i]) ? ' ' : ''));
           current = '';
         }
       }

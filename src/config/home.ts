@@ -14,13 +14,20 @@ export interface Home {
 
 export function reelsmithHome(dir = process.env.REELSMITH_HOME): Home {
   const root = resolve(dir ?? join(homedir(), '.reelsmith'));
-  const home = { root, cache: join(root, 'cache'), media: join(root, 'media'), database: join(root, 'reelsmith.db'), music: join(root, 'music') };
+  const home = {
+    root,
+    cache: join(root, 'cache'),
+    media: join(root, 'media'),
+    database: join(root, 'reelsmith.db'),
+    music: join(root, 'music'),
+  };
   for (const d of [home.root, home.cache, home.media]) {
     try {
       mkdirSync(d, { recursive: true });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      const why = code === 'EEXIST' || code === 'ENOTDIR' ? 'is a file, not a folder' : `cannot be created (${code ?? (err as Error).message})`;
+      const why =
+        code === 'EEXIST' || code === 'ENOTDIR' ? 'is a file, not a folder' : `cannot be created (${code ?? (err as Error).message})`;
       throw new ReelsmithError('InvalidParameter', `the data folder ${d} ${why}; set REELSMITH_HOME (or --data) to a folder`);
     }
   }

@@ -63,7 +63,11 @@ export class CallbackDispatcher {
 
   async setSettings(s: EventCallbackSettings): Promise<void> {
     const value = JSON.stringify(s);
-    await this.db.insertInto('settings').values({ key: 'event_callback', value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
+    await this.db
+      .insertInto('settings')
+      .values({ key: 'event_callback', value })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+      .execute();
   }
 
   /** Records the `BatchProduceMediaComplete` deliveries of a finished job. */
@@ -76,7 +80,10 @@ export class CallbackDispatcher {
    * Records the `ProduceMediaComplete` event of one output (IMS's per-output event), for a global
    * callback whose EventTypeList asks for it.
    */
-  async outputCompleted(job: { JobId: string; UserData?: string }, output: { MediaURL: string; Status: string; ErrorCode: string | null; ErrorMessage: string | null }): Promise<void> {
+  async outputCompleted(
+    job: { JobId: string; UserData?: string },
+    output: { MediaURL: string; Status: string; ErrorCode: string | null; ErrorMessage: string | null },
+  ): Promise<void> {
     const messageBody = {
       Status: output.Status,
       MediaURL: output.MediaURL,
@@ -95,12 +102,29 @@ export class CallbackDispatcher {
     const global = await this.getSettings();
     const auth = global?.AuthSwitch === 'on' && global.AuthKey ? global.AuthKey : null;
     const targets: string[] = notify ? [notify] : [];
-    if (global?.EventTypeList.split(',').map((x) => x.trim()).includes(eventType)) targets.push(global.CallbackURL);
+    if (
+      global?.EventTypeList.split(',')
+        .map((x) => x.trim())
+        .includes(eventType)
+    )
+      targets.push(global.CallbackURL);
     const now = Date.now();
     for (const url of targets) {
       await this.db
         .insertInto('callbacks')
-        .values({ job_id: jobId, url, event_type: eventType, body: JSON.stringify(body), auth_key: auth, status: 'pending', attempts: 0, next_at: now, last_error: null, created_at: imsTime(), delivered_at: null })
+        .values({
+          job_id: jobId,
+          url,
+          event_type: eventType,
+          body: JSON.stringify(body),
+          auth_key: auth,
+          status: 'pending',
+          attempts: 0,
+          next_at: now,
+          last_error: null,
+          created_at: imsTime(),
+          delivered_at: null,
+        })
         .execute();
     }
     if (targets.length > 0) this.kick();
@@ -131,9 +155,22 @@ export class CallbackDispatcher {
     if (this.busy || this.stopped) return;
     this.busy = true;
     try {
-      const due = await this.db.selectFrom('callbacks').selectAll().where('status', '=', 'pending').where('next_at', '<=', Date.now()).orderBy('next_at').limit(20).execute();
+      const due = await this.db
+        .selectFrom('callbacks')
+        .selectAll()
+        .where('status', '=', 'pending')
+        .where('next_at', '<=', Date.now())
+        .orderBy('next_at')
+        .limit(20)
+        .execute();
       await Promise.all(due.map((d) => this.deliver(d)));
-      const next = await this.db.selectFrom('callbacks').select('next_at').where('status', '=', 'pending').orderBy('next_at').limit(1).executeTakeFirst();
+      const next = await this.db
+        .selectFrom('callbacks')
+        .select('next_at')
+        .where('status', '=', 'pending')
+        .orderBy('next_at')
+        .limit(1)
+        .executeTakeFirst();
       if (next) this.kick(Math.max(0, next.next_at - Date.now()));
     } finally {
       this.busy = false;
@@ -151,7 +188,13 @@ export class CallbackDispatcher {
         headers['X-ICE-TIMESTAMP'] = String(ts);
         headers['X-ICE-SIGNATURE'] = iceSignature(d.url, ts, d.auth_key);
       }
-      const r = await fetch(d.url, { method: 'POST', headers, body: d.body, redirect: 'manual', signal: AbortSignal.timeout(this.o.timeoutMs ?? 10_000) });
+      const r = await fetch(d.url, {
+        method: 'POST',
+        headers,
+        body: d.body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.o.timeoutMs ?? 10_000),
+      });
       await r.arrayBuffer().catch(() => undefined);
       if (r.status < 200 || r.status >= 300) error = `HTTP ${r.status}`;
     } catch (err) {
@@ -159,7 +202,12 @@ export class CallbackDispatcher {
     }
     const max = this.o.maxAttempts ?? 10;
     const update = error
-      ? { attempts, last_error: error, status: attempts >= max || /not allowed|only http|not a URL/.test(error) ? 'failed' : 'pending', next_at: Date.now() + (this.o.baseDelayMs ?? 2000) * 2 ** (attempts - 1) }
+      ? {
+          attempts,
+          last_error: error,
+          status: attempts >= max || /not allowed|only http|not a URL/.test(error) ? 'failed' : 'pending',
+          next_at: Date.now() + (this.o.baseDelayMs ?? 2000) * 2 ** (attempts - 1),
+        }
       : { attempts, last_error: null, status: 'delivered', delivered_at: imsTime() };
     await this.db.updateTable('callbacks').set(update).where('id', '=', d.id).execute();
   }

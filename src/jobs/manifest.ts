@@ -68,7 +68,14 @@ export interface Manifest {
 
 const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-export function buildManifest(a: { jobId: string; parsed: ParsedJob; prepared: Prepared; results: SubJobResult[]; created: Date; completed: Date }): Manifest {
+export function buildManifest(a: {
+  jobId: string;
+  parsed: ParsedJob;
+  prepared: Prepared;
+  results: SubJobResult[];
+  created: Date;
+  completed: Date;
+}): Manifest {
   const { parsed, results } = a;
   const allFailed = results.every((r) => r.status === 'Failed');
   const preview = parsed.job.output.previewOnly;

@@ -40,13 +40,18 @@ export async function prepareOutDir(dir: string, field = 'output folder'): Promi
   if (st && !st.isDirectory()) throw new ReelsmithError('InvalidParameter', `${abs} exists and is not a folder`, field);
   if (!st) {
     const parent = await stat(real).catch(() => undefined);
-    if (parent && !parent.isDirectory()) throw new ReelsmithError('InvalidParameter', `${real} is a file, so ${abs} cannot be created`, field);
+    if (parent && !parent.isDirectory())
+      throw new ReelsmithError('InvalidParameter', `${real} is a file, so ${abs} cannot be created`, field);
   }
   try {
     await mkdir(abs, { recursive: true });
     await access(abs, constants.W_OK | constants.X_OK);
   } catch (err) {
-    throw new ReelsmithError('InvalidParameter', `${abs} cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, field);
+    throw new ReelsmithError(
+      'InvalidParameter',
+      `${abs} cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+      field,
+    );
   }
 }
 
@@ -54,7 +59,12 @@ export async function prepareOutDir(dir: string, field = 'output folder'): Promi
 async function madeBefore(outDir: string): Promise<Set<string>> {
   try {
     const m = JSON.parse(await readFile(join(outDir, 'manifest.json'), 'utf8')) as { Plans?: { file?: string }[] };
-    return new Set((m.Plans ?? []).map((p) => p.file).filter((f): f is string => typeof f === 'string').map((f) => resolve(f)));
+    return new Set(
+      (m.Plans ?? [])
+        .map((p) => p.file)
+        .filter((f): f is string => typeof f === 'string')
+        .map((f) => resolve(f)),
+    );
   } catch {
     return new Set();
   }
@@ -89,14 +99,21 @@ export async function overwriteIssues(
     const real = await realpath(target).catch(() => target);
     const input = inputReal.get(real) ?? inputReal.get(target);
     if (input) {
-      issues.push({ path: opts.field, reason: `output ${f.index} (${target}) would overwrite the material ${JSON.stringify(input.ref)} named by ${input.field}` });
+      issues.push({
+        path: opts.field,
+        reason: `output ${f.index} (${target}) would overwrite the material ${JSON.stringify(input.ref)} named by ${input.field}`,
+      });
       continue;
     }
     if (previous && !previous.has(target) && (await stat(target).catch(() => undefined))) {
-      issues.push({ path: opts.field, reason: `output ${f.index} would replace ${target}, which reelsmith did not make; remove it or choose another folder` });
+      issues.push({
+        path: opts.field,
+        reason: `output ${f.index} would replace ${target}, which reelsmith did not make; remove it or choose another folder`,
+      });
     }
   }
-  if (inputReal.has(manifest)) issues.push({ path: opts.field, reason: `the manifest (${manifest}) would overwrite a material; choose another folder` });
+  if (inputReal.has(manifest))
+    issues.push({ path: opts.field, reason: `the manifest (${manifest}) would overwrite a material; choose another folder` });
   else if (previous && previous.size === 0 && (await stat(manifest).catch(() => undefined)) && !(await isManifest(manifest)))
     issues.push({ path: opts.field, reason: `${manifest} exists and is not a reelsmith manifest; remove it or choose another folder` });
   return issues;

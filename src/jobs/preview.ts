@@ -38,9 +38,23 @@ export async function previewStrip(o: PreviewOptions): Promise<{ png: string; ti
     const processConfig =
       o.kind === 'transition'
         ? { SingleShotDuration: 2, AllowTransition: true, TransitionDuration: 1, TransitionList: [o.name] }
-        : { SingleShotDuration: 2, AllowVfxEffect: true, VfxEffectProbability: 1, VfxFirstClipEffectList: [o.name], VfxNotFirstClipEffectList: [o.name] };
+        : {
+            SingleShotDuration: 2,
+            AllowVfxEffect: true,
+            VfxEffectProbability: 1,
+            VfxFirstClipEffectList: [o.name],
+            VfxNotFirstClipEffectList: [o.name],
+          };
     const parsed = parseJob({
-      InputConfig: o.kind === 'transition' ? { MediaGroupArray: [{ GroupName: 'a', MediaArray: [a] }, { GroupName: 'b', MediaArray: [b] }] } : { MediaArray: [a] },
+      InputConfig:
+        o.kind === 'transition'
+          ? {
+              MediaGroupArray: [
+                { GroupName: 'a', MediaArray: [a] },
+                { GroupName: 'b', MediaArray: [b] },
+              ],
+            }
+          : { MediaArray: [a] },
       EditingConfig: { ProcessConfig: processConfig },
       OutputConfig: { MediaURL: 'preview_{index}.mp4', Width: w, Height: h, FixedDuration: o.kind === 'transition' ? 4 : 2 },
     });
@@ -53,7 +67,18 @@ export async function previewStrip(o: PreviewOptions): Promise<{ png: string; ti
     const [from, to] = tr ? [tr.start, tr.start + tr.duration] : [0, t.shots[0].duration - 1 / t.fps];
     const times = Array.from({ length: n }, (_, i) => from + ((to - from) * i) / (n - 1));
     const select = times.map((s) => `eq(n\\,${Math.min(Math.round(s * t.fps), Math.round(t.duration * t.fps) - 1)})`).join('+');
-    await execa('ffmpeg', ['-v', 'error', '-y', '-i', join(dir, 'preview_0.mp4'), '-vf', `select='${select}',scale=${Math.round(w / 2 / 2) * 2}:-2,tile=${n}x1:padding=4:color=white`, '-frames:v', '1', o.outPng]);
+    await execa('ffmpeg', [
+      '-v',
+      'error',
+      '-y',
+      '-i',
+      join(dir, 'preview_0.mp4'),
+      '-vf',
+      `select='${select}',scale=${Math.round(w / 2 / 2) * 2}:-2,tile=${n}x1:padding=4:color=white`,
+      '-frames:v',
+      '1',
+      o.outPng,
+    ]);
     return { png: o.outPng, times };
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -75,7 +75,11 @@ export interface Prepared {
  * failed (the outputs that need it fail, naming it; others are made). A missing local file, a
  * folder, a device, an unknown media ID or a file that is not media is the job's own mistake.
  */
-function refusedMaterials(job: Prepared['parsed']['job'], infos: ResolvedMaterials['infos'], fontErrors: Map<string, ReelsmithError>): { path: string; reason: string }[] {
+function refusedMaterials(
+  job: Prepared['parsed']['job'],
+  infos: ResolvedMaterials['infos'],
+  fontErrors: Map<string, ReelsmithError>,
+): { path: string; reason: string }[] {
   const issues: { path: string; reason: string }[] = [];
   for (const n of namedRefs(job)) {
     const err = infos.get(n.ref) ?? fontErrors.get(n.ref);
@@ -163,7 +167,13 @@ export async function prepare(parsed: ParsedJob, opts: PrepareOptions = {}): Pro
   const maxDuration = opts.maxOutputDuration ?? DEFAULT_MAX_OUTPUT_DURATION;
   plan.timelines = plan.timelines.map((t) =>
     !isFailure(t) && t.duration > maxDuration
-      ? { index: t.index, error: new ReelsmithError('InvalidParameter', `the plan of output ${t.index} lasts ${t.duration.toFixed(1)} s; the longest output is ${maxDuration} s (shorten the voice-over or its pauses)`) }
+      ? {
+          index: t.index,
+          error: new ReelsmithError(
+            'InvalidParameter',
+            `the plan of output ${t.index} lasts ${t.duration.toFixed(1)} s; the longest output is ${maxDuration} s (shorten the voice-over or its pauses)`,
+          ),
+        }
       : t,
   );
   return { parsed, seed, materials, variants, plan, speechClips, speechErrors, synthesizer, fonts, warnings: plan.warnings };
@@ -201,7 +211,10 @@ export function outputFileName(mediaURL: string, index: number): string {
 
 /** The same timeline with every clip cut by decoding from its start (no input seeking). */
 function safeTimeline(t: Timeline): Timeline {
-  return { ...t, shots: t.shots.map((s) => (s.material.kind === 'video' ? { ...s, material: { ...s.material, seek: 'decode' as const } } : s)) };
+  return {
+    ...t,
+    shots: t.shots.map((s) => (s.material.kind === 'video' ? { ...s, material: { ...s.material, seek: 'decode' as const } } : s)),
+  };
 }
 
 export async function produce(parsed: ParsedJob, opts: ProduceOptions): Promise<Manifest> {
@@ -214,7 +227,8 @@ export async function produce(parsed: ParsedJob, opts: ProduceOptions): Promise<
   const prepared = await prepare(parsed, { ...opts, home });
   const { job } = parsed;
   const aspects = new Map<string, number>();
-  for (const [ref, info] of prepared.materials.infos) if (!(info instanceof Error) && info.height > 0) aspects.set(ref, info.width / info.height);
+  for (const [ref, info] of prepared.materials.infos)
+    if (!(info instanceof Error) && info.height > 0) aspects.set(ref, info.width / info.height);
 
   const results: SubJobResult[] = prepared.plan.timelines.map((t, index) => ({
     index,

@@ -37,7 +37,10 @@ export interface RunnerOptions {
   /** Where job events and internal details go (pino-compatible). */
   log?: RunnerLog;
   /** Called as each output is made or fails (per-output events). */
-  onOutput?: (job: { JobId: string; UserData?: string }, output: { MediaURL: string; Status: string; ErrorCode: string | null; ErrorMessage: string | null }) => Promise<void>;
+  onOutput?: (
+    job: { JobId: string; UserData?: string },
+    output: { MediaURL: string; Status: string; ErrorCode: string | null; ErrorMessage: string | null },
+  ) => Promise<void>;
 }
 
 export interface RunnerLog {
@@ -128,7 +131,12 @@ export class JobRunner {
     log.info({ JobId: id, attempt: attempts }, 'job started');
     try {
       const parsed = parseJob(
-        { InputConfig: job.InputConfig, EditingConfig: job.EditingConfig, OutputConfig: job.OutputConfig, ...(job.UserData ? { UserData: job.UserData } : {}) },
+        {
+          InputConfig: job.InputConfig,
+          EditingConfig: job.EditingConfig,
+          OutputConfig: job.OutputConfig,
+          ...(job.UserData ? { UserData: job.UserData } : {}),
+        },
         { baseDir: this.o.baseDir ?? process.cwd(), maxOutputDuration: this.o.maxOutputDuration },
       );
       // Seeded by the job, so that a resumed job plans the same outputs and keeps those already made;
@@ -153,7 +161,16 @@ export class JobRunner {
         maxRenderMemoryBytes: this.o.maxRenderMemoryBytes,
         onEvent: (e) => {
           if (e.type === 'output-done') {
-            (e.error ? log.error : log.info).call(log, { JobId: id, output: e.index, stage: 'render', ...(e.error ? { code: e.error.code, error: e.error.message, detail: e.error.detail } : {}) }, e.error ? 'output failed' : 'output done');
+            (e.error ? log.error : log.info).call(
+              log,
+              {
+                JobId: id,
+                output: e.index,
+                stage: 'render',
+                ...(e.error ? { code: e.error.code, error: e.error.message, detail: e.error.detail } : {}),
+              },
+              e.error ? 'output failed' : 'output done',
+            );
             // An output made is progress: the job is not one that stops the service on every start.
             if (!e.error) saving = saving.then(() => this.store.resetAttempts(id));
           }
@@ -171,7 +188,15 @@ export class JobRunner {
           if (e.type !== 'output-done' || !this.o.onOutput) return;
           const mediaURL = parsed.job.output.mediaURL.replaceAll('{index}', String(e.index));
           outputEvents.push(
-            this.o.onOutput({ JobId: id, UserData: job.UserData }, { MediaURL: mediaURL, Status: e.error ? 'Failed' : 'Success', ErrorCode: e.error?.code ?? null, ErrorMessage: e.error?.message ?? null }),
+            this.o.onOutput(
+              { JobId: id, UserData: job.UserData },
+              {
+                MediaURL: mediaURL,
+                Status: e.error ? 'Failed' : 'Success',
+                ErrorCode: e.error?.code ?? null,
+                ErrorMessage: e.error?.message ?? null,
+              },
+            ),
           );
         },
       });

@@ -26,7 +26,9 @@ export interface NewJob {
 
 /** Fingerprint of a submission's parameters, for ClientToken reuse. */
 export function paramsHash(p: { InputConfig?: string; EditingConfig?: string; OutputConfig?: string; UserData?: string }): string {
-  return createHash('sha256').update(JSON.stringify([p.InputConfig ?? '', p.EditingConfig ?? '', p.OutputConfig ?? '', p.UserData ?? ''])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([p.InputConfig ?? '', p.EditingConfig ?? '', p.OutputConfig ?? '', p.UserData ?? '']))
+    .digest('hex');
 }
 
 /** IMS times: ISO-8601 UTC to the second. */
@@ -59,8 +61,13 @@ export class JobStore {
   async create(job: NewJob): Promise<{ id: string; created: boolean; mismatch?: boolean }> {
     return this.db.transaction().execute(async (tx) => {
       if (job.clientToken) {
-        const hit = await tx.selectFrom('batch_jobs').select(['id', 'params_hash']).where('client_token', '=', job.clientToken).executeTakeFirst();
-        if (hit) return { id: hit.id, created: false, mismatch: !!hit.params_hash && !!job.paramsHash && hit.params_hash !== job.paramsHash };
+        const hit = await tx
+          .selectFrom('batch_jobs')
+          .select(['id', 'params_hash'])
+          .where('client_token', '=', job.clientToken)
+          .executeTakeFirst();
+        if (hit)
+          return { id: hit.id, created: false, mismatch: !!hit.params_hash && !!job.paramsHash && hit.params_hash !== job.paramsHash };
       }
       const id = randomUUID().replace(/-/g, '');
       const now = imsTime();
@@ -100,7 +107,11 @@ export class JobStore {
 
   /** Counts a start of the job by a process; returns how many there have been, this one included. */
   async countAttempt(id: string): Promise<number> {
-    await this.db.updateTable('batch_jobs').set((eb) => ({ attempts: eb('attempts', '+', 1) })).where('id', '=', id).execute();
+    await this.db
+      .updateTable('batch_jobs')
+      .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+      .where('id', '=', id)
+      .execute();
     const r = await this.db.selectFrom('batch_jobs').select('attempts').where('id', '=', id).executeTakeFirst();
     return r?.attempts ?? 0;
   }
@@ -111,7 +122,9 @@ export class JobStore {
   }
 
   /** Jobs by filters, newest first (or oldest with `asc`), a page at a time (keyset paging). */
-  async list(q: PageQuery & { jobType?: string; status?: string; startTime?: string; endTime?: string }): Promise<{ jobs: BatchJobRecord[]; next?: Cursor }> {
+  async list(
+    q: PageQuery & { jobType?: string; status?: string; startTime?: string; endTime?: string },
+  ): Promise<{ jobs: BatchJobRecord[]; next?: Cursor }> {
     let sel = this.db.selectFrom('batch_jobs').selectAll();
     if (q.jobType) sel = sel.where('job_type', '=', q.jobType);
     if (q.status) sel = sel.where('status', '=', q.status);
@@ -123,7 +136,13 @@ export class JobStore {
 
   /** Jobs accepted but not finished (Init, or Processing when the process stopped), oldest first. */
   async unfinished(): Promise<string[]> {
-    const rows = await this.db.selectFrom('batch_jobs').select('id').where('status', 'in', ['Init', 'Processing']).orderBy('created_at').orderBy('id').execute();
+    const rows = await this.db
+      .selectFrom('batch_jobs')
+      .select('id')
+      .where('status', 'in', ['Init', 'Processing'])
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
     return rows.map((r) => r.id);
   }
 
@@ -145,8 +164,15 @@ export class JobStore {
   /** Remembers a signature nonce; false when it was already used (a replay). Forgets nonces older than `maxAgeS`. */
   async useNonce(nonce: string, maxAgeS = 3600): Promise<boolean> {
     const now = Math.floor(Date.now() / 1000);
-    await this.db.deleteFrom('nonces').where('seen_at', '<', now - maxAgeS).execute();
-    const r = await this.db.insertInto('nonces').values({ nonce, seen_at: now }).onConflict((oc) => oc.column('nonce').doNothing()).executeTakeFirst();
+    await this.db
+      .deleteFrom('nonces')
+      .where('seen_at', '<', now - maxAgeS)
+      .execute();
+    const r = await this.db
+      .insertInto('nonces')
+      .values({ nonce, seen_at: now })
+      .onConflict((oc) => oc.column('nonce').doNothing())
+      .executeTakeFirst();
     return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 }

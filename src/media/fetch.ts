@@ -57,7 +57,8 @@ const isInside = (dir: string, path: string) => {
  */
 export async function localFile(ref: string, baseDir: string, cacheDir: string, policy: AccessPolicy = {}): Promise<string> {
   if (/^https?:\/\//i.test(ref)) return fetchToCache(ref, { cacheDir, ...policy });
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(ref) && !/^file:\/\//i.test(ref)) throw invalidParameter('', `${shownRef(ref)}: only http(s) URLs, local files and media IDs are supported`);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(ref) && !/^file:\/\//i.test(ref))
+    throw invalidParameter('', `${shownRef(ref)}: only http(s) URLs, local files and media IDs are supported`);
   let path: string;
   try {
     path = /^file:\/\//i.test(ref) ? fileURLToPath(ref) : isAbsolute(ref) ? ref : resolvePath(baseDir, ref);
@@ -66,7 +67,11 @@ export async function localFile(ref: string, baseDir: string, cacheDir: string, 
   }
   if (policy.allowedDirs) {
     const allowed = policy.allowedDirs.map((d) => resolvePath(d));
-    const refused = () => invalidParameter('', `${shownRef(ref)}: local files are not accepted here (use http(s) URLs or media IDs; an operator may allow folders with allowedMediaDirs)`);
+    const refused = () =>
+      invalidParameter(
+        '',
+        `${shownRef(ref)}: local files are not accepted here (use http(s) URLs or media IDs; an operator may allow folders with allowedMediaDirs)`,
+      );
     if (!allowed.some((d) => isInside(d, resolvePath(path)))) throw refused();
     // Inside an allowed folder by name: its real path must be too (no symlink out of it).
     const real = await realpath(path).catch(() => undefined);
@@ -89,7 +94,10 @@ export async function checkRegularFile(path: string, ref: string, maxBytes: numb
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') throw materialNotFound(ref, `no file at ${path}`);
-    throw materialUnreadable(ref, code === 'EACCES' ? `${path} cannot be read (permission denied)` : `${path} cannot be read (${code ?? 'error'})`);
+    throw materialUnreadable(
+      ref,
+      code === 'EACCES' ? `${path} cannot be read (permission denied)` : `${path} cannot be read (${code ?? 'error'})`,
+    );
   }
   if (st.isDirectory()) throw materialUnreadable(ref, `${path} is a folder, not a file`);
   if (!st.isFile()) throw materialUnreadable(ref, `${path} is not a regular file (a FIFO, socket or device)`);
@@ -168,7 +176,12 @@ async function downloadOnce(url: string, opts: FetchOptions): Promise<string> {
     } catch (err) {
       if (err instanceof ReelsmithError) throw err;
       if (cut) throw materialUnreadable(url, `download cut: ${cut}`);
-      throw transient(materialNotFound(url, `download failed (${(err as Error).cause ? String((err as Error & { cause: Error }).cause.message ?? (err as Error).cause) : (err as Error).message})`));
+      throw transient(
+        materialNotFound(
+          url,
+          `download failed (${(err as Error).cause ? String((err as Error & { cause: Error }).cause.message ?? (err as Error).cause) : (err as Error).message})`,
+        ),
+      );
     }
     stillSending();
     if (res.status >= 500 || res.status === 429) throw transient(materialUnreadable(url, `HTTP ${res.status}`));
@@ -196,7 +209,10 @@ async function downloadOnce(url: string, opts: FetchOptions): Promise<string> {
       const e = materialUnreadable(url, `download interrupted (${(err as Error).message})`);
       throw /larger than/.test((err as Error).message) ? e : transient(e);
     }
-    const ext = extname(new URL(url).pathname).slice(0, 8).toLowerCase().replace(/[^.a-z0-9]/g, '');
+    const ext = extname(new URL(url).pathname)
+      .slice(0, 8)
+      .toLowerCase()
+      .replace(/[^.a-z0-9]/g, '');
     const file = `${hash.digest('hex')}${ext}`;
     await rename(tmp, join(dir, file));
     await writeFile(indexFile, JSON.stringify({ url, file, size }));

@@ -80,12 +80,21 @@ export class MediaLibrary {
   }
 
   /** A page of the library (keyset paging on creation time), with filters. */
-  async page(q: PageQuery & { kind?: string; startTime?: string; endTime?: string }): Promise<{ items: MediaRecord[]; total: number; next?: Cursor }> {
+  async page(
+    q: PageQuery & { kind?: string; startTime?: string; endTime?: string },
+  ): Promise<{ items: MediaRecord[]; total: number; next?: Cursor }> {
     let sel = this.db.selectFrom('media').selectAll();
     if (q.kind) sel = sel.where('kind', '=', q.kind);
     if (q.startTime) sel = sel.where('created_at', '>=', q.startTime);
     if (q.endTime) sel = sel.where('created_at', '<=', q.endTime);
-    const total = Number((await sel.clearSelect().select((eb) => eb.fn.countAll().as('n')).executeTakeFirst())?.n ?? 0);
+    const total = Number(
+      (
+        await sel
+          .clearSelect()
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirst()
+      )?.n ?? 0,
+    );
     const { rows, next } = await keysetPage(sel, q);
     return { items: rows.map((r) => this.toRecord(r)), total, next };
   }

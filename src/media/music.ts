@@ -25,22 +25,93 @@ interface Generator {
   bright: number;
 }
 
-const I_V_vi_IV: [number, boolean][] = [[0, false], [7, false], [9, true], [5, false]];
-const vi_IV_I_V: [number, boolean][] = [[9, true], [5, false], [0, false], [7, false]];
-const i_VI_III_VII: [number, boolean][] = [[0, true], [8, false], [3, false], [10, false]];
-const I_vi_ii_V: [number, boolean][] = [[0, false], [9, true], [2, true], [7, false]];
-const pentatonic: [number, boolean][] = [[0, false], [2, false], [9, true], [7, false]];
+const I_V_vi_IV: [number, boolean][] = [
+  [0, false],
+  [7, false],
+  [9, true],
+  [5, false],
+];
+const vi_IV_I_V: [number, boolean][] = [
+  [9, true],
+  [5, false],
+  [0, false],
+  [7, false],
+];
+const i_VI_III_VII: [number, boolean][] = [
+  [0, true],
+  [8, false],
+  [3, false],
+  [10, false],
+];
+const I_vi_ii_V: [number, boolean][] = [
+  [0, false],
+  [9, true],
+  [2, true],
+  [7, false],
+];
+const pentatonic: [number, boolean][] = [
+  [0, false],
+  [2, false],
+  [9, true],
+  [7, false],
+];
 
 /** Two starters per style: tempo, key, progression and texture chosen to fit its mood. */
 const STARTERS: Record<string, [Generator, Generator]> = {
-  'bgm-beauty': [{ bar: 2.4, root: 220, chords: I_V_vi_IV, arp: 8, bright: 0.25 }, { bar: 2.2, root: 246.94, chords: I_vi_ii_V, arp: 6, bright: 0.3 }],
-  'bgm-chinese-style': [{ bar: 3, root: 196, chords: pentatonic, arp: 6, bright: 0.15 }, { bar: 2.6, root: 220, chords: pentatonic, arp: 4, bright: 0.2 }],
-  'bgm-cuisine': [{ bar: 2, root: 261.63, chords: I_V_vi_IV, arp: 8, bright: 0.3 }, { bar: 2.2, root: 233.08, chords: I_vi_ii_V, arp: 8, bright: 0.25 }],
-  'bgm-dynamic': [{ bar: 1.6, root: 196, chords: i_VI_III_VII, arp: 16, bright: 0.45 }, { bar: 1.5, root: 207.65, chords: vi_IV_I_V, arp: 16, bright: 0.4 }],
-  'bgm-quirky': [{ bar: 1.8, root: 293.66, chords: I_vi_ii_V, arp: 12, bright: 0.5 }, { bar: 2, root: 277.18, chords: [[0, false], [1, false], [5, true], [6, false]], arp: 6, bright: 0.45 }],
-  'bgm-relaxing': [{ bar: 3.2, root: 174.61, chords: I_V_vi_IV, arp: 4, bright: 0.1 }, { bar: 3.6, root: 196, chords: vi_IV_I_V, arp: 0, bright: 0.1 }],
-  'bgm-romantic': [{ bar: 3, root: 220, chords: vi_IV_I_V, arp: 6, bright: 0.15 }, { bar: 2.8, root: 185, chords: I_vi_ii_V, arp: 4, bright: 0.2 }],
-  'bgm-upbeat': [{ bar: 1.6, root: 261.63, chords: I_V_vi_IV, arp: 16, bright: 0.35 }, { bar: 1.7, root: 246.94, chords: [[0, false], [5, false], [7, false], [5, false]], arp: 8, bright: 0.4 }],
+  'bgm-beauty': [
+    { bar: 2.4, root: 220, chords: I_V_vi_IV, arp: 8, bright: 0.25 },
+    { bar: 2.2, root: 246.94, chords: I_vi_ii_V, arp: 6, bright: 0.3 },
+  ],
+  'bgm-chinese-style': [
+    { bar: 3, root: 196, chords: pentatonic, arp: 6, bright: 0.15 },
+    { bar: 2.6, root: 220, chords: pentatonic, arp: 4, bright: 0.2 },
+  ],
+  'bgm-cuisine': [
+    { bar: 2, root: 261.63, chords: I_V_vi_IV, arp: 8, bright: 0.3 },
+    { bar: 2.2, root: 233.08, chords: I_vi_ii_V, arp: 8, bright: 0.25 },
+  ],
+  'bgm-dynamic': [
+    { bar: 1.6, root: 196, chords: i_VI_III_VII, arp: 16, bright: 0.45 },
+    { bar: 1.5, root: 207.65, chords: vi_IV_I_V, arp: 16, bright: 0.4 },
+  ],
+  'bgm-quirky': [
+    { bar: 1.8, root: 293.66, chords: I_vi_ii_V, arp: 12, bright: 0.5 },
+    {
+      bar: 2,
+      root: 277.18,
+      chords: [
+        [0, false],
+        [1, false],
+        [5, true],
+        [6, false],
+      ],
+      arp: 6,
+      bright: 0.45,
+    },
+  ],
+  'bgm-relaxing': [
+    { bar: 3.2, root: 174.61, chords: I_V_vi_IV, arp: 4, bright: 0.1 },
+    { bar: 3.6, root: 196, chords: vi_IV_I_V, arp: 0, bright: 0.1 },
+  ],
+  'bgm-romantic': [
+    { bar: 3, root: 220, chords: vi_IV_I_V, arp: 6, bright: 0.15 },
+    { bar: 2.8, root: 185, chords: I_vi_ii_V, arp: 4, bright: 0.2 },
+  ],
+  'bgm-upbeat': [
+    { bar: 1.6, root: 261.63, chords: I_V_vi_IV, arp: 16, bright: 0.35 },
+    {
+      bar: 1.7,
+      root: 246.94,
+      chords: [
+        [0, false],
+        [5, false],
+        [7, false],
+        [5, false],
+      ],
+      arp: 8,
+      bright: 0.4,
+    },
+  ],
 };
 
 const semis = (n: number) => 2 ** (n / 12);
@@ -48,10 +119,9 @@ const semis = (n: number) => 2 ** (n / 12);
 /** An aevalsrc expression for a 4-bar loop: pad (root, third, fifth), bass and arpeggio. */
 function expression(g: Generator): string {
   const L = g.bar * 4;
-  const pick = (values: number[]) => values.reduceRight((acc, v, i) => (i === values.length - 1 ? v.toFixed(4) : `if(eq(ld(0),${i}),${v.toFixed(4)},${acc})`), '');
-  const tones = [0, 1, 2].map((k) =>
-    pick(g.chords.map(([r, minor]) => g.root * semis(r + [0, minor ? 3 : 4, 7][k]))),
-  );
+  const pick = (values: number[]) =>
+    values.reduceRight((acc, v, i) => (i === values.length - 1 ? v.toFixed(4) : `if(eq(ld(0),${i}),${v.toFixed(4)},${acc})`), '');
+  const tones = [0, 1, 2].map((k) => pick(g.chords.map(([r, minor]) => g.root * semis(r + [0, minor ? 3 : 4, 7][k]))));
   const tb = `mod(t,${g.bar})`;
   // Envelopes reach zero where the chord changes (no clicks), swelling in and out of each bar.
   const env = `min(1,${tb}/0.3)*min(1,(${g.bar}-${tb})/0.3)*(1-0.25*${tb}/${g.bar})`;
@@ -84,7 +154,24 @@ export class MusicLibrary {
       if (existsSync(file)) continue;
       const seconds = g.bar * 4 * Math.ceil(24 / (g.bar * 4));
       const tmp = join(dir, `.starter-${i + 1}.${process.pid}.m4a`);
-      await execa('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `aevalsrc=exprs='${expression(g)}':s=22050:d=${seconds}`, '-ac', '2', '-ar', '44100', '-c:a', 'aac', '-b:a', '128k', tmp]);
+      await execa('ffmpeg', [
+        '-v',
+        'error',
+        '-y',
+        '-f',
+        'lavfi',
+        '-i',
+        `aevalsrc=exprs='${expression(g)}':s=22050:d=${seconds}`,
+        '-ac',
+        '2',
+        '-ar',
+        '44100',
+        '-c:a',
+        'aac',
+        '-b:a',
+        '128k',
+        tmp,
+      ]);
       await rename(tmp, file);
     }
   }
@@ -92,7 +179,10 @@ export class MusicLibrary {
   async tracks(style: string): Promise<string[]> {
     await this.ensureStarters(style);
     const dir = this.styleDir(style);
-    return (await readdir(dir)).filter((f) => !f.startsWith('.')).sort().map((f) => join(dir, f));
+    return (await readdir(dir))
+      .filter((f) => !f.startsWith('.'))
+      .sort()
+      .map((f) => join(dir, f));
   }
 
   async add(file: string, style: string): Promise<string> {

@@ -23,7 +23,15 @@ export function isPrivateAddress(ip: string): boolean {
   const v = isIP(ip);
   if (v === 4) {
     const [a, b] = ip.split('.').map(Number);
-    return a === 127 || a === 10 || a === 0 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254) || (a === 100 && b >= 64 && b <= 127);
+    return (
+      a === 127 ||
+      a === 10 ||
+      a === 0 ||
+      (a === 172 && b >= 16 && b <= 31) ||
+      (a === 192 && b === 168) ||
+      (a === 169 && b === 254) ||
+      (a === 100 && b >= 64 && b <= 127)
+    );
   }
   if (v === 6) {
     const x = ip.toLowerCase();
@@ -47,5 +55,10 @@ export async function checkPublicUrl(url: string, allowPrivate: boolean): Promis
   const host = u.hostname.replace(/^\[|\]$/g, '');
   const addrs = isIP(host) ? [host] : (await lookup(host, { all: true })).map((a) => a.address);
   const bad = addrs.find(isPrivateAddress);
-  if (bad) throw new Error(isIP(host) ? `${host} is a private or loopback address; not allowed` : `${u.hostname} resolves to a private or loopback address (${bad}); not allowed`);
+  if (bad)
+    throw new Error(
+      isIP(host)
+        ? `${host} is a private or loopback address; not allowed`
+        : `${u.hostname} resolves to a private or loopback address (${bad}); not allowed`,
+    );
 }

@@ -44,14 +44,21 @@ interface FfprobeStream {
 export async function probe(path: string, name = path): Promise<ProbeResult> {
   let out: string;
   try {
-    const r = await execa(...(await leashed('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', path])), { timeout: 30_000 });
+    const r = await execa(...(await leashed('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', path])), {
+      timeout: 30_000,
+    });
     out = r.stdout;
   } catch (err) {
     const e = err as { stderr?: string; timedOut?: boolean };
     if (e.timedOut) throw materialUnreadable(name, 'probing took longer than 30 s');
     const last = (e.stderr ?? String(err)).trim().split('\n').slice(-1)[0] ?? '';
     // ffprobe's own words name the server's file; the answer says what it means for the user.
-    throw new ReelsmithError('InvalidMaterial.Unreadable', `material ${name} cannot be read: not a media file FFmpeg can decode`, undefined, { detail: last });
+    throw new ReelsmithError(
+      'InvalidMaterial.Unreadable',
+      `material ${name} cannot be read: not a media file FFmpeg can decode`,
+      undefined,
+      { detail: last },
+    );
   }
   const data = JSON.parse(out) as { streams?: FfprobeStream[]; format?: { duration?: string; format_name?: string } };
   const streams = data.streams ?? [];
@@ -68,7 +75,9 @@ export async function probe(path: string, name = path): Promise<ProbeResult> {
   if (!width || !height) throw materialUnreadable(name, 'video stream has no size');
   const frames = Number(video.nb_frames ?? 0);
   const still =
-    formatName.includes('image2') || formatName.endsWith('_pipe') || (IMAGE_CODECS.has(video.codec_name ?? '') && !(frames > 1) && !(duration > 0.1 && video.codec_name === 'gif'));
+    formatName.includes('image2') ||
+    formatName.endsWith('_pipe') ||
+    (IMAGE_CODECS.has(video.codec_name ?? '') && !(frames > 1) && !(duration > 0.1 && video.codec_name === 'gif'));
   if (still) return { kind: 'image', duration: Number.POSITIVE_INFINITY, width, height, hasAudio: false, hasVideo: true, rotation };
   if (!(duration > 0)) throw materialUnreadable(name, 'has no duration');
   return { kind: 'video', duration, width, height, hasAudio: !!audio, hasVideo: true, rotation };
@@ -82,11 +91,24 @@ interface PacketScan {
 /** Reads every packet of the first video (or audio) stream without decoding: cheap, I/O bound. */
 async function scanPackets(path: string, stream: 'v' | 'a'): Promise<PacketScan | undefined> {
   const r = await execa(
-    ...(await leashed('ffprobe', ['-v', 'error', '-select_streams', `${stream}:0`, '-show_entries', 'stream=start_time:packet=pts_time,duration_time', '-of', 'json', path])),
+    ...(await leashed('ffprobe', [
+      '-v',
+      'error',
+      '-select_streams',
+      `${stream}:0`,
+      '-show_entries',
+      'stream=start_time:packet=pts_time,duration_time',
+      '-of',
+      'json',
+      path,
+    ])),
     { timeout: 120_000, reject: false, maxBuffer: 512 * 1024 * 1024 },
   );
   if (r.exitCode !== 0) return undefined;
-  const j = JSON.parse(r.stdout) as { packets?: { pts_time?: string; duration_time?: string; flags?: string }[]; streams?: { start_time?: string }[] };
+  const j = JSON.parse(r.stdout) as {
+    packets?: { pts_time?: string; duration_time?: string; flags?: string }[];
+    streams?: { start_time?: string }[];
+  };
   const start = Number(j.streams?.[0]?.start_time ?? 0) || 0;
   let end = 0;
   for (const p of j.packets ?? []) {
@@ -98,19 +120,51 @@ async function scanPackets(path: string, stream: 'v' | 'a'): Promise<PacketScan 
 
 /** framemd5 hashes of `frames` video frames from `at`, by input seeking or by decoding from the start. */
 async function frameHashes(path: string, at: number, frames: number, how: 'seek' | 'decode'): Promise<{ hashes: string[] }> {
-  const input = how === 'seek' ? ['-ss', at.toFixed(3), '-i', path] : ['-i', path, '-vf', `trim=start=${at.toFixed(3)},setpts=PTS-STARTPTS`];
-  const r = await execa(...(await leashed('ffmpeg', ['-hide_banner', '-nostdin', '-v', 'error', ...input, '-map', '0:v:0', '-frames:v', String(frames), '-f', 'framemd5', '-'])), {
-    timeout: 120_000,
-    reject: false,
-  });
-  const hashes = r.stdout.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(',').pop()!.trim());
+  const input =
+    how === 'seek' ? ['-ss', at.toFixed(3), '-i', path] : ['-i', path, '-vf', `trim=start=${at.toFixed(3)},setpts=PTS-STARTPTS`];
+  const r = await execa(
+    ...(await leashed('ffmpeg', [
+      '-hide_banner',
+      '-nostdin',
+      '-v',
+      'error',
+      ...input,
+      '-map',
+      '0:v:0',
+      '-frames:v',
+      String(frames),
+      '-f',
+      'framemd5',
+      '-',
+    ])),
+    {
+      timeout: 120_000,
+      reject: false,
+    },
+  );
+  const hashes = r.stdout
+    .split('\n')
+    .filter((l) => l && !l.startsWith('#'))
+    .map((l) => l.split(',').pop()!.trim());
   return { hashes };
 }
 
 /** Where an input seek to `t` starts reading: the keyframe the file's own index names before `t`. */
 async function indexKeyframeBefore(path: string, t: number): Promise<number | undefined> {
   const r = await execa(
-    ...(await leashed('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-read_intervals', `${t.toFixed(3)}%+#1`, '-show_entries', 'packet=pts_time:stream=start_time', '-of', 'json', path])),
+    ...(await leashed('ffprobe', [
+      '-v',
+      'error',
+      '-select_streams',
+      'v:0',
+      '-read_intervals',
+      `${t.toFixed(3)}%+#1`,
+      '-show_entries',
+      'packet=pts_time:stream=start_time',
+      '-of',
+      'json',
+      path,
+    ])),
     { timeout: 30_000, reject: false },
   );
   if (r.exitCode !== 0) return undefined;

@@ -52,7 +52,17 @@ async function resolveOne(ref: string, ctx: ResolveContext): Promise<{ path: str
   const duration = truncated ? (p.decodable as number) : p.duration;
   return {
     path,
-    info: { ref, kind: p.kind, duration, width: p.width, height: p.height, hasAudio: p.hasAudio, text, ...(p.seekSafe === false ? { seekSafe: false } : {}), ...(truncated ? { claimedDuration: p.duration } : {}) },
+    info: {
+      ref,
+      kind: p.kind,
+      duration,
+      width: p.width,
+      height: p.height,
+      hasAudio: p.hasAudio,
+      text,
+      ...(p.seekSafe === false ? { seekSafe: false } : {}),
+      ...(truncated ? { claimedDuration: p.duration } : {}),
+    },
   };
 }
 

@@ -30,7 +30,17 @@ export function layoutShots(pieces: Piece[], transitions: number[], speed: numbe
     cut += p.seg;
     const c = p.cand;
     if (c.material.kind === 'image') {
-      return { material: c.material, group: c.group, key: c.key, start: round(start), duration: round(duration), sourceIn: 0, sourceOut: 0, speed: 1, volume: 0 };
+      return {
+        material: c.material,
+        group: c.group,
+        key: c.key,
+        start: round(start),
+        duration: round(duration),
+        sourceIn: 0,
+        sourceOut: 0,
+        speed: 1,
+        volume: 0,
+      };
     }
     let s = speed;
     let need = duration * s;

@@ -113,7 +113,15 @@ export function planBatch(
   const groupCands = job.groups.map((g) => ({ group: g, ...candidatesFor(job, materials, g.media, g.name, g.split) }));
   const flat = job.type === 'Smart_Mix' ? candidatesFor(job, materials, job.media, undefined, true) : undefined;
   if (job.type === 'Script') for (const g of groupCands) possible = Math.min(1e12, possible * g.candidates.length);
-  else possible = Math.min(1e12, factorialish(new Set(flat!.candidates.map((c) => c.material.ref)).size, Math.max(1, variants[0]?.voiceOver[0]?.sentences.length ?? 1), flat!.candidates.length));
+  else
+    possible = Math.min(
+      1e12,
+      factorialish(
+        new Set(flat!.candidates.map((c) => c.material.ref)).size,
+        Math.max(1, variants[0]?.voiceOver[0]?.sentences.length ?? 1),
+        flat!.candidates.length,
+      ),
+    );
 
   // Materials left out of the shot pool (missing, undecodable, no picture) are said in every plan.
   const leftOut = [...new Map([...groupCands.flatMap((g) => g.unusable), ...(flat?.unusable ?? [])].map((u) => [u.ref, u.reason]))].map(
@@ -122,14 +130,17 @@ export function planBatch(
   // Files cut short: planned inside what decodes, and said.
   for (const m of materials.values())
     if (!(m instanceof Error) && m.claimedDuration !== undefined)
-      leftOut.push(`material ${m.ref} decodes only ${m.duration.toFixed(2)} s of the ${m.claimedDuration.toFixed(2)} s its file claims (cut short?); its shots are planned inside what decodes`);
+      leftOut.push(
+        `material ${m.ref} decodes only ${m.duration.toFixed(2)} s of the ${m.claimedDuration.toFixed(2)} s its file claims (cut short?); its shots are planned inside what decodes`,
+      );
 
   for (const v of variants) {
     const vr = r.fork(`timeline${v.index}`);
     try {
-      const timeline = job.type === 'Script'
-        ? planScript(job, materials, v, speech, vr, groupCands, used, measures)
-        : planSmartMix(job, materials, v, speech, vr, flat!, used, measures);
+      const timeline =
+        job.type === 'Script'
+          ? planScript(job, materials, v, speech, vr, groupCands, used, measures)
+          : planSmartMix(job, materials, v, speech, vr, flat!, used, measures);
       const seq = timeline.shots.map((s) => s.key);
       const sig = seq.join('|');
       if (used.has(sig)) duplicates++;
@@ -167,7 +178,8 @@ function factorialish(n: number, k: number, pieces: number): number {
 function failUnusable(group: string | undefined, unusable: { ref: string; reason: string }[]): never {
   const where = group ? `group "${group}" has no usable material` : 'no usable material';
   const missing = unusable.map((u) => `${u.ref} (${u.reason})`).join('; ');
-  if (unusable.some((u) => /not found|404/i.test(u.reason))) throw materialNotFound(unusable.map((u) => u.ref).join(', '), `${where}: ${missing}`);
+  if (unusable.some((u) => /not found|404/i.test(u.reason)))
+    throw materialNotFound(unusable.map((u) => u.ref).join(', '), `${where}: ${missing}`);
   throw materialUnreadable(unusable.map((u) => u.ref).join(', ') || '(none)', `${where}: ${missing}`);
 }
 
@@ -212,7 +224,9 @@ function planScript(
 
   // Global mode: one shot per group, then extra shots (middle groups first) until the target is covered.
   const voice = v.voiceOver.length > 0 ? layoutVoice(job, v, speech, false) : undefined;
-  const target = voice ? voice.total : job.output.fixedDuration ?? Math.min(S * job.groups.length, job.output.maxDuration ?? Number.POSITIVE_INFINITY);
+  const target = voice
+    ? voice.total
+    : (job.output.fixedDuration ?? Math.min(S * job.groups.length, job.output.maxDuration ?? Number.POSITIVE_INFINITY));
   let chosen: ShotCandidate[] = [];
   for (let attempt = 0; attempt < 50; attempt++) {
     const seq: ShotCandidate[][] = groupCands.map((g) => [rng.pick(g.candidates)]);
@@ -222,7 +236,10 @@ function planScript(
     while (total < target - 1e-6 && guard++ < 500) {
       // Prefer middle groups that still have unused shots.
       const withUnused = middle.filter((gi) => groupCands[gi].candidates.some((c) => !seq[gi].includes(c)));
-      const pickFrom = withUnused.length > 0 ? withUnused : groupCands.map((_, i) => i).filter((gi) => groupCands[gi].candidates.some((c) => !seq[gi].includes(c)));
+      const pickFrom =
+        withUnused.length > 0
+          ? withUnused
+          : groupCands.map((_, i) => i).filter((gi) => groupCands[gi].candidates.some((c) => !seq[gi].includes(c)));
       const gi = rng.pick(pickFrom.length > 0 ? pickFrom : middle);
       const unusedHere = groupCands[gi].candidates.filter((c) => !seq[gi].includes(c));
       const cand = rng.pick(unusedHere.length > 0 ? unusedHere : groupCands[gi].candidates);
@@ -328,7 +345,17 @@ function planSmartMix(
 }
 
 /** Builds the Timeline from laid-out pieces: transitions, effects, captions, overlays, audio. */
-function assemble(job: Job, materials: Materials, v: Variant, rng: Rng, measures: TextMeasures, pieces: Piece[], speed: number, segments: SpeechSegment[], total: number): Timeline {
+function assemble(
+  job: Job,
+  materials: Materials,
+  v: Variant,
+  rng: Rng,
+  measures: TextMeasures,
+  pieces: Piece[],
+  speed: number,
+  segments: SpeechSegment[],
+  total: number,
+): Timeline {
   const { width: W, height: H } = job.output;
   const notes: string[] = [];
 
@@ -351,12 +378,30 @@ function assemble(job: Job, materials: Materials, v: Variant, rng: Rng, measures
 
   // Ken Burns on stills: a slow pan across an image fitted slightly larger than the frame.
   const pans: [[number, number], [number, number]][] = [
-    [[0, 0.5], [1, 0.5]],
-    [[1, 0.5], [0, 0.5]],
-    [[0.5, 0], [0.5, 1]],
-    [[0.5, 1], [0.5, 0]],
-    [[0, 0], [1, 1]],
-    [[1, 1], [0, 0]],
+    [
+      [0, 0.5],
+      [1, 0.5],
+    ],
+    [
+      [1, 0.5],
+      [0, 0.5],
+    ],
+    [
+      [0.5, 0],
+      [0.5, 1],
+    ],
+    [
+      [0.5, 1],
+      [0.5, 0],
+    ],
+    [
+      [0, 0],
+      [1, 1],
+    ],
+    [
+      [1, 1],
+      [0, 0],
+    ],
   ];
   for (const shot of shots) {
     if (shot.material.kind !== 'image') continue;
@@ -386,7 +431,12 @@ function assemble(job: Job, materials: Materials, v: Variant, rng: Rng, measures
 
   // Captions
   const { style: cstyle, lineEm } = captionLayout(job);
-  const captions: Caption[] = segments.map((s) => ({ text: s.text, lines: wrapLines(s.text, lineEm, measures.caption), start: s.start, end: round(s.start + s.duration) }));
+  const captions: Caption[] = segments.map((s) => ({
+    text: s.text,
+    lines: wrapLines(s.text, lineEm, measures.caption),
+    start: s.start,
+    end: round(s.start + s.duration),
+  }));
   const inEffect = v.captionIn ? { name: v.captionIn, rendered: !!motionFor(v.captionIn) } : undefined;
   const outEffect = v.captionOut ? { name: v.captionOut, rendered: !!motionFor(v.captionOut) } : undefined;
   const loopEffect = v.captionLoop ? { name: v.captionLoop, rendered: v.captionLoop in CAPTION_LOOPS } : undefined;
@@ -396,17 +446,26 @@ function assemble(job: Job, materials: Materials, v: Variant, rng: Rng, measures
   // Titles and sub-headings are broken by the measured width of their font and shrunk where a
   // word or the whole text would not fit, so that no glyph leaves the frame at any output size.
   const fitLines = (text: string, style: ResolvedTextStyle) => {
-    const f = fitText(text, style.fontSize, (size) => availableWidthPx({ ...style, fontSize: size }, W), measures.title, { extraPx: style.outline });
+    const f = fitText(text, style.fontSize, (size) => availableWidthPx({ ...style, fontSize: size }, W), measures.title, {
+      extraPx: style.outline,
+    });
     return { lines: f.lines, style: { ...style, fontSize: f.fontSize } };
   };
   const tstyle = titleStyle(job);
   const fittedTitle = v.title ? fitLines(v.title, tstyle) : undefined;
   const title =
     v.title && fittedTitle
-      ? { text: v.title, lines: fittedTitle.lines, start: job.title.timelineIn ?? 0, end: Math.min(job.title.timelineOut ?? total, total), style: fittedTitle.style }
+      ? {
+          text: v.title,
+          lines: fittedTitle.lines,
+          start: job.title.timelineIn ?? 0,
+          end: Math.min(job.title.timelineOut ?? total, total),
+          style: fittedTitle.style,
+        }
       : undefined;
   // Sub-headings stack under a top-anchored title, however many lines it took.
-  const titleBottom = tstyle.y + (fittedTitle ? fittedTitle.lines.length * fittedTitle.style.fontSize * 1.2 : tstyle.fontSize) + tstyle.fontSize * 0.3;
+  const titleBottom =
+    tstyle.y + (fittedTitle ? fittedTitle.lines.length * fittedTitle.style.fontSize * 1.2 : tstyle.fontSize) + tstyle.fontSize * 0.3;
   const subHeadings = v.subHeadings.map((s) => {
     const custom = job.subHeadingStyles[String(s.level)];
     const base = { ...job.title, fontSize: Math.round(tstyle.fontSize * 0.7), y: undefined, ...custom };
@@ -430,7 +489,15 @@ function assemble(job: Job, materials: Materials, v: Variant, rng: Rng, measures
     const px = (val: number | undefined, size: number, dflt: number) => (val === undefined ? dflt : val < 1 ? val * size : val);
     const width = Math.round(px(s.width, W, W * 0.2));
     const height = Math.round(px(s.height, H, (width * info.height) / Math.max(1, info.width)));
-    sticker = { ref: s.media, animated: info.kind === 'video', x: Math.round(px(s.x, W, W - width - W * 0.04)), y: Math.round(px(s.y, H, H * 0.04)), width, height, opacity: s.opacity };
+    sticker = {
+      ref: s.media,
+      animated: info.kind === 'video',
+      x: Math.round(px(s.x, W, W - width - W * 0.04)),
+      y: Math.round(px(s.y, H, H * 0.04)),
+      width,
+      height,
+      opacity: s.opacity,
+    };
   }
   if (v.music) need(v.music, 'background music');
   if (v.backgroundImage) need(v.backgroundImage, 'background image');
@@ -451,7 +518,10 @@ function assemble(job: Job, materials: Materials, v: Variant, rng: Rng, measures
     transitions,
     background,
     look,
-    captions: captions.length > 0 ? { style: cstyle, inEffect, outEffect, loopEffect, highlight: job.speech.captions.highlight, captions } : undefined,
+    captions:
+      captions.length > 0
+        ? { style: cstyle, inEffect, outEffect, loopEffect, highlight: job.speech.captions.highlight, captions }
+        : undefined,
     title,
     subHeadings,
     sticker,

@@ -43,7 +43,18 @@ export function candidatesFor(
       continue;
     }
     if (info.kind === 'image') {
-      candidates.push({ key: ref, material: { ref, kind: 'image' }, group, in: 0, out: 0, windowIn: 0, windowOut: 0, nominal: job.process.imageDuration, hasAudio: false, info });
+      candidates.push({
+        key: ref,
+        material: { ref, kind: 'image' },
+        group,
+        in: 0,
+        out: 0,
+        windowIn: 0,
+        windowOut: 0,
+        nominal: job.process.imageDuration,
+        hasAudio: false,
+        info,
+      });
       continue;
     }
     const end = Math.max(0, info.duration - END_GUARD);

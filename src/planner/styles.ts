@@ -27,7 +27,17 @@ export function resolveTextStyle(
   let y = style.y !== undefined ? coord(style.y, H) : row === 'top' ? H * defaults.top : row === 'center' ? H / 2 : H * defaults.bottom;
   x = Math.min(Math.max(x, 0), W);
   y = Math.min(Math.max(y, 0), H);
-  return { font: style.font, fontUrl: style.fontUrl, fontSize, fontColor: style.fontColor, outline: style.outline, outlineColour: style.outlineColour, alignment, x: Math.round(x), y: Math.round(y) };
+  return {
+    font: style.font,
+    fontUrl: style.fontUrl,
+    fontSize,
+    fontColor: style.fontColor,
+    outline: style.outline,
+    outlineColour: style.outlineColour,
+    alignment,
+    x: Math.round(x),
+    y: Math.round(y),
+  };
 }
 
 /** Width in pixels available to a line anchored at the style's position. */
@@ -51,7 +61,12 @@ export function availableWidthPx(s: ResolvedTextStyle, W: number): number {
 
 export function captionStyle(job: Job): ResolvedTextStyle {
   const { width: W, height: H } = job.output;
-  return resolveTextStyle(job.speech.captions, W, H, { alignment: 'BottomCenter', top: CAPTION_TOP, bottom: CAPTION_BOTTOM, sizeShare: 0.036 });
+  return resolveTextStyle(job.speech.captions, W, H, {
+    alignment: 'BottomCenter',
+    top: CAPTION_TOP,
+    bottom: CAPTION_BOTTOM,
+    sizeShare: 0.036,
+  });
 }
 
 export function titleStyle(job: Job, style: TextStyle = job.title): ResolvedTextStyle {
@@ -71,5 +86,8 @@ export function captionLayout(job: Job): { style: ResolvedTextStyle; lineEm: num
   const style = captionStyle(job);
   const avail = availableWidthPx(style, job.output.width) - 2 * style.outline;
   if (avail < MIN_LINE_EM * style.fontSize) style.fontSize = Math.max(6, Math.floor(avail / MIN_LINE_EM));
-  return { style, lineEm: (Math.min(lineWidthPx(style, job.output.width), avail + 2 * style.outline) - 2 * style.outline) / style.fontSize };
+  return {
+    style,
+    lineEm: (Math.min(lineWidthPx(style, job.output.width), avail + 2 * style.outline) - 2 * style.outline) / style.fontSize,
+  };
 }

@@ -19,9 +19,18 @@ export function capabilities(): Promise<Capabilities> {
     try {
       version = (await execa('ffmpeg', ['-hide_banner', '-version'])).stdout.split('\n')[0];
     } catch {
-      throw new ReelsmithError('RenderFailed', 'ffmpeg is not installed or not on PATH (install it with your package manager, e.g. apt-get install ffmpeg)');
+      throw new ReelsmithError(
+        'RenderFailed',
+        'ffmpeg is not installed or not on PATH (install it with your package manager, e.g. apt-get install ffmpeg)',
+      );
     }
-    const names = (text: string) => new Set(text.split('\n').map((l) => l.trim().split(/\s+/)[1]).filter(Boolean));
+    const names = (text: string) =>
+      new Set(
+        text
+          .split('\n')
+          .map((l) => l.trim().split(/\s+/)[1])
+          .filter(Boolean),
+      );
     const filters = names((await execa('ffmpeg', ['-hide_banner', '-filters'])).stdout);
     const encoders = names((await execa('ffmpeg', ['-hide_banner', '-encoders'])).stdout);
     const missing = [...REQUIRED_FILTERS.filter((f) => !filters.has(f)), ...REQUIRED_ENCODERS.filter((e) => !encoders.has(e))];

@@ -44,7 +44,11 @@ export function ffmpegEnv(extra: Record<string, string> = {}): Record<string, st
 }
 
 export async function runFfmpeg(args: string[], opts: RunOptions = {}): Promise<void> {
-  const [cmd, argv] = await leashed('ffmpeg', ['-hide_banner', '-nostdin', '-y', '-loglevel', 'error', '-progress', 'pipe:1', '-nostats', ...args], { maxMemoryBytes: opts.maxMemoryBytes });
+  const [cmd, argv] = await leashed(
+    'ffmpeg',
+    ['-hide_banner', '-nostdin', '-y', '-loglevel', 'error', '-progress', 'pipe:1', '-nostats', ...args],
+    { maxMemoryBytes: opts.maxMemoryBytes },
+  );
   const child = execa(cmd, argv, {
     timeout: opts.timeoutMs,
     cancelSignal: opts.signal,
@@ -68,12 +72,27 @@ export async function runFfmpeg(args: string[], opts: RunOptions = {}): Promise<
   } catch (err) {
     const e = err as { timedOut?: boolean; isCanceled?: boolean; stderr?: string; exitCode?: number; code?: string; signal?: string };
     // Out of its memory bound: an allocation failed (FFmpeg says so, or dies of it). Not transient.
-    if (opts.maxMemoryBytes && (/Cannot allocate memory|out of memory|ENOMEM|failed to map segment|error while loading shared libraries/i.test(e.stderr ?? '') || e.signal === 'SIGSEGV' || e.signal === 'SIGABRT'))
-      throw new ReelsmithError('RenderFailed', `the render needed more than its memory bound of ${Math.round(opts.maxMemoryBytes / 1024 ** 2)} MB`, undefined, {
-        detail: (e.stderr ?? '').trim().split('\n').slice(-6).join('\n'),
-      });
-    if (e.code === 'ENOENT' || e.exitCode === 127) throw new ReelsmithError('RenderFailed', 'ffmpeg is not installed (apt-get install ffmpeg)');
-    if (e.timedOut) throw new ReelsmithError('RenderTimeout', `ffmpeg did not finish within ${Math.round((opts.timeoutMs ?? 0) / 1000)} s and was killed`);
+    if (
+      opts.maxMemoryBytes &&
+      (/Cannot allocate memory|out of memory|ENOMEM|failed to map segment|error while loading shared libraries/i.test(e.stderr ?? '') ||
+        e.signal === 'SIGSEGV' ||
+        e.signal === 'SIGABRT')
+    )
+      throw new ReelsmithError(
+        'RenderFailed',
+        `the render needed more than its memory bound of ${Math.round(opts.maxMemoryBytes / 1024 ** 2)} MB`,
+        undefined,
+        {
+          detail: (e.stderr ?? '').trim().split('\n').slice(-6).join('\n'),
+        },
+      );
+    if (e.code === 'ENOENT' || e.exitCode === 127)
+      throw new ReelsmithError('RenderFailed', 'ffmpeg is not installed (apt-get install ffmpeg)');
+    if (e.timedOut)
+      throw new ReelsmithError(
+        'RenderTimeout',
+        `ffmpeg did not finish within ${Math.round((opts.timeoutMs ?? 0) / 1000)} s and was killed`,
+      );
     if (e.isCanceled) throw new ReelsmithError('RenderFailed', 'render cancelled');
     // Killed from outside (the OOM killer, an operator): worth another try, unlike a failure of its own.
     if (e.signal) throw Object.assign(new ReelsmithError('RenderFailed', `ffmpeg was killed (${e.signal})`), { transient: true });

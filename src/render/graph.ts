@@ -77,10 +77,19 @@ export class Graph {
 }
 
 /** A still frame repeated for `d` seconds at `fps`, its clock starting at frame `from`. */
-const still = (fps: number, d: number, from = 0) => `loop=loop=-1:size=1:start=0,settb=1/${fps},setpts=N${from > 0 ? `+${from}` : ''},fps=${fps},trim=duration=${f(d)}`;
+const still = (fps: number, d: number, from = 0) =>
+  `loop=loop=-1:size=1:start=0,settb=1/${fps},setpts=N${from > 0 ? `+${from}` : ''},fps=${fps},trim=duration=${f(d)}`;
 
 /** Fits `src` inside W×H over the timeline's background; returns the output label. */
-function fitShot(g: Graph, t: Timeline, shot: Shot, src: string, aspect: number, bgImage: string | undefined, range?: [number, number]): string {
+function fitShot(
+  g: Graph,
+  t: Timeline,
+  shot: Shot,
+  src: string,
+  aspect: number,
+  bgImage: string | undefined,
+  range?: [number, number],
+): string {
   const { fps } = t;
   // A range [a, b) of the shot's frames: the clock still counts from the shot's start (Ken Burns).
   const from = range?.[0] ?? 0;
@@ -104,7 +113,9 @@ function fitShot(g: Graph, t: Timeline, shot: Shot, src: string, aspect: number,
     g.chain(`[${src}]scale=${W}:${H}:force_original_aspect_ratio=decrease:flags=bilinear,setsar=1${hold}[${fg}]`);
     g.chain(`[${bgl}][${fg}]overlay=(W-w)/2:(H-h)/2:shortest=1[${out}]`);
   } else if (bg.type === 'color') {
-    g.chain(`[${src}]scale=${W}:${H}:force_original_aspect_ratio=decrease:flags=bilinear,pad=${W}:${H}:(ow-iw)/2:(oh-ih)/2:color=${colorHex(bg.color)},setsar=1${hold}[${out}]`);
+    g.chain(
+      `[${src}]scale=${W}:${H}:force_original_aspect_ratio=decrease:flags=bilinear,pad=${W}:${H}:(ow-iw)/2:(oh-ih)/2:color=${colorHex(bg.color)},setsar=1${hold}[${out}]`,
+    );
   } else {
     // Blur of the same frame, computed at a quarter of the size (the blur hides the difference).
     const radius = bg.type === 'blur' ? bg.radius : 0.1;
@@ -118,7 +129,9 @@ function fitShot(g: Graph, t: Timeline, shot: Shot, src: string, aspect: number,
     g.chain(`[${src}]split=2[${a}][${b}]`);
     // Crop to the output's aspect first, so that the downscale reads only what it keeps.
     const cropTo = aspect > W / H ? `crop=ih*${W}/${H}:ih` : `crop=iw:iw*${H}/${W}`;
-    g.chain(`[${a}]${cropTo},scale=${w4}:${h4}:flags=fast_bilinear,boxblur=luma_radius=${r}:luma_power=2,scale=${W}:${H}:flags=fast_bilinear,setsar=1[${bgl}]`);
+    g.chain(
+      `[${a}]${cropTo},scale=${w4}:${h4}:flags=fast_bilinear,boxblur=luma_radius=${r}:luma_power=2,scale=${W}:${H}:flags=fast_bilinear,setsar=1[${bgl}]`,
+    );
     g.chain(`[${b}]scale=${W}:${H}:force_original_aspect_ratio=decrease,setsar=1[${fg}]`);
     g.chain(`[${bgl}][${fg}]overlay=(W-w)/2:(H-h)/2${hold}[${out}]`);
   }
@@ -126,7 +139,9 @@ function fitShot(g: Graph, t: Timeline, shot: Shot, src: string, aspect: number,
   const panned = g.label('kb');
   const D = f(shot.duration);
   const pos = (a: number, b: number) => `(${f(a)}+${f(b - a)}*t/${D})`;
-  g.chain(`[${out}]crop=${t.width}:${t.height}:x='(iw-ow)*${pos(kb.from[0], kb.to[0])}':y='(ih-oh)*${pos(kb.from[1], kb.to[1])}'[${panned}]`);
+  g.chain(
+    `[${out}]crop=${t.width}:${t.height}:x='(iw-ow)*${pos(kb.from[0], kb.to[0])}':y='(ih-oh)*${pos(kb.from[1], kb.to[1])}'[${panned}]`,
+  );
   return panned;
 }
 
@@ -220,10 +235,14 @@ function mixAudio(g: Graph, t: Timeline, inputs: GraphInputs, audioLabels: strin
     g.chain(`anullsrc=r=44100:cl=stereo,atrim=duration=${f(T)}[${out}]`);
     return;
   }
-  const mix = audioLabels.length > 1 ? `${audioLabels.map((l) => `[${l}]`).join('')}amix=inputs=${audioLabels.length}:duration=longest:normalize=0,` : `[${audioLabels[0]}]`;
+  const mix =
+    audioLabels.length > 1
+      ? `${audioLabels.map((l) => `[${l}]`).join('')}amix=inputs=${audioLabels.length}:duration=longest:normalize=0,`
+      : `[${audioLabels[0]}]`;
   const L = LOUDNESS_TARGET;
   let norm = '';
-  if (inputs.loudness === 'measure') norm = ',ebur128=framelog=verbose'; // (framelog=quiet stops the measurement in FFmpeg 5.1)
+  if (inputs.loudness === 'measure')
+    norm = ',ebur128=framelog=verbose'; // (framelog=quiet stops the measurement in FFmpeg 5.1)
   else if (inputs.loudness) {
     // One exact gain to the target (loudnorm's own second pass falls back to a dynamic mode that
     // misses the target on short clips when the gain would push the peaks over), then a limiter
@@ -271,7 +290,15 @@ function frameLayout(t: Timeline) {
  * PTS 0. Ranges that start inside a shot seek the source (its clock still counts from the shot's
  * start); a shot with a drawn effect is processed from its start, as its effect is timed on it.
  */
-function compileShot(g: Graph, t: Timeline, i: number, range: [number, number], pathOf: (ref: string) => string, aspects: Map<string, number>, bgImage: string | undefined): { label: string; input?: number } {
+function compileShot(
+  g: Graph,
+  t: Timeline,
+  i: number,
+  range: [number, number],
+  pathOf: (ref: string) => string,
+  aspects: Map<string, number>,
+  bgImage: string | undefined,
+): { label: string; input?: number } {
   const shot = t.shots[i];
   const { fps } = t;
   const total = frameLayout(t).frames[i];
@@ -299,7 +326,15 @@ function compileShot(g: Graph, t: Timeline, i: number, range: [number, number], 
     g.chain(`[${input}:v]${cut},setpts=(PTS-STARTPTS)/${f(shot.speed)}${offset},fps=${fps},tpad=stop_mode=clone:stop_duration=0.5[${pre}]`);
     src = pre;
   }
-  const fitted = fitShot(g, t, shot, src, aspects.get(shot.material.ref) ?? t.width / t.height, bgImage, a > 0 || b < total ? [a, b] : undefined);
+  const fitted = fitShot(
+    g,
+    t,
+    shot,
+    src,
+    aspects.get(shot.material.ref) ?? t.width / t.height,
+    bgImage,
+    a > 0 || b < total ? [a, b] : undefined,
+  );
   let shaped = fitted;
   if (vfx && shot.vfx) {
     const pre = g.label('pre');
@@ -307,7 +342,10 @@ function compileShot(g: Graph, t: Timeline, i: number, range: [number, number], 
     shaped = applyVfx(g, shot.vfx.name, pre, { W: t.width, H: t.height, fps, duration: total / fps });
   }
   const out = g.label('shot');
-  const cut = vfx && (range[0] > 0 || range[1] < total) ? `trim=start_frame=${range[0]}:end_frame=${range[1]}` : `trim=end_frame=${range[1] - range[0]}`;
+  const cut =
+    vfx && (range[0] > 0 || range[1] < total)
+      ? `trim=start_frame=${range[0]}:end_frame=${range[1]}`
+      : `trim=end_frame=${range[1] - range[0]}`;
   g.chain(`[${shaped}]${cut},setpts=PTS-STARTPTS,format=yuv420p[${out}]`);
   return { label: out, input };
 }
@@ -347,7 +385,22 @@ export function compileTransitionSources(
   const pixFmt = layout === 'rgb24' ? 'rgb24' : 'yuv420p';
   g.chain(`${labels.map((l) => `[${l}]`).join('')}concat=n=${labels.length}:v=1:a=0,format=${pixFmt}[out]`);
   return {
-    args: [...g.inputs, '-filter_complex_threads', '1', '-filter_complex', g.chains.join(';\n'), '-map', '[out]', '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', pixFmt, output],
+    args: [
+      ...g.inputs,
+      '-filter_complex_threads',
+      '1',
+      '-filter_complex',
+      g.chains.join(';\n'),
+      '-map',
+      '[out]',
+      '-fps_mode',
+      'passthrough',
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      pixFmt,
+      output,
+    ],
     frames: counts,
   };
 }
@@ -360,7 +413,13 @@ export function compileTransitionSources(
  * in R and G of the bottom half's top-left quarter), which FFmpeg takes apart and merges into
  * yuv420p: the RGB to YUV conversion is the plugin's (vectorised), not swscale's.
  */
-export function frei0rTransition(g: Graph, from: string, to: string, out: string, o: { plugin: string; frames: number; width: number; height: number }): void {
+export function frei0rTransition(
+  g: Graph,
+  from: string,
+  to: string,
+  out: string,
+  o: { plugin: string; frames: number; width: number; height: number },
+): void {
   const pair = g.label('pair');
   g.chain(`[${from}][${to}]vstack=inputs=2[${pair}]`);
   frei0rDraw(g, pair, out, { plugin: o.plugin, params: String(o.frames), width: o.width, height: o.height });
@@ -406,7 +465,11 @@ export interface ShaderCut extends OverlapCut {
  * and trim does that too). Cuts must come in the video's order. `join` gets each cut's first frame
  * in the joined stream.
  */
-function sharedOverlaps(g: Graph, cuts: OverlapCut[], join: (outgoing: string, incoming: string, out: string, starts: number[]) => void): void {
+function sharedOverlaps(
+  g: Graph,
+  cuts: OverlapCut[],
+  join: (outgoing: string, incoming: string, out: string, starts: number[]) => void,
+): void {
   const side = (key: 'from' | 'to') => {
     const ends = cuts.map((c) => {
       const end = g.label('sep');
@@ -435,7 +498,8 @@ function sharedOverlaps(g: Graph, cuts: OverlapCut[], join: (outgoing: string, i
  */
 export function frei0rTransitions(g: Graph, cuts: ShaderCut[], o: { width: number; height: number; mux?: string }): void {
   if (cuts.length < 2 || !o.mux) {
-    for (const c of cuts) frei0rTransition(g, c.from, c.to, c.out, { plugin: c.plugin, frames: c.frames, width: o.width, height: o.height });
+    for (const c of cuts)
+      frei0rTransition(g, c.from, c.to, c.out, { plugin: c.plugin, frames: c.frames, width: o.width, height: o.height });
     return;
   }
   const mux = o.mux;
@@ -456,7 +520,8 @@ export function frei0rTransitions(g: Graph, cuts: ShaderCut[], o: { width: numbe
 export function crossfades(g: Graph, cuts: OverlapCut[]): void {
   if (cuts.length === 0) return;
   const fadeIn = (incoming: string, out: string, fades: string) => g.chain(`[${incoming}]format=yuva420p,${fades}[${out}]`);
-  const over = (outgoing: string, alpha: string, out: string) => g.chain(`[${outgoing}][${alpha}]overlay=format=yuv420,format=yuv420p[${out}]`);
+  const over = (outgoing: string, alpha: string, out: string) =>
+    g.chain(`[${outgoing}][${alpha}]overlay=format=yuv420,format=yuv420p[${out}]`);
   if (cuts.length === 1) {
     const [c] = cuts;
     const a = g.label('alpha');
@@ -466,7 +531,9 @@ export function crossfades(g: Graph, cuts: OverlapCut[]): void {
   }
   sharedOverlaps(g, cuts, (outgoing, incoming, out, starts) => {
     const a = g.label('alpha');
-    const fades = cuts.map((c, k) => `fade=t=in:s=${starts[k]}:n=${c.frames}:alpha=1:enable='between(n,${starts[k]},${starts[k] + c.frames - 1})'`);
+    const fades = cuts.map(
+      (c, k) => `fade=t=in:s=${starts[k]}:n=${c.frames}:alpha=1:enable='between(n,${starts[k]},${starts[k] + c.frames - 1})'`,
+    );
     fadeIn(incoming, a, fades.join(','));
     over(outgoing, a, out);
   });
@@ -503,7 +570,10 @@ export function compileTimeline(
     const { label, input } = compileShot(g, t, i, [from, to], pathOf, aspects, bgImage);
     if (shot.volume > 0 && shot.material.kind === 'video') {
       // The shot's sound covers the whole shot; a video input that skips the head cannot carry it.
-      const k = from > 0 || input === undefined || shot.material.seek === 'decode' ? g.input('-ss', f(shot.sourceIn), '-t', f(shot.sourceOut - shot.sourceIn + 0.25), '-i', pathOf(shot.material.ref)) : input;
+      const k =
+        from > 0 || input === undefined || shot.material.seek === 'decode'
+          ? g.input('-ss', f(shot.sourceIn), '-t', f(shot.sourceOut - shot.sourceIn + 0.25), '-i', pathOf(shot.material.ref))
+          : input;
       audioLabels.push(materialAudio(g, shot, k));
     }
     return label;
@@ -530,7 +600,19 @@ export function compileTimeline(
       const pipe = inputs.transitionPipes ? ['-probesize', '32', '-analyzeduration', '0', '-thread_queue_size', '64'] : [];
       // Drawn frames arrive as yuv420p from the native programs' pipes, as RGB24 files otherwise.
       const pixFmt = inputs.transitionPipes ? 'yuv420p' : 'rgb24';
-      const src = g.input('-f', 'rawvideo', '-pix_fmt', pixFmt, '-video_size', `${t.width}x${t.height}`, '-framerate', String(fps), ...pipe, '-i', graphPath(drawnHead));
+      const src = g.input(
+        '-f',
+        'rawvideo',
+        '-pix_fmt',
+        pixFmt,
+        '-video_size',
+        `${t.width}x${t.height}`,
+        '-framerate',
+        String(fps),
+        ...pipe,
+        '-i',
+        graphPath(drawnHead),
+      );
       const skip = inputs.transitionPipes ? 1 : 0;
       g.chain(`[${src}:v]setsar=1,format=yuv420p,trim=start_frame=${skip}:end_frame=${overlap[i - 1] + skip},setpts=PTS-STARTPTS[${out}]`);
       pieces.push(out);
@@ -582,7 +664,9 @@ export function compileTimeline(
     const s = t.sticker;
     const path = pathOf(s.ref);
     // Animated stickers loop for the whole video (GIFs by their own loop, videos by stream_loop).
-    const k = s.animated ? g.input(...(/\.gif$/i.test(path) ? ['-ignore_loop', '0'] : ['-stream_loop', '-1']), '-i', path) : g.input('-i', path);
+    const k = s.animated
+      ? g.input(...(/\.gif$/i.test(path) ? ['-ignore_loop', '0'] : ['-stream_loop', '-1']), '-i', path)
+      : g.input('-i', path);
     const st = g.label('stk');
     const opacity = s.opacity < 1 ? `,colorchannelmixer=aa=${f(s.opacity)}` : '';
     const timing = s.animated ? `fps=${fps},trim=duration=${f(T)},setpts=PTS-STARTPTS` : still(fps, T);
@@ -610,22 +694,36 @@ export function compileTimeline(
   const args = [
     ...g.inputs,
     // One filter thread: libx264 already keeps both cores busy; more slice threads measured slower.
-    '-filter_complex_threads', String(encode.filterThreads ?? 1),
+    '-filter_complex_threads',
+    String(encode.filterThreads ?? 1),
     '-filter_complex',
     filterGraph,
-    '-map', '[vout]',
-    '-map', '[aout]',
-    '-c:v', 'libx264',
-    '-preset', encode.preset,
-    '-crf', String(encode.crf),
-    '-pix_fmt', 'yuv420p',
-    '-r', String(fps),
-    '-c:a', 'aac',
-    '-b:a', '128k',
-    '-ar', '44100',
-    '-movflags', '+faststart',
-    '-t', f(T),
-    '-f', 'mp4',
+    '-map',
+    '[vout]',
+    '-map',
+    '[aout]',
+    '-c:v',
+    'libx264',
+    '-preset',
+    encode.preset,
+    '-crf',
+    String(encode.crf),
+    '-pix_fmt',
+    'yuv420p',
+    '-r',
+    String(fps),
+    '-c:a',
+    'aac',
+    '-b:a',
+    '128k',
+    '-ar',
+    '44100',
+    '-movflags',
+    '+faststart',
+    '-t',
+    f(T),
+    '-f',
+    'mp4',
     outPath,
     ...(q ? ['-map', '[vq]', '-f', 'rawvideo', '-y', q.frames] : []),
   ];

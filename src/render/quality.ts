@@ -16,7 +16,10 @@ import { LOUDNESS_TARGET } from './graph.js';
 /** Sampling of the final picture: 4 frames a second, 96 pixels wide. */
 export const SAMPLE = { fps: 4, width: 96 };
 
-export const sampleSize = (W: number, H: number) => ({ width: SAMPLE.width, height: Math.max(2, Math.round((SAMPLE.width * H) / W / 2) * 2) });
+export const sampleSize = (W: number, H: number) => ({
+  width: SAMPLE.width,
+  height: Math.max(2, Math.round((SAMPLE.width * H) / W / 2) * 2),
+});
 
 /** The figures an output is judged by (the manifest's and the API's `Quality`). */
 export interface Quality {
@@ -57,7 +60,9 @@ function sourceAt(t: Timeline, at: number): { shot: Shot; time: number } | undef
 const where = (t: Timeline, at: number) => {
   const s = sourceAt(t, at);
   if (!s) return `at ${at.toFixed(1)} s`;
-  return s.shot.material.kind === 'video' ? `at ${at.toFixed(1)} s (material ${s.shot.material.ref} at ${s.time.toFixed(1)} s)` : `at ${at.toFixed(1)} s (material ${s.shot.material.ref})`;
+  return s.shot.material.kind === 'video'
+    ? `at ${at.toFixed(1)} s (material ${s.shot.material.ref} at ${s.time.toFixed(1)} s)`
+    : `at ${at.toFixed(1)} s (material ${s.shot.material.ref})`;
 };
 
 interface FrameStats {
@@ -114,13 +119,31 @@ const FROZEN = 0.2;
 const EDGE = 0.3;
 
 /** Samples of a material's own frames over a source range, the same size and rate. */
-async function sourceStats(path: string, shot: Shot, from: number, to: number, size: { width: number; height: number }): Promise<FrameStats[]> {
+async function sourceStats(
+  path: string,
+  shot: Shot,
+  from: number,
+  to: number,
+  size: { width: number; height: number },
+): Promise<FrameStats[]> {
   const a = Math.max(0, from);
   // Sought at the input where that is safe, else decoded from the start (as the render did).
   const seek = shot.material.seek !== 'decode';
   const input = seek ? ['-ss', a.toFixed(3), '-t', (to - a).toFixed(3), '-i', path] : ['-i', path];
   const cut = seek ? '' : `trim=start=${a.toFixed(3)}:end=${to.toFixed(3)},setpts=PTS-STARTPTS,`;
-  const args = ['-hide_banner', '-nostdin', '-v', 'error', ...input, '-vf', `${cut}fps=${SAMPLE.fps / shot.speed},scale=${size.width}:${size.height}:flags=area,format=rgb24`, '-an', '-f', 'rawvideo', '-'];
+  const args = [
+    '-hide_banner',
+    '-nostdin',
+    '-v',
+    'error',
+    ...input,
+    '-vf',
+    `${cut}fps=${SAMPLE.fps / shot.speed},scale=${size.width}:${size.height}:flags=area,format=rgb24`,
+    '-an',
+    '-f',
+    'rawvideo',
+    '-',
+  ];
   const r = await execa(...(await leashed('ffmpeg', args)), { encoding: 'buffer', reject: false, timeout: 120_000 });
   return frameStats(Buffer.from(r.stdout as unknown as Uint8Array), size.width, size.height);
 }
@@ -152,12 +175,14 @@ export async function judge(
     const src = sourceAt(t, at);
     const path = src && src.shot.material.kind === 'video' ? o.paths.get(src.shot.material.ref) : undefined;
     const own = src && path ? await sourceStats(path, src.shot, src.time, src.time + 0.3, samples) : [];
-    if (!(own.length > 0 && own[0].garbage > garbage / 2)) findings.push({ reason: `decode garbage (${Math.round(garbage * 100)} % of the picture) ${where(t, at)}` });
+    if (!(own.length > 0 && own[0].garbage > garbage / 2))
+      findings.push({ reason: `decode garbage (${Math.round(garbage * 100)} % of the picture) ${where(t, at)}` });
   }
 
   // The picture lasts as planned (a source that decodes short leaves the video track short).
   const pictured = stats.length / SAMPLE.fps;
-  if (pictured < t.duration - 0.5) findings.push({ reason: `the picture ends at ${pictured.toFixed(1)} s of ${t.duration.toFixed(1)} s, ${where(t, pictured)}` });
+  if (pictured < t.duration - 0.5)
+    findings.push({ reason: `the picture ends at ${pictured.toFixed(1)} s of ${t.duration.toFixed(1)} s, ${where(t, pictured)}` });
 
   // Black and frozen stretches of at least a second (first to last sample), unless the source
   // footage has them too.
@@ -166,7 +191,10 @@ export async function judge(
   const black = stretches(stats, isBlack);
   const frozen = stretches(stats, (s, i) => i > 0 && s.change < FROZEN).map((x) => ({ from: x.from - 1, count: x.count + 1 }));
   // Judged shot by shot, inside each video shot (away from its cuts), against its source range.
-  for (const [kind, list] of [['black', black], ['frozen', frozen]] as const)
+  for (const [kind, list] of [
+    ['black', black],
+    ['frozen', frozen],
+  ] as const)
     for (const x of list.filter(long)) {
       const a = time(x.from);
       const b = a + span(x);
@@ -180,7 +208,8 @@ export async function judge(
         const src = (at: number) => shot.sourceIn + (at - shot.start) * shot.speed;
         const own = await sourceStats(path, shot, src(from), src(to) + 0.01, samples);
         const alsoInSource = own.length > 1 && (kind === 'black' ? own.every(isBlack) : own.slice(1).every((s) => s.change < FROZEN * 2));
-        if (!alsoInSource) findings.push({ reason: `${kind} for ${(to - from).toFixed(1)} s ${where(t, from)}, where the material is not` });
+        if (!alsoInSource)
+          findings.push({ reason: `${kind} for ${(to - from).toFixed(1)} s ${where(t, from)}, where the material is not` });
       }
     }
 
@@ -189,13 +218,20 @@ export async function judge(
   const last = logged?.at(-1)?.split('=')[1];
   const loudness = last === undefined || last === '-inf' || Number(last) < -70 ? null : Math.round(Number(last) * 10) / 10;
   const audible = ((t.voice?.segments.length ?? 0) > 0 && (t.voice?.volume ?? 0) > 0) || (!!t.music && t.music.volume > 0);
-  if (audible && (loudness === null || loudness < -45)) findings.push({ reason: `no audible sound (${loudness ?? '-inf'} LUFS) although ${t.voice ? 'a voice-over' : 'music'} was planned` });
+  if (audible && (loudness === null || loudness < -45))
+    findings.push({ reason: `no audible sound (${loudness ?? '-inf'} LUFS) although ${t.voice ? 'a voice-over' : 'music'} was planned` });
   else if (audible && o.normalised && loudness !== null && Math.abs(loudness - LOUDNESS_TARGET.I) > 3)
     findings.push({ reason: `loudness ${loudness} LUFS is off the ${LOUDNESS_TARGET.I} LUFS target` });
 
   const seconds = (list: { count: number }[]) => Math.max(0, ...list.map(span));
   return {
-    quality: { DecodeGarbage: Math.round(garbage * 1000) / 1000, LongestBlack: seconds(black), LongestFreeze: seconds(frozen), Loudness: loudness, SafePath: o.safePath },
+    quality: {
+      DecodeGarbage: Math.round(garbage * 1000) / 1000,
+      LongestBlack: seconds(black),
+      LongestFreeze: seconds(frozen),
+      Loudness: loudness,
+      SafePath: o.safePath,
+    },
     findings,
   };
 }

@@ -50,7 +50,10 @@ export interface RenderContext {
  * The frei0r plugins of the given shader transitions (their folder, and transition index → plugin
  * name), when the installed FFmpeg has the frei0r filter and every one of them builds.
  */
-async function transitionPlugins(todo: Timeline['transitions'], cacheDir: string): Promise<{ dir: string; names: Map<number, string>; mux?: string } | undefined> {
+async function transitionPlugins(
+  todo: Timeline['transitions'],
+  cacheDir: string,
+): Promise<{ dir: string; names: Map<number, string>; mux?: string } | undefined> {
   if (process.env.REELSMITH_SHADER_HOST === 'program' || !(await capabilities()).filters.has('frei0r')) return undefined;
   const built = await Promise.all(todo.map((x) => frei0rPlugin(x.name, cacheDir)));
   if (built.some((p) => !p)) return undefined;
@@ -79,12 +82,20 @@ export async function installFont(f: { path: string; family: string }, dir: stri
     return alias;
   }
   const family = safeFamily(f.family);
-  if (!family) throw new ReelsmithError('InvalidMaterial.Unreadable', `font ${ref}: its family name cannot be written in a caption style (commas or control characters) and the file cannot be renamed (use a TTF or OTF file)`);
+  if (!family)
+    throw new ReelsmithError(
+      'InvalidMaterial.Unreadable',
+      `font ${ref}: its family name cannot be written in a caption style (commas or control characters) and the file cannot be renamed (use a TTF or OTF file)`,
+    );
   await copyFile(f.path, join(dir, `font${i}${extname(f.path)}`));
   return family;
 }
 
-export async function renderTimeline(t: Timeline, outPath: string, ctx: RenderContext): Promise<{ filterGraph: string; quality?: Quality }> {
+export async function renderTimeline(
+  t: Timeline,
+  outPath: string,
+  ctx: RenderContext,
+): Promise<{ filterGraph: string; quality?: Quality }> {
   await capabilities();
   const work = await mkdtemp(join(tmpdir(), 'reelsmith-'));
   // REELSMITH_KEEP_WORK=1 keeps the work folder (voice track, ASS, FFmpeg arguments) for debugging.
@@ -133,8 +144,18 @@ export async function renderTimeline(t: Timeline, outPath: string, ctx: RenderCo
     const quality = ctx.check === false ? undefined : { ...samples, fps: SAMPLE.fps };
     const graphInputs = { paths: ctx.paths, voiceTrack, assFile, fontsDir, loudness, quality };
     let filterGraph = '';
-    const compile = (transitionFrames: Map<number, string>, transitionPipes: boolean, plugins?: { names: Map<number, string>; mux?: string }) => {
-      const c = compileTimeline(t, { ...graphInputs, transitionFrames, transitionPipes, transitionPlugins: plugins?.names, transitionMux: plugins?.mux }, ctx.aspects, ctx.encode, partial);
+    const compile = (
+      transitionFrames: Map<number, string>,
+      transitionPipes: boolean,
+      plugins?: { names: Map<number, string>; mux?: string },
+    ) => {
+      const c = compileTimeline(
+        t,
+        { ...graphInputs, transitionFrames, transitionPipes, transitionPlugins: plugins?.names, transitionMux: plugins?.mux },
+        ctx.aspects,
+        ctx.encode,
+        partial,
+      );
       filterGraph = c.filterGraph;
       if (keep) writeFileSync(join(work, 'ffmpeg-args.json'), JSON.stringify(c.args, null, 1));
       return c.args;
@@ -158,9 +179,25 @@ export async function renderTimeline(t: Timeline, outPath: string, ctx: RenderCo
         signal: ctx.signal,
         onProgress,
       }));
-    if (plugins) await runFfmpeg(compile(new Map(), false, plugins), { timeoutMs, signal: ctx.signal, onProgress, env: { FREI0R_PATH: plugins.dir }, maxMemoryBytes: ctx.maxMemoryBytes });
+    if (plugins)
+      await runFfmpeg(compile(new Map(), false, plugins), {
+        timeoutMs,
+        signal: ctx.signal,
+        onProgress,
+        env: { FREI0R_PATH: plugins.dir },
+        maxMemoryBytes: ctx.maxMemoryBytes,
+      });
     else if (!spliced) {
-      const transitionFrames = shaders ? await drawShaderTransitions(t, { inputs: { paths: ctx.paths }, aspects: ctx.aspects, work, cacheDir, timeoutMs, signal: ctx.signal }) : new Map();
+      const transitionFrames = shaders
+        ? await drawShaderTransitions(t, {
+            inputs: { paths: ctx.paths },
+            aspects: ctx.aspects,
+            work,
+            cacheDir,
+            timeoutMs,
+            signal: ctx.signal,
+          })
+        : new Map();
       await runFfmpeg(compile(transitionFrames, false), { timeoutMs, signal: ctx.signal, onProgress, maxMemoryBytes: ctx.maxMemoryBytes });
     }
     // Judged before it gets its name: an output that fails its check never appears.
@@ -177,4 +214,3 @@ export async function renderTimeline(t: Timeline, outPath: string, ctx: RenderCo
     if (!keep) await rm(work, { recursive: true, force: true });
   }
 }
-

@@ -76,9 +76,14 @@ export async function drawShaderTransitions(t: Timeline, o: ShaderTransitionOpti
       const file = join(o.work, `transition-${tr.index}.rgb`);
       await writeFile(file, drawn.frames);
       files.set(tr.index, file);
-      if (process.env.REELSMITH_DEBUG_TIMING) process.stderr.write(`[shader] ${tr.name}: ${n} frames drawn in ${(performance.now() - t0).toFixed(0)} ms (${drawn.engine}), at ${(performance.now() - started).toFixed(0)} ms\n`);
+      if (process.env.REELSMITH_DEBUG_TIMING)
+        process.stderr.write(
+          `[shader] ${tr.name}: ${n} frames drawn in ${(performance.now() - t0).toFixed(0)} ms (${drawn.engine}), at ${(performance.now() - started).toFixed(0)} ms\n`,
+        );
     });
-    drawing.catch((e: Error) => fail(new ReelsmithError('RenderFailed', `transition ${tr.name} at ${tr.start.toFixed(2)} s: ${e.message}`)));
+    drawing.catch((e: Error) =>
+      fail(new ReelsmithError('RenderFailed', `transition ${tr.name} at ${tr.start.toFixed(2)} s: ${e.message}`)),
+    );
   };
   child.stdout.on('data', (chunk: Buffer) => {
     let off = 0;
@@ -101,20 +106,33 @@ export async function drawShaderTransitions(t: Timeline, o: ShaderTransitionOpti
     }
   });
 
-  const timer = setTimeout(() => fail(new ReelsmithError('RenderTimeout', `extracting transition frames took over ${Math.round(o.timeoutMs / 1000)} s`)), o.timeoutMs);
+  const timer = setTimeout(
+    () => fail(new ReelsmithError('RenderTimeout', `extracting transition frames took over ${Math.round(o.timeoutMs / 1000)} s`)),
+    o.timeoutMs,
+  );
   const onAbort = () => fail(new ReelsmithError('RenderFailed', 'render cancelled'));
   o.signal?.addEventListener('abort', onAbort);
   try {
     const code = await new Promise<number | null>((resolve, reject) => {
-      child.on('error', (e: NodeJS.ErrnoException) => reject(e.code === 'ENOENT' ? new ReelsmithError('RenderFailed', 'ffmpeg is not installed (apt-get install ffmpeg)') : e));
+      child.on('error', (e: NodeJS.ErrnoException) =>
+        reject(e.code === 'ENOENT' ? new ReelsmithError('RenderFailed', 'ffmpeg is not installed (apt-get install ffmpeg)') : e),
+      );
       child.on('close', (c) => resolve(c));
     });
-    if (process.env.REELSMITH_DEBUG_TIMING) process.stderr.write(`[shader] extraction ended at ${(performance.now() - started).toFixed(0)} ms\n`);
+    if (process.env.REELSMITH_DEBUG_TIMING)
+      process.stderr.write(`[shader] extraction ended at ${(performance.now() - started).toFixed(0)} ms\n`);
     await drawing.catch(() => {});
     if (process.env.REELSMITH_DEBUG_TIMING) process.stderr.write(`[shader] all drawn at ${(performance.now() - started).toFixed(0)} ms\n`);
     if (failure) throw failure;
-    if (code !== 0) throw new ReelsmithError('RenderFailed', `extracting transition frames failed (FFmpeg exited with code ${code})`, undefined, { detail: stderr.trim().split('\n').slice(-6).join('\n') });
-    if (j < todo.length) throw new ReelsmithError('RenderFailed', `extracting transition frames: ffmpeg ended before the frames of transition ${todo[j].name} at ${todo[j].start.toFixed(2)} s`);
+    if (code !== 0)
+      throw new ReelsmithError('RenderFailed', `extracting transition frames failed (FFmpeg exited with code ${code})`, undefined, {
+        detail: stderr.trim().split('\n').slice(-6).join('\n'),
+      });
+    if (j < todo.length)
+      throw new ReelsmithError(
+        'RenderFailed',
+        `extracting transition frames: ffmpeg ended before the frames of transition ${todo[j].name} at ${todo[j].start.toFixed(2)} s`,
+      );
     return files;
   } finally {
     clearTimeout(timer);
@@ -160,10 +178,14 @@ export async function renderWithNativeShaders(t: Timeline, o: SplicedRenderOptio
   const threads = String(availableParallelism());
   const children = todo.map((x, k) => {
     const p = programs[k]!;
-    return spawn(p.exe, [String(t.width), String(t.height), String(frames[k]), threads, '--splice', pipes.get(x.index)!, extractPipe, '--yuv', ...p.textures], {
-      stdio: ['pipe', 'ignore', 'pipe'],
-      signal: controller.signal,
-    });
+    return spawn(
+      p.exe,
+      [String(t.width), String(t.height), String(frames[k]), threads, '--splice', pipes.get(x.index)!, extractPipe, '--yuv', ...p.textures],
+      {
+        stdio: ['pipe', 'ignore', 'pipe'],
+        signal: controller.signal,
+      },
+    );
   });
   // Turns on the extraction pipe: program k + 1 reads once program k has its last pair ("R").
   const done = children.map(
@@ -177,11 +199,24 @@ export async function renderWithNativeShaders(t: Timeline, o: SplicedRenderOptio
           err += text.replace('R\n', '');
         });
         child.on('error', reject);
-        child.on('close', (code) => (code === 0 ? resolve() : reject(new ReelsmithError('RenderFailed', `transition ${todo[k].name} at ${todo[k].start.toFixed(2)} s: its shader program exited with ${code} ${err.trim().slice(-300)}`))));
+        child.on('close', (code) =>
+          code === 0
+            ? resolve()
+            : reject(
+                new ReelsmithError(
+                  'RenderFailed',
+                  `transition ${todo[k].name} at ${todo[k].start.toFixed(2)} s: its shader program exited with ${code} ${err.trim().slice(-300)}`,
+                ),
+              ),
+        );
       }),
   );
   children[0]?.stdin?.end('g');
-  const extraction = execa(...(await leashed('ffmpeg', ['-hide_banner', '-nostdin', '-y', '-loglevel', 'error', ...extractArgs])), { cancelSignal: controller.signal, timeout: o.timeoutMs, env: ffmpegEnv() });
+  const extraction = execa(...(await leashed('ffmpeg', ['-hide_banner', '-nostdin', '-y', '-loglevel', 'error', ...extractArgs])), {
+    cancelSignal: controller.signal,
+    timeout: o.timeoutMs,
+    env: ffmpegEnv(),
+  });
   const render = runFfmpeg(renderArgs, { timeoutMs: o.timeoutMs, signal: controller.signal, onProgress: o.onProgress });
   const all = [render, extraction.then(() => undefined), ...done];
   // The first failure stops everything (a blocked pipe would otherwise wait for ever).
@@ -191,7 +226,9 @@ export async function renderWithNativeShaders(t: Timeline, o: SplicedRenderOptio
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) {
       // Prefer the cause over the kills it led to.
-      const first = results.map((r) => (r.status === 'rejected' ? (r.reason as Error) : undefined)).find((e) => e && !/cancel|abort|SIGTERM|SIGKILL|exited with null/i.test(e.message));
+      const first = results
+        .map((r) => (r.status === 'rejected' ? (r.reason as Error) : undefined))
+        .find((e) => e && !/cancel|abort|SIGTERM|SIGKILL|exited with null/i.test(e.message));
       throw first ?? failed.reason;
     }
     return true;

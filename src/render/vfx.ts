@@ -32,7 +32,9 @@ function toSolid(g: Graph, c: VfxContext, src: string, transition: string, e: nu
   // transition); the trim ends the result at the shot's end.
   const k = solid(g, c, e + 1);
   const out = g.label('vfx');
-  g.chain(`[${src}][${k}]xfade=transition=${transition}:duration=${f(e)}:offset=${f(c.duration - e)},trim=duration=${f(c.duration)}[${out}]`);
+  g.chain(
+    `[${src}][${k}]xfade=transition=${transition}:duration=${f(e)}:offset=${f(c.duration - e)},trim=duration=${f(c.duration)}[${out}]`,
+  );
   return out;
 }
 

@@ -80,7 +80,10 @@ export function prepareShader(name: string): PreparedShader {
   const t = shaderFor(name);
   if (!t) throw new Error(`no gl-transitions shader for '${name}'`);
   const compiled = compileTransition(t.source.glsl, { params: shaderParams(t.source) });
-  const textures = Object.fromEntries(compiled.samplers.map((s) => [s, SHADER_TEXTURES[s]?.()]).filter(([, v]) => v)) as Record<string, Texture>;
+  const textures = Object.fromEntries(compiled.samplers.map((s) => [s, SHADER_TEXTURES[s]?.()]).filter(([, v]) => v)) as Record<
+    string,
+    Texture
+  >;
   const p = { compiled, textures, flipY: t.flipY };
   prepared.set(name, p);
   return p;

@@ -38,7 +38,11 @@ export interface DrawResult {
   engine: ShaderEngine;
 }
 
-async function textureFiles(samplers: string[], textures: Record<string, { d: Uint8Array; w: number; h: number }>, dir: string): Promise<string[]> {
+async function textureFiles(
+  samplers: string[],
+  textures: Record<string, { d: Uint8Array; w: number; h: number }>,
+  dir: string,
+): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   return Promise.all(
     samplers.map(async (s) => {
@@ -154,10 +158,13 @@ function runProgram(exe: string, args: string[], inputs: Uint8Array[], outBytes:
 export async function drawTransition(name: string, from: Uint8Array, to: Uint8Array, o: DrawOptions): Promise<DrawResult> {
   const size = o.width * o.height * 3;
   const N = from.length / size;
-  if (!Number.isInteger(N) || N < 1 || to.length !== from.length) throw new Error(`transition ${name}: frame data does not hold whole ${o.width}x${o.height} frames`);
+  if (!Number.isInteger(N) || N < 1 || to.length !== from.length)
+    throw new Error(`transition ${name}: frame data does not hold whole ${o.width}x${o.height} frames`);
   const t = shaderFor(name);
   if (!t) throw new Error(`no gl-transitions shader for '${name}'`);
-  const prepared = o.glsl ? { ...prepareShader(name), compiled: compileTransition(o.glsl, { params: shaderParams(t.source) }) } : prepareShader(name);
+  const prepared = o.glsl
+    ? { ...prepareShader(name), compiled: compileTransition(o.glsl, { params: shaderParams(t.source) }) }
+    : prepareShader(name);
   if (o.engine !== 'js') {
     let program: NativeProgram | undefined;
     try {
@@ -169,7 +176,13 @@ export async function drawTransition(name: string, from: Uint8Array, to: Uint8Ar
     }
     if (program) {
       const threads = o.threads ?? availableParallelism();
-      const frames = await runProgram(program.exe, [String(o.width), String(o.height), String(N), String(threads), ...program.textures], [from, to], size * N, o.signal);
+      const frames = await runProgram(
+        program.exe,
+        [String(o.width), String(o.height), String(N), String(threads), ...program.textures],
+        [from, to],
+        size * N,
+        o.signal,
+      );
       return { frames, engine: 'native' };
     }
     if (o.engine === 'native') throw new Error('no C compiler found for the native shader engine (install gcc, or use the JS engine)');

@@ -166,7 +166,14 @@ const BINARY_MATH: Record<string, (a: string, b: string) => string> = {
   atan: (a, b) => `Math.atan2(${a}, ${b})`,
 };
 
-const RELATIONAL: Record<string, string> = { lessThan: '<', lessThanEqual: '<=', greaterThan: '>', greaterThanEqual: '>=', equal: '===', notEqual: '!==' };
+const RELATIONAL: Record<string, string> = {
+  lessThan: '<',
+  lessThanEqual: '<=',
+  greaterThan: '>',
+  greaterThanEqual: '>=',
+  equal: '===',
+  notEqual: '!==',
+};
 
 interface Binding {
   ty: Ty;
@@ -433,7 +440,8 @@ class Compiler {
         if (!comps) this.fail(decl, `uniform '${name}' needs ${ty.n} values`);
         b.names.forEach((nm, i) => {
           const v = comps[i];
-          const value = typeof v === 'boolean' ? String(v) : ty.base === 'bool' ? String(v !== 0) : num(ty.base === 'int' ? Math.trunc(v) : v);
+          const value =
+            typeof v === 'boolean' ? String(v) : ty.base === 'bool' ? String(v !== 0) : num(ty.base === 'int' ? Math.trunc(v) : v);
           this.emit(this.simd ? this.vdecl(nm, ty.base, value) : `const ${nm} = ${value};`);
         });
       }
@@ -490,7 +498,10 @@ class Compiler {
     this.fnKills = this.kills;
     const entry = `M$${this.temp++}`;
     this.levels = [{ mask: entry, kind: 'fn' }];
-    const cParams = [`vi ${entry}`, ...params.flatMap((p) => this.declare(p.name, p.ty).names.map((nm) => `${this.vars.get(nm)!.base === 'bool' ? 'vi' : 'vf'} ${nm}`))];
+    const cParams = [
+      `vi ${entry}`,
+      ...params.flatMap((p) => this.declare(p.name, p.ty).names.map((nm) => `${this.vars.get(nm)!.base === 'bool' ? 'vi' : 'vf'} ${nm}`)),
+    ];
     const retBases = componentBases(sig.ret);
     const retType = sig.ret.n === 1 ? (retBases[0] === 'bool' ? 'vi' : 'vf') : 'void';
     this.emit(`static ${retType} ${sig.js}(${cParams.join(', ')}) {`);
@@ -506,7 +517,8 @@ class Compiler {
     }
     this.statements(fn.body.statements);
     if (retType !== 'void') this.emit(`return ${this.retNames[0]};`);
-    else if (this.retNames.length > 0) this.emit(this.retNames.map((nm, i) => `R[${i}] = ${retBases[i] === 'bool' ? `B2F(${nm})` : nm};`).join(' '));
+    else if (this.retNames.length > 0)
+      this.emit(this.retNames.map((nm, i) => `R[${i}] = ${retBases[i] === 'bool' ? `B2F(${nm})` : nm};`).join(' '));
     this.indent = saveIndent;
     this.emit('}');
     this.levels = [];
@@ -611,7 +623,8 @@ class Compiler {
       const init = decl.initializer ? this.coerce(this.expr(decl.initializer), ty, decl) : undefined;
       const values = init ? this.spillIfMany(init).c : this.zero(ty);
       const b = this.declare(decl.identifier.identifier, ty);
-      for (const [i, nm] of b.names.entries()) this.emit(this.simd ? this.vdecl(nm, this.vars.get(nm)!.base, values[i]) : `let ${nm} = ${values[i]};`);
+      for (const [i, nm] of b.names.entries())
+        this.emit(this.simd ? this.vdecl(nm, this.vars.get(nm)!.base, values[i]) : `let ${nm} = ${values[i]};`);
     }
   }
 
@@ -882,7 +895,8 @@ class Compiler {
   binary(op: string, a: Value, b: Value, node: Node): Value {
     // Booleans are lane masks in the SIMD target: both sides are computed, combined bitwise.
     const and = this.simd ? ' & ' : ' && ';
-    if (op === '&&' || op === '||') return { ty: BOOL, c: [`(${this.scalar(a)}${op === '&&' ? and : this.simd ? ' | ' : ' || '}${this.scalar(b)})`] };
+    if (op === '&&' || op === '||')
+      return { ty: BOOL, c: [`(${this.scalar(a)}${op === '&&' ? and : this.simd ? ' | ' : ' || '}${this.scalar(b)})`] };
     if (op === '^^') return { ty: BOOL, c: [`(${this.scalar(a)} !== ${this.scalar(b)})`] };
     if (op === '==' || op === '!=') {
       const parts = a.c.map((x, i) => `${x} === ${b.c[i]}`);
@@ -914,16 +928,23 @@ class Compiler {
     if (a.ty.mat && b.ty.mat) {
       const m = a.ty.mat;
       const c: string[] = [];
-      for (let j = 0; j < m; j++) for (let i = 0; i < m; i++) c.push(sum(Array.from({ length: m }, (_, k) => `${a.c[k * m + i]} * ${b.c[j * m + k]}`)));
+      for (let j = 0; j < m; j++)
+        for (let i = 0; i < m; i++) c.push(sum(Array.from({ length: m }, (_, k) => `${a.c[k * m + i]} * ${b.c[j * m + k]}`)));
       return { ty: a.ty, c };
     }
     if (a.ty.mat && isVec(b.ty)) {
       const m = a.ty.mat;
-      return { ty: b.ty, c: Array.from({ length: m }, (_, i) => sum(Array.from({ length: m }, (_, k) => `${a.c[k * m + i]} * ${b.c[k]}`))) };
+      return {
+        ty: b.ty,
+        c: Array.from({ length: m }, (_, i) => sum(Array.from({ length: m }, (_, k) => `${a.c[k * m + i]} * ${b.c[k]}`))),
+      };
     }
     if (isVec(a.ty) && b.ty.mat) {
       const m = b.ty.mat;
-      return { ty: a.ty, c: Array.from({ length: m }, (_, j) => sum(Array.from({ length: m }, (_, k) => `${a.c[k]} * ${b.c[j * m + k]}`))) };
+      return {
+        ty: a.ty,
+        c: Array.from({ length: m }, (_, j) => sum(Array.from({ length: m }, (_, k) => `${a.c[k]} * ${b.c[j * m + k]}`))),
+      };
     }
     return this.fail(node, `cannot multiply ${a.ty.name} by ${b.ty.name}`);
   }
@@ -961,7 +982,9 @@ class Compiler {
     if (!sig) this.fail(node, `no overload of ${name} for (${args.map((a) => a.ty.name).join(', ')})`);
     const bases = sig.params.flatMap(componentBases);
     const flat = args.flatMap((a, i) => this.coerce(a, sig.params[i], node).c).map((c, i) => this.tmp(c, bases[i]));
-    const call = this.simd ? `${sig.js}(${[this.mask(), ...flat.map((c, i) => (bases[i] === 'bool' ? c : `BF(${c})`))].join(', ')})` : `${sig.js}(${flat.join(', ')})`;
+    const call = this.simd
+      ? `${sig.js}(${[this.mask(), ...flat.map((c, i) => (bases[i] === 'bool' ? c : `BF(${c})`))].join(', ')})`
+      : `${sig.js}(${flat.join(', ')})`;
     if (sig.ret.n === 0) {
       this.emit(`${call};`);
       return { ty: VOID, c: [] };
@@ -1045,7 +1068,14 @@ class Compiler {
         arity(2);
         const [a, b] = [this.spill(args[0]), this.spill(args[1])];
         const [x, y] = [a.c, b.c];
-        return { ty: a.ty, c: [`(${x[1]} * ${y[2]} - ${y[1]} * ${x[2]})`, `(${x[2]} * ${y[0]} - ${y[2]} * ${x[0]})`, `(${x[0]} * ${y[1]} - ${y[0]} * ${x[1]})`] };
+        return {
+          ty: a.ty,
+          c: [
+            `(${x[1]} * ${y[2]} - ${y[1]} * ${x[2]})`,
+            `(${x[2]} * ${y[0]} - ${y[2]} * ${x[0]})`,
+            `(${x[0]} * ${y[1]} - ${y[0]} * ${x[1]})`,
+          ],
+        };
       }
       case 'reflect': {
         arity(2);

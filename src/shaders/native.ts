@@ -59,7 +59,12 @@ static inline real max(real a, real b) { return a < b ? b : a; }
  */
 export type NativeHost = { kind: 'program' } | { kind: 'frei0r'; textures: string[] };
 
-export function nativeSource(shader: CompiledShader, flipY: boolean, real: 'float' | 'double' = REAL, host: NativeHost = { kind: 'program' }): string {
+export function nativeSource(
+  shader: CompiledShader,
+  flipY: boolean,
+  real: 'float' | 'double' = REAL,
+  host: NativeHost = { kind: 'program' },
+): string {
   if (shader.target === 'simd') return simdSource(shader, flipY, host);
   if (shader.target !== 'c') throw new Error('nativeSource needs a shader compiled for C');
   const samplers = shader.samplers;
@@ -842,7 +847,12 @@ export function cCompiler(): Promise<string | undefined> {
  * Builds (or finds in the cache) the filter program of a shader, or its frei0r plugin (a shared
  * object named rs_<hash>.so in the cache folder's frei0r/ folder); undefined without a C compiler.
  */
-export async function buildNative(shader: CompiledShader, flipY: boolean, cacheDir: string, host: NativeHost = { kind: 'program' }): Promise<string | undefined> {
+export async function buildNative(
+  shader: CompiledShader,
+  flipY: boolean,
+  cacheDir: string,
+  host: NativeHost = { kind: 'program' },
+): Promise<string | undefined> {
   const cc = await cCompiler();
   if (!cc) return undefined;
   const src = nativeSource(shader, flipY, REAL, host);
@@ -855,7 +865,14 @@ export async function buildNative(shader: CompiledShader, flipY: boolean, cacheD
  * Builds C source with the given flags into `dir/<prefix><hash of source and flags><suffix>`,
  * unless it is there already; returns its path.
  */
-export async function compileCached(cc: string, src: string, flags: string[], dir: string, prefix: string, suffix: string): Promise<string> {
+export async function compileCached(
+  cc: string,
+  src: string,
+  flags: string[],
+  dir: string,
+  prefix: string,
+  suffix: string,
+): Promise<string> {
   const hash = createHash('sha256').update(src).update(flags.join(' ')).digest('hex').slice(0, 20);
   const exe = join(dir, `${prefix}${hash}${suffix}`);
   if (existsSync(exe)) return exe;

@@ -103,7 +103,11 @@ export function normalizeColor(c: string): string | undefined {
   const m = HEX_COLOR.exec(c.trim());
   if (!m) return undefined;
   let hex = m[1];
-  if (hex.length === 3) hex = hex.split('').map((ch) => ch + ch).join('');
+  if (hex.length === 3)
+    hex = hex
+      .split('')
+      .map((ch) => ch + ch)
+      .join('');
   return `#${hex.toLowerCase()}`;
 }
 
@@ -130,7 +134,10 @@ function checkNames(list: string[], catalogue: readonly string[], path: string, 
 /** `unknown name "x"`, or `3 unknown names: "x", "y", "z"` (at most five shown). */
 function unknownNames(bad: string[]): string {
   if (bad.length === 1) return `unknown name ${shown(bad[0])}`;
-  const some = bad.slice(0, 5).map((b) => shown(b, 30)).join(', ');
+  const some = bad
+    .slice(0, 5)
+    .map((b) => shown(b, 30))
+    .join(', ');
   return `${bad.length} unknown names: ${some}${bad.length > 5 ? ', …' : ''}`;
 }
 
@@ -157,7 +164,12 @@ function capIssues(issues: Issue[]): Issue[] {
 /** Letters or digits: something a voice can say (not only punctuation, symbols, emoji or invisible characters). */
 const SPEAKABLE = /[\p{L}\p{N}]/u;
 
-function textStyle(raw: z.infer<typeof EditingConfigSchema.shape.TitleConfig> | undefined, path: string, issues: Issue[], defaults: TextStyle): TextStyle {
+function textStyle(
+  raw: z.infer<typeof EditingConfigSchema.shape.TitleConfig> | undefined,
+  path: string,
+  issues: Issue[],
+  defaults: TextStyle,
+): TextStyle {
   const style: TextStyle = { ...defaults };
   if (!raw) return style;
   if (raw.Font) style.font = raw.Font;
@@ -188,7 +200,10 @@ function textStyle(raw: z.infer<typeof EditingConfigSchema.shape.TitleConfig> | 
   if (raw.TimelineIn !== undefined) style.timelineIn = raw.TimelineIn;
   if (raw.TimelineOut !== undefined) style.timelineOut = raw.TimelineOut;
   if (style.timelineIn !== undefined && style.timelineOut !== undefined && style.timelineIn >= style.timelineOut)
-    issues.push({ path: `${path}.TimelineIn`, reason: `TimelineIn ${style.timelineIn} must be less than TimelineOut ${style.timelineOut}` });
+    issues.push({
+      path: `${path}.TimelineIn`,
+      reason: `TimelineIn ${style.timelineIn} must be less than TimelineOut ${style.timelineOut}`,
+    });
   return style;
 }
 
@@ -214,7 +229,8 @@ export function parseJob(params: RawJobParams, options: ParseOptions = {}): Pars
     if (size !== undefined && size > 512) issues.push({ path: 'UserData', reason: `is ${size} bytes; at most 512 are allowed` });
     else if (decodeParam('UserData', params.UserData, issues) !== undefined) {
       userData = typeof params.UserData === 'string' ? params.UserData : JSON.stringify(params.UserData);
-      if (Buffer.byteLength(userData) > 512) issues.push({ path: 'UserData', reason: `is ${Buffer.byteLength(userData)} bytes; at most 512 are allowed` });
+      if (Buffer.byteLength(userData) > 512)
+        issues.push({ path: 'UserData', reason: `is ${Buffer.byteLength(userData)} bytes; at most 512 are allowed` });
     }
   }
 
@@ -262,9 +278,12 @@ function resolve(
   const type = input.MediaGroupArray ? 'Script' : 'Smart_Mix';
   if (!input.MediaGroupArray && !input.MediaArray)
     issues.push({ path: 'InputConfig', reason: 'needs MediaGroupArray (Script mode) or MediaArray (Smart_Mix mode)' });
-  if (input.MediaGroupArray && input.MediaArray) warnings.push('InputConfig.MediaArray: ignored because MediaGroupArray is present (Script mode)');
+  if (input.MediaGroupArray && input.MediaArray)
+    warnings.push('InputConfig.MediaArray: ignored because MediaGroupArray is present (Script mode)');
 
-  const globalTexts = [...(input.SpeechTextArray ?? []), ...(input.SpeechText ? [input.SpeechText] : [])].map((t) => t.trim()).filter(Boolean);
+  const globalTexts = [...(input.SpeechTextArray ?? []), ...(input.SpeechText ? [input.SpeechText] : [])]
+    .map((t) => t.trim())
+    .filter(Boolean);
   input.SpeechTextArray?.forEach((t, i) => {
     if (t.length > 1000) issues.push({ path: `InputConfig.SpeechTextArray[${i}]`, reason: `is ${t.length} characters; at most 1000` });
   });
@@ -275,7 +294,9 @@ function resolve(
     let said = text;
     if (hasMarkup(text)) {
       try {
-        said = parseSpeechText(text).pieces.map((p) => ('say' in p ? p.say : '')).join('');
+        said = parseSpeechText(text)
+          .pieces.map((p) => ('say' in p ? p.say : ''))
+          .join('');
       } catch (err) {
         if (err instanceof MarkupError) issues.push({ path, reason: err.message });
         else throw err;
@@ -292,13 +313,17 @@ function resolve(
 
   const groups = (input.MediaGroupArray ?? []).map((g, i) => {
     (g.SpeechTextArray ?? []).forEach((t, j) => {
-      if (t.length > 1000) issues.push({ path: `InputConfig.MediaGroupArray[${i}].SpeechTextArray[${j}]`, reason: `is ${t.length} characters; at most 1000` });
+      if (t.length > 1000)
+        issues.push({ path: `InputConfig.MediaGroupArray[${i}].SpeechTextArray[${j}]`, reason: `is ${t.length} characters; at most 1000` });
     });
     let split = true;
     if (g.SplitMode !== undefined) {
       if (g.SplitMode === 'NoSplit') split = false;
       else if (g.SplitMode !== 'Split' && g.SplitMode !== '')
-        issues.push({ path: `InputConfig.MediaGroupArray[${i}].SplitMode`, reason: `unknown value ${shown(g.SplitMode)}; valid: Split, NoSplit` });
+        issues.push({
+          path: `InputConfig.MediaGroupArray[${i}].SplitMode`,
+          reason: `unknown value ${shown(g.SplitMode)}; valid: Split, NoSplit`,
+        });
     }
     return {
       name: g.GroupName,
@@ -311,7 +336,11 @@ function resolve(
   });
   const seen = new Map<string, number>();
   groups.forEach((g, i) => {
-    if (seen.has(g.name)) issues.push({ path: `InputConfig.MediaGroupArray[${i}].GroupName`, reason: `${shown(g.name)} is already used by MediaGroupArray[${seen.get(g.name)}]` });
+    if (seen.has(g.name))
+      issues.push({
+        path: `InputConfig.MediaGroupArray[${i}].GroupName`,
+        reason: `${shown(g.name)} is already used by MediaGroupArray[${seen.get(g.name)}]`,
+      });
     seen.set(g.name, i);
     g.media.forEach((m, j) => {
       if (!m) issues.push({ path: `InputConfig.MediaGroupArray[${i}].MediaArray[${j}]`, reason: 'must not be empty' });
@@ -342,11 +371,18 @@ function resolve(
       if (m.GroupName !== undefined && !groups.some((g) => g.name === m.GroupName))
         issues.push({ path: `${path}.GroupName`, reason: `no group is named ${shown(m.GroupName)}` });
       else if (inGroups.length === 0)
-        issues.push({ path: `${path}.Media`, reason: `${shown(m.Media)} is not in the MediaArray of ${m.GroupName ? `group ${shown(m.GroupName)}` : 'any group'}` });
+        issues.push({
+          path: `${path}.Media`,
+          reason: `${shown(m.Media)} is not in the MediaArray of ${m.GroupName ? `group ${shown(m.GroupName)}` : 'any group'}`,
+        });
     } else if (!(input.MediaArray ?? []).includes(m.Media)) {
       issues.push({ path: `${path}.Media`, reason: `${shown(m.Media)} is not in InputConfig.MediaArray` });
     }
-    return { media: m.Media, group: type === 'Script' ? m.GroupName : undefined, ranges: m.TimeRangeList.map((r) => ({ in: r.In, out: r.Out })) };
+    return {
+      media: m.Media,
+      group: type === 'Script' ? m.GroupName : undefined,
+      ranges: m.TimeRangeList.map((r) => ({ in: r.In, out: r.Out })),
+    };
   });
 
   const sc = editing.SpeechConfig ?? {};
@@ -362,13 +398,20 @@ function resolve(
   if (sc.SpeechLanguage !== undefined && sc.SpeechLanguage.trim() !== '') {
     language = speechLanguage(sc.SpeechLanguage);
     if (!language)
-      issues.push({ path: 'EditingConfig.SpeechConfig.SpeechLanguage', reason: `unknown language ${shown(sc.SpeechLanguage)}; valid: ${SPEECH_LANGUAGE_NAMES.join(', ')}` });
+      issues.push({
+        path: 'EditingConfig.SpeechConfig.SpeechLanguage',
+        reason: `unknown language ${shown(sc.SpeechLanguage)}; valid: ${SPEECH_LANGUAGE_NAMES.join(', ')}`,
+      });
   }
   let style: Job['speech']['style'];
   if (sc.Style) {
     const s = matchName(SPEECH_STYLES, sc.Style);
     if (s) style = s as Job['speech']['style'];
-    else issues.push({ path: 'EditingConfig.SpeechConfig.Style', reason: `unknown style ${shown(sc.Style)}; valid: ${SPEECH_STYLES.join(', ')}` });
+    else
+      issues.push({
+        path: 'EditingConfig.SpeechConfig.Style',
+        reason: `unknown style ${shown(sc.Style)}; valid: ${SPEECH_STYLES.join(', ')}`,
+      });
   }
   const asr = sc.AsrConfig;
   const asrPath = 'EditingConfig.SpeechConfig.AsrConfig';
@@ -383,11 +426,22 @@ function resolve(
   // `_out` name found there is taken as the exit effect, with a warning.
   const inNames = commaList(asr?.AaiMotionInEffect);
   const misplacedOut = inNames.filter((n) => !matchName(CAPTION_IN_EFFECTS, n) && matchName(CAPTION_OUT_EFFECTS, n));
-  if (misplacedOut.length > 0) warnings.push(`${asrPath}.AaiMotionInEffect: exit effect ${misplacedOut.join(', ')} taken as AaiMotionOutEffect`);
+  if (misplacedOut.length > 0)
+    warnings.push(`${asrPath}.AaiMotionInEffect: exit effect ${misplacedOut.join(', ')} taken as AaiMotionOutEffect`);
   const captions: CaptionStyle = {
     ...captionBase,
-    inEffects: checkNames(inNames.filter((n) => !misplacedOut.includes(n)), CAPTION_IN_EFFECTS, `${asrPath}.AaiMotionInEffect`, issues),
-    outEffects: checkNames([...commaList(asr?.AaiMotionOutEffect), ...misplacedOut], CAPTION_OUT_EFFECTS, `${asrPath}.AaiMotionOutEffect`, issues),
+    inEffects: checkNames(
+      inNames.filter((n) => !misplacedOut.includes(n)),
+      CAPTION_IN_EFFECTS,
+      `${asrPath}.AaiMotionInEffect`,
+      issues,
+    ),
+    outEffects: checkNames(
+      [...commaList(asr?.AaiMotionOutEffect), ...misplacedOut],
+      CAPTION_OUT_EFFECTS,
+      `${asrPath}.AaiMotionOutEffect`,
+      issues,
+    ),
     loopEffects: checkNames(commaList(asr?.AaiMotionLoopEffect), CAPTION_LOOP_EFFECTS, `${asrPath}.AaiMotionLoopEffect`, issues),
     highlight: (() => {
       if (!asr?.WordHighlight) return undefined;
@@ -425,7 +479,11 @@ function resolve(
       const c = normalizeColor(bic.Color ?? '#000000');
       if (c) background = { type: 'Color', color: c };
       else issues.push({ path: 'EditingConfig.BackgroundImageConfig.Color', reason: `${shown(bic.Color)} is not a #rrggbb colour` });
-    } else if (!sub) issues.push({ path: 'EditingConfig.BackgroundImageConfig.SubType', reason: `unknown value ${shown(bic.SubType)}; valid: Blur, Color` });
+    } else if (!sub)
+      issues.push({
+        path: 'EditingConfig.BackgroundImageConfig.SubType',
+        reason: `unknown value ${shown(bic.SubType)}; valid: Blur, Color`,
+      });
   }
 
   const pc = editing.ProcessConfig ?? {};
@@ -447,9 +505,15 @@ function resolve(
   if (pc.AlignmentMode !== undefined) {
     const a = matchName(['AutoSpeed', 'Cut'], pc.AlignmentMode);
     if (a) alignment = a as 'AutoSpeed' | 'Cut';
-    else issues.push({ path: 'EditingConfig.ProcessConfig.AlignmentMode', reason: `unknown value ${shown(pc.AlignmentMode)}; valid: AutoSpeed, Cut` });
+    else
+      issues.push({
+        path: 'EditingConfig.ProcessConfig.AlignmentMode',
+        reason: `unknown value ${shown(pc.AlignmentMode)}; valid: AutoSpeed, Cut`,
+      });
   }
-  const transitionNames = checkNames(names(pc.TransitionList), TRANSITIONS, 'EditingConfig.ProcessConfig.TransitionList', issues, ['random']);
+  const transitionNames = checkNames(names(pc.TransitionList), TRANSITIONS, 'EditingConfig.ProcessConfig.TransitionList', issues, [
+    'random',
+  ]);
   const transitions = transitionNames.includes('random') || transitionNames.length === 0 ? [...TRANSITIONS] : transitionNames;
   let vfxProbability = pc.VfxEffectProbability ?? 0.5;
   if (vfxProbability > 1) vfxProbability /= 100;
@@ -457,25 +521,38 @@ function resolve(
   // ---- output -----------------------------------------------------------------------------
   const width = output.Width ?? 1080;
   const height = output.Height ?? 1920;
-  if (Math.min(width, height) > 2160) issues.push({ path: 'OutputConfig', reason: `the short side ${Math.min(width, height)} must be at most 2160` });
-  if (width % 2 || height % 2) issues.push({ path: output.Width !== undefined && width % 2 ? 'OutputConfig.Width' : 'OutputConfig.Height', reason: 'must be even (H.264 4:2:0)' });
+  if (Math.min(width, height) > 2160)
+    issues.push({ path: 'OutputConfig', reason: `the short side ${Math.min(width, height)} must be at most 2160` });
+  if (width % 2 || height % 2)
+    issues.push({
+      path: output.Width !== undefined && width % 2 ? 'OutputConfig.Width' : 'OutputConfig.Height',
+      reason: 'must be even (H.264 4:2:0)',
+    });
   const mediaURL = output.MediaURL ?? output.FileName ?? 'output_{index}.mp4';
   const mediaURLPath = output.MediaURL !== undefined ? 'OutputConfig.MediaURL' : 'OutputConfig.FileName';
   if (!mediaURL.includes('{index}')) issues.push({ path: mediaURLPath, reason: 'must contain {index}' });
   // The name becomes a file: no control characters, a length a file system takes.
   if (/[\u0000-\u001f\u007f]/.test(mediaURL)) issues.push({ path: mediaURLPath, reason: `${shown(mediaURL)} contains control characters` });
   else if (mediaURL.length > 1024) issues.push({ path: mediaURLPath, reason: `is ${mediaURL.length} characters; at most 1024` });
-  else if (Buffer.byteLength(mediaURL.split(/[/\\]/).pop() ?? '') > 200) issues.push({ path: mediaURLPath, reason: 'its file name is longer than 200 bytes' });
+  else if (Buffer.byteLength(mediaURL.split(/[/\\]/).pop() ?? '') > 200)
+    issues.push({ path: mediaURLPath, reason: 'its file name is longer than 200 bytes' });
   for (const k of ['MaxDuration', 'FixedDuration'] as const) {
     const v = output[k];
     if (v !== undefined && v > limits.maxOutputDuration)
-      issues.push({ path: `OutputConfig.${k}`, reason: `${v} s is longer than the longest output this service makes (${limits.maxOutputDuration} s)` });
+      issues.push({
+        path: `OutputConfig.${k}`,
+        reason: `${v} s is longer than the longest output this service makes (${limits.maxOutputDuration} s)`,
+      });
   }
   let preset = 'veryfast';
   if (output.Video?.Preset !== undefined) {
     const p = matchName(X264_PRESETS, output.Video.Preset);
     if (p) preset = p;
-    else issues.push({ path: 'OutputConfig.Video.Preset', reason: `unknown preset ${shown(output.Video.Preset)}; valid: ${X264_PRESETS.join(', ')}` });
+    else
+      issues.push({
+        path: 'OutputConfig.Video.Preset',
+        reason: `unknown preset ${shown(output.Video.Preset)}; valid: ${X264_PRESETS.join(', ')}`,
+      });
   }
   if (output.FixedDuration !== undefined && (type === 'Smart_Mix' || scriptMode === 'group' || globalTexts.length > 0))
     warnings.push('OutputConfig.FixedDuration: only applies to Script jobs without voice-over; ignored');
@@ -532,7 +609,12 @@ function resolve(
       allowVfx: pc.AllowVfxEffect ?? false,
       vfxProbability,
       vfxFirst: checkNames(names(pc.VfxFirstClipEffectList), VFX_ALL, 'EditingConfig.ProcessConfig.VfxFirstClipEffectList', issues),
-      vfxNotFirst: checkNames(names(pc.VfxNotFirstClipEffectList), VFX_ALL, 'EditingConfig.ProcessConfig.VfxNotFirstClipEffectList', issues),
+      vfxNotFirst: checkNames(
+        names(pc.VfxNotFirstClipEffectList),
+        VFX_ALL,
+        'EditingConfig.ProcessConfig.VfxNotFirstClipEffectList',
+        issues,
+      ),
       allowFilter: pc.AllowFilter ?? false,
       filters: checkNames(names(pc.FilterList), ALL_LOOKS, 'EditingConfig.ProcessConfig.FilterList', issues),
     },

@@ -57,7 +57,7 @@ export function rawIssues(value: unknown, root: string, maxIssues = 10): RawIssu
 
 /** A value for an error message: quoted and cut to `max` characters, so that a 1 MB value stays a line. */
 export function shown(value: unknown, max = 60): string {
-  const s = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  const s = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
   const cut = s.length > max ? `${s.slice(0, max)}…(${s.length} characters)` : s;
   // Control characters are shown escaped, never as themselves.
   return JSON.stringify(cut);

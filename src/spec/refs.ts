@@ -32,7 +32,10 @@ export function namedRefs(job: Job): NamedRef[] {
   list(job.media, (j) => `InputConfig.MediaArray[${j}]`);
   list(job.music, (j) => `InputConfig.BackgroundMusicArray[${j}]`);
   list(job.backgroundImages, (j) => `InputConfig.BackgroundImageArray[${j}]`);
-  list(job.stickers.map((s) => s.media), (j) => `InputConfig.StickerArray[${j}]`);
+  list(
+    job.stickers.map((s) => s.media),
+    (j) => `InputConfig.StickerArray[${j}]`,
+  );
   if (job.speech.captions.fontUrl) out.push({ ref: job.speech.captions.fontUrl, path: 'EditingConfig.SpeechConfig.AsrConfig.FontUrl' });
   if (job.title.fontUrl) out.push({ ref: job.title.fontUrl, path: 'EditingConfig.TitleConfig.FontUrl' });
   return out.map((r) => ({ ...r, kind: refKind(r.ref) }));

@@ -31,7 +31,8 @@ export interface NumberRange {
 function rangeText(r: NumberRange): string {
   const u = r.unit ? ` ${r.unit}` : '';
   const low = r.min !== undefined ? `${r.min}` : r.gt !== undefined ? `more than ${r.gt}` : undefined;
-  if (low !== undefined && r.max !== undefined) return r.min !== undefined ? `from ${low} to ${r.max}${u}` : `${low} and at most ${r.max}${u}`;
+  if (low !== undefined && r.max !== undefined)
+    return r.min !== undefined ? `from ${low} to ${r.max}${u}` : `${low} and at most ${r.max}${u}`;
   if (low !== undefined) return r.min !== undefined ? `at least ${low}${u}` : `${low}${u}`;
   if (r.max !== undefined) return `at most ${r.max}${u}`;
   return '';
@@ -56,12 +57,10 @@ const str = () => z.string({ error: 'must be a string' });
 /** A list given either as a JSON array of strings or as one string. */
 const strList = () => z.array(str(), { error: 'must be an array of strings' });
 
-export const TimeRangeSchema = z
-  .object({ In: num({ unit: 's' }), Out: num({ unit: 's' }) })
-  .superRefine((r, ctx) => {
-    if (r.In < 0) ctx.addIssue({ code: 'custom', message: `In ${r.In} must not be negative`, path: ['In'] });
-    if (!(r.In < r.Out)) ctx.addIssue({ code: 'custom', message: `In ${r.In} must be less than Out ${r.Out}` });
-  });
+export const TimeRangeSchema = z.object({ In: num({ unit: 's' }), Out: num({ unit: 's' }) }).superRefine((r, ctx) => {
+  if (r.In < 0) ctx.addIssue({ code: 'custom', message: `In ${r.In} must not be negative`, path: ['In'] });
+  if (!(r.In < r.Out)) ctx.addIssue({ code: 'custom', message: `In ${r.In} must be less than Out ${r.Out}` });
+});
 
 export const MediaGroupSchema = z.object({
   GroupName: str().min(1, 'must not be empty').max(50, 'must be at most 50 characters'),
@@ -90,9 +89,7 @@ export const InputConfigSchema = z.object({
   SpeechText: str().optional(),
   TitleArray: strList().max(50, 'at most 50 titles').optional(),
   Title: str().optional(),
-  SubHeadingArray: z
-    .array(z.object({ Level: num({ int: true, min: 1, max: 5 }), TitleArray: strList().min(1) }))
-    .optional(),
+  SubHeadingArray: z.array(z.object({ Level: num({ int: true, min: 1, max: 5 }), TitleArray: strList().min(1) })).optional(),
   BackgroundMusicArray: strList().max(50).optional(),
   BackgroundMusic: str().optional(),
   BackgroundImageArray: strList().max(50).optional(),
@@ -205,9 +202,7 @@ export function unknownKeys(schema: z.ZodType, value: unknown, path: string): st
     case 'pipe':
       return unknownKeys(def.out as z.ZodType, value, path);
     case 'array':
-      return Array.isArray(value)
-        ? value.flatMap((v, i) => unknownKeys(def.element as z.ZodType, v, `${path}[${i}]`))
-        : [];
+      return Array.isArray(value) ? value.flatMap((v, i) => unknownKeys(def.element as z.ZodType, v, `${path}[${i}]`)) : [];
     case 'record':
       return value && typeof value === 'object'
         ? Object.entries(value).flatMap(([k, v]) => unknownKeys(def.valueType as z.ZodType, v, `${path}.${k}`))

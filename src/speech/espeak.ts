@@ -31,7 +31,12 @@ const SETTINGS = (() => {
 export function espeakSettings(voice: VoiceEntry, language: string, speed: number, style?: SpeechRequest['style']) {
   const s = SETTINGS.get(voice.name) ?? { variant: 'f3', pitch: 50 };
   const known = speechLanguage(language);
-  if (!known) throw new ReelsmithError('InvalidParameter', `unknown speech language ${JSON.stringify(language.slice(0, 40))}`, 'EditingConfig.SpeechConfig.SpeechLanguage');
+  if (!known)
+    throw new ReelsmithError(
+      'InvalidParameter',
+      `unknown speech language ${JSON.stringify(language.slice(0, 40))}`,
+      'EditingConfig.SpeechConfig.SpeechLanguage',
+    );
   const lang = LANG[known];
   const p = style ? STYLE_PROSODY[style] : { speed: 1, pitch: 0 };
   const wpm = Math.round(Math.max(80, Math.min(450, 165 * speed * p.speed)));
@@ -55,8 +60,11 @@ export class EspeakEngine implements SpeechEngine {
       });
     } catch (err) {
       const e = err as { stderr?: string; code?: string };
-      if (e.code === 'ENOENT' || (e as { exitCode?: number }).exitCode === 127) throw new ReelsmithError('SpeechFailed', 'espeak-ng is not installed (apt-get install espeak-ng)');
-      throw new ReelsmithError('SpeechFailed', `speech synthesis failed for voice ${req.voice.name}`, undefined, { detail: (e.stderr ?? String(err)).trim().slice(0, 2000) });
+      if (e.code === 'ENOENT' || (e as { exitCode?: number }).exitCode === 127)
+        throw new ReelsmithError('SpeechFailed', 'espeak-ng is not installed (apt-get install espeak-ng)');
+      throw new ReelsmithError('SpeechFailed', `speech synthesis failed for voice ${req.voice.name}`, undefined, {
+        detail: (e.stderr ?? String(err)).trim().slice(0, 2000),
+      });
     }
   }
 }

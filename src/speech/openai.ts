@@ -47,13 +47,20 @@ export class OpenAiSpeechEngine implements SpeechEngine {
       res = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...(this.config.apiKey ? { authorization: `Bearer ${this.config.apiKey}` } : {}) },
-        body: JSON.stringify({ model: this.config.model, input: req.text, voice: this.voice(req), response_format: 'wav', speed: this.speed(req) }),
+        body: JSON.stringify({
+          model: this.config.model,
+          input: req.text,
+          voice: this.voice(req),
+          response_format: 'wav',
+          speed: this.speed(req),
+        }),
         signal: AbortSignal.timeout(this.config.timeoutMs ?? 60_000),
       });
     } catch (err) {
       throw new ReelsmithError('SpeechFailed', `speech server ${url} unreachable: ${(err as Error).message}`);
     }
-    if (!res.ok) throw new ReelsmithError('SpeechFailed', `speech server ${url} answered HTTP ${res.status}: ${(await res.text()).slice(0, 200)}`);
+    if (!res.ok)
+      throw new ReelsmithError('SpeechFailed', `speech server ${url} answered HTTP ${res.status}: ${(await res.text()).slice(0, 200)}`);
     const raw = `${outPath}.${randomBytes(4).toString('hex')}.download`;
     try {
       await writeFile(raw, Buffer.from(await res.arrayBuffer()));
@@ -83,5 +90,10 @@ export function engineFromEnv(env: NodeJS.ProcessEnv = process.env): OpenAiSpeec
       throw new ReelsmithError('InvalidParameter', 'REELSMITH_TTS_VOICE_MAP is not valid JSON');
     }
   }
-  return new OpenAiSpeechEngine({ url: env.REELSMITH_TTS_URL, model: env.REELSMITH_TTS_MODEL ?? 'tts-1', apiKey: env.REELSMITH_TTS_API_KEY, voiceMap });
+  return new OpenAiSpeechEngine({
+    url: env.REELSMITH_TTS_URL,
+    model: env.REELSMITH_TTS_MODEL ?? 'tts-1',
+    apiKey: env.REELSMITH_TTS_API_KEY,
+    voiceMap,
+  });
 }

@@ -27,7 +27,8 @@ function decodeEntities(s: string, at: number): string {
     if (name.startsWith('#')) {
       const hex = /^#x/i.test(name);
       const digits = name.slice(hex ? 2 : 1);
-      if (!(hex ? /^[0-9a-f]{1,8}$/i : /^\d{1,8}$/).test(digits)) throw new MarkupError(at + off, `bad character reference ${m.slice(0, 20)}`);
+      if (!(hex ? /^[0-9a-f]{1,8}$/i : /^\d{1,8}$/).test(digits))
+        throw new MarkupError(at + off, `bad character reference ${m.slice(0, 20)}`);
       const code = Number.parseInt(digits, hex ? 16 : 10);
       if (code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff))
         throw new MarkupError(at + off, `character reference ${m.slice(0, 20)} is not a Unicode character`);
@@ -77,7 +78,8 @@ export function parseSpeechText(text: string): ParsedSpeech {
   for (let m = re.exec(text); m; m = re.exec(text)) {
     if (m.index > pos) pushText(decodeEntities(text.slice(pos, m.index), pos));
     pos = m.index + m[0].length;
-    if (m[0] === '<' || m[0] === '>') throw new MarkupError(m.index, m[0] === '<' ? 'a "<" that does not start a valid tag' : 'a stray ">"');
+    if (m[0] === '<' || m[0] === '>')
+      throw new MarkupError(m.index, m[0] === '<' ? 'a "<" that does not start a valid tag' : 'a stray ">"');
     const [, closing, rawName, attrText, selfClosing] = m;
     const name = rawName.toLowerCase();
     if (!KNOWN.has(name)) throw new MarkupError(m.index, `unknown tag <${rawName}>; supported: ${[...KNOWN].join(', ')}`);

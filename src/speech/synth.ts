@@ -30,12 +30,16 @@ export class SpeechSynthesizer {
 
   clip(voiceName: string, rate: number, text: string, language?: SpeechLanguage, style?: SpeechRequest['style']): Promise<SpeechClip> {
     const voice = findVoice(voiceName);
-    if (!voice) return Promise.reject(new ReelsmithError('InvalidParameter', `unknown voice "${voiceName}"`, 'EditingConfig.SpeechConfig.Voice'));
+    if (!voice)
+      return Promise.reject(new ReelsmithError('InvalidParameter', `unknown voice "${voiceName}"`, 'EditingConfig.SpeechConfig.Voice'));
     // The text decides the language unless the job names one; a Cantonese voice reads Chinese as Cantonese.
     const detected = detectLanguage(text);
     const lang = language ?? (detected === 'zh' && voice.language === 'yue' ? 'yue' : detected);
     const req: SpeechRequest = { text, voice, language: lang, speed: speechRateToSpeed(rate), style };
-    const clipId = createHash('sha256').update(`${this.engine.id}\n${this.engine.describe(req)}\n${req.language}\n${text}`).digest('hex').slice(0, 32);
+    const clipId = createHash('sha256')
+      .update(`${this.engine.id}\n${this.engine.describe(req)}\n${req.language}\n${text}`)
+      .digest('hex')
+      .slice(0, 32);
     let p = this.pending.get(clipId);
     if (!p) {
       p = this.make(clipId, req);

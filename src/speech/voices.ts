@@ -117,9 +117,15 @@ export type SpeechLanguage = VoiceLanguage | 'en-gb';
  * voice path.
  */
 const SPEECH_LANGUAGE_ALIASES: Readonly<Record<string, SpeechLanguage>> = {
-  zh: 'zh', cmn: 'zh', 'zh-cn': 'zh', 'zh-hans': 'zh',
-  yue: 'yue', 'zh-hk': 'yue', 'zh-yue': 'yue',
-  en: 'en', 'en-us': 'en',
+  zh: 'zh',
+  cmn: 'zh',
+  'zh-cn': 'zh',
+  'zh-hans': 'zh',
+  yue: 'yue',
+  'zh-hk': 'yue',
+  'zh-yue': 'yue',
+  en: 'en',
+  'en-us': 'en',
   'en-gb': 'en-gb',
 };
 export const SPEECH_LANGUAGE_NAMES = Object.keys(SPEECH_LANGUAGE_ALIASES);

@@ -137,7 +137,10 @@ const migrations: Record<string, Migration> = {
   '0005_job_guards': {
     async up(db) {
       await db.schema.alterTable('batch_jobs').addColumn('params_hash', 'text').execute();
-      await db.schema.alterTable('batch_jobs').addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema
+        .alterTable('batch_jobs')
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
     },
   },
   '0003_callbacks': {
@@ -158,7 +161,11 @@ const migrations: Record<string, Migration> = {
         .addColumn('delivered_at', 'text')
         .execute();
       await db.schema.createIndex('callbacks_due').on('callbacks').columns(['status', 'next_at']).execute();
-      await db.schema.createTable('settings').addColumn('key', 'text', (c) => c.primaryKey()).addColumn('value', 'text', (c) => c.notNull()).execute();
+      await db.schema
+        .createTable('settings')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .execute();
     },
   },
 };

@@ -28,12 +28,16 @@ async function loadJob(file: string) {
   const st = await stat(path).catch(() => undefined);
   if (!st) throw new ReelsmithError('InvalidParameter', `job file ${path} does not exist`);
   if (!st.isFile()) throw new ReelsmithError('InvalidParameter', `job file ${path} is not a regular file (a folder, a FIFO or a device)`);
-  if (st.size > MAX_JOB_FILE_BYTES) throw new ReelsmithError('InvalidParameter', `job file ${path} is ${st.size} bytes; a job file is at most ${MAX_JOB_FILE_BYTES} bytes`);
+  if (st.size > MAX_JOB_FILE_BYTES)
+    throw new ReelsmithError('InvalidParameter', `job file ${path} is ${st.size} bytes; a job file is at most ${MAX_JOB_FILE_BYTES} bytes`);
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    throw new ReelsmithError('InvalidParameter', `cannot read job file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new ReelsmithError(
+      'InvalidParameter',
+      `cannot read job file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
   let params: Record<string, unknown>;
   try {
@@ -41,7 +45,8 @@ async function loadJob(file: string) {
   } catch (err) {
     throw new ReelsmithError('InvalidParameter', `job file ${path} is not valid JSON: ${(err as Error).message}`);
   }
-  if (!params || typeof params !== 'object' || Array.isArray(params)) throw new ReelsmithError('InvalidParameter', 'the job file must hold a JSON object');
+  if (!params || typeof params !== 'object' || Array.isArray(params))
+    throw new ReelsmithError('InvalidParameter', 'the job file must hold a JSON object');
   const parsed = parseJob(params, { baseDir: dirname(path) });
   for (const w of parsed.warnings) process.stderr.write(`warning: ${w}\n`);
   return parsed;
@@ -106,7 +111,9 @@ program
   .action(async (file: string, o: { seed: string }) => {
     const parsed = await loadJob(file);
     const p = await prepare(parsed, { seed: o.seed });
-    const plans = p.plan.timelines.map((t) => (isFailure(t) ? { index: t.index, error: { code: t.error.code, message: t.error.message } } : t));
+    const plans = p.plan.timelines.map((t) =>
+      isFailure(t) ? { index: t.index, error: { code: t.error.code, message: t.error.message } } : t,
+    );
     process.stdout.write(`${JSON.stringify({ seed: p.seed, uniqueness: p.plan.uniqueness, plans }, null, 2)}\n`);
   });
 
@@ -124,7 +131,10 @@ media
       const rec = await new MediaLibrary(db, home.media).add(resolve(file), {
         title: o.title,
         description: o.description,
-        tags: o.tags?.split(/[,，]/).map((t) => t.trim()).filter(Boolean),
+        tags: o.tags
+          ?.split(/[,，]/)
+          .map((t) => t.trim())
+          .filter(Boolean),
       });
       process.stdout.write(`${rec.id}\n`);
     } finally {
@@ -140,7 +150,9 @@ media
     try {
       const list = await new MediaLibrary(db, home.media).list();
       if (o.json) process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
-      else for (const m of list) process.stdout.write(`${m.id}  ${m.kind.padEnd(5)}  ${m.title}${m.tags.length ? `  [${m.tags.join(', ')}]` : ''}\n`);
+      else
+        for (const m of list)
+          process.stdout.write(`${m.id}  ${m.kind.padEnd(5)}  ${m.title}${m.tags.length ? `  [${m.tags.join(', ')}]` : ''}\n`);
     } finally {
       await db.destroy();
     }
@@ -159,14 +171,16 @@ music
   .option('--style <style>', 'only this style')
   .action(async (o: { style?: string }) => {
     const lib = new MusicLibrary(reelsmithHome().music);
-    for (const style of o.style ? [o.style] : MUSIC_STYLES) for (const t of await lib.tracks(style)) process.stdout.write(`${style.padEnd(18)} ${t}\n`);
+    for (const style of o.style ? [o.style] : MUSIC_STYLES)
+      for (const t of await lib.tracks(style)) process.stdout.write(`${style.padEnd(18)} ${t}\n`);
   });
 
 program
   .command('voices')
   .description('the voice catalogue: IMS voice names and the local voices they map to')
   .action(() => {
-    for (const v of VOICES) process.stdout.write(`${v.name.padEnd(14)} ${v.gender.padEnd(7)} ${v.age.padEnd(6)} ${v.language.padEnd(4)} ${v.styles.join(',')}\n`);
+    for (const v of VOICES)
+      process.stdout.write(`${v.name.padEnd(14)} ${v.gender.padEnd(7)} ${v.age.padEnd(6)} ${v.language.padEnd(4)} ${v.styles.join(',')}\n`);
   });
 
 program
@@ -215,7 +229,9 @@ program
       process.exit(2);
     }
     if (cfg.keys.size === 0) {
-      process.stderr.write('reelsmith serve needs at least one AccessKey pair: REELSMITH_ACCESS_KEYS="LTAIexample:secret" or "accessKeys" in --config\n');
+      process.stderr.write(
+        'reelsmith serve needs at least one AccessKey pair: REELSMITH_ACCESS_KEYS="LTAIexample:secret" or "accessKeys" in --config\n',
+      );
       process.exit(2);
     }
     const service = await startService({
@@ -233,7 +249,9 @@ program
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof JobValidationError) {
-    process.stderr.write(`InvalidParameter: the job is invalid:\n${err.issues.map((i) => `  ${i.path ? `${i.path}: ` : ''}${i.reason}`).join('\n')}\n`);
+    process.stderr.write(
+      `InvalidParameter: the job is invalid:\n${err.issues.map((i) => `  ${i.path ? `${i.path}: ` : ''}${i.reason}`).join('\n')}\n`,
+    );
     process.exitCode = 2;
   } else if (err instanceof ReelsmithError) {
     process.stderr.write(`${err.code}: ${err.message}\n${err.detail ? `${err.detail.replace(/^/gm, '  | ')}\n` : ''}`);

@@ -8,7 +8,8 @@ export function progressReporter(count: number): { event: (e: ProduceEvent) => v
       event: (e) => {
         if (e.type === 'stage') process.stderr.write(`${e.stage}…\n`);
         else if (e.type === 'output-retry') process.stderr.write(`output ${e.index}: ${e.error.message}; trying again (${e.attempt})\n`);
-        else if (e.type === 'output-done') process.stderr.write(e.error ? `output ${e.index} failed: ${e.error.message}\n` : `output ${e.index} done: ${e.file}\n`);
+        else if (e.type === 'output-done')
+          process.stderr.write(e.error ? `output ${e.index} failed: ${e.error.message}\n` : `output ${e.index} done: ${e.file}\n`);
       },
       stop: () => {},
     };
@@ -32,7 +33,8 @@ export function progressReporter(count: number): { event: (e: ProduceEvent) => v
       else if (e.type === 'output-start') bar(e.index).update(0, { status: 'rendering' });
       else if (e.type === 'output-progress') bar(e.index).update(Math.round(e.fraction * 100));
       else if (e.type === 'output-retry') bar(e.index).update(0, { status: `retry ${e.attempt}` });
-      else if (e.type === 'output-done') bar(e.index).update(e.error ? bar(e.index).getProgress() * 100 : 100, { status: e.error ? `failed: ${e.error.code}` : 'done' });
+      else if (e.type === 'output-done')
+        bar(e.index).update(e.error ? bar(e.index).getProgress() * 100 : 100, { status: e.error ? `failed: ${e.error.code}` : 'done' });
     },
     stop: () => multi.stop(),
   };

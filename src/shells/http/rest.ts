@@ -22,7 +22,14 @@ function asParams(o: Record<string, unknown> | undefined): Record<string, string
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(o ?? {})) {
     if (v === undefined || v === null) continue;
-    out[k] = typeof v === 'string' ? v : Array.isArray(v) && v.every((x) => typeof x !== 'object') ? v.join(',') : typeof v === 'object' ? JSON.stringify(v) : String(v);
+    out[k] =
+      typeof v === 'string'
+        ? v
+        : Array.isArray(v) && v.every((x) => typeof x !== 'object')
+          ? v.join(',')
+          : typeof v === 'object'
+            ? JSON.stringify(v)
+            : String(v);
   }
   return out;
 }
@@ -35,7 +42,13 @@ export function registerRest(app: FastifyInstance, o: RestOptions): void {
     const secret = m ? o.keys.get(m[1]) : undefined;
     if (!m || !secret || secret !== m[2]) throw o.unauthorized();
   };
-  const route = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, action: string, params: (req: FastifyRequest) => Record<string, string>, status = 200) => {
+  const route = (
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    url: string,
+    action: string,
+    params: (req: FastifyRequest) => Record<string, string>,
+    status = 200,
+  ) => {
     app.route({
       method,
       url,
@@ -52,7 +65,8 @@ export function registerRest(app: FastifyInstance, o: RestOptions): void {
     });
   };
   // Query parameters in camelCase map to the IMS names (status → Status, maxResults → MaxResults).
-  const query = (req: FastifyRequest) => Object.fromEntries(Object.entries(asParams(req.query as Record<string, unknown>)).map(([k, v]) => [cap(k), v]));
+  const query = (req: FastifyRequest) =>
+    Object.fromEntries(Object.entries(asParams(req.query as Record<string, unknown>)).map(([k, v]) => [cap(k), v]));
   const body = (req: FastifyRequest) => asParams(req.body as Record<string, unknown>);
   const id = (name: string) => (req: FastifyRequest) => ({ [name]: (req.params as Record<string, string>).id });
 
@@ -77,17 +91,32 @@ export function registerRest(app: FastifyInstance, o: RestOptions): void {
 
 const error = { $ref: '#/components/schemas/Error' };
 const json = (schema: object) => ({ content: { 'application/json': { schema } } });
-const errors = { '400': { description: 'invalid request', ...json(error) }, '401': { description: 'not authenticated', ...json(error) }, '404': { description: 'not found', ...json(error) }, '429': { description: 'queue full (Throttling.User)', ...json(error) } };
+const errors = {
+  '400': { description: 'invalid request', ...json(error) },
+  '401': { description: 'not authenticated', ...json(error) },
+  '404': { description: 'not found', ...json(error) },
+  '429': { description: 'queue full (Throttling.User)', ...json(error) },
+};
 const obj = (description: string) => ({ type: 'object', description, additionalProperties: true });
-const listParams = (names: string[]) => names.map((n) => ({ name: n, in: 'query', required: false, schema: { type: n === 'maxResults' ? 'integer' : 'string' } }));
+const listParams = (names: string[]) =>
+  names.map((n) => ({ name: n, in: 'query', required: false, schema: { type: n === 'maxResults' ? 'integer' : 'string' } }));
 
 export const OPENAPI = {
   openapi: '3.1.0',
-  info: { title: 'reelsmith', version: '1', description: 'Batch video creation, IMS-compatible. Every operation is also available through the IMS RPC API at / (Version 2020-11-09).' },
+  info: {
+    title: 'reelsmith',
+    version: '1',
+    description:
+      'Batch video creation, IMS-compatible. Every operation is also available through the IMS RPC API at / (Version 2020-11-09).',
+  },
   components: {
     securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: '<AccessKeyId>:<AccessKeySecret>' } },
     schemas: {
-      Error: { type: 'object', properties: { RequestId: { type: 'string' }, Code: { type: 'string' }, Message: { type: 'string' } }, required: ['RequestId', 'Code', 'Message'] },
+      Error: {
+        type: 'object',
+        properties: { RequestId: { type: 'string' }, Code: { type: 'string' }, Message: { type: 'string' } },
+        required: ['RequestId', 'Code', 'Message'],
+      },
       Job: {
         type: 'object',
         required: ['InputConfig', 'OutputConfig'],
@@ -105,28 +134,113 @@ export const OPENAPI = {
   security: [{ bearer: [] }],
   paths: {
     '/api/v1/jobs': {
-      post: { summary: 'Submit a batch job (SubmitBatchMediaProducingJob)', requestBody: { required: true, ...json({ $ref: '#/components/schemas/Job' }) }, responses: { '201': { description: 'accepted', ...json({ type: 'object', properties: { RequestId: { type: 'string' }, JobId: { type: 'string' } } }) }, ...errors } },
-      get: { summary: 'List batch jobs (ListBatchMediaProducingJobs)', parameters: listParams(['jobType', 'status', 'startTime', 'endTime', 'sortBy', 'nextToken', 'maxResults']), responses: { '200': { description: 'a page', ...json(obj('EditingBatchJobList, NextToken, MaxResults')) }, ...errors } },
+      post: {
+        summary: 'Submit a batch job (SubmitBatchMediaProducingJob)',
+        requestBody: { required: true, ...json({ $ref: '#/components/schemas/Job' }) },
+        responses: {
+          '201': {
+            description: 'accepted',
+            ...json({ type: 'object', properties: { RequestId: { type: 'string' }, JobId: { type: 'string' } } }),
+          },
+          ...errors,
+        },
+      },
+      get: {
+        summary: 'List batch jobs (ListBatchMediaProducingJobs)',
+        parameters: listParams(['jobType', 'status', 'startTime', 'endTime', 'sortBy', 'nextToken', 'maxResults']),
+        responses: { '200': { description: 'a page', ...json(obj('EditingBatchJobList, NextToken, MaxResults')) }, ...errors },
+      },
     },
     '/api/v1/jobs/{id}': {
-      get: { summary: 'A batch job and its outputs (GetBatchMediaProducingJob)', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': { description: 'the job', ...json({ type: 'object', properties: { EditingBatchJob: { $ref: '#/components/schemas/EditingBatchJob' } } }) }, ...errors } },
+      get: {
+        summary: 'A batch job and its outputs (GetBatchMediaProducingJob)',
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: {
+          '200': {
+            description: 'the job',
+            ...json({ type: 'object', properties: { EditingBatchJob: { $ref: '#/components/schemas/EditingBatchJob' } } }),
+          },
+          ...errors,
+        },
+      },
     },
     '/api/v1/jobs/{id}/callbacks': {
-      get: { summary: 'Callback deliveries of a job and their attempts', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': { description: 'Deliveries: url, status (pending, delivered, failed), attempts, last error, times', ...json(obj('Deliveries')) }, ...errors } },
+      get: {
+        summary: 'Callback deliveries of a job and their attempts',
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: {
+          '200': {
+            description: 'Deliveries: url, status (pending, delivered, failed), attempts, last error, times',
+            ...json(obj('Deliveries')),
+          },
+          ...errors,
+        },
+      },
     },
     '/api/v1/media': {
-      post: { summary: 'Register a media file from a URL (RegisterMediaInfo)', requestBody: { required: true, ...json({ type: 'object', required: ['InputURL'], properties: { InputURL: { type: 'string' }, MediaType: { type: 'string', enum: ['video', 'image', 'audio'] }, Title: { type: 'string' }, Description: { type: 'string' }, MediaTags: { type: 'string' } } }) }, responses: { '201': { description: 'registered', ...json(obj('RequestId, MediaId')) }, ...errors } },
-      get: { summary: 'List media (ListMediaBasicInfos)', parameters: listParams(['mediaType', 'startTime', 'endTime', 'sortBy', 'nextToken', 'maxResults', 'includeFileBasicInfo']), responses: { '200': { description: 'a page', ...json(obj('MediaInfos, TotalCount, NextToken')) }, ...errors } },
+      post: {
+        summary: 'Register a media file from a URL (RegisterMediaInfo)',
+        requestBody: {
+          required: true,
+          ...json({
+            type: 'object',
+            required: ['InputURL'],
+            properties: {
+              InputURL: { type: 'string' },
+              MediaType: { type: 'string', enum: ['video', 'image', 'audio'] },
+              Title: { type: 'string' },
+              Description: { type: 'string' },
+              MediaTags: { type: 'string' },
+            },
+          }),
+        },
+        responses: { '201': { description: 'registered', ...json(obj('RequestId, MediaId')) }, ...errors },
+      },
+      get: {
+        summary: 'List media (ListMediaBasicInfos)',
+        parameters: listParams(['mediaType', 'startTime', 'endTime', 'sortBy', 'nextToken', 'maxResults', 'includeFileBasicInfo']),
+        responses: { '200': { description: 'a page', ...json(obj('MediaInfos, TotalCount, NextToken')) }, ...errors },
+      },
     },
     '/api/v1/media/{id}': {
-      get: { summary: 'A media file (GetMediaInfo)', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': { description: 'MediaInfo', ...json(obj('MediaInfo')) }, ...errors } },
-      delete: { summary: 'Delete a media file (DeleteMediaInfos)', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': { description: 'deleted', ...json(obj('ForbiddenList, IgnoredList')) }, ...errors } },
+      get: {
+        summary: 'A media file (GetMediaInfo)',
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: { '200': { description: 'MediaInfo', ...json(obj('MediaInfo')) }, ...errors },
+      },
+      delete: {
+        summary: 'Delete a media file (DeleteMediaInfos)',
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: { '200': { description: 'deleted', ...json(obj('ForbiddenList, IgnoredList')) }, ...errors },
+      },
     },
-    '/api/v1/voices': { get: { summary: 'The voice catalogue (ListSmartVoiceGroups)', responses: { '200': { description: 'VoiceGroups', ...json(obj('VoiceGroups')) }, ...errors } } },
+    '/api/v1/voices': {
+      get: {
+        summary: 'The voice catalogue (ListSmartVoiceGroups)',
+        responses: { '200': { description: 'VoiceGroups', ...json(obj('VoiceGroups')) }, ...errors },
+      },
+    },
     '/api/v1/event-callback': {
-      get: { summary: 'The global event callback (GetEventCallback)', responses: { '200': { description: 'settings', ...json(obj('CallbackType, CallbackURL, EventTypeList, AuthSwitch')) }, ...errors } },
-      put: { summary: 'Set the global event callback (SetEventCallback)', requestBody: { required: true, ...json(obj('CallbackURL, EventTypeList, AuthSwitch, AuthKey')) }, responses: { '200': { description: 'set', ...json(obj('Success')) }, ...errors } },
+      get: {
+        summary: 'The global event callback (GetEventCallback)',
+        responses: { '200': { description: 'settings', ...json(obj('CallbackType, CallbackURL, EventTypeList, AuthSwitch')) }, ...errors },
+      },
+      put: {
+        summary: 'Set the global event callback (SetEventCallback)',
+        requestBody: { required: true, ...json(obj('CallbackURL, EventTypeList, AuthSwitch, AuthKey')) },
+        responses: { '200': { description: 'set', ...json(obj('Success')) }, ...errors },
+      },
     },
-    '/outputs/{jobId}/{file}': { get: { summary: 'Download an output (range requests supported)', security: [], parameters: [{ name: 'jobId', in: 'path', required: true, schema: { type: 'string' } }, { name: 'file', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': { description: 'the MP4' }, '206': { description: 'a range of it' }, '404': { description: 'not found' } } } },
+    '/outputs/{jobId}/{file}': {
+      get: {
+        summary: 'Download an output (range requests supported)',
+        security: [],
+        parameters: [
+          { name: 'jobId', in: 'path', required: true, schema: { type: 'string' } },
+          { name: 'file', in: 'path', required: true, schema: { type: 'string' } },
+        ],
+        responses: { '200': { description: 'the MP4' }, '206': { description: 'a range of it' }, '404': { description: 'not found' } },
+      },
+    },
   },
 };

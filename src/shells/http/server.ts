@@ -76,7 +76,8 @@ const token = {
 
 function maxResults(p: Record<string, string>): number {
   const max = p.MaxResults ? Number(p.MaxResults) : 10;
-  if (!Number.isInteger(max) || max < 1 || max > 100) throw new ApiError('InvalidParameter', 400, 'MaxResults: must be an integer from 1 to 100');
+  if (!Number.isInteger(max) || max < 1 || max > 100)
+    throw new ApiError('InvalidParameter', 400, 'MaxResults: must be an integer from 1 to 100');
   return max;
 }
 
@@ -149,7 +150,8 @@ function parseTimestamp(s: string): number {
 
 function checkTime(o: ServerOptions, ts: number): void {
   if (Number.isNaN(ts)) throw new ApiError('InvalidTimeStamp.Format', 400, 'Specified time stamp or date value is not well formatted.');
-  if (Math.abs(Date.now() - ts) > (o.maxSkewS ?? 900) * 1000) throw new ApiError('InvalidTimeStamp.Expired', 400, 'Specified time stamp or date value is expired.');
+  if (Math.abs(Date.now() - ts) > (o.maxSkewS ?? 900) * 1000)
+    throw new ApiError('InvalidTimeStamp.Expired', 400, 'Specified time stamp or date value is expired.');
 }
 
 /** V3 (`Authorization: ACS3-HMAC-SHA256 …`), as @alicloud/openapi-client signs. */
@@ -159,29 +161,48 @@ async function authenticateAcs3(o: ServerOptions, req: FastifyRequest, rawBody: 
   const secret = o.keys.get(auth.accessKeyId);
   if (!secret) throw new ApiError('InvalidAccessKeyId.NotFound', 404, 'Specified access key is not found.');
   for (const h of ['host', 'x-acs-date', 'x-acs-signature-nonce', 'x-acs-content-sha256', 'x-acs-action', 'x-acs-version']) {
-    if (!auth.signedHeaders.includes(h) || !req.headers[h]) throw new ApiError('IncompleteSignature', 400, `The request signature does not conform to Aliyun standards: header "${h}" must be present and signed.`);
+    if (!auth.signedHeaders.includes(h) || !req.headers[h])
+      throw new ApiError(
+        'IncompleteSignature',
+        400,
+        `The request signature does not conform to Aliyun standards: header "${h}" must be present and signed.`,
+      );
   }
   checkTime(o, parseTimestamp(String(req.headers['x-acs-date'])));
   const payloadHash = createHash('sha256').update(rawBody).digest('hex');
-  if (payloadHash !== String(req.headers['x-acs-content-sha256']).toLowerCase()) throw new ApiError('SignatureDoesNotMatch', 400, 'The x-acs-content-sha256 header does not match the request body.');
+  if (payloadHash !== String(req.headers['x-acs-content-sha256']).toLowerCase())
+    throw new ApiError('SignatureDoesNotMatch', 400, 'The x-acs-content-sha256 header does not match the request body.');
   const path = (req.url.split('?')[0] || '/').replace(/\+/g, '%20');
-  const query = Object.fromEntries(Object.entries(req.query as Record<string, unknown>).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+  const query = Object.fromEntries(Object.entries(req.query as Record<string, unknown>).filter(([, v]) => typeof v === 'string')) as Record<
+    string,
+    string
+  >;
   const expected = acs3Signature({ method: req.method, path, query, headers: req.headers }, auth.signedHeaders, payloadHash, secret);
-  if (!signaturesEqual(expected, auth.signature)) throw new ApiError('SignatureDoesNotMatch', 400, 'Specified signature is not matched with our calculation.');
-  if (!(await o.store.useNonce(`${auth.accessKeyId}:${req.headers['x-acs-signature-nonce']}`))) throw new ApiError('SignatureNonceUsed', 400, 'Specified signature nonce was used already.');
+  if (!signaturesEqual(expected, auth.signature))
+    throw new ApiError('SignatureDoesNotMatch', 400, 'Specified signature is not matched with our calculation.');
+  if (!(await o.store.useNonce(`${auth.accessKeyId}:${req.headers['x-acs-signature-nonce']}`)))
+    throw new ApiError('SignatureNonceUsed', 400, 'Specified signature nonce was used already.');
 }
 
 async function authenticate(o: ServerOptions, method: string, p: Record<string, string>): Promise<void> {
   for (const k of ['AccessKeyId', 'Signature', 'SignatureMethod', 'SignatureNonce', 'Timestamp']) {
-    if (!p[k]) throw new ApiError('MissingParameter', 400, `The input parameter "${k}" that is mandatory for processing this request is not supplied.`);
+    if (!p[k])
+      throw new ApiError(
+        'MissingParameter',
+        400,
+        `The input parameter "${k}" that is mandatory for processing this request is not supplied.`,
+      );
   }
   const secret = o.keys.get(p.AccessKeyId);
   if (!secret) throw new ApiError('InvalidAccessKeyId.NotFound', 404, 'Specified access key is not found.');
-  if (p.SignatureMethod !== 'HMAC-SHA1') throw new ApiError('InvalidParameter', 400, `SignatureMethod "${p.SignatureMethod}" is not supported (HMAC-SHA1).`);
+  if (p.SignatureMethod !== 'HMAC-SHA1')
+    throw new ApiError('InvalidParameter', 400, `SignatureMethod "${p.SignatureMethod}" is not supported (HMAC-SHA1).`);
   checkTime(o, parseTimestamp(p.Timestamp));
   const expected = rpcSignatureV1(method, p, secret);
-  if (!signaturesEqual(expected, p.Signature)) throw new ApiError('SignatureDoesNotMatch', 400, 'Specified signature is not matched with our calculation.');
-  if (!(await o.store.useNonce(`${p.AccessKeyId}:${p.SignatureNonce}`))) throw new ApiError('SignatureNonceUsed', 400, 'Specified signature nonce was used already.');
+  if (!signaturesEqual(expected, p.Signature))
+    throw new ApiError('SignatureDoesNotMatch', 400, 'Specified signature is not matched with our calculation.');
+  if (!(await o.store.useNonce(`${p.AccessKeyId}:${p.SignatureNonce}`)))
+    throw new ApiError('SignatureNonceUsed', 400, 'Specified signature nonce was used already.');
 }
 
 type Handler = (p: Record<string, string>) => Promise<object>;
@@ -190,29 +211,58 @@ function actions(o: ServerOptions): Record<string, Handler> {
   return {
     async SubmitBatchMediaProducingJob(p) {
       for (const k of ['InputConfig', 'OutputConfig']) {
-        if (!p[k]) throw new ApiError('MissingParameter', 400, `The input parameter "${k}" that is mandatory for processing this request is not supplied.`);
+        if (!p[k])
+          throw new ApiError(
+            'MissingParameter',
+            400,
+            `The input parameter "${k}" that is mandatory for processing this request is not supplied.`,
+          );
       }
       let jobType = 'Script';
       try {
         const parsed = parseJob(
-          { InputConfig: p.InputConfig, EditingConfig: p.EditingConfig ?? '{}', OutputConfig: p.OutputConfig, ...(p.UserData ? { UserData: p.UserData } : {}) },
+          {
+            InputConfig: p.InputConfig,
+            EditingConfig: p.EditingConfig ?? '{}',
+            OutputConfig: p.OutputConfig,
+            ...(p.UserData ? { UserData: p.UserData } : {}),
+          },
           { baseDir: o.baseDir ?? process.cwd(), maxOutputDuration: o.maxOutputDuration },
         );
         jobType = parsed.job.type;
         // Local paths reach the server's own disk: refused unless in an allowed folder, decided on
         // the names alone (the answer never tells whether a path exists).
-        const local = namedRefs(parsed.job).filter((n) => n.kind === 'local' && !localRefAllowed(n.ref, parsed.job.baseDir, o.allowedMediaDirs ?? []));
+        const local = namedRefs(parsed.job).filter(
+          (n) => n.kind === 'local' && !localRefAllowed(n.ref, parsed.job.baseDir, o.allowedMediaDirs ?? []),
+        );
         if (local.length > 0)
           throw new JobValidationError(
-            local.map((n) => ({ path: n.path, reason: `${shown(n.ref)}: local files are not accepted through the API (use http(s) URLs or media IDs; an operator may allow folders with allowedMediaDirs)` })),
+            local.map((n) => ({
+              path: n.path,
+              reason: `${shown(n.ref)}: local files are not accepted through the API (use http(s) URLs or media IDs; an operator may allow folders with allowedMediaDirs)`,
+            })),
           );
       } catch (err) {
-        if (err instanceof ReelsmithError) throw new ApiError(err.code === 'InvalidParameter' || err instanceof JobValidationError ? 'InvalidParameter' : err.code, 400, err.message);
+        if (err instanceof ReelsmithError)
+          throw new ApiError(
+            err.code === 'InvalidParameter' || err instanceof JobValidationError ? 'InvalidParameter' : err.code,
+            400,
+            err.message,
+          );
         throw err;
       }
-      const hash = paramsHash({ InputConfig: p.InputConfig, EditingConfig: p.EditingConfig ?? '{}', OutputConfig: p.OutputConfig, UserData: p.UserData });
+      const hash = paramsHash({
+        InputConfig: p.InputConfig,
+        EditingConfig: p.EditingConfig ?? '{}',
+        OutputConfig: p.OutputConfig,
+        UserData: p.UserData,
+      });
       const mismatch = () =>
-        new ApiError('IdempotentParameterMismatch', 400, 'The ClientToken was already used with different parameters; use a new ClientToken for a new job.');
+        new ApiError(
+          'IdempotentParameterMismatch',
+          400,
+          'The ClientToken was already used with different parameters; use a new ClientToken for a new job.',
+        );
       // A full queue refuses new work; a retry of an accepted submission (same ClientToken) still answers.
       if (o.runner.full) {
         const known = p.ClientToken ? await o.store.findByClientToken(p.ClientToken) : undefined;
@@ -220,7 +270,11 @@ function actions(o: ServerOptions): Record<string, Handler> {
         if (known) return { JobId: known.id };
         throw new ApiError('Throttling.User', 429, 'Request was denied due to user flow control: the queue is full.');
       }
-      const { id, created, mismatch: reused } = await o.store.create({
+      const {
+        id,
+        created,
+        mismatch: reused,
+      } = await o.store.create({
         paramsHash: hash,
         clientToken: p.ClientToken || undefined,
         jobType,
@@ -236,13 +290,24 @@ function actions(o: ServerOptions): Record<string, Handler> {
     async ListBatchMediaProducingJobs(p) {
       const max = maxResults(p);
       if (p.SortBy && p.SortBy !== 'desc' && p.SortBy !== 'asc') throw new ApiError('InvalidParameter', 400, 'SortBy: must be desc or asc');
-      if (p.JobType && p.JobType !== 'Script' && p.JobType !== 'Smart_Mix') throw new ApiError('InvalidParameter', 400, 'JobType: must be Script or Smart_Mix');
-      if (p.Status && !['Init', 'Processing', 'Finished', 'Failed'].includes(p.Status)) throw new ApiError('InvalidParameter', 400, 'Status: must be Init, Processing, Finished or Failed');
+      if (p.JobType && p.JobType !== 'Script' && p.JobType !== 'Smart_Mix')
+        throw new ApiError('InvalidParameter', 400, 'JobType: must be Script or Smart_Mix');
+      if (p.Status && !['Init', 'Processing', 'Finished', 'Failed'].includes(p.Status))
+        throw new ApiError('InvalidParameter', 400, 'Status: must be Init, Processing, Finished or Failed');
       for (const k of ['StartTime', 'EndTime']) {
-        if (p[k] && Number.isNaN(parseTimestamp(p[k]))) throw new ApiError('InvalidParameter', 400, `${k}: must be a UTC time like 2024-06-13T08:47:07Z`);
+        if (p[k] && Number.isNaN(parseTimestamp(p[k])))
+          throw new ApiError('InvalidParameter', 400, `${k}: must be a UTC time like 2024-06-13T08:47:07Z`);
       }
       const after = token.decode(p.NextToken);
-      const r = await o.store.list({ jobType: p.JobType, status: p.Status, startTime: p.StartTime, endTime: p.EndTime, asc: p.SortBy === 'asc', after, limit: max });
+      const r = await o.store.list({
+        jobType: p.JobType,
+        status: p.Status,
+        startTime: p.StartTime,
+        endTime: p.EndTime,
+        asc: p.SortBy === 'asc',
+        after,
+        limit: max,
+      });
       return {
         EditingBatchJobList: r.jobs.map(({ SubJobList: _, ...job }) => job),
         MaxResults: max,
@@ -251,8 +316,10 @@ function actions(o: ServerOptions): Record<string, Handler> {
     },
     async SetEventCallback(p) {
       const type = p.CallbackType ?? 'HTTP';
-      if (type !== 'HTTP') throw new ApiError('InvalidParameter', 400, 'CallbackType: only HTTP callbacks are supported by this service (MNS queues are not)');
-      if (!p.CallbackURL || !/^https?:\/\//i.test(p.CallbackURL) || p.CallbackURL.length > 256) throw new ApiError('InvalidParameter', 400, 'CallbackURL: an http(s) URL of at most 256 bytes is required');
+      if (type !== 'HTTP')
+        throw new ApiError('InvalidParameter', 400, 'CallbackType: only HTTP callbacks are supported by this service (MNS queues are not)');
+      if (!p.CallbackURL || !/^https?:\/\//i.test(p.CallbackURL) || p.CallbackURL.length > 256)
+        throw new ApiError('InvalidParameter', 400, 'CallbackURL: an http(s) URL of at most 256 bytes is required');
       const auth = (p.AuthSwitch ?? 'off').toLowerCase();
       if (auth !== 'on' && auth !== 'off') throw new ApiError('InvalidParameter', 400, 'AuthSwitch: must be on or off');
       if (auth === 'on' && !(p.AuthKey && /^(?=.*[a-z])(?=.*[A-Z])(?=.*\d)[A-Za-z\d]{1,32}$/.test(p.AuthKey))) {
@@ -278,20 +345,38 @@ function actions(o: ServerOptions): Record<string, Handler> {
       for (const v of VOICES) {
         const type = v.age === 'child' ? (v.gender === 'Male' ? 'Boy' : 'Girl') : v.gender;
         const list = groups.get(label[v.language]) ?? [];
-        list.push({ Voice: v.name, Name: v.name, VoiceType: type, Desc: `${type}, ${label[v.language]}, ${v.styles.join('/')}`, Tag: v.styles.join(','), Remark: 'espeak-ng', VoiceUrl: '', SupportSampleRate: '22050' });
+        list.push({
+          Voice: v.name,
+          Name: v.name,
+          VoiceType: type,
+          Desc: `${type}, ${label[v.language]}, ${v.styles.join('/')}`,
+          Tag: v.styles.join(','),
+          Remark: 'espeak-ng',
+          VoiceUrl: '',
+          SupportSampleRate: '22050',
+        });
         groups.set(label[v.language], list);
       }
       return { VoiceGroups: [...groups].map(([Type, VoiceList]) => ({ Type, VoiceList })) };
     },
     async RegisterMediaInfo(p) {
-      if (!p.InputURL) throw new ApiError('MissingParameter', 400, 'The input parameter "InputURL" that is mandatory for processing this request is not supplied.');
+      if (!p.InputURL)
+        throw new ApiError(
+          'MissingParameter',
+          400,
+          'The input parameter "InputURL" that is mandatory for processing this request is not supplied.',
+        );
       if (!/^https?:\/\//i.test(p.InputURL)) throw new ApiError('InvalidParameter', 400, 'InputURL: an http(s) URL is required');
-      if (p.MediaType && !['video', 'image', 'audio'].includes(p.MediaType)) throw new ApiError('InvalidParameter', 400, 'MediaType: video, image or audio');
+      if (p.MediaType && !['video', 'image', 'audio'].includes(p.MediaType))
+        throw new ApiError('InvalidParameter', 400, 'MediaType: video, image or audio');
       const known = await o.library.findByInputUrl(p.InputURL);
       if (known) return { MediaId: known.id };
       try {
         const file = await fetchToCache(p.InputURL, { ...o.download, cacheDir: o.cacheDir });
-        const tags = (p.MediaTags ?? '').split(',').map((t) => t.trim()).filter(Boolean);
+        const tags = (p.MediaTags ?? '')
+          .split(',')
+          .map((t) => t.trim())
+          .filter(Boolean);
         const rec = await o.library.add(file, { title: p.Title, description: p.Description, tags, inputUrl: p.InputURL });
         if (p.MediaType && p.MediaType !== rec.kind) {
           await o.library.remove(rec.id);
@@ -306,12 +391,20 @@ function actions(o: ServerOptions): Record<string, Handler> {
     async GetMediaInfo(p) {
       if (!p.MediaId && !p.InputURL) throw new ApiError('MissingParameter', 400, 'One of "MediaId" and "InputURL" is required.');
       const rec = p.MediaId ? await o.library.get(p.MediaId) : await o.library.findByInputUrl(p.InputURL);
-      if (!rec) throw new ApiError('InvalidParameter.ResourceNotFound', 404, `The specified media does not exist: ${p.MediaId ?? p.InputURL}`);
+      if (!rec)
+        throw new ApiError('InvalidParameter.ResourceNotFound', 404, `The specified media does not exist: ${p.MediaId ?? p.InputURL}`);
       return { MediaInfo: mediaInfo(rec, true) };
     },
     async ListMediaBasicInfos(p) {
       const max = maxResults(p);
-      const r = await o.library.page({ kind: p.MediaType, startTime: p.StartTime, endTime: p.EndTime, asc: /asc/i.test(p.SortBy ?? ''), after: token.decode(p.NextToken), limit: max });
+      const r = await o.library.page({
+        kind: p.MediaType,
+        startTime: p.StartTime,
+        endTime: p.EndTime,
+        asc: /asc/i.test(p.SortBy ?? ''),
+        after: token.decode(p.NextToken),
+        limit: max,
+      });
       return {
         TotalCount: r.total,
         MaxResults: max,
@@ -320,9 +413,16 @@ function actions(o: ServerOptions): Record<string, Handler> {
       };
     },
     async DeleteMediaInfos(p) {
-      const ids = (p.MediaIds ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-      const urls = (p.InputURLs ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-      if (ids.length === 0 && urls.length === 0) throw new ApiError('MissingParameter', 400, 'One of "MediaIds" and "InputURLs" is required.');
+      const ids = (p.MediaIds ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      const urls = (p.InputURLs ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      if (ids.length === 0 && urls.length === 0)
+        throw new ApiError('MissingParameter', 400, 'One of "MediaIds" and "InputURLs" is required.');
       const ignored: string[] = [];
       for (const key of [...ids, ...urls]) {
         const rec = ids.includes(key) ? await o.library.get(key) : await o.library.findByInputUrl(key);
@@ -332,7 +432,12 @@ function actions(o: ServerOptions): Record<string, Handler> {
       return { ForbiddenList: [], IgnoredList: ignored };
     },
     async GetBatchMediaProducingJob(p) {
-      if (!p.JobId) throw new ApiError('MissingParameter', 400, 'The input parameter "JobId" that is mandatory for processing this request is not supplied.');
+      if (!p.JobId)
+        throw new ApiError(
+          'MissingParameter',
+          400,
+          'The input parameter "JobId" that is mandatory for processing this request is not supplied.',
+        );
       const job = await o.store.get(p.JobId);
       if (!job) throw new ApiError('InvalidParameter.JobNotFound', 404, `The specified job does not exist: ${p.JobId}`);
       return { EditingBatchJob: job };
@@ -360,11 +465,13 @@ export function buildServer(o: ServerOptions): FastifyInstance {
     }
     // Checked before anything walks it (too deep, too big, keys naming object internals).
     const unsafe = rawIssues(value, 'body');
-    if (unsafe.length > 0) return done(new ApiError('InvalidParameter', 400, unsafe.map((i) => `${i.path}: ${i.reason}`).join('; ')), undefined);
+    if (unsafe.length > 0)
+      return done(new ApiError('InvalidParameter', 400, unsafe.map((i) => `${i.path}: ${i.reason}`).join('; ')), undefined);
     done(null, value);
   });
   const table = actions(o);
-  if (o.outputsDir) app.register(fastifyStatic, { root: o.outputsDir, prefix: '/outputs/', decorateReply: false, dotfiles: 'deny', index: false });
+  if (o.outputsDir)
+    app.register(fastifyStatic, { root: o.outputsDir, prefix: '/outputs/', decorateReply: false, dotfiles: 'deny', index: false });
 
   // Answers with the IMS body: the result with its RequestId, or the IMS error.
   const respond = async (req: FastifyRequest, reply: FastifyReply, work: () => Promise<object>, status = 200) => {
@@ -373,7 +480,10 @@ export function buildServer(o: ServerOptions): FastifyInstance {
       const body = await work();
       return reply.code(status).send({ RequestId, ...body });
     } catch (err) {
-      const e = err instanceof ApiError ? err : new ApiError('InternalError', 500, `The request processing has failed due to some unknown error (RequestId ${RequestId}).`);
+      const e =
+        err instanceof ApiError
+          ? err
+          : new ApiError('InternalError', 500, `The request processing has failed due to some unknown error (RequestId ${RequestId}).`);
       // Internals (stacks, subprocess output) go to the log under the RequestId, never to the client.
       if (!(err instanceof ApiError)) req.log.error({ err, RequestId }, 'request failed');
       return reply.code(e.status).send({ RequestId, Code: e.code, Message: e.message, HostId: req.hostname, Recommend: '' });
@@ -389,17 +499,47 @@ export function buildServer(o: ServerOptions): FastifyInstance {
         p.Action = String(req.headers['x-acs-action'] ?? p.Action ?? '');
         p.Version = String(req.headers['x-acs-version'] ?? p.Version ?? '');
       }
-      if (!p.Action) throw new ApiError('MissingParameter', 400, 'The input parameter "Action" that is mandatory for processing this request is not supplied.');
-      if (p.Version !== IMS_VERSION) throw new ApiError('InvalidVersion', 400, `Specified parameter Version is not valid: "${p.Version ?? ''}" (this service speaks ${IMS_VERSION}).`);
+      if (!p.Action)
+        throw new ApiError(
+          'MissingParameter',
+          400,
+          'The input parameter "Action" that is mandatory for processing this request is not supplied.',
+        );
+      if (p.Version !== IMS_VERSION)
+        throw new ApiError(
+          'InvalidVersion',
+          400,
+          `Specified parameter Version is not valid: "${p.Version ?? ''}" (this service speaks ${IMS_VERSION}).`,
+        );
       if (v3) await authenticateAcs3(o, req, raw.get(req) ?? '');
       else await authenticate(o, req.method, p);
       const handler = Object.hasOwn(table, p.Action) ? table[p.Action] : undefined;
-      if (!handler) throw new ApiError('InvalidAction.NotFound', 404, `Specified api is not found, please check your url and method: ${p.Action}`);
+      if (!handler)
+        throw new ApiError('InvalidAction.NotFound', 404, `Specified api is not found, please check your url and method: ${p.Action}`);
       return handler(p);
     });
   const deliveries = async (jobId: string) =>
-    (await o.callbacks.deliveries(jobId)).map((d) => ({ URL: d.url, EventType: d.event_type, Status: d.status, Attempts: d.attempts, LastError: d.last_error, CreateTime: d.created_at, DeliveredTime: d.delivered_at }));
-  registerRest(app, { actions: table, keys: o.keys, respond, deliveries, unauthorized: () => new ApiError('InvalidAccessKeyId.NotFound', 401, 'Authorization: Bearer <AccessKeyId>:<AccessKeySecret> with a configured key is required.') });
+    (await o.callbacks.deliveries(jobId)).map((d) => ({
+      URL: d.url,
+      EventType: d.event_type,
+      Status: d.status,
+      Attempts: d.attempts,
+      LastError: d.last_error,
+      CreateTime: d.created_at,
+      DeliveredTime: d.delivered_at,
+    }));
+  registerRest(app, {
+    actions: table,
+    keys: o.keys,
+    respond,
+    deliveries,
+    unauthorized: () =>
+      new ApiError(
+        'InvalidAccessKeyId.NotFound',
+        401,
+        'Authorization: Bearer <AccessKeyId>:<AccessKeySecret> with a configured key is required.',
+      ),
+  });
   app.get('/', rpc);
   app.post('/', rpc);
   return app;

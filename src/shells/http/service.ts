@@ -54,7 +54,10 @@ export interface Service {
 /** AccessKey pairs from `id:secret,id:secret` (REELSMITH_ACCESS_KEYS). */
 export function parseAccessKeys(text: string | undefined): Map<string, string> {
   const keys = new Map<string, string>();
-  for (const pair of (text ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const pair of (text ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const i = pair.indexOf(':');
     if (i <= 0 || i === pair.length - 1) throw new Error(`access key "${pair.slice(0, 8)}…" is not id:secret`);
     keys.set(pair.slice(0, i), pair.slice(i + 1));
@@ -78,7 +81,23 @@ export async function loadServiceConfig(file: string | undefined, env: NodeJS.Pr
       throw new Error(`cannot read the configuration ${file}: ${(err as Error).message}`);
     }
   }
-  const known = ['port', 'host', 'data', 'accessKeys', 'allowPrivateUrls', 'maxQueued', 'allowedMediaDirs', 'maxOutputDuration', 'maxDownloadBytes', 'downloadHeadersTimeoutS', 'downloadIdleTimeoutS', 'downloadTimeoutS', 'log', 'maxRenderMemoryMB', 'concurrentJobs'];
+  const known = [
+    'port',
+    'host',
+    'data',
+    'accessKeys',
+    'allowPrivateUrls',
+    'maxQueued',
+    'allowedMediaDirs',
+    'maxOutputDuration',
+    'maxDownloadBytes',
+    'downloadHeadersTimeoutS',
+    'downloadIdleTimeoutS',
+    'downloadTimeoutS',
+    'log',
+    'maxRenderMemoryMB',
+    'concurrentJobs',
+  ];
   const unknown = Object.keys(raw).filter((k) => !known.includes(k));
   if (unknown.length > 0) throw new Error(`${file}: unknown setting(s) ${unknown.join(', ')}; known: ${known.join(', ')}`);
   const keys = new Map(Object.entries((raw.accessKeys ?? {}) as Record<string, string>));
@@ -92,7 +111,9 @@ export async function loadServiceConfig(file: string | undefined, env: NodeJS.Pr
     keys,
     allowPrivateUrls: env.REELSMITH_ALLOW_PRIVATE_URLS === '1' || raw.allowPrivateUrls === true,
     maxQueued: typeof raw.maxQueued === 'number' ? raw.maxQueued : undefined,
-    allowedMediaDirs: Array.isArray(raw.allowedMediaDirs) ? raw.allowedMediaDirs.filter((d): d is string => typeof d === 'string') : undefined,
+    allowedMediaDirs: Array.isArray(raw.allowedMediaDirs)
+      ? raw.allowedMediaDirs.filter((d): d is string => typeof d === 'string')
+      : undefined,
     maxOutputDuration: positive(raw.maxOutputDuration, 'maxOutputDuration'),
     download: {
       maxBytes: positive(raw.maxDownloadBytes, 'maxDownloadBytes'),
@@ -129,7 +150,16 @@ export async function startService(o: ServiceOptions): Promise<Service> {
   const callbacks = new CallbackDispatcher(db, { allowPrivate: o.allowPrivateUrls, baseDelayMs: o.callbackBaseDelayMs });
   const policy: AccessPolicy = { allowedDirs: o.allowedMediaDirs ?? [], allowPrivate: o.allowPrivateUrls ?? false, ...o.download };
   const app0Logger = o.log ? { level: 'info' } : false;
-  const runner = new JobRunner(store, { outputsDir: join(home.root, 'outputs'), maxQueued: o.maxQueued, policy, maxOutputDuration: o.maxOutputDuration, maxRenderMemoryBytes: (o.maxRenderMemoryMB ?? DEFAULT_RENDER_MEMORY_MB) * 1024 ** 2, concurrentJobs: o.concurrentJobs, onComplete: (job) => callbacks.jobCompleted(job), onOutput: (job, output) => callbacks.outputCompleted(job, output) });
+  const runner = new JobRunner(store, {
+    outputsDir: join(home.root, 'outputs'),
+    maxQueued: o.maxQueued,
+    policy,
+    maxOutputDuration: o.maxOutputDuration,
+    maxRenderMemoryBytes: (o.maxRenderMemoryMB ?? DEFAULT_RENDER_MEMORY_MB) * 1024 ** 2,
+    concurrentJobs: o.concurrentJobs,
+    onComplete: (job) => callbacks.jobCompleted(job),
+    onOutput: (job, output) => callbacks.outputCompleted(job, output),
+  });
   const library = new MediaLibrary(db, home.media);
   const app = buildServer({
     store,

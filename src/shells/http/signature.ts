@@ -62,7 +62,14 @@ export function acs3Signature(req: Acs3Request, signedHeaders: string[], payload
     .join('&');
   const headerValue = (name: string) => {
     const v = req.headers[name];
-    return (Array.isArray(v) ? v.map((x) => x.trim()).sort().join(',') : (v ?? '')).trim();
+    return (
+      Array.isArray(v)
+        ? v
+            .map((x) => x.trim())
+            .sort()
+            .join(',')
+        : (v ?? '')
+    ).trim();
   };
   const names = [...signedHeaders].sort();
   const canonicalHeaders = names.map((n) => `${n}:${headerValue(n)}\n`).join('');
