@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from 'node:http';
 import { iceSignature } from '../src/jobs/callbacks.js';
 import { fetchToCache } from '../src/media/fetch.js';
-import { checkPublicUrl, isPrivateAddress, setPrivateUrlsAllowed } from '../src/media/net.js';
+import { checkPublicUrl, isPrivateAddress } from '../src/media/net.js';
 import { rpcSignatureV1 } from '../src/shells/http/signature.js';
 import { loadServiceConfig, type Service, startService } from '../src/shells/http/service.js';
 import { ffprobe, MEDIA, media, tempDir } from './helpers.js';
@@ -85,7 +85,7 @@ describe('IMS RPC API with the official SDK client', () => {
     // While the job was processing, its sub-jobs were listed with their own states.
     expect([...seenSubStates].some((x) => /^Processing\/(Init|Processing|Success)$/.test(x))).toBe(true);
     // The outputs are real videos in the data folder, downloadable with range requests.
-    const probe = await ffprobe(`${process.env.REELSMITH_HOME}/outputs/${r.JobId}/clip_1.mp4`);
+    const probe = await ffprobe(`${service.home.root}/outputs/${r.JobId}/clip_1.mp4`);
     expect(probe.streams.find((s) => s.codec_type === 'video')).toMatchObject({ width: 180, height: 320 });
     const part = await fetch(`${service.url}/outputs/${r.JobId}/clip_1.mp4`, { headers: { Range: 'bytes=0-99' } });
     expect(part.status).toBe(206);
@@ -453,14 +453,9 @@ describe('callbacks', () => {
     await expect(checkPublicUrl('ftp://example.com/x', false)).rejects.toThrow(/only http/);
     await expect(checkPublicUrl('http://127.0.0.1:9/x', true)).resolves.toBeUndefined();
     // Materials: with private URLs refused (the service's default), a loopback URL is refused by name.
-    setPrivateUrlsAllowed(false);
-    try {
-      await expect(fetchToCache('http://127.0.0.1:9/clip.mp4', { cacheDir: tempDir() })).rejects.toThrow(
-        /127\.0\.0\.1.*private or loopback/,
-      );
-    } finally {
-      setPrivateUrlsAllowed(true);
-    }
+    await expect(fetchToCache('http://127.0.0.1:9/clip.mp4', { cacheDir: tempDir(), allowPrivate: false })).rejects.toThrow(
+      /127\.0\.0\.1.*private or loopback/,
+    );
   });
 });
 
@@ -577,7 +572,40 @@ describe('hostile requests with a valid key', () => {
         /^InputConfig\.MediaArray\[0\]: material 0123456789abcdef0123456789abcdef not found: no such media ID/,
       ),
     });
-    expect(extend.ErrorMessage).not.toContain(process.env.REELSMITH_HOME!);
+    expect(extend.ErrorMessage).not.toContain(service.home.root);
+  });
+});
+
+describe('configuration is passed in', () => {
+  it('two services in one process share nothing: each its own data folder and address policy', async () => {
+    const { readFileSync, existsSync } = await import('node:fs');
+    const files = createServer((_req, res) => res.end(readFileSync(media('rgb_parts.mp4'))));
+    await new Promise<void>((r) => files.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(files.address() as { port: number }).port}/clip.mp4`;
+    const strict = await startService({
+      port: 0,
+      dataDir: tempDir('rs-strict-'),
+      keys: new Map([[AK, SECRET]]),
+      allowedMediaDirs: [MEDIA()],
+    });
+    try {
+      const c = new RPCClient({ accessKeyId: AK, accessKeySecret: SECRET, endpoint: strict.url, apiVersion: '2020-11-09' });
+      // the strict service refuses a loopback address; the first service (private URLs allowed) still takes it
+      const refused = await c.request('RegisterMediaInfo', { InputURL: url }, { method: 'POST' }).catch((e: { code: string }) => e);
+      expect(refused).toMatchObject({ code: 'InvalidParameter' });
+      expect((await client.request('RegisterMediaInfo', { InputURL: url }, { method: 'POST' })).MediaId).toMatch(/^[0-9a-f]{32}$/);
+      // each renders into its own data folder
+      const r = await c.request('SubmitBatchMediaProducingJob', job(), { method: 'POST' });
+      for (let i = 0; i < 600 && !existsSync(`${strict.home.root}/outputs/${r.JobId}/clip_1.mp4`); i++)
+        await new Promise((res) => setTimeout(res, 50));
+      expect(existsSync(`${strict.home.root}/outputs/${r.JobId}/clip_1.mp4`)).toBe(true);
+      expect(existsSync(`${service.home.root}/outputs/${r.JobId}`)).toBe(false);
+      expect(strict.home.root).not.toBe(service.home.root);
+    } finally {
+      await strict.runner.idle();
+      await strict.close();
+      files.close();
+    }
   });
 });
 

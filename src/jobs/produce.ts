@@ -268,6 +268,7 @@ export async function produce(parsed: ParsedJob, opts: ProduceOptions): Promise<
           const rendered = await renderTimeline(timeline, r.file, {
             safePath,
             check: opts.check,
+            cacheDir: home.cache,
             maxMemoryBytes: opts.maxRenderMemoryBytes,
             paths: prepared.materials.paths,
             aspects,

@@ -6,6 +6,7 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { asReelsmithError } from '../errors.js';
+import type { Home } from '../config/home.js';
 import type { AccessPolicy } from '../media/fetch.js';
 import { parseJob } from '../spec/parse.js';
 import { produce } from './produce.js';
@@ -26,6 +27,8 @@ export interface RunnerOptions {
    * lost (a crash in between runs the job again; its outputs are kept, its events sent twice).
    */
   onComplete?: (job: { JobId: string; Status: 'Finished' | 'Failed'; UserData?: string }) => Promise<void>;
+  /** The data folder (caches, library) the jobs use. */
+  home?: Home;
   /** What jobs' local paths and URLs may reach. */
   policy?: AccessPolicy;
   /** Longest output, seconds. */
@@ -156,6 +159,7 @@ export class JobRunner {
         jobId: id,
         seed: id,
         resume: true,
+        home: this.o.home,
         policy: this.o.policy,
         maxOutputDuration: this.o.maxOutputDuration,
         maxRenderMemoryBytes: this.o.maxRenderMemoryBytes,

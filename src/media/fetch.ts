@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { invalidParameter, materialNotFound, materialUnreadable, ReelsmithError } from '../errors.js';
-import { checkPublicUrl, privateUrlsAllowed } from './net.js';
+import { checkPublicUrl } from './net.js';
 
 /**
  * What untrusted references may reach, and how much: the CLI uses the defaults (any local path,
@@ -162,7 +162,7 @@ async function downloadOnce(url: string, opts: FetchOptions): Promise<string> {
       let at = url;
       for (let hop = 0; ; hop++) {
         try {
-          await checkPublicUrl(at, opts.allowPrivate ?? privateUrlsAllowed());
+          await checkPublicUrl(at, opts.allowPrivate ?? true);
         } catch (err) {
           throw invalidParameter('', `material ${shownRef(url)} refused: ${(err as Error).message}`);
         }

@@ -1,22 +1,12 @@
 /**
  * Which network addresses untrusted URLs (job materials, callbacks) may reach. Addresses on
  * loopback, private, shared (CGN) or link-local networks are refused unless allowed, so that a job
- * cannot make the service fetch or post to internal systems (SSRF). The CLI allows them (local
- * use); the service refuses them unless configured (REELSMITH_ALLOW_PRIVATE_URLS=1).
+ * cannot make the service fetch or post to internal systems (SSRF). Whoever fetches says whether
+ * they are allowed: the CLI allows them (local use); the service refuses them unless configured
+ * (REELSMITH_ALLOW_PRIVATE_URLS=1).
  */
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-
-let allowPrivateDefault = true;
-
-/** Sets whether material URLs may reach private addresses (the service turns this off). */
-export function setPrivateUrlsAllowed(allowed: boolean): void {
-  allowPrivateDefault = allowed;
-}
-
-export function privateUrlsAllowed(): boolean {
-  return allowPrivateDefault;
-}
 
 /** True for addresses that must not be reached from untrusted input (SSRF). */
 export function isPrivateAddress(ip: string): boolean {

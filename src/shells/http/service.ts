@@ -6,10 +6,9 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { reelsmithHome } from '../../config/home.js';
+import { type Home, reelsmithHome } from '../../config/home.js';
 import { CallbackDispatcher } from '../../jobs/callbacks.js';
 import { MediaLibrary } from '../../media/library.js';
-import { setPrivateUrlsAllowed } from '../../media/net.js';
 import { JobRunner } from '../../jobs/runner.js';
 import { JobStore } from '../../jobs/store.js';
 import { buildServer } from './server.js';
@@ -49,6 +48,8 @@ export interface Service {
   callbacks: CallbackDispatcher;
   url: string;
   close(): Promise<void>;
+  /** The data folder and its parts. */
+  home: Home;
 }
 
 /** AccessKey pairs from `id:secret,id:secret` (REELSMITH_ACCESS_KEYS). */
@@ -141,18 +142,19 @@ const seconds = (v: unknown, name: string) => {
 export const DEFAULT_RENDER_MEMORY_MB = 4096;
 
 export async function startService(o: ServiceOptions): Promise<Service> {
-  if (o.dataDir) process.env.REELSMITH_HOME = o.dataDir;
-  const home = reelsmithHome();
+  // Everything the service touches is under its own data folder, passed down (two services in one
+  // process share nothing).
+  const home = reelsmithHome(o.dataDir);
   await mkdir(join(home.root, 'outputs'), { recursive: true });
   const db = await openDatabase(home.database);
   const store = new JobStore(db);
-  setPrivateUrlsAllowed(o.allowPrivateUrls ?? false);
   const callbacks = new CallbackDispatcher(db, { allowPrivate: o.allowPrivateUrls, baseDelayMs: o.callbackBaseDelayMs });
   const policy: AccessPolicy = { allowedDirs: o.allowedMediaDirs ?? [], allowPrivate: o.allowPrivateUrls ?? false, ...o.download };
   const app0Logger = o.log ? { level: 'info' } : false;
   const runner = new JobRunner(store, {
     outputsDir: join(home.root, 'outputs'),
     maxQueued: o.maxQueued,
+    home,
     policy,
     maxOutputDuration: o.maxOutputDuration,
     maxRenderMemoryBytes: (o.maxRenderMemoryMB ?? DEFAULT_RENDER_MEMORY_MB) * 1024 ** 2,
@@ -181,6 +183,7 @@ export async function startService(o: ServiceOptions): Promise<Service> {
   callbacks.start();
   return {
     app,
+    home,
     runner,
     store,
     callbacks,
