@@ -22,14 +22,17 @@ export class ReelsmithError extends Error {
    * command line, never for an API answer.
    */
   readonly detail?: string;
+  /** Worth another try (a network error, a process killed from outside), unlike a failure of its own. */
+  readonly transient: boolean;
 
-  constructor(code: ErrorCode, reason: string, path?: string, options?: { cause?: unknown; detail?: string }) {
+  constructor(code: ErrorCode, reason: string, path?: string, options?: { cause?: unknown; detail?: string; transient?: boolean }) {
     super(path ? `${path}: ${reason}` : reason, options);
     this.name = 'ReelsmithError';
     this.code = code;
     this.path = path;
     this.reason = reason;
     this.detail = options?.detail;
+    this.transient = options?.transient ?? false;
   }
 }
 
@@ -43,10 +46,10 @@ export class JobValidationError extends ReelsmithError {
 }
 
 export const invalidParameter = (path: string, reason: string) => new ReelsmithError('InvalidParameter', reason, path);
-export const materialNotFound = (name: string, reason: string) =>
-  new ReelsmithError('InvalidMaterial.NotFound', `material ${name} not found: ${reason}`);
-export const materialUnreadable = (name: string, reason: string) =>
-  new ReelsmithError('InvalidMaterial.Unreadable', `material ${name} cannot be read: ${reason}`);
+export const materialNotFound = (name: string, reason: string, o?: { transient?: boolean }) =>
+  new ReelsmithError('InvalidMaterial.NotFound', `material ${name} not found: ${reason}`, undefined, o);
+export const materialUnreadable = (name: string, reason: string, o?: { transient?: boolean }) =>
+  new ReelsmithError('InvalidMaterial.Unreadable', `material ${name} cannot be read: ${reason}`, undefined, o);
 
 export function asReelsmithError(err: unknown): ReelsmithError {
   if (err instanceof ReelsmithError) return err;

@@ -294,7 +294,7 @@ export async function produce(parsed: ParsedJob, opts: ProduceOptions): Promise<
             safePath = true;
             continue;
           }
-          if (!(err as { transient?: boolean }).transient || attempt >= delays.length || opts.signal?.aborted) break;
+          if (!r.error.transient || attempt >= delays.length || opts.signal?.aborted) break;
           emit({ type: 'output-retry', index: r.index, attempt: attempt + 1, error: r.error });
           await new Promise((res) => setTimeout(res, delays[attempt]));
         }

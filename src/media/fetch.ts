@@ -108,8 +108,6 @@ export async function checkRegularFile(path: string, ref: string, maxBytes: numb
 /** Waits before each retry of a transient failure (5xx, 429, network): then it gives up. */
 const RETRY_DELAYS_MS = [500, 2000];
 
-const transient = <E extends Error>(e: E): E => Object.assign(e, { transient: true });
-
 /**
  * Downloads a URL into the cache (content-addressed; a URL already fetched is not fetched again).
  * Transient failures (HTTP 5xx or 429, network errors, interrupted transfers) are retried with
@@ -121,7 +119,7 @@ export async function fetchToCache(url: string, opts: FetchOptions): Promise<str
     try {
       return await downloadOnce(url, opts);
     } catch (err) {
-      if (!(err as { transient?: boolean }).transient || attempt >= delays.length) throw err;
+      if (!(err instanceof ReelsmithError && err.transient) || attempt >= delays.length) throw err;
       await new Promise((r) => setTimeout(r, delays[attempt]));
     }
   }
@@ -176,15 +174,14 @@ async function downloadOnce(url: string, opts: FetchOptions): Promise<string> {
     } catch (err) {
       if (err instanceof ReelsmithError) throw err;
       if (cut) throw materialUnreadable(url, `download cut: ${cut}`);
-      throw transient(
-        materialNotFound(
-          url,
-          `download failed (${(err as Error).cause ? String((err as Error & { cause: Error }).cause.message ?? (err as Error).cause) : (err as Error).message})`,
-        ),
+      throw materialNotFound(
+        url,
+        `download failed (${(err as Error).cause ? String((err as Error & { cause: Error }).cause.message ?? (err as Error).cause) : (err as Error).message})`,
+        { transient: true },
       );
     }
     stillSending();
-    if (res.status >= 500 || res.status === 429) throw transient(materialUnreadable(url, `HTTP ${res.status}`));
+    if (res.status >= 500 || res.status === 429) throw materialUnreadable(url, `HTTP ${res.status}`, { transient: true });
     if (res.status === 404 || res.status === 410) throw materialNotFound(url, `HTTP ${res.status}`);
     if (!res.ok || !res.body) throw materialUnreadable(url, `HTTP ${res.status}`);
     // A size announced beyond the limit is refused before any of the body is read.
@@ -193,10 +190,14 @@ async function downloadOnce(url: string, opts: FetchOptions): Promise<string> {
       await res.body.cancel().catch(() => {});
       throw materialUnreadable(url, `announces ${announced} bytes; the limit is ${max}`);
     }
+    let tooLarge = false;
     const counter = new TransformStream<Uint8Array, Uint8Array>({
       transform(chunk, controller) {
         size += chunk.byteLength;
-        if (size > max) throw new Error(`larger than the limit of ${max} bytes`);
+        if (size > max) {
+          tooLarge = true;
+          throw new Error(`larger than the limit of ${max} bytes`);
+        }
         stillSending();
         hash.update(chunk);
         controller.enqueue(chunk);
@@ -206,8 +207,8 @@ async function downloadOnce(url: string, opts: FetchOptions): Promise<string> {
       await pipeline(Readable.fromWeb(res.body.pipeThrough(counter) as never), createWriteStream(tmp));
     } catch (err) {
       if (cut) throw materialUnreadable(url, `download cut: ${cut}`);
-      const e = materialUnreadable(url, `download interrupted (${(err as Error).message})`);
-      throw /larger than/.test((err as Error).message) ? e : transient(e);
+      // Too large is final; an interrupted transfer is worth another try.
+      throw materialUnreadable(url, `download interrupted (${(err as Error).message})`, { transient: !tooLarge });
     }
     const ext = extname(new URL(url).pathname)
       .slice(0, 8)

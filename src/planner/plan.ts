@@ -14,7 +14,7 @@ import type { Rng } from '../util/rng.js';
 import { type Materials, type SpeechTimes, speechKey } from './inputs.js';
 import { clampTransitions, layoutShots, type Piece } from './layout.js';
 import { RelevanceIndex } from './relevance.js';
-import { candidatesFor, type ShotCandidate } from './shots.js';
+import { candidatesFor, type ShotCandidate, type Unusable } from './shots.js';
 import { availableWidthPx, captionLayout, resolveTextStyle, titleStyle } from './styles.js';
 import type { Caption, Effect, ResolvedTextStyle, SpeechSegment, StickerOverlay, Timeline, Transition } from './timeline.js';
 import type { Variant } from './variants.js';
@@ -175,11 +175,10 @@ function factorialish(n: number, k: number, pieces: number): number {
   return Math.min(1e12, p * Math.max(1, pieces / Math.max(1, n)));
 }
 
-function failUnusable(group: string | undefined, unusable: { ref: string; reason: string }[]): never {
+function failUnusable(group: string | undefined, unusable: Unusable[]): never {
   const where = group ? `group "${group}" has no usable material` : 'no usable material';
   const missing = unusable.map((u) => `${u.ref} (${u.reason})`).join('; ');
-  if (unusable.some((u) => /not found|404/i.test(u.reason)))
-    throw materialNotFound(unusable.map((u) => u.ref).join(', '), `${where}: ${missing}`);
+  if (unusable.some((u) => u.missing)) throw materialNotFound(unusable.map((u) => u.ref).join(', '), `${where}: ${missing}`);
   throw materialUnreadable(unusable.map((u) => u.ref).join(', ') || '(none)', `${where}: ${missing}`);
 }
 
@@ -189,7 +188,7 @@ function planScript(
   v: Variant,
   speech: SpeechTimes,
   rng: Rng,
-  groupCands: { group: Job['groups'][number]; candidates: ShotCandidate[]; unusable: { ref: string; reason: string }[] }[],
+  groupCands: { group: Job['groups'][number]; candidates: ShotCandidate[]; unusable: Unusable[] }[],
   used: Set<string>,
   measures: TextMeasures,
 ): Timeline {
@@ -288,7 +287,7 @@ function planSmartMix(
   v: Variant,
   speech: SpeechTimes,
   rng: Rng,
-  flat: { candidates: ShotCandidate[]; unusable: { ref: string; reason: string }[] },
+  flat: { candidates: ShotCandidate[]; unusable: Unusable[] },
   used: Set<string>,
   measures: TextMeasures,
 ): Timeline {

@@ -1,7 +1,15 @@
 /** Shot candidates: the pieces of each material that a plan may use. */
+import { ReelsmithError } from '../errors.js';
 import type { Job } from '../spec/job.js';
 import type { MaterialInfo, Materials } from './inputs.js';
 import type { MaterialRef } from './timeline.js';
+
+/** A material left out of the shot pool, why, and whether it is missing (rather than unusable). */
+export interface Unusable {
+  ref: string;
+  reason: string;
+  missing?: boolean;
+}
 
 export interface ShotCandidate {
   key: string;
@@ -28,14 +36,18 @@ export function candidatesFor(
   refs: string[],
   group: string | undefined,
   split: boolean,
-): { candidates: ShotCandidate[]; unusable: { ref: string; reason: string }[] } {
+): { candidates: ShotCandidate[]; unusable: Unusable[] } {
   const S = job.process.singleShotDuration;
   const candidates: ShotCandidate[] = [];
-  const unusable: { ref: string; reason: string }[] = [];
+  const unusable: Unusable[] = [];
   for (const ref of refs) {
     const info = materials.get(ref);
     if (!info || info instanceof Error) {
-      unusable.push({ ref, reason: info instanceof Error ? info.message : 'not resolved' });
+      unusable.push({
+        ref,
+        reason: info instanceof Error ? info.message : 'not resolved',
+        missing: !info || (info instanceof ReelsmithError && info.code === 'InvalidMaterial.NotFound'),
+      });
       continue;
     }
     if (info.kind === 'audio') {

@@ -95,7 +95,7 @@ export async function runFfmpeg(args: string[], opts: RunOptions = {}): Promise<
       );
     if (e.isCanceled) throw new ReelsmithError('RenderFailed', 'render cancelled');
     // Killed from outside (the OOM killer, an operator): worth another try, unlike a failure of its own.
-    if (e.signal) throw Object.assign(new ReelsmithError('RenderFailed', `ffmpeg was killed (${e.signal})`), { transient: true });
+    if (e.signal) throw new ReelsmithError('RenderFailed', `ffmpeg was killed (${e.signal})`, undefined, { transient: true });
     const tail = (e.stderr ?? '').trim().split('\n').slice(-6).join('\n');
     throw new ReelsmithError('RenderFailed', `the render failed (FFmpeg exited with code ${e.exitCode})`, undefined, { detail: tail });
   }
