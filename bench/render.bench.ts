@@ -6,8 +6,8 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeSampleMedia } from '../examples/sample-media.js';
-import { produce } from '../src/jobs/produce.js';
-import { parseJob } from '../src/spec/parse.js';
+import { produce } from '../src/batch/produce.js';
+import { parseJob } from '../src/job/parse.js';
 import { bareEncode, cpuSeconds, decodeToY4m, median, REFERENCE_SPEECH, REFERENCE_TITLE } from './reference.js';
 
 const root = new URL('..', import.meta.url).pathname;

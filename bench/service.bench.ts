@@ -7,9 +7,9 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { makeSampleMedia } from '../examples/sample-media.js';
-import { produce } from '../src/jobs/produce.js';
+import { produce } from '../src/batch/produce.js';
 import { startService } from '../src/shells/http/service.js';
-import { parseJob } from '../src/spec/parse.js';
+import { parseJob } from '../src/job/parse.js';
 import { mapLimit } from '../src/util/concurrency.js';
 
 const require = createRequire(import.meta.url);

@@ -12,13 +12,14 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { makeSampleMedia } from '../examples/sample-media.js';
-import { produce } from '../src/jobs/produce.js';
+import { produce } from '../src/batch/produce.js';
 import { ffmpegEnv } from '../src/render/ffmpeg.js';
-import { frei0rTransition, Graph } from '../src/render/graph.js';
+import { Graph } from '../src/render/filtergraph.js';
+import { frei0rTransition } from '../src/render/graph.js';
 import { capabilities } from '../src/render/capabilities.js';
 import { drawTransition, frei0rPlugin } from '../src/shaders/draw.js';
-import { TRANSITIONS } from '../src/spec/catalogue.js';
-import { parseJob } from '../src/spec/parse.js';
+import { TRANSITIONS } from '../src/job/catalogue.js';
+import { parseJob } from '../src/job/parse.js';
 import { bareEncode, cpuSeconds, decodeToY4m, median, REFERENCE_SPEECH, REFERENCE_TITLE } from './reference.js';
 
 const root = new URL('..', import.meta.url).pathname;

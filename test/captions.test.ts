@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CAPTION_LOOPS, CAPTION_MOTIONS } from '../src/captions/motion.js';
-import { produce } from '../src/jobs/produce.js';
+import { produce } from '../src/batch/produce.js';
 import type { Caption } from '../src/planner/timeline.js';
-import { CAPTION_IN_EFFECTS } from '../src/spec/catalogue.js';
-import { parseJob } from '../src/spec/parse.js';
+import { CAPTION_IN_EFFECTS } from '../src/job/catalogue.js';
+import { parseJob } from '../src/job/parse.js';
 import { type Frame, frameAt, media, tempDir, useTempHome } from './helpers.js';
 
 const isMagenta = (r: number, g: number, b: number) => r > 35 && b > 35 && g < 40 && Math.abs(r - b) < 50;

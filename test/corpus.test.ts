@@ -19,7 +19,7 @@ import { JobValidationError, ReelsmithError } from '../src/errors.js';
 import { localFile } from '../src/media/fetch.js';
 import { probe } from '../src/media/probe.js';
 import { type Service, startService } from '../src/shells/http/service.js';
-import { parseJob, type RawJobParams } from '../src/spec/parse.js';
+import { parseJob, type RawJobParams } from '../src/job/parse.js';
 import { media, tempDir } from './helpers.js';
 
 type Outcome = 'refused' | 'handled' | 'crash' | 'escape' | 'blow-up';

@@ -8,12 +8,12 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
-import { prepare, produce } from '../src/jobs/produce.js';
+import { prepare, produce } from '../src/batch/produce.js';
 import type { Timeline } from '../src/planner/timeline.js';
 import { QualityCheckError } from '../src/render/quality.js';
 import { renderTimeline } from '../src/render/render.js';
 import { inspect } from '../src/media/probe.js';
-import { parseJob } from '../src/spec/parse.js';
+import { parseJob } from '../src/job/parse.js';
 import { detectBlackAndFrozen, frameAt, luma, media, tempDir, useTempHome } from './helpers.js';
 
 /** Mean luma (RGB, as frameAt reads it) of the source frame at `t`, decoded from the start (exact). */

@@ -4,8 +4,8 @@ import { execa, execaSync } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { fontFamily, KAI_FAMILY, SANS_FAMILY, SERIF_FAMILY } from '../src/captions/fonts.js';
 import { JobValidationError } from '../src/errors.js';
-import { produce } from '../src/jobs/produce.js';
-import { parseJob } from '../src/spec/parse.js';
+import { produce } from '../src/batch/produce.js';
+import { parseJob } from '../src/job/parse.js';
 import { frameAt, frameDiff, media, tempDir, useTempHome } from './helpers.js';
 
 const IMS_FONTS = [

@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LOOKS_DRAWN } from '../src/effects/looks.js';
 import { JobValidationError } from '../src/errors.js';
-import { produce } from '../src/jobs/produce.js';
-import { parseJob } from '../src/spec/parse.js';
+import { produce } from '../src/batch/produce.js';
+import { parseJob } from '../src/job/parse.js';
 import { type Frame, frameAt, frameDiff, luma, meanColor, media, saturation, tempDir, useTempHome } from './helpers.js';
 
 const job = (look?: string) => ({

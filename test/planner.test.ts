@@ -6,7 +6,7 @@ import { estimateWidthEm } from '../src/captions/wrap.js';
 import type { Timeline } from '../src/planner/timeline.js';
 import { drawVariants } from '../src/planner/variants.js';
 import { STYLE_VOICES } from '../src/speech/voices.js';
-import { parseJob } from '../src/spec/parse.js';
+import { parseJob } from '../src/job/parse.js';
 import { type JobValidationError, materialNotFound } from '../src/errors.js';
 import { Rng } from '../src/util/rng.js';
 

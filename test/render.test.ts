@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { JobValidationError } from '../src/errors.js';
-import { produce } from '../src/jobs/produce.js';
-import { crossfades, Graph } from '../src/render/graph.js';
-import { parseJob } from '../src/spec/parse.js';
+import { produce } from '../src/batch/produce.js';
+import { Graph } from '../src/render/filtergraph.js';
+import { crossfades } from '../src/render/graph.js';
+import { parseJob } from '../src/job/parse.js';
 import {
   countNear,
   detectBlackAndFrozen,

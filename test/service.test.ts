@@ -5,7 +5,7 @@
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from 'node:http';
-import { iceSignature } from '../src/jobs/callbacks.js';
+import { iceSignature } from '../src/service/callbacks.js';
 import { fetchToCache } from '../src/media/fetch.js';
 import { checkPublicUrl, isPrivateAddress } from '../src/media/net.js';
 import { rpcSignatureV1 } from '../src/shells/http/signature.js';

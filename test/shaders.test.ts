@@ -8,13 +8,14 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ffmpegEnv } from '../src/render/ffmpeg.js';
-import { frei0rTransition, frei0rTransitions, Graph, type ShaderCut } from '../src/render/graph.js';
+import { Graph } from '../src/render/filtergraph.js';
+import { frei0rTransition, frei0rTransitions, type ShaderCut } from '../src/render/graph.js';
 import { shaderFor, shaderParams, uniformTypes } from '../src/shaders/catalogue.js';
 import { drawTransition, frei0rPlugin, type ShaderEngine } from '../src/shaders/draw.js';
 import { frei0rMux } from '../src/shaders/mux.js';
 import { compileTransition, GlslCompileError } from '../src/shaders/glsl-to-js.js';
 import { SHADER_TEXTURES } from '../src/shaders/textures.js';
-import { TRANSITIONS } from '../src/spec/catalogue.js';
+import { TRANSITIONS } from '../src/job/catalogue.js';
 import { flipRows, GlReference, psnr } from './gl-reference.js';
 import { media, tempDir } from './helpers.js';
 

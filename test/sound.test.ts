@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { produce } from '../src/jobs/produce.js';
-import { parseJob } from '../src/spec/parse.js';
+import { produce } from '../src/batch/produce.js';
+import { parseJob } from '../src/job/parse.js';
 import { meanVolume, media, tempDir, useTempHome } from './helpers.js';
 
 beforeAll(() => {

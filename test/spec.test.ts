@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { JobValidationError } from '../src/errors.js';
-import { TRANSITIONS } from '../src/spec/catalogue.js';
-import { parseJob } from '../src/spec/parse.js';
+import { TRANSITIONS } from '../src/job/catalogue.js';
+import { parseJob } from '../src/job/parse.js';
 
 const input = { MediaGroupArray: [{ GroupName: 'g1', MediaArray: ['a.mp4', 'b.png'] }], SpeechTextArray: ['Hello there.'] };
 const base = { InputConfig: input, OutputConfig: { MediaURL: 'out_{index}.mp4', Count: 2 } };

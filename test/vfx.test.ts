@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { VFX_DRAWN } from '../src/effects/vfx.js';
-import { produce } from '../src/jobs/produce.js';
-import { parseJob } from '../src/spec/parse.js';
+import { produce } from '../src/batch/produce.js';
+import { parseJob } from '../src/job/parse.js';
 import {
   channelDiff,
   type Frame,

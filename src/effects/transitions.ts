@@ -5,7 +5,7 @@
  * YUV as in RGB, up to rounding), which is three times cheaper.
  */
 import { shaderFor } from '../shaders/catalogue.js';
-import { TRANSITIONS } from '../spec/catalogue.js';
+import { TRANSITIONS } from '../job/catalogue.js';
 
 export interface TransitionDrawing {
   drawnAs: string;

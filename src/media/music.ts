@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { execa } from 'execa';
 import { ReelsmithError } from '../errors.js';
-import { MUSIC_STYLES } from '../spec/catalogue.js';
+import { MUSIC_STYLES } from '../job/catalogue.js';
 import { probe } from './probe.js';
 
 interface Generator {

@@ -10,7 +10,7 @@ import { asReelsmithError, materialNotFound } from '../errors.js';
 import type { MaterialInfo, Materials } from '../planner/inputs.js';
 import { mapLimit } from '../util/concurrency.js';
 import { type AccessPolicy, checkRegularFile, localFile } from './fetch.js';
-import { refKind } from '../spec/refs.js';
+import { refKind } from '../job/refs.js';
 import { MEDIA_ID, type MediaLibrary } from './library.js';
 import { probeCached } from './probe.js';
 

@@ -1,6 +1,6 @@
 /** Shot candidates: the pieces of each material that a plan may use. */
 import { ReelsmithError } from '../errors.js';
-import type { Job } from '../spec/job.js';
+import type { Job } from '../job/job.js';
 import type { MaterialInfo, Materials } from './inputs.js';
 import type { MaterialRef } from './timeline.js';
 

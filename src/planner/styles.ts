@@ -1,6 +1,6 @@
 /** Resolves IMS text styles (fractions or pixels, alignment, auto sizes) into output pixels. */
-import type { Alignment } from '../spec/catalogue.js';
-import type { Job, TextStyle } from '../spec/job.js';
+import type { Alignment } from '../job/catalogue.js';
+import type { Job, TextStyle } from '../job/job.js';
 import type { ResolvedTextStyle } from './timeline.js';
 
 /** Share of the frame kept clear at the sides. */

@@ -4,7 +4,7 @@
  * compiles it into one FFmpeg graph. All times are seconds on the output timeline unless named
  * `source*`.
  */
-import type { Alignment } from '../spec/catalogue.js';
+import type { Alignment } from '../job/catalogue.js';
 
 export interface MaterialRef {
   /** The material as the job names it (path, URL or media ID). */

@@ -4,7 +4,7 @@
  * rotate from a random start so that each item is used before any repeats.
  */
 import { estimateWidthEm, type Measure, splitCaptionUnits } from '../captions/wrap.js';
-import type { Job } from '../spec/job.js';
+import type { Job } from '../job/job.js';
 import { hasMarkup, parseSpeechText } from '../speech/ssml.js';
 import { DEFAULT_VOICE, STYLE_VOICES } from '../speech/voices.js';
 import { type Rng, rotation } from '../util/rng.js';

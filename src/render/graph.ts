@@ -5,6 +5,7 @@
  */
 import type { Background, Shot, Timeline } from '../planner/timeline.js';
 import { lookChain } from './looks.js';
+import { f, Graph } from './filtergraph.js';
 import { applyVfx } from './vfx.js';
 
 export interface GraphInputs {
@@ -43,7 +44,6 @@ export interface EncodeSettings {
   filterThreads?: number;
 }
 
-const f = (x: number) => (Math.round(x * 10000) / 10000).toString();
 const even = (x: number) => Math.max(2, Math.round(x / 2) * 2);
 
 /** A file path used inside the filtergraph; render work files are named so that no escaping is needed. */
@@ -54,26 +54,6 @@ function graphPath(v: string): string {
 
 function colorHex(c: string) {
   return `0x${c.replace('#', '')}`;
-}
-
-export class Graph {
-  readonly inputs: string[] = [];
-  readonly chains: string[] = [];
-  private inputCount = 0;
-  private labelCount = 0;
-
-  input(...args: string[]): number {
-    this.inputs.push(...args);
-    return this.inputCount++;
-  }
-
-  label(prefix: string): string {
-    return `${prefix}${this.labelCount++}`;
-  }
-
-  chain(s: string) {
-    this.chains.push(s);
-  }
 }
 
 /** A still frame repeated for `d` seconds at `fps`, its clock starting at frame `from`. */

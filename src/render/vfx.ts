@@ -2,7 +2,7 @@
  * FFmpeg filter snippets for the visual effects of effects/vfx.ts. Each takes a W×H yuv420p stream
  * of `duration` seconds whose time starts at 0 and returns a stream of the same size and length.
  */
-import type { Graph } from './graph.js';
+import { f, type Graph } from './filtergraph.js';
 
 export interface VfxContext {
   W: number;
@@ -10,8 +10,6 @@ export interface VfxContext {
   fps: number;
   duration: number;
 }
-
-const f = (x: number) => (Math.round(x * 10000) / 10000).toString();
 
 /** A black (or white) clip of `d` seconds, for effects that open from or close to a colour. */
 function solid(g: Graph, c: VfxContext, d: number, color = 'black'): string {

@@ -7,14 +7,14 @@ import { ALL_TRANSITIONS, transitionDrawing } from '../../effects/transitions.js
 import { loadServiceConfig, type ServiceConfig, startService } from '../http/service.js';
 import { IMS_VERSION } from '../http/server.js';
 import { JobValidationError, ReelsmithError } from '../../errors.js';
-import { previewStrip } from '../../jobs/preview.js';
-import { prepare, produce } from '../../jobs/produce.js';
+import { previewStrip } from '../../batch/preview.js';
+import { prepare, produce } from '../../batch/produce.js';
 import { VFX_DRAWN } from '../../effects/vfx.js';
-import { MUSIC_STYLES, VFX_ALL } from '../../spec/catalogue.js';
+import { MUSIC_STYLES, VFX_ALL } from '../../job/catalogue.js';
 import { MusicLibrary } from '../../media/music.js';
 import { MediaLibrary } from '../../media/library.js';
 import { isFailure } from '../../planner/plan.js';
-import { parseJob } from '../../spec/parse.js';
+import { parseJob } from '../../job/parse.js';
 import { VOICES } from '../../speech/voices.js';
 import { openDatabase } from '../../storage/db.js';
 import { progressReporter } from './progress.js';

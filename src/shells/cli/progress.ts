@@ -1,6 +1,6 @@
 /** Progress display: bars on a terminal, plain lines otherwise. */
 import cliProgress from 'cli-progress';
-import type { ProduceEvent } from '../../jobs/produce.js';
+import type { ProduceEvent } from '../../batch/produce.js';
 
 export function progressReporter(count: number): { event: (e: ProduceEvent) => void; stop: () => void } {
   if (!process.stderr.isTTY) {

@@ -10,20 +10,21 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, 
 import { isAbsolute, relative, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AccessPolicy } from '../../media/fetch.js';
-import { namedRefs } from '../../spec/refs.js';
-import { rawIssues, shown } from '../../spec/raw.js';
+import { namedRefs } from '../../job/refs.js';
+import { rawIssues, shown } from '../../job/raw.js';
 import { JobValidationError, ReelsmithError } from '../../errors.js';
-import type { CallbackDispatcher } from '../../jobs/callbacks.js';
-import type { JobRunner } from '../../jobs/runner.js';
-import { imsTime, paramsHash } from '../../jobs/store.js';
+import type { CallbackDispatcher } from '../../service/callbacks.js';
+import type { JobRunner } from '../../service/runner.js';
+import { imsTime, paramsHash } from '../../service/store.js';
 import { fetchToCache } from '../../media/fetch.js';
 import type { MediaLibrary, MediaRecord } from '../../media/library.js';
-import type { JobStore } from '../../jobs/store.js';
+import type { JobStore } from '../../service/store.js';
+import type { NonceStore } from './nonces.js';
 import { registerRest } from './rest.js';
 import { acs3Signature, parseAcs3Authorization, rpcSignatureV1, signaturesEqual } from './signature.js';
 import { createHash } from 'node:crypto';
 import { VOICES } from '../../speech/voices.js';
-import { parseJob } from '../../spec/parse.js';
+import { parseJob } from '../../job/parse.js';
 
 export const IMS_VERSION = '2020-11-09';
 
@@ -88,6 +89,8 @@ export interface ServerOptions {
   /** Served at /outputs/<JobId>/<file> (with range requests, so that browsers can play them). */
   outputsDir?: string;
   store: JobStore;
+  /** Signature nonces seen (replays are refused). */
+  nonces: NonceStore;
   runner: JobRunner;
   callbacks: CallbackDispatcher;
   /** AccessKeyId → AccessKeySecret. */
@@ -180,7 +183,7 @@ async function authenticateAcs3(o: ServerOptions, req: FastifyRequest, rawBody: 
   const expected = acs3Signature({ method: req.method, path, query, headers: req.headers }, auth.signedHeaders, payloadHash, secret);
   if (!signaturesEqual(expected, auth.signature))
     throw new ApiError('SignatureDoesNotMatch', 400, 'Specified signature is not matched with our calculation.');
-  if (!(await o.store.useNonce(`${auth.accessKeyId}:${req.headers['x-acs-signature-nonce']}`)))
+  if (!(await o.nonces.use(`${auth.accessKeyId}:${req.headers['x-acs-signature-nonce']}`)))
     throw new ApiError('SignatureNonceUsed', 400, 'Specified signature nonce was used already.');
 }
 
@@ -201,7 +204,7 @@ async function authenticate(o: ServerOptions, method: string, p: Record<string, 
   const expected = rpcSignatureV1(method, p, secret);
   if (!signaturesEqual(expected, p.Signature))
     throw new ApiError('SignatureDoesNotMatch', 400, 'Specified signature is not matched with our calculation.');
-  if (!(await o.store.useNonce(`${p.AccessKeyId}:${p.SignatureNonce}`)))
+  if (!(await o.nonces.use(`${p.AccessKeyId}:${p.SignatureNonce}`)))
     throw new ApiError('SignatureNonceUsed', 400, 'Specified signature nonce was used already.');
 }
 

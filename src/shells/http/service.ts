@@ -7,10 +7,11 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { type Home, reelsmithHome } from '../../config/home.js';
-import { CallbackDispatcher } from '../../jobs/callbacks.js';
+import { CallbackDispatcher } from '../../service/callbacks.js';
 import { MediaLibrary } from '../../media/library.js';
-import { JobRunner } from '../../jobs/runner.js';
-import { JobStore } from '../../jobs/store.js';
+import { JobRunner } from '../../service/runner.js';
+import { JobStore } from '../../service/store.js';
+import { NonceStore } from './nonces.js';
 import { buildServer } from './server.js';
 import { openDatabase } from '../../storage/db.js';
 import type { AccessPolicy } from '../../media/fetch.js';
@@ -165,6 +166,7 @@ export async function startService(o: ServiceOptions): Promise<Service> {
   const library = new MediaLibrary(db, home.media);
   const app = buildServer({
     store,
+    nonces: new NonceStore(db),
     runner,
     callbacks,
     library,

@@ -3,8 +3,7 @@ import type { ReelsmithError } from '../errors.js';
 import type { Uniqueness } from '../planner/plan.js';
 import type { Timeline } from '../planner/timeline.js';
 import type { Quality } from '../render/quality.js';
-import type { ParsedJob } from '../spec/job.js';
-import type { Prepared } from './produce.js';
+import type { ParsedJob } from '../job/job.js';
 
 export interface SubJobResult {
   index: number;
@@ -71,7 +70,8 @@ const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 export function buildManifest(a: {
   jobId: string;
   parsed: ParsedJob;
-  prepared: Prepared;
+  /** The plans' seed, uniqueness figures and what they left out. */
+  prepared: { seed: string; plan: { uniqueness: Uniqueness }; warnings: string[] };
   results: SubJobResult[];
   created: Date;
   completed: Date;

@@ -6,7 +6,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { BatchJobTable, DB } from '../storage/db.js';
 import { type Cursor, keysetPage, type PageQuery } from '../storage/paging.js';
-import type { EditingBatchJob, SubJob } from './manifest.js';
+import type { EditingBatchJob, SubJob } from '../batch/manifest.js';
 
 export type JobStatus = EditingBatchJob['Status'];
 
@@ -159,20 +159,5 @@ export class JobStore {
       })
       .where('id', '=', id)
       .execute();
-  }
-
-  /** Remembers a signature nonce; false when it was already used (a replay). Forgets nonces older than `maxAgeS`. */
-  async useNonce(nonce: string, maxAgeS = 3600): Promise<boolean> {
-    const now = Math.floor(Date.now() / 1000);
-    await this.db
-      .deleteFrom('nonces')
-      .where('seen_at', '<', now - maxAgeS)
-      .execute();
-    const r = await this.db
-      .insertInto('nonces')
-      .values({ nonce, seen_at: now })
-      .onConflict((oc) => oc.column('nonce').doNothing())
-      .executeTakeFirst();
-    return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 }

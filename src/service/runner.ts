@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { asReelsmithError } from '../errors.js';
 import type { Home } from '../config/home.js';
 import type { AccessPolicy } from '../media/fetch.js';
-import { parseJob } from '../spec/parse.js';
-import { produce } from './produce.js';
-import type { SubJob } from './manifest.js';
+import { parseJob } from '../job/parse.js';
+import { produce } from '../batch/produce.js';
+import type { SubJob } from '../batch/manifest.js';
 import type { JobStore } from './store.js';
 
 export interface RunnerOptions {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { ReelsmithError } from '../errors.js';
-import { parseJob } from '../spec/parse.js';
+import { parseJob } from '../job/parse.js';
 import { produce } from './produce.js';
 
 export interface PreviewOptions {
