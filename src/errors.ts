@@ -1,17 +1,55 @@
 /**
- * The error catalogue. Every error reelsmith reports carries an IMS-style code, the JSON path of
- * the offending field (when there is one) and a human reason. Shells map codes to exit codes or
- * HTTP statuses; nothing else should construct ad-hoc error strings.
+ * The error catalogue: every error reelsmith reports has an IMS-style code from this one table,
+ * which says its HTTP status, whether it may be retried, and (for the protocol's fixed answers) its
+ * message template. An error also carries the JSON path of the offending field (when there is one),
+ * a human reason, and internals (`detail`) for the log only. Shells map errors through this table:
+ * the CLI to exit codes, the HTTP service in one error handler.
  */
-export type ErrorCode =
-  | 'InvalidParameter'
-  | 'InvalidMaterial.NotFound'
-  | 'InvalidMaterial.Unreadable'
-  | 'RenderFailed'
-  | 'RenderTimeout'
-  | 'QualityCheckFailed'
-  | 'SpeechFailed'
-  | 'Internal';
+interface ErrorSpec {
+  status: number;
+  /** Worth retrying the same request later (the default of `transient`). */
+  retriable?: boolean;
+  /** The message of a fixed protocol answer; `%s` takes the one argument given. */
+  template?: string;
+}
+
+export const ERRORS = {
+  // The job and its materials (400: the request is wrong).
+  InvalidParameter: { status: 400 },
+  MissingParameter: { status: 400, template: 'The input parameter "%s" that is mandatory for processing this request is not supplied.' },
+  'InvalidMaterial.NotFound': { status: 400 },
+  'InvalidMaterial.Unreadable': { status: 400 },
+  IdempotentParameterMismatch: {
+    status: 400,
+    template: 'The ClientToken was already used with different parameters; use a new ClientToken for a new job.',
+  },
+  // Rendering (recorded on sub-jobs; 500 if ever answered).
+  RenderFailed: { status: 500 },
+  RenderTimeout: { status: 500 },
+  QualityCheckFailed: { status: 500 },
+  SpeechFailed: { status: 500 },
+  JobAttemptsExceeded: { status: 500 },
+  Internal: { status: 500, template: 'The request processing has failed due to some unknown error (RequestId %s).' },
+  // The IMS protocol.
+  InvalidVersion: { status: 400 },
+  'InvalidAction.NotFound': { status: 404, template: 'Specified api is not found, please check your url and method: %s' },
+  'InvalidParameter.JobNotFound': { status: 404, template: 'The specified job does not exist: %s' },
+  'InvalidParameter.ResourceNotFound': { status: 404, template: 'The specified media does not exist: %s' },
+  'InvalidAccessKeyId.NotFound': { status: 404, template: 'Specified access key is not found.' },
+  Unauthorized: { status: 401, template: 'Authorization: Bearer <AccessKeyId>:<AccessKeySecret> with a configured key is required.' },
+  IncompleteSignature: { status: 400 },
+  SignatureDoesNotMatch: { status: 400, template: 'Specified signature is not matched with our calculation.' },
+  SignatureNonceUsed: { status: 400, template: 'Specified signature nonce was used already.' },
+  'InvalidTimeStamp.Format': { status: 400, template: 'Specified time stamp or date value is not well formatted.' },
+  'InvalidTimeStamp.Expired': { status: 400, template: 'Specified time stamp or date value is expired.' },
+  'Throttling.User': { status: 429, retriable: true, template: 'Request was denied due to user flow control: the queue is full.' },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+/** The IMS code an error is answered with (IMS says `InternalError` for the internal one). */
+export const imsCode = (code: ErrorCode) =>
+  code === 'Internal' ? 'InternalError' : code === 'Unauthorized' ? 'InvalidAccessKeyId.NotFound' : code;
 
 export class ReelsmithError extends Error {
   readonly code: ErrorCode;
@@ -32,7 +70,12 @@ export class ReelsmithError extends Error {
     this.path = path;
     this.reason = reason;
     this.detail = options?.detail;
-    this.transient = options?.transient ?? false;
+    this.transient = options?.transient ?? (ERRORS[code] as ErrorSpec).retriable ?? false;
+  }
+
+  /** The HTTP status the catalogue gives this error's code. */
+  get status(): number {
+    return ERRORS[this.code].status;
   }
 }
 
@@ -43,6 +86,15 @@ export class JobValidationError extends ReelsmithError {
     super('InvalidParameter', issues.map((i) => (i.path ? `${i.path}: ${i.reason}` : i.reason)).join('; '));
     this.issues = issues;
   }
+}
+
+/**
+ * An error of the catalogue: codes with a template take its one argument (a parameter name, an id),
+ * others take the reason. E.g. `createError('MissingParameter', 'JobId')`.
+ */
+export function createError(code: ErrorCode, arg = '', options?: { path?: string; detail?: string; cause?: unknown }): ReelsmithError {
+  const template = (ERRORS[code] as ErrorSpec).template;
+  return new ReelsmithError(code, template ? template.replace('%s', arg) : arg, options?.path, options);
 }
 
 export const invalidParameter = (path: string, reason: string) => new ReelsmithError('InvalidParameter', reason, path);

@@ -236,7 +236,8 @@ program
     }
     const service = await startService({
       ...cfg,
-      log: cfg.log ?? true,
+      // Readable lines on a terminal, JSON lines otherwise (for a log collector).
+      log: cfg.log === false ? false : process.stdout.isTTY ? 'pretty' : true,
       port: o.port ? Number(o.port) : cfg.port,
       host: o.host ?? cfg.host,
       dataDir: o.data ? resolve(o.data) : cfg.dataDir,
@@ -255,7 +256,8 @@ program.parseAsync(process.argv).catch((err: unknown) => {
     process.exitCode = 2;
   } else if (err instanceof ReelsmithError) {
     process.stderr.write(`${err.code}: ${err.message}\n${err.detail ? `${err.detail.replace(/^/gm, '  | ')}\n` : ''}`);
-    process.exitCode = 2;
+    // The catalogue says whose fault it is: the input's (exit 2) or reelsmith's (exit 1).
+    process.exitCode = err.status < 500 ? 2 : 1;
   } else {
     process.stderr.write(`error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     process.exitCode = 3;

@@ -3,6 +3,7 @@
  * SDKs, described by an OpenAPI document at /api/v1/openapi.json. Authentication: the ACS3-HMAC-SHA256
  * signature of the IMS SDKs, or `Authorization: Bearer <AccessKeyId>:<AccessKeySecret>` (use TLS).
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 type Handler = (p: Record<string, string>) => Promise<object>;
@@ -10,7 +11,7 @@ type Handler = (p: Record<string, string>) => Promise<object>;
 export interface RestOptions {
   actions: Record<string, Handler>;
   keys: Map<string, string>;
-  /** Runs the IMS error handling: maps thrown ApiErrors to IMS bodies. */
+  /** Answers with the IMS body (errors go to the service's one error handler). */
   respond: (req: FastifyRequest, reply: FastifyReply, work: () => Promise<object>, status?: number) => Promise<unknown>;
   unauthorized: () => Error;
   /** Callback deliveries of a job, with their attempts (reelsmith extension). */
@@ -34,13 +35,20 @@ function asParams(o: Record<string, unknown> | undefined): Record<string, string
   return out;
 }
 
+function sameSecret(a: string, b: string): boolean {
+  const x = createHash('sha256').update(a).digest();
+  const y = createHash('sha256').update(b).digest();
+  return timingSafeEqual(x, y);
+}
+
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 export function registerRest(app: FastifyInstance, o: RestOptions): void {
   const auth = (req: FastifyRequest) => {
     const m = /^Bearer\s+([^:\s]+):(\S+)$/.exec(String(req.headers.authorization ?? ''));
     const secret = m ? o.keys.get(m[1]) : undefined;
-    if (!m || !secret || secret !== m[2]) throw o.unauthorized();
+    // Compared in constant time: the answer's timing must not tell how much of a secret matched.
+    if (!m || !secret || !sameSecret(secret, m[2])) throw o.unauthorized();
   };
   const route = (
     method: 'GET' | 'POST' | 'PUT' | 'DELETE',

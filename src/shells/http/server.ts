@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { AccessPolicy } from '../../media/fetch.js';
 import { namedRefs } from '../../job/refs.js';
 import { rawIssues, shown } from '../../job/raw.js';
-import { JobValidationError, ReelsmithError } from '../../errors.js';
+import { createError, imsCode, JobValidationError, ReelsmithError } from '../../errors.js';
 import type { CallbackDispatcher } from '../../service/callbacks.js';
 import type { JobRunner } from '../../service/runner.js';
 import { imsTime, paramsHash } from '../../service/store.js';
@@ -71,14 +71,14 @@ const token = {
     } catch {
       // not ours: refused below
     }
-    throw new ApiError('InvalidParameter', 400, 'NextToken: not a token this service gave');
+    throw new ReelsmithError('InvalidParameter', 'NextToken: not a token this service gave');
   },
 };
 
 function maxResults(p: Record<string, string>): number {
   const max = p.MaxResults ? Number(p.MaxResults) : 10;
   if (!Number.isInteger(max) || max < 1 || max > 100)
-    throw new ApiError('InvalidParameter', 400, 'MaxResults: must be an integer from 1 to 100');
+    throw new ReelsmithError('InvalidParameter', 'MaxResults: must be an integer from 1 to 100');
   return max;
 }
 
@@ -123,17 +123,7 @@ function localRefAllowed(ref: string, baseDir: string, allowed: string[]): boole
   });
 }
 
-/** An IMS error answer: code, HTTP status, message. */
-export class ApiError extends Error {
-  constructor(
-    readonly code: string,
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
+/** Request ids as IMS writes them (upper-case UUIDs): the answer's RequestId and the log's reqId. */
 const requestId = () => randomUUID().toUpperCase();
 
 function paramsOf(req: FastifyRequest): Record<string, string> {
@@ -152,60 +142,49 @@ function parseTimestamp(s: string): number {
 }
 
 function checkTime(o: ServerOptions, ts: number): void {
-  if (Number.isNaN(ts)) throw new ApiError('InvalidTimeStamp.Format', 400, 'Specified time stamp or date value is not well formatted.');
-  if (Math.abs(Date.now() - ts) > (o.maxSkewS ?? 900) * 1000)
-    throw new ApiError('InvalidTimeStamp.Expired', 400, 'Specified time stamp or date value is expired.');
+  if (Number.isNaN(ts)) throw createError('InvalidTimeStamp.Format');
+  if (Math.abs(Date.now() - ts) > (o.maxSkewS ?? 900) * 1000) throw createError('InvalidTimeStamp.Expired');
 }
 
 /** V3 (`Authorization: ACS3-HMAC-SHA256 …`), as @alicloud/openapi-client signs. */
 async function authenticateAcs3(o: ServerOptions, req: FastifyRequest, rawBody: string): Promise<void> {
   const auth = parseAcs3Authorization(String(req.headers.authorization));
-  if (!auth) throw new ApiError('IncompleteSignature', 400, 'The Authorization header is not a well-formed ACS3-HMAC-SHA256 signature.');
+  if (!auth) throw new ReelsmithError('IncompleteSignature', 'The Authorization header is not a well-formed ACS3-HMAC-SHA256 signature.');
   const secret = o.keys.get(auth.accessKeyId);
-  if (!secret) throw new ApiError('InvalidAccessKeyId.NotFound', 404, 'Specified access key is not found.');
+  if (!secret) throw createError('InvalidAccessKeyId.NotFound');
   for (const h of ['host', 'x-acs-date', 'x-acs-signature-nonce', 'x-acs-content-sha256', 'x-acs-action', 'x-acs-version']) {
     if (!auth.signedHeaders.includes(h) || !req.headers[h])
-      throw new ApiError(
+      throw new ReelsmithError(
         'IncompleteSignature',
-        400,
         `The request signature does not conform to Aliyun standards: header "${h}" must be present and signed.`,
       );
   }
   checkTime(o, parseTimestamp(String(req.headers['x-acs-date'])));
   const payloadHash = createHash('sha256').update(rawBody).digest('hex');
   if (payloadHash !== String(req.headers['x-acs-content-sha256']).toLowerCase())
-    throw new ApiError('SignatureDoesNotMatch', 400, 'The x-acs-content-sha256 header does not match the request body.');
+    throw new ReelsmithError('SignatureDoesNotMatch', 'The x-acs-content-sha256 header does not match the request body.');
   const path = (req.url.split('?')[0] || '/').replace(/\+/g, '%20');
   const query = Object.fromEntries(Object.entries(req.query as Record<string, unknown>).filter(([, v]) => typeof v === 'string')) as Record<
     string,
     string
   >;
   const expected = acs3Signature({ method: req.method, path, query, headers: req.headers }, auth.signedHeaders, payloadHash, secret);
-  if (!signaturesEqual(expected, auth.signature))
-    throw new ApiError('SignatureDoesNotMatch', 400, 'Specified signature is not matched with our calculation.');
-  if (!(await o.nonces.use(`${auth.accessKeyId}:${req.headers['x-acs-signature-nonce']}`)))
-    throw new ApiError('SignatureNonceUsed', 400, 'Specified signature nonce was used already.');
+  if (!signaturesEqual(expected, auth.signature)) throw createError('SignatureDoesNotMatch');
+  if (!(await o.nonces.use(`${auth.accessKeyId}:${req.headers['x-acs-signature-nonce']}`))) throw createError('SignatureNonceUsed');
 }
 
 async function authenticate(o: ServerOptions, method: string, p: Record<string, string>): Promise<void> {
   for (const k of ['AccessKeyId', 'Signature', 'SignatureMethod', 'SignatureNonce', 'Timestamp']) {
-    if (!p[k])
-      throw new ApiError(
-        'MissingParameter',
-        400,
-        `The input parameter "${k}" that is mandatory for processing this request is not supplied.`,
-      );
+    if (!p[k]) throw createError('MissingParameter', k);
   }
   const secret = o.keys.get(p.AccessKeyId);
-  if (!secret) throw new ApiError('InvalidAccessKeyId.NotFound', 404, 'Specified access key is not found.');
+  if (!secret) throw createError('InvalidAccessKeyId.NotFound');
   if (p.SignatureMethod !== 'HMAC-SHA1')
-    throw new ApiError('InvalidParameter', 400, `SignatureMethod "${p.SignatureMethod}" is not supported (HMAC-SHA1).`);
+    throw new ReelsmithError('InvalidParameter', `SignatureMethod "${p.SignatureMethod}" is not supported (HMAC-SHA1).`);
   checkTime(o, parseTimestamp(p.Timestamp));
   const expected = rpcSignatureV1(method, p, secret);
-  if (!signaturesEqual(expected, p.Signature))
-    throw new ApiError('SignatureDoesNotMatch', 400, 'Specified signature is not matched with our calculation.');
-  if (!(await o.nonces.use(`${p.AccessKeyId}:${p.SignatureNonce}`)))
-    throw new ApiError('SignatureNonceUsed', 400, 'Specified signature nonce was used already.');
+  if (!signaturesEqual(expected, p.Signature)) throw createError('SignatureDoesNotMatch');
+  if (!(await o.nonces.use(`${p.AccessKeyId}:${p.SignatureNonce}`))) throw createError('SignatureNonceUsed');
 }
 
 type Handler = (p: Record<string, string>) => Promise<object>;
@@ -214,12 +193,7 @@ function actions(o: ServerOptions): Record<string, Handler> {
   return {
     async SubmitBatchMediaProducingJob(p) {
       for (const k of ['InputConfig', 'OutputConfig']) {
-        if (!p[k])
-          throw new ApiError(
-            'MissingParameter',
-            400,
-            `The input parameter "${k}" that is mandatory for processing this request is not supplied.`,
-          );
+        if (!p[k]) throw createError('MissingParameter', k);
       }
       let jobType = 'Script';
       try {
@@ -246,12 +220,8 @@ function actions(o: ServerOptions): Record<string, Handler> {
             })),
           );
       } catch (err) {
-        if (err instanceof ReelsmithError)
-          throw new ApiError(
-            err.code === 'InvalidParameter' || err instanceof JobValidationError ? 'InvalidParameter' : err.code,
-            400,
-            err.message,
-          );
+        // Any other error of a submission is the submission's (the catalogue gives 400s), never a 500.
+        if (err instanceof ReelsmithError && err.status >= 500) throw new ReelsmithError('InvalidParameter', err.message);
         throw err;
       }
       const hash = paramsHash({
@@ -260,18 +230,13 @@ function actions(o: ServerOptions): Record<string, Handler> {
         OutputConfig: p.OutputConfig,
         UserData: p.UserData,
       });
-      const mismatch = () =>
-        new ApiError(
-          'IdempotentParameterMismatch',
-          400,
-          'The ClientToken was already used with different parameters; use a new ClientToken for a new job.',
-        );
+      const mismatch = () => createError('IdempotentParameterMismatch');
       // A full queue refuses new work; a retry of an accepted submission (same ClientToken) still answers.
       if (o.runner.full) {
         const known = p.ClientToken ? await o.store.findByClientToken(p.ClientToken) : undefined;
         if (known?.paramsHash && known.paramsHash !== hash) throw mismatch();
         if (known) return { JobId: known.id };
-        throw new ApiError('Throttling.User', 429, 'Request was denied due to user flow control: the queue is full.');
+        throw createError('Throttling.User');
       }
       const {
         id,
@@ -292,14 +257,15 @@ function actions(o: ServerOptions): Record<string, Handler> {
     },
     async ListBatchMediaProducingJobs(p) {
       const max = maxResults(p);
-      if (p.SortBy && p.SortBy !== 'desc' && p.SortBy !== 'asc') throw new ApiError('InvalidParameter', 400, 'SortBy: must be desc or asc');
+      if (p.SortBy && p.SortBy !== 'desc' && p.SortBy !== 'asc')
+        throw new ReelsmithError('InvalidParameter', 'SortBy: must be desc or asc');
       if (p.JobType && p.JobType !== 'Script' && p.JobType !== 'Smart_Mix')
-        throw new ApiError('InvalidParameter', 400, 'JobType: must be Script or Smart_Mix');
+        throw new ReelsmithError('InvalidParameter', 'JobType: must be Script or Smart_Mix');
       if (p.Status && !['Init', 'Processing', 'Finished', 'Failed'].includes(p.Status))
-        throw new ApiError('InvalidParameter', 400, 'Status: must be Init, Processing, Finished or Failed');
+        throw new ReelsmithError('InvalidParameter', 'Status: must be Init, Processing, Finished or Failed');
       for (const k of ['StartTime', 'EndTime']) {
         if (p[k] && Number.isNaN(parseTimestamp(p[k])))
-          throw new ApiError('InvalidParameter', 400, `${k}: must be a UTC time like 2024-06-13T08:47:07Z`);
+          throw new ReelsmithError('InvalidParameter', `${k}: must be a UTC time like 2024-06-13T08:47:07Z`);
       }
       const after = token.decode(p.NextToken);
       const r = await o.store.list({
@@ -320,13 +286,16 @@ function actions(o: ServerOptions): Record<string, Handler> {
     async SetEventCallback(p) {
       const type = p.CallbackType ?? 'HTTP';
       if (type !== 'HTTP')
-        throw new ApiError('InvalidParameter', 400, 'CallbackType: only HTTP callbacks are supported by this service (MNS queues are not)');
+        throw new ReelsmithError(
+          'InvalidParameter',
+          'CallbackType: only HTTP callbacks are supported by this service (MNS queues are not)',
+        );
       if (!p.CallbackURL || !/^https?:\/\//i.test(p.CallbackURL) || p.CallbackURL.length > 256)
-        throw new ApiError('InvalidParameter', 400, 'CallbackURL: an http(s) URL of at most 256 bytes is required');
+        throw new ReelsmithError('InvalidParameter', 'CallbackURL: an http(s) URL of at most 256 bytes is required');
       const auth = (p.AuthSwitch ?? 'off').toLowerCase();
-      if (auth !== 'on' && auth !== 'off') throw new ApiError('InvalidParameter', 400, 'AuthSwitch: must be on or off');
+      if (auth !== 'on' && auth !== 'off') throw new ReelsmithError('InvalidParameter', 'AuthSwitch: must be on or off');
       if (auth === 'on' && !(p.AuthKey && /^(?=.*[a-z])(?=.*[A-Z])(?=.*\d)[A-Za-z\d]{1,32}$/.test(p.AuthKey))) {
-        throw new ApiError('InvalidParameter', 400, 'AuthKey: up to 32 letters and digits, with upper case, lower case and digits');
+        throw new ReelsmithError('InvalidParameter', 'AuthKey: up to 32 letters and digits, with upper case, lower case and digits');
       }
       await o.callbacks.setSettings({
         CallbackType: 'HTTP',
@@ -363,15 +332,10 @@ function actions(o: ServerOptions): Record<string, Handler> {
       return { VoiceGroups: [...groups].map(([Type, VoiceList]) => ({ Type, VoiceList })) };
     },
     async RegisterMediaInfo(p) {
-      if (!p.InputURL)
-        throw new ApiError(
-          'MissingParameter',
-          400,
-          'The input parameter "InputURL" that is mandatory for processing this request is not supplied.',
-        );
-      if (!/^https?:\/\//i.test(p.InputURL)) throw new ApiError('InvalidParameter', 400, 'InputURL: an http(s) URL is required');
+      if (!p.InputURL) throw createError('MissingParameter', 'InputURL');
+      if (!/^https?:\/\//i.test(p.InputURL)) throw new ReelsmithError('InvalidParameter', 'InputURL: an http(s) URL is required');
       if (p.MediaType && !['video', 'image', 'audio'].includes(p.MediaType))
-        throw new ApiError('InvalidParameter', 400, 'MediaType: video, image or audio');
+        throw new ReelsmithError('InvalidParameter', 'MediaType: video, image or audio');
       const known = await o.library.findByInputUrl(p.InputURL);
       if (known) return { MediaId: known.id };
       try {
@@ -383,19 +347,19 @@ function actions(o: ServerOptions): Record<string, Handler> {
         const rec = await o.library.add(file, { title: p.Title, description: p.Description, tags, inputUrl: p.InputURL });
         if (p.MediaType && p.MediaType !== rec.kind) {
           await o.library.remove(rec.id);
-          throw new ApiError('InvalidParameter', 400, `MediaType: the file at InputURL is ${rec.kind}, not ${p.MediaType}`);
+          throw new ReelsmithError('InvalidParameter', `MediaType: the file at InputURL is ${rec.kind}, not ${p.MediaType}`);
         }
         return { MediaId: rec.id };
       } catch (err) {
-        if (err instanceof ApiError || !(err instanceof ReelsmithError)) throw err;
-        throw new ApiError(err.code, 400, err.message);
+        // A material that cannot be fetched or read is the request's problem (400), never a 500.
+        if (err instanceof ReelsmithError && err.status >= 500) throw new ReelsmithError('InvalidMaterial.Unreadable', err.message);
+        throw err;
       }
     },
     async GetMediaInfo(p) {
-      if (!p.MediaId && !p.InputURL) throw new ApiError('MissingParameter', 400, 'One of "MediaId" and "InputURL" is required.');
+      if (!p.MediaId && !p.InputURL) throw new ReelsmithError('MissingParameter', 'One of "MediaId" and "InputURL" is required.');
       const rec = p.MediaId ? await o.library.get(p.MediaId) : await o.library.findByInputUrl(p.InputURL);
-      if (!rec)
-        throw new ApiError('InvalidParameter.ResourceNotFound', 404, `The specified media does not exist: ${p.MediaId ?? p.InputURL}`);
+      if (!rec) throw createError('InvalidParameter.ResourceNotFound', p.MediaId ?? p.InputURL);
       return { MediaInfo: mediaInfo(rec, true) };
     },
     async ListMediaBasicInfos(p) {
@@ -425,7 +389,7 @@ function actions(o: ServerOptions): Record<string, Handler> {
         .map((s) => s.trim())
         .filter(Boolean);
       if (ids.length === 0 && urls.length === 0)
-        throw new ApiError('MissingParameter', 400, 'One of "MediaIds" and "InputURLs" is required.');
+        throw new ReelsmithError('MissingParameter', 'One of "MediaIds" and "InputURLs" is required.');
       const ignored: string[] = [];
       for (const key of [...ids, ...urls]) {
         const rec = ids.includes(key) ? await o.library.get(key) : await o.library.findByInputUrl(key);
@@ -435,21 +399,16 @@ function actions(o: ServerOptions): Record<string, Handler> {
       return { ForbiddenList: [], IgnoredList: ignored };
     },
     async GetBatchMediaProducingJob(p) {
-      if (!p.JobId)
-        throw new ApiError(
-          'MissingParameter',
-          400,
-          'The input parameter "JobId" that is mandatory for processing this request is not supplied.',
-        );
+      if (!p.JobId) throw createError('MissingParameter', 'JobId');
       const job = await o.store.get(p.JobId);
-      if (!job) throw new ApiError('InvalidParameter.JobNotFound', 404, `The specified job does not exist: ${p.JobId}`);
+      if (!job) throw createError('InvalidParameter.JobNotFound', p.JobId);
       return { EditingBatchJob: job };
     },
   };
 }
 
 export function buildServer(o: ServerOptions): FastifyInstance {
-  const app = Fastify({ logger: o.logger ?? false, bodyLimit: 8 * 1024 * 1024 });
+  const app = Fastify({ logger: o.logger ?? false, bodyLimit: 8 * 1024 * 1024, genReqId: requestId });
   // Bodies are kept as sent: the V3 signature covers their exact bytes.
   const raw = new WeakMap<FastifyRequest, string>();
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (req, body, done) => {
@@ -464,34 +423,35 @@ export function buildServer(o: ServerOptions): FastifyInstance {
     try {
       value = JSON.parse(body as string);
     } catch {
-      return done(new ApiError('InvalidParameter', 400, 'the body is not valid JSON'), undefined);
+      return done(new ReelsmithError('InvalidParameter', 'the body is not valid JSON'), undefined);
     }
     // Checked before anything walks it (too deep, too big, keys naming object internals).
     const unsafe = rawIssues(value, 'body');
     if (unsafe.length > 0)
-      return done(new ApiError('InvalidParameter', 400, unsafe.map((i) => `${i.path}: ${i.reason}`).join('; ')), undefined);
+      return done(new ReelsmithError('InvalidParameter', unsafe.map((i) => `${i.path}: ${i.reason}`).join('; ')), undefined);
     done(null, value);
   });
   const table = actions(o);
   if (o.outputsDir)
     app.register(fastifyStatic, { root: o.outputsDir, prefix: '/outputs/', decorateReply: false, dotfiles: 'deny', index: false });
 
-  // Answers with the IMS body: the result with its RequestId, or the IMS error.
-  const respond = async (req: FastifyRequest, reply: FastifyReply, work: () => Promise<object>, status = 200) => {
-    const RequestId = requestId();
-    try {
-      const body = await work();
-      return reply.code(status).send({ RequestId, ...body });
-    } catch (err) {
-      const e =
-        err instanceof ApiError
-          ? err
-          : new ApiError('InternalError', 500, `The request processing has failed due to some unknown error (RequestId ${RequestId}).`);
-      // Internals (stacks, subprocess output) go to the log under the RequestId, never to the client.
-      if (!(err instanceof ApiError)) req.log.error({ err, RequestId }, 'request failed');
-      return reply.code(e.status).send({ RequestId, Code: e.code, Message: e.message, HostId: req.hostname, Recommend: '' });
-    }
-  };
+  // Answers with the IMS body and the request's id; errors go to the one error handler below.
+  const respond = async (req: FastifyRequest, reply: FastifyReply, work: () => Promise<object>, status = 200) =>
+    reply.code(status).send({ RequestId: req.id, ...(await work()) });
+
+  // Every error becomes its IMS body, with the status the catalogue gives its code. Fastify's own
+  // refusals (a body too large, a bad content type) keep their 4xx; anything else is internal:
+  // logged with its details under the request id, answered with that id only.
+  app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
+    let e: ReelsmithError;
+    let status: number;
+    if (err instanceof ReelsmithError) [e, status] = [err, err.status];
+    else if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500)
+      [e, status] = [new ReelsmithError('InvalidParameter', err.message), err.statusCode];
+    else [e, status] = [createError('Internal', req.id), 500];
+    if (status >= 500) req.log.error({ err, detail: err instanceof ReelsmithError ? err.detail : undefined }, 'request failed');
+    return reply.code(status).send({ RequestId: req.id, Code: imsCode(e.code), Message: e.message, HostId: req.hostname, Recommend: '' });
+  });
 
   const rpc = (req: FastifyRequest, reply: FastifyReply) =>
     respond(req, reply, async () => {
@@ -502,23 +462,16 @@ export function buildServer(o: ServerOptions): FastifyInstance {
         p.Action = String(req.headers['x-acs-action'] ?? p.Action ?? '');
         p.Version = String(req.headers['x-acs-version'] ?? p.Version ?? '');
       }
-      if (!p.Action)
-        throw new ApiError(
-          'MissingParameter',
-          400,
-          'The input parameter "Action" that is mandatory for processing this request is not supplied.',
-        );
+      if (!p.Action) throw createError('MissingParameter', 'Action');
       if (p.Version !== IMS_VERSION)
-        throw new ApiError(
+        throw new ReelsmithError(
           'InvalidVersion',
-          400,
           `Specified parameter Version is not valid: "${p.Version ?? ''}" (this service speaks ${IMS_VERSION}).`,
         );
       if (v3) await authenticateAcs3(o, req, raw.get(req) ?? '');
       else await authenticate(o, req.method, p);
       const handler = Object.hasOwn(table, p.Action) ? table[p.Action] : undefined;
-      if (!handler)
-        throw new ApiError('InvalidAction.NotFound', 404, `Specified api is not found, please check your url and method: ${p.Action}`);
+      if (!handler) throw createError('InvalidAction.NotFound', p.Action);
       return handler(p);
     });
   const deliveries = async (jobId: string) =>
@@ -536,12 +489,7 @@ export function buildServer(o: ServerOptions): FastifyInstance {
     keys: o.keys,
     respond,
     deliveries,
-    unauthorized: () =>
-      new ApiError(
-        'InvalidAccessKeyId.NotFound',
-        401,
-        'Authorization: Bearer <AccessKeyId>:<AccessKeySecret> with a configured key is required.',
-      ),
+    unauthorized: () => createError('Unauthorized'),
   });
   app.get('/', rpc);
   app.post('/', rpc);

@@ -34,8 +34,8 @@ export interface ServiceOptions {
   maxOutputDuration?: number;
   /** Download limits for materials (bytes, time to headers, silence, whole download). */
   download?: Pick<AccessPolicy, 'maxBytes' | 'headersTimeoutMs' | 'idleTimeoutMs' | 'timeoutMs'>;
-  /** Log requests and job events (pino, JSON lines on stdout); default off. */
-  log?: boolean;
+  /** Log requests and job events (pino): JSON lines on stdout, or readable lines (`pretty`, for a terminal); default off. */
+  log?: boolean | 'pretty';
   /** Address space each render's FFmpeg may use, MB (default 4096). */
   maxRenderMemoryMB?: number;
   /** Jobs run at once (default 2): one held up by a slow download does not hold the others. */
@@ -151,7 +151,11 @@ export async function startService(o: ServiceOptions): Promise<Service> {
   const store = new JobStore(db);
   const callbacks = new CallbackDispatcher(db, { allowPrivate: o.allowPrivateUrls, baseDelayMs: o.callbackBaseDelayMs });
   const policy: AccessPolicy = { allowedDirs: o.allowedMediaDirs ?? [], allowPrivate: o.allowPrivateUrls ?? false, ...o.download };
-  const app0Logger = o.log ? { level: 'info' } : false;
+  const app0Logger = !o.log
+    ? false
+    : o.log === 'pretty'
+      ? { level: 'info', transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss', ignore: 'pid,hostname' } } }
+      : { level: 'info' };
   const runner = new JobRunner(store, {
     outputsDir: join(home.root, 'outputs'),
     maxQueued: o.maxQueued,
