@@ -7,6 +7,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { makeSampleMedia } from '../examples/sample-media.js';
+import { reelsmithHome } from '../src/config/home.js';
 import { produce } from '../src/batch/produce.js';
 import { startService } from '../src/shells/http/service.js';
 import { parseJob } from '../src/job/parse.js';
@@ -22,6 +23,8 @@ const mediaDir = join(root, 'examples/media');
 await makeSampleMedia(mediaDir);
 const m = (f: string) => join(mediaDir, f);
 
+// The same data folder as the service's, so that both sides share warm caches.
+const home = reelsmithHome(join(out, 'data'));
 const service = await startService({
   port: 0,
   dataDir: join(out, 'data'),
@@ -48,12 +51,12 @@ const params = (output: object) => ({
 
 // ---- overhead around one render (warm caches first) -------------------------------------------
 const parsed = parseJob({ ...params({}), EditingConfig: JSON.parse(params({}).EditingConfig) }, { baseDir: root });
-await produce(parsed, { outDir: join(out, 'warm'), seed: 1 });
+await produce(parsed, { home, outDir: join(out, 'warm'), seed: 1 });
 const direct: number[] = [];
 const viaApi: number[] = [];
 for (let i = 0; i < 3; i++) {
   let t0 = performance.now();
-  await produce(parsed, { outDir: join(out, `direct${i}`), seed: 1 });
+  await produce(parsed, { home, outDir: join(out, `direct${i}`), seed: 1 });
   direct.push((performance.now() - t0) / 1000);
   t0 = performance.now();
   const { JobId } = await client.request('SubmitBatchMediaProducingJob', params({}), { method: 'POST' });

@@ -5,7 +5,7 @@ import { produce } from '../src/batch/produce.js';
 import type { Caption } from '../src/planner/timeline.js';
 import { CAPTION_IN_EFFECTS } from '../src/job/catalogue.js';
 import { parseJob } from '../src/job/parse.js';
-import { type Frame, frameAt, media, tempDir, useTempHome } from './helpers.js';
+import { type Frame, frameAt, media, tempDir, useTempHome, testHome } from './helpers.js';
 
 const isMagenta = (r: number, g: number, b: number) => r > 35 && b > 35 && g < 40 && Math.abs(r - b) < 50;
 
@@ -73,7 +73,7 @@ async function render(effects: {
     },
     OutputConfig: { MediaURL: 'c_{index}.mp4', Width: 360, Height: 640, Video: { Crf: 18 } },
   });
-  const m = await produce(parsed, { outDir: out, seed: 1 });
+  const m = await produce(parsed, { home: testHome(), outDir: out, seed: 1 });
   const cap = m.Plans[0].timeline!.captions!;
   const c: Caption = cap.captions[0];
   const file = join(out, 'c_0.mp4');

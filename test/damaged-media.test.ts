@@ -14,7 +14,7 @@ import { QualityCheckError } from '../src/render/quality.js';
 import { renderTimeline } from '../src/render/render.js';
 import { inspect } from '../src/media/probe.js';
 import { parseJob } from '../src/job/parse.js';
-import { detectBlackAndFrozen, frameAt, luma, media, tempDir, useTempHome } from './helpers.js';
+import { detectBlackAndFrozen, frameAt, luma, media, tempDir, useTempHome, testHome } from './helpers.js';
 
 /** Mean luma (RGB, as frameAt reads it) of the source frame at `t`, decoded from the start (exact). */
 async function exactLuma(file: string, t: number): Promise<number> {
@@ -67,7 +67,7 @@ describe('keyframes that do not decode alone', () => {
         EditingConfig: { MediaConfig: { MediaMetaDataArray: [{ Media: forged, TimeRangeList: [{ In: 2.7, Out: 3.7 }] }] } },
         OutputConfig: { MediaURL: 'k_{index}.mp4', Width: 180, Height: 320, FixedDuration: 1 },
       }),
-      { outDir: out, seed: 1 },
+      { home: testHome(), outDir: out, seed: 1 },
     );
     expect(m.EditingBatchJob.SubJobList[0].Status).toBe('Success');
     expect(m.Plans[0].timeline!.shots[0].material).toEqual({ ref: forged, kind: 'video', seek: 'decode' });
@@ -92,7 +92,7 @@ describe('files shorter than they claim', () => {
         InputConfig: { MediaGroupArray: [{ GroupName: 'g', MediaArray: [file], SplitMode: 'NoSplit' }] },
         OutputConfig: { MediaURL: 't_{index}.mp4', Width: 180, Height: 320 },
       }),
-      { outDir: out, seed: 1 },
+      { home: testHome(), outDir: out, seed: 1 },
     );
     const shot = m.Plans[0].timeline!.shots[0];
     expect(shot.sourceOut).toBeLessThanOrEqual(p.decodable! + 0.01);
@@ -113,7 +113,7 @@ describe('every output checks itself', () => {
         InputConfig: { MediaArray: [media('portrait_tone.mp4')], SpeechText: 'The check runs on every output.' },
         OutputConfig: { MediaURL: 'q_{index}.mp4', Width: 180, Height: 320 },
       }),
-      { outDir: out, seed: 1 },
+      { home: testHome(), outDir: out, seed: 1 },
     );
     expect(m.EditingBatchJob.SubJobList[0]).toMatchObject({
       Status: 'Success',
@@ -129,7 +129,7 @@ describe('every output checks itself', () => {
       InputConfig: { MediaGroupArray: [{ GroupName: 'g', MediaArray: [file], SplitMode: 'NoSplit' }] },
       OutputConfig: { MediaURL: 'x_{index}.mp4', Width: 180, Height: 320 },
     });
-    const p = await prepare(parsed, { seed: 1 });
+    const p = await prepare(parsed, { home: testHome(), seed: 1 });
     const t = p.plan.timelines[0] as Timeline;
     // What a planner that trusted the file's own claim (8 s) would have asked for.
     const lying: Timeline = { ...t, duration: 6, shots: [{ ...t.shots[0], duration: 6, sourceIn: 0, sourceOut: 6 }] };
@@ -139,6 +139,7 @@ describe('every output checks itself', () => {
       aspects: new Map(),
       speechClips: p.speechClips,
       encode: { crf: 23, preset: 'veryfast' },
+      cacheDir: testHome().cache,
     }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(QualityCheckError);
     expect((err as QualityCheckError).message).toMatch(

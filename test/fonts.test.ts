@@ -6,7 +6,7 @@ import { fontFamily, KAI_FAMILY, SANS_FAMILY, SERIF_FAMILY } from '../src/captio
 import { JobValidationError } from '../src/errors.js';
 import { produce } from '../src/batch/produce.js';
 import { parseJob } from '../src/job/parse.js';
-import { frameAt, frameDiff, media, tempDir, useTempHome } from './helpers.js';
+import { frameAt, frameDiff, media, tempDir, useTempHome, testHome } from './helpers.js';
 
 const IMS_FONTS = [
   'SimSun',
@@ -106,7 +106,7 @@ describe('FontUrl', () => {
         EditingConfig: { SpeechConfig: { AsrConfig: { FontColor: '#ffffff', FontSize: 40, Outline: 0, ...asr } } },
         OutputConfig: { MediaURL: 'f_{index}.mp4', Width: 360, Height: 640 },
       }),
-      { outDir: out, seed: 1 },
+      { home: testHome(), outDir: out, seed: 1 },
     );
     return { m, frame: m.EditingBatchJob.SubJobList[0].Status === 'Success' ? await frameAt(join(out, 'f_0.mp4'), 0.5) : undefined };
   }

@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { type Home, reelsmithHome } from '../src/config/home.js';
 
 export const MEDIA = () => {
   const dir = process.env.REELSMITH_TEST_MEDIA;
@@ -16,11 +17,22 @@ export function tempDir(prefix = 'rs-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-/** A fresh REELSMITH_HOME for a test file (library, caches). */
-export function useTempHome(): string {
+let current: Home | undefined;
+
+/**
+ * A fresh data folder for a test (library, caches), passed to the library as `home`; it is also
+ * REELSMITH_HOME for the CLI processes the test starts.
+ */
+export function useTempHome(): Home {
   const dir = tempDir('rs-home-');
   process.env.REELSMITH_HOME = dir;
-  return dir;
+  current = reelsmithHome(dir);
+  return current;
+}
+
+/** The test's data folder (a fresh one if the test has none yet). */
+export function testHome(): Home {
+  return current ?? useTempHome();
 }
 
 export function writeJob(dir: string, job: object, name = 'job.json'): string {

@@ -24,7 +24,7 @@ import { parseJob, type RawJobParams } from '../src/job/parse.js';
 import { espeakSettings } from '../src/speech/espeak.js';
 import { parseSpeechText } from '../src/speech/ssml.js';
 import { VOICES } from '../src/speech/voices.js';
-import { cli, frameAt, media, tempDir, useTempHome, writeJob } from './helpers.js';
+import { cli, frameAt, media, tempDir, useTempHome, writeJob, testHome } from './helpers.js';
 
 const base = { InputConfig: { MediaArray: ['a.mp4'], SpeechText: 'Hello there.' } };
 
@@ -263,13 +263,13 @@ describe('a render stays within its memory bound', () => {
         InputConfig: { MediaArray: [media('rgb_parts.mp4')] },
         OutputConfig: { MediaURL: 'm_{index}.mp4', Width: 180, Height: 320, FixedDuration: 1 },
       });
-    const tight = await produce(job(), { outDir: tempDir(), seed: 1, maxRenderMemoryBytes: 150 * 1024 ** 2 });
+    const tight = await produce(job(), { home: testHome(), outDir: tempDir(), seed: 1, maxRenderMemoryBytes: 150 * 1024 ** 2 });
     expect(tight.EditingBatchJob.SubJobList[0]).toMatchObject({
       Status: 'Failed',
       ErrorCode: 'RenderFailed',
       ErrorMessage: 'the render needed more than its memory bound of 150 MB',
     });
-    const fine = await produce(job(), { outDir: tempDir(), seed: 1, maxRenderMemoryBytes: 4096 * 1024 ** 2 });
+    const fine = await produce(job(), { home: testHome(), outDir: tempDir(), seed: 1, maxRenderMemoryBytes: 4096 * 1024 ** 2 });
     expect(fine.EditingBatchJob.SubJobList[0].Status).toBe('Success');
   });
 });
@@ -321,7 +321,7 @@ describe('files that are not what they claim', () => {
         InputConfig: { MediaArray: [media('rgb_parts.mp4')] },
         OutputConfig: { MediaURL: '../../../tmp/escape_{index}.mp4', Width: 180, Height: 320, FixedDuration: 1 },
       }),
-      { outDir: out, seed: 1 },
+      { home: testHome(), outDir: out, seed: 1 },
     );
     expect(m.Plans[0].file).toBe(join(out, 'escape_0.mp4'));
     expect(existsSync(join(out, 'escape_0.mp4'))).toBe(true);
@@ -413,7 +413,7 @@ describe('outputs never replace what the user owns', () => {
       },
       { baseDir: dir },
     );
-    const err = (await produce(parsed, { outDir: dir, seed: 1 }).catch((e: unknown) => e)) as JobValidationError;
+    const err = (await produce(parsed, { home: testHome(), outDir: dir, seed: 1 }).catch((e: unknown) => e)) as JobValidationError;
     expect(err.issues).toEqual([
       {
         path: 'OutputConfig.MediaURL',
@@ -431,11 +431,13 @@ describe('outputs never replace what the user owns', () => {
       InputConfig: { MediaArray: [media('rgb_parts.mp4')] },
       OutputConfig: { MediaURL: 'o_{index}.mp4', Width: 180, Height: 320, FixedDuration: 1 },
     });
-    await expect(produce(parsed, { outDir: out, seed: 1 })).rejects.toThrow(/would replace .*o_0\.mp4, which reelsmith did not make/);
+    await expect(produce(parsed, { home: testHome(), outDir: out, seed: 1 })).rejects.toThrow(
+      /would replace .*o_0\.mp4, which reelsmith did not make/,
+    );
     expect(readFileSync(join(out, 'o_0.mp4'), 'utf8')).toBe('my holiday video');
     const fresh = tempDir();
-    expect((await produce(parsed, { outDir: fresh, seed: 1 })).EditingBatchJob.Status).toBe('Finished');
-    expect((await produce(parsed, { outDir: fresh, seed: 2 })).EditingBatchJob.Status).toBe('Finished');
+    expect((await produce(parsed, { home: testHome(), outDir: fresh, seed: 1 })).EditingBatchJob.Status).toBe('Finished');
+    expect((await produce(parsed, { home: testHome(), outDir: fresh, seed: 2 })).EditingBatchJob.Status).toBe('Finished');
   });
 
   it('refuses output folders that are files, or under /proc or /sys, before any work; and a data folder that is a file', async () => {
@@ -484,7 +486,7 @@ describe('text is text', () => {
           EditingConfig: { TitleConfig: { FontSize: 24, Outline: 0, FontColor: '#ffffff', Alignment: 'CenterCenter' } },
           OutputConfig: { MediaURL: 't_{index}.mp4', Width: 360, Height: 640, FixedDuration: 1 },
         }),
-        { outDir: out, seed: 1 },
+        { home: testHome(), outDir: out, seed: 1 },
       );
       return inkBox(await frameAt(join(out, 't_0.mp4'), 0.5));
     };
@@ -527,7 +529,7 @@ describe('captions always fit', () => {
         EditingConfig: { SpeechConfig: { AsrConfig: { FontSize: 150, Outline: 0, FontColor: '#ffffff' } } },
         OutputConfig: { MediaURL: 'c_{index}.mp4', Width: 180, Height: 320 },
       }),
-      { outDir: out, seed: 1 },
+      { home: testHome(), outDir: out, seed: 1 },
     );
     const track = m.Plans[0].timeline!.captions!;
     expect(track.style.fontSize).toBeLessThan(150);
@@ -581,7 +583,7 @@ describe('text always fits', () => {
           EditingConfig: { TitleConfig: { Outline: 0, FontColor: '#ffffff', FontSize: Math.round(w / 6) } },
           OutputConfig: { MediaURL: 'w_{index}.mp4', Count: 2, Width: w, Height: h, FixedDuration: 1 },
         }),
-        { outDir: out, seed: 1 },
+        { home: testHome(), outDir: out, seed: 1 },
       );
       for (const [i, p] of m.Plans.entries()) {
         const t = p.timeline!;
@@ -606,11 +608,11 @@ async function captionsWithFont(font: string) {
     });
   const make = async (fontUrl?: string) => {
     const out = tempDir();
-    const m = await produce(params(fontUrl), { outDir: out, seed: 1 });
+    const m = await produce(params(fontUrl), { home: testHome(), outDir: out, seed: 1 });
     expect(m.EditingBatchJob.SubJobList[0].Status).toBe('Success');
     return frameAt(join(out, 'c_0.mp4'), 0.4);
   };
-  const p = await prepare(params(font), { seed: 1 });
+  const p = await prepare(params(font), { home: testHome(), seed: 1 });
   const family = await installFont(p.fonts.get(font)!, tempDir(), 0, font);
   const ass = buildAss(p.plan.timelines[0] as Timeline, new Map([[font, family]]));
   return { ass, frame: await make(font), plainFrame: await make() };

@@ -4,7 +4,7 @@ import { LOOKS_DRAWN } from '../src/effects/looks.js';
 import { JobValidationError } from '../src/errors.js';
 import { produce } from '../src/batch/produce.js';
 import { parseJob } from '../src/job/parse.js';
-import { type Frame, frameAt, frameDiff, luma, meanColor, media, saturation, tempDir, useTempHome } from './helpers.js';
+import { type Frame, frameAt, frameDiff, luma, meanColor, media, saturation, tempDir, useTempHome, testHome } from './helpers.js';
 
 const job = (look?: string) => ({
   // smooth mid-tone gradients: room for colour to move either way
@@ -15,7 +15,7 @@ const job = (look?: string) => ({
 
 async function frameWith(look?: string): Promise<Frame> {
   const out = tempDir();
-  const m = await produce(parseJob(job(look)), { outDir: out, seed: 2 });
+  const m = await produce(parseJob(job(look)), { home: testHome(), outDir: out, seed: 2 });
   if (look) expect(m.Plans[0].timeline!.look).toEqual({ name: look, rendered: true });
   return frameAt(join(out, 'l_0.mp4'), 0.5);
 }
@@ -119,7 +119,7 @@ describe('colour looks (AllowFilter / FilterList)', () => {
 
   it('accepts the IMS filter codes (planned, noted as not drawn) and refuses unknown names', async () => {
     const out = tempDir();
-    const m = await produce(parseJob(job('pf3')), { outDir: out, seed: 1, jobs: 1 });
+    const m = await produce(parseJob(job('pf3')), { home: testHome(), outDir: out, seed: 1, jobs: 1 });
     expect(m.Plans[0].timeline!.look).toEqual({ name: 'pf3', rendered: false });
     expect(m.Plans[0].notes.join()).toMatch(/filter pf3/);
     expect(() => parseJob(job('sparkly'))).toThrow(JobValidationError);

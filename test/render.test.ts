@@ -20,6 +20,7 @@ import {
   tempDir,
   topLevelBoxes,
   useTempHome,
+  testHome,
 } from './helpers.js';
 
 beforeAll(() => {
@@ -33,7 +34,7 @@ const output = (extra: object = {}) => ({ MediaURL: 'out_{index}.mp4', Count: 1,
 async function run(params: Record<string, unknown>, seed = 1) {
   const out = tempDir();
   const parsed = parseJob(params, { baseDir: process.cwd() });
-  const manifest = await produce(parsed, { outDir: out, seed, jobs: 2 });
+  const manifest = await produce(parsed, { home: testHome(), outDir: out, seed, jobs: 2 });
   return { out, manifest, file: (i: number) => join(out, `out_${i}.mp4`) };
 }
 
@@ -303,7 +304,7 @@ describe('render', () => {
       },
       OutputConfig: output({ Count: 2, FixedDuration: 1 }),
     });
-    const err = (await produce(parsed, { outDir: out, seed: 1 }).catch((e: unknown) => e)) as JobValidationError;
+    const err = (await produce(parsed, { home: testHome(), outDir: out, seed: 1 }).catch((e: unknown) => e)) as JobValidationError;
     expect(err).toBeInstanceOf(JobValidationError);
     expect(err.issues).toEqual([
       {
@@ -318,7 +319,7 @@ describe('render', () => {
   it('kills a render that exceeds its timeout and leaves no file behind', async () => {
     const out = tempDir();
     const parsed = parseJob({ InputConfig: { MediaArray: [media('storefront_opening.mp4')] }, OutputConfig: output({ FixedDuration: 4 }) });
-    const m = await produce(parsed, { outDir: out, seed: 1, renderTimeoutMs: 150 });
+    const m = await produce(parsed, { home: testHome(), outDir: out, seed: 1, renderTimeoutMs: 150 });
     expect(m.EditingBatchJob.SubJobList[0]).toMatchObject({ Status: 'Failed', ErrorCode: 'RenderTimeout' });
     expect(m.EditingBatchJob.Status).toBe('Failed');
     expect(readdirSync(out)).toEqual(['manifest.json']);
@@ -519,6 +520,7 @@ describe('transient render failures', () => {
     const events: string[] = [];
     let killed = false;
     const running = produce(parsed, {
+      home: testHome(),
       outDir: out,
       seed: 1,
       renderRetryDelaysMs: [100],

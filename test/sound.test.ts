@@ -3,7 +3,7 @@ import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { produce } from '../src/batch/produce.js';
 import { parseJob } from '../src/job/parse.js';
-import { meanVolume, media, tempDir, useTempHome } from './helpers.js';
+import { meanVolume, media, tempDir, useTempHome, testHome } from './helpers.js';
 
 beforeAll(() => {
   useTempHome();
@@ -22,7 +22,7 @@ async function render(input: object, editing: object = {}) {
     EditingConfig: editing,
     OutputConfig: { MediaURL: 's_{index}.mp4', Width: 180, Height: 320 },
   });
-  const m = await produce(parsed, { outDir: out, seed: 1 });
+  const m = await produce(parsed, { home: testHome(), outDir: out, seed: 1 });
   expect(m.EditingBatchJob.SubJobList[0].Status).toBe('Success');
   return { file: join(out, 's_0.mp4'), timeline: m.Plans[0].timeline! };
 }

@@ -15,6 +15,7 @@ import {
   sharpnessDir,
   tempDir,
   useTempHome,
+  testHome,
 } from './helpers.js';
 
 const D = 2;
@@ -28,7 +29,7 @@ async function renderWith(effect: string | undefined): Promise<Frames> {
     EditingConfig: effect ? { ProcessConfig: { AllowVfxEffect: true, VfxEffectProbability: 1, VfxFirstClipEffectList: [effect] } } : {},
     OutputConfig: { MediaURL: 'v_{index}.mp4', Width: 180, Height: 320, FixedDuration: D },
   });
-  const m = await produce(parsed, { outDir: out, seed: 3 });
+  const m = await produce(parsed, { home: testHome(), outDir: out, seed: 3 });
   if (m.EditingBatchJob.SubJobList[0].Status !== 'Success') throw new Error(JSON.stringify(m.EditingBatchJob.SubJobList[0]));
   if (effect) expect(m.Plans[0].timeline!.shots[0].vfx).toEqual({ name: effect, rendered: true });
   const file = join(out, 'v_0.mp4');

@@ -8,12 +8,15 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { ReelsmithError } from '../errors.js';
 import { parseJob } from '../job/parse.js';
+import type { Home } from '../config/home.js';
 import { produce } from './produce.js';
 
 export interface PreviewOptions {
   kind: 'effect' | 'transition';
   name: string;
   outPng: string;
+  /** The data folder (speech and shader caches). */
+  home: Home;
   frames?: number;
   width?: number;
   height?: number;
@@ -58,7 +61,7 @@ export async function previewStrip(o: PreviewOptions): Promise<{ png: string; ti
       EditingConfig: { ProcessConfig: processConfig },
       OutputConfig: { MediaURL: 'preview_{index}.mp4', Width: w, Height: h, FixedDuration: o.kind === 'transition' ? 4 : 2 },
     });
-    const m = await produce(parsed, { outDir: dir, seed: 1 });
+    const m = await produce(parsed, { home: o.home, outDir: dir, seed: 1 });
     const sub = m.EditingBatchJob.SubJobList[0];
     if (sub.Status !== 'Success') throw new ReelsmithError('RenderFailed', sub.ErrorMessage ?? 'preview failed');
     const t = m.Plans[0].timeline!;

@@ -10,7 +10,7 @@ import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
 import { fontFamily } from '../captions/fonts.js';
 import { fileMeasure, fontMeasure } from '../captions/metrics.js';
-import { type Home, reelsmithHome } from '../config/home.js';
+import type { Home } from '../config/home.js';
 import { asReelsmithError, JobValidationError, ReelsmithError } from '../errors.js';
 import type { AccessPolicy } from '../media/fetch.js';
 import { DEFAULT_MAX_OUTPUT_DURATION } from '../job/parse.js';
@@ -28,7 +28,6 @@ import { renderTimeline } from '../render/render.js';
 import type { ParsedJob } from '../job/job.js';
 import type { SpeechEngine } from '../speech/engine.js';
 import { EspeakEngine } from '../speech/espeak.js';
-import { engineFromEnv } from '../speech/openai.js';
 import { SpeechSynthesizer } from '../speech/synth.js';
 import { openDatabase } from '../storage/db.js';
 import { mapLimit } from '../util/concurrency.js';
@@ -47,7 +46,8 @@ export type ProduceEvent =
 
 export interface PrepareOptions {
   seed?: number | string;
-  home?: Home;
+  /** The data folder (caches, library, music): passed in by the shell, never read from the environment. */
+  home: Home;
   /** What the job's local paths and URLs may reach (default: anything, as on the command line). */
   policy?: AccessPolicy;
   /** Longest output, seconds (default 600): a longer plan fails that output, saying so. */
@@ -97,8 +97,8 @@ function refsOf(parsed: ParsedJob): string[] {
 }
 
 /** Everything up to (and including) the plans; no rendering. */
-export async function prepare(parsed: ParsedJob, opts: PrepareOptions = {}): Promise<Prepared> {
-  const home = opts.home ?? reelsmithHome();
+export async function prepare(parsed: ParsedJob, opts: PrepareOptions): Promise<Prepared> {
+  const home = opts.home;
   const emit = opts.onEvent ?? (() => {});
   const job = parsed.job;
   const seed = String(opts.seed ?? randomBytes(4).readUInt32BE(0));
@@ -142,7 +142,7 @@ export async function prepare(parsed: ParsedJob, opts: PrepareOptions = {}): Pro
   const variants = drawVariants(job, rng, measure, styleMusic);
 
   emit({ type: 'stage', stage: 'speech' });
-  const synthesizer = new SpeechSynthesizer(opts.engine ?? engineFromEnv() ?? new EspeakEngine(), home.cache);
+  const synthesizer = new SpeechSynthesizer(opts.engine ?? new EspeakEngine(), home.cache);
   const speech: SpeechTimes = new Map();
   const speechClips = new Map<string, string>();
   const speechErrors = new Map<number, ReelsmithError>();
@@ -222,7 +222,7 @@ export async function produce(parsed: ParsedJob, opts: ProduceOptions): Promise<
   const jobId = opts.jobId ?? randomUUID().replace(/-/g, '');
   const emit = opts.onEvent ?? (() => {});
   // The data folder and the output folder are checked before any work.
-  const home = opts.home ?? reelsmithHome();
+  const home = opts.home;
   await prepareOutDir(opts.outDir);
   const prepared = await prepare(parsed, { ...opts, home });
   const { job } = parsed;

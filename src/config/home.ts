@@ -1,4 +1,4 @@
-/** Where reelsmith keeps its state: $REELSMITH_HOME, else ~/.reelsmith. */
+/** Where reelsmith keeps its state: the folder given (the shells pass $REELSMITH_HOME or --data), else ~/.reelsmith. */
 import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -12,7 +12,7 @@ export interface Home {
   music: string;
 }
 
-export function reelsmithHome(dir = process.env.REELSMITH_HOME): Home {
+export function reelsmithHome(dir?: string): Home {
   const root = resolve(dir ?? join(homedir(), '.reelsmith'));
   const home = {
     root,

@@ -19,7 +19,6 @@ import { runFfmpeg } from './ffmpeg.js';
 import { judge, type Quality, QualityCheckError, SAMPLE, sampleSize } from './quality.js';
 import { leashed } from '../util/leash.js';
 import { compileLoudnessProbe, compileTimeline, type EncodeSettings, parseLoudness } from './graph.js';
-import { reelsmithHome } from '../config/home.js';
 import { frei0rPlugin } from '../shaders/draw.js';
 import { frei0rMux } from '../shaders/mux.js';
 import { drawShaderTransitions, renderWithNativeShaders, shaderTransitions } from './splice.js';
@@ -40,8 +39,8 @@ export interface RenderContext {
   keepWork?: boolean;
   /** Address space each FFmpeg of this render may use (bytes); default unbounded. */
   maxMemoryBytes?: number;
-  /** The cache folder (compiled shaders); default: the data folder's. */
-  cacheDir?: string;
+  /** The cache folder (compiled shaders): the data folder's. */
+  cacheDir: string;
   /** Check the output before it gets its name (default on). */
   check?: boolean;
   /** This render is the safe path's (every clip decoded from its start): recorded in the figures. */
@@ -139,7 +138,7 @@ export async function renderTimeline(
     const loudness = parseLoudness(probe.stderr);
     const timeoutMs = ctx.timeoutMs ?? Math.max(120_000, t.duration * 20_000);
     const onProgress = ctx.onProgress ? (s: number) => ctx.onProgress!(Math.min(1, s / t.duration)) : undefined;
-    const cacheDir = join(ctx.cacheDir ?? reelsmithHome().cache, 'shaders');
+    const cacheDir = join(ctx.cacheDir, 'shaders');
     // The self-check's samples, collected by the render pass itself.
     const size = sampleSize(t.width, t.height);
     const samples = { frames: join(work, 'quality.rgb'), loudness: join(work, 'loudness.txt'), ...size };

@@ -7,6 +7,7 @@ import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { asReelsmithError } from '../errors.js';
 import type { Home } from '../config/home.js';
+import type { SpeechEngine } from '../speech/engine.js';
 import type { AccessPolicy } from '../media/fetch.js';
 import { parseJob } from '../job/parse.js';
 import { produce } from '../batch/produce.js';
@@ -28,7 +29,9 @@ export interface RunnerOptions {
    */
   onComplete?: (job: { JobId: string; Status: 'Finished' | 'Failed'; UserData?: string }) => Promise<void>;
   /** The data folder (caches, library) the jobs use. */
-  home?: Home;
+  home: Home;
+  /** The speech engine (espeak-ng unless the service configures another). */
+  engine?: SpeechEngine;
   /** What jobs' local paths and URLs may reach. */
   policy?: AccessPolicy;
   /** Longest output, seconds. */
@@ -160,6 +163,7 @@ export class JobRunner {
         seed: id,
         resume: true,
         home: this.o.home,
+        engine: this.o.engine,
         policy: this.o.policy,
         maxOutputDuration: this.o.maxOutputDuration,
         maxRenderMemoryBytes: this.o.maxRenderMemoryBytes,

@@ -79,7 +79,7 @@ export class OpenAiSpeechEngine implements SpeechEngine {
  * REELSMITH_TTS_MODEL (default tts-1), REELSMITH_TTS_API_KEY and REELSMITH_TTS_VOICE_MAP (JSON);
  * espeak-ng otherwise.
  */
-export function engineFromEnv(env: NodeJS.ProcessEnv = process.env): OpenAiSpeechEngine | undefined {
+export function engineFromEnv(env: NodeJS.ProcessEnv): OpenAiSpeechEngine | undefined {
   if ((env.REELSMITH_TTS_ENGINE ?? 'espeak-ng') !== 'openai') return undefined;
   if (!env.REELSMITH_TTS_URL) throw new ReelsmithError('InvalidParameter', 'REELSMITH_TTS_ENGINE=openai needs REELSMITH_TTS_URL');
   let voiceMap: Record<string, string> | undefined;

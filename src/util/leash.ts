@@ -7,18 +7,19 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { reelsmithHome } from '../config/home.js';
+import { homedir } from 'node:os';
 import { cCompiler, compileCached } from '../shaders/native.js';
 
 let launcher: Promise<string | undefined> | undefined;
 
 async function build(): Promise<string | undefined> {
-  if (process.platform !== 'linux' || process.env.REELSMITH_LEASH === '0') return undefined;
+  if (process.platform !== 'linux') return undefined;
   const cc = await cCompiler();
   if (!cc) return undefined;
   try {
     const src = await readFile(new URL('./leash.c', import.meta.url), 'utf8');
-    return await compileCached(cc, src, ['-O2'], join(reelsmithHome().cache, 'bin'), 'leash-', '');
+    // Content-addressed, in the user's own cache (never a shared temporary folder).
+    return await compileCached(cc, src, ['-O2'], join(homedir(), '.cache', 'reelsmith', 'bin'), 'leash-', '');
   } catch (err) {
     process.emitWarning(`leash: build failed; subprocesses start directly (${(err as Error).message.split('\n')[0]})`);
     return undefined;

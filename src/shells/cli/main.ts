@@ -15,9 +15,16 @@ import { MusicLibrary } from '../../media/music.js';
 import { MediaLibrary } from '../../media/library.js';
 import { isFailure } from '../../planner/plan.js';
 import { parseJob } from '../../job/parse.js';
+import { engineFromEnv } from '../../speech/openai.js';
 import { VOICES } from '../../speech/voices.js';
 import { openDatabase } from '../../storage/db.js';
 import { progressReporter } from './progress.js';
+
+// The environment is read here, in the shell, and passed down as values.
+/** The data folder: $REELSMITH_HOME, else ~/.reelsmith. */
+const dataHome = () => reelsmithHome(process.env.REELSMITH_HOME);
+/** The OpenAI-compatible speech engine when REELSMITH_TTS_ENGINE=openai, else espeak-ng (the default below). */
+const speechEngine = () => engineFromEnv(process.env);
 
 /** A job file is a few kilobytes; 10 MB leaves room for any job and refuses a wrong file quickly. */
 const MAX_JOB_FILE_BYTES = 10 * 1024 * 1024;
@@ -77,6 +84,8 @@ program
     let manifest: Awaited<ReturnType<typeof produce>>;
     try {
       manifest = await produce(parsed, {
+        home: dataHome(),
+        engine: speechEngine(),
         outDir: resolve(o.out),
         seed: o.seed,
         jobs: o.jobs,
@@ -110,7 +119,7 @@ program
   .option('-s, --seed <seed>', 'seed of all random draws', '1')
   .action(async (file: string, o: { seed: string }) => {
     const parsed = await loadJob(file);
-    const p = await prepare(parsed, { seed: o.seed });
+    const p = await prepare(parsed, { home: dataHome(), engine: speechEngine(), seed: o.seed });
     const plans = p.plan.timelines.map((t) =>
       isFailure(t) ? { index: t.index, error: { code: t.error.code, message: t.error.message } } : t,
     );
@@ -125,7 +134,7 @@ media
   .option('--description <text>')
   .option('--tags <a,b,c>', 'comma-separated tags')
   .action(async (file: string, o: { title?: string; description?: string; tags?: string }) => {
-    const home = reelsmithHome();
+    const home = dataHome();
     const db = await openDatabase(home.database);
     try {
       const rec = await new MediaLibrary(db, home.media).add(resolve(file), {
@@ -145,7 +154,7 @@ media
   .command('list')
   .option('--json', 'print JSON')
   .action(async (o: { json?: boolean }) => {
-    const home = reelsmithHome();
+    const home = dataHome();
     const db = await openDatabase(home.database);
     try {
       const list = await new MediaLibrary(db, home.media).list();
@@ -164,13 +173,13 @@ music
   .argument('<file>', 'audio file')
   .requiredOption('--style <style>', `one of ${MUSIC_STYLES.join(', ')}`)
   .action(async (file: string, o: { style: string }) => {
-    process.stdout.write(`${await new MusicLibrary(reelsmithHome().music).add(resolve(file), o.style)}\n`);
+    process.stdout.write(`${await new MusicLibrary(dataHome().music).add(resolve(file), o.style)}\n`);
   });
 music
   .command('list')
   .option('--style <style>', 'only this style')
   .action(async (o: { style?: string }) => {
-    const lib = new MusicLibrary(reelsmithHome().music);
+    const lib = new MusicLibrary(dataHome().music);
     for (const style of o.style ? [o.style] : MUSIC_STYLES)
       for (const t of await lib.tracks(style)) process.stdout.write(`${style.padEnd(18)} ${t}\n`);
   });
@@ -208,7 +217,7 @@ for (const kind of ['effect', 'transition'] as const) {
     .option('-o, --out <file>', 'PNG file to write')
     .action(async (name: string, o: { out?: string }) => {
       const png = resolve(o.out ?? `${kind}-${name}.png`);
-      const r = await previewStrip({ kind, name, outPng: png });
+      const r = await previewStrip({ kind, name, outPng: png, home: dataHome() });
       process.stdout.write(`${png} (frames at ${r.times.map((t) => t.toFixed(2)).join(', ')} s)\n`);
     });
 }
@@ -236,11 +245,12 @@ program
     }
     const service = await startService({
       ...cfg,
+      engine: speechEngine(),
       // Readable lines on a terminal, JSON lines otherwise (for a log collector).
       log: cfg.log === false ? false : process.stdout.isTTY ? 'pretty' : true,
       port: o.port ? Number(o.port) : cfg.port,
       host: o.host ?? cfg.host,
-      dataDir: o.data ? resolve(o.data) : cfg.dataDir,
+      dataDir: o.data ? resolve(o.data) : (cfg.dataDir ?? process.env.REELSMITH_HOME),
     });
     process.stdout.write(`reelsmith listening on ${service.url} (IMS API ${IMS_VERSION})\n`);
     const shutdown = () => void service.close().then(() => process.exit(0));

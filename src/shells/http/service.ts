@@ -15,6 +15,7 @@ import { NonceStore } from './nonces.js';
 import { buildServer } from './server.js';
 import { openDatabase } from '../../storage/db.js';
 import type { AccessPolicy } from '../../media/fetch.js';
+import type { SpeechEngine } from '../../speech/engine.js';
 
 export interface ServiceOptions {
   port: number;
@@ -40,6 +41,8 @@ export interface ServiceOptions {
   maxRenderMemoryMB?: number;
   /** Jobs run at once (default 2): one held up by a slow download does not hold the others. */
   concurrentJobs?: number;
+  /** The speech engine (default espeak-ng; `reelsmith serve` passes the OpenAI-compatible one when configured). */
+  engine?: SpeechEngine;
 }
 
 export interface Service {
@@ -160,6 +163,7 @@ export async function startService(o: ServiceOptions): Promise<Service> {
     outputsDir: join(home.root, 'outputs'),
     maxQueued: o.maxQueued,
     home,
+    engine: o.engine,
     policy,
     maxOutputDuration: o.maxOutputDuration,
     maxRenderMemoryBytes: (o.maxRenderMemoryMB ?? DEFAULT_RENDER_MEMORY_MB) * 1024 ** 2,
