@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { makeSampleMedia } from '../examples/sample-media.js';
 import { reelsmithHome } from '../src/config/home.js';
+import { renderSettingsFromEnv } from '../src/shells/env.js';
 import { produce } from '../src/batch/produce.js';
 import { ffmpegEnv } from '../src/render/ffmpeg.js';
 import { Graph } from '../src/render/filtergraph.js';
@@ -30,6 +31,8 @@ rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 // The benches' own data folder (caches of speech, probes and shaders), passed to the library.
 const home = reelsmithHome(process.env.REELSMITH_HOME ?? join(out, 'home'));
+// REELSMITH_SHADER_HOST=program and the other switches, as the CLI reads them.
+const render = renderSettingsFromEnv(process.env);
 await makeSampleMedia(mediaDir);
 const m = (f: string) => join(mediaDir, f);
 const W = 1080;
@@ -218,7 +221,7 @@ const times = new Map<string | undefined, number[]>(variants.map((v) => [v, []])
 const cpu = new Map<string | undefined, number[]>(variants.map((v) => [v, []]));
 const picked = new Map<string, string[]>();
 for (const v of variants) {
-  const r = await produce(jobs.get(v)!, { home, outDir: out, seed: 1, jobs: 1 }); // warm-up: speech, plugins
+  const r = await produce(jobs.get(v)!, { home, render, outDir: out, seed: 1, jobs: 1 }); // warm-up: speech, plugins
   if (v)
     picked.set(
       v,
@@ -230,7 +233,7 @@ for (let r = 0; r < RUNS; r++) {
   for (const v of variants) {
     const t0 = performance.now();
     const c0 = cpuSeconds();
-    await produce(jobs.get(v)!, { home, outDir: out, seed: 1, jobs: 1 });
+    await produce(jobs.get(v)!, { home, render, outDir: out, seed: 1, jobs: 1 });
     times.get(v)!.push((performance.now() - t0) / 1000);
     const c1 = cpuSeconds();
     if (c0 !== undefined && c1 !== undefined) cpu.get(v)!.push(c1 - c0);

@@ -25,6 +25,7 @@ import type { Timeline } from '../planner/timeline.js';
 import { drawVariants, type Variant } from '../planner/variants.js';
 import { QualityCheckError } from '../render/quality.js';
 import { renderTimeline } from '../render/render.js';
+import type { RenderSettings } from '../render/settings.js';
 import type { ParsedJob } from '../job/job.js';
 import type { SpeechEngine } from '../speech/engine.js';
 import { EspeakEngine } from '../speech/espeak.js';
@@ -197,6 +198,8 @@ export interface ProduceOptions extends PrepareOptions {
   check?: boolean;
   /** Address space each render's FFmpeg may use, bytes (default unbounded). */
   maxRenderMemoryBytes?: number;
+  /** How renders run (shader hosting, debugging switches, FFmpeg's malloc); default DEFAULT_RENDER. */
+  render?: RenderSettings;
 }
 
 export function defaultConcurrency(): number {
@@ -269,6 +272,7 @@ export async function produce(parsed: ParsedJob, opts: ProduceOptions): Promise<
             safePath,
             check: opts.check,
             cacheDir: home.cache,
+            settings: opts.render,
             maxMemoryBytes: opts.maxRenderMemoryBytes,
             paths: prepared.materials.paths,
             aspects,

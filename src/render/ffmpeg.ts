@@ -11,8 +11,10 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Called with the output time reached, in seconds. */
   onProgress?: (seconds: number) => void;
-  /** Environment variables for FFmpeg (on top of this process's). */
+  /** Environment variables for FFmpeg (on top of this process's and `mallocEnv`). */
   env?: Record<string, string>;
+  /** Malloc tunables for FFmpeg (default FFMPEG_MALLOC_ENV; {} leaves its allocator alone). */
+  mallocEnv?: Readonly<Record<string, string>>;
   /** Address space FFmpeg may use (bytes); beyond it the render fails, saying so. */
   maxMemoryBytes?: number;
 }
@@ -27,8 +29,8 @@ export interface RunOptions {
  * - large blocks stay on the heap and the heap is not trimmed, so that freed frames are reused
  *   rather than returned to the kernel and faulted in again. Memory is held at its peak until
  *   FFmpeg exits.
- * Other C libraries ignore these variables; the caller's own environment wins, and
- * `REELSMITH_FFMPEG_MALLOC=0` leaves FFmpeg's allocator as it is.
+ * Other C libraries ignore these variables; the shells let the user's own environment win, and
+ * `REELSMITH_FFMPEG_MALLOC=0` leaves FFmpeg's allocator as it is (RenderSettings.ffmpegEnv).
  */
 export const FFMPEG_MALLOC_ENV: Readonly<Record<string, string>> = {
   GLIBC_TUNABLES: 'glibc.malloc.hugetlb=1',
@@ -36,11 +38,12 @@ export const FFMPEG_MALLOC_ENV: Readonly<Record<string, string>> = {
   MALLOC_TRIM_THRESHOLD_: String(2 ** 31),
 };
 
-/** The environment FFmpeg runs with: the malloc settings above, unless this process's environment sets them; `extra` over both. */
-export function ffmpegEnv(extra: Record<string, string> = {}): Record<string, string> {
-  if (process.env.REELSMITH_FFMPEG_MALLOC === '0') return extra;
-  const own = Object.fromEntries(Object.entries(FFMPEG_MALLOC_ENV).filter(([k]) => process.env[k] === undefined));
-  return { ...own, ...extra };
+/** The environment FFmpeg runs with: the malloc tunables (the shells leave out those the user's own environment sets), `extra` over them. */
+export function ffmpegEnv(
+  extra: Record<string, string> = {},
+  malloc: Readonly<Record<string, string>> = FFMPEG_MALLOC_ENV,
+): Record<string, string> {
+  return { ...malloc, ...extra };
 }
 
 export async function runFfmpeg(args: string[], opts: RunOptions = {}): Promise<void> {
@@ -54,7 +57,7 @@ export async function runFfmpeg(args: string[], opts: RunOptions = {}): Promise<
     cancelSignal: opts.signal,
     forceKillAfterDelay: 3000,
     buffer: { stdout: false, stderr: true },
-    env: ffmpegEnv(opts.env),
+    env: ffmpegEnv(opts.env, opts.mallocEnv),
     maxBuffer: { stderr: 4 * 1024 * 1024 },
   });
   let carry = '';

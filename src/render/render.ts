@@ -17,6 +17,7 @@ import { readWav, writeTrack } from '../speech/wav.js';
 import { capabilities } from './capabilities.js';
 import { runFfmpeg } from './ffmpeg.js';
 import { judge, type Quality, QualityCheckError, SAMPLE, sampleSize } from './quality.js';
+import { DEFAULT_RENDER, type RenderSettings } from './settings.js';
 import { leashed } from '../util/leash.js';
 import { compileLoudnessProbe, compileTimeline, type EncodeSettings, parseLoudness } from './graph.js';
 import { frei0rPlugin } from '../shaders/draw.js';
@@ -41,6 +42,8 @@ export interface RenderContext {
   maxMemoryBytes?: number;
   /** The cache folder (compiled shaders): the data folder's. */
   cacheDir: string;
+  /** How the render runs (shader hosting, debugging switches, FFmpeg's malloc); default DEFAULT_RENDER. */
+  settings?: RenderSettings;
   /** Check the output before it gets its name (default on). */
   check?: boolean;
   /** This render is the safe path's (every clip decoded from its start): recorded in the figures. */
@@ -54,9 +57,10 @@ export interface RenderContext {
 async function transitionPlugins(
   todo: Timeline['transitions'],
   cacheDir: string,
+  settings: RenderSettings,
 ): Promise<{ dir: string; names: Map<number, string>; mux?: string } | undefined> {
-  if (process.env.REELSMITH_SHADER_HOST === 'program' || !(await capabilities()).filters.has('frei0r')) return undefined;
-  const built = await Promise.all(todo.map((x) => frei0rPlugin(x.name, cacheDir)));
+  if (settings.shaders !== 'auto' || !(await capabilities()).filters.has('frei0r')) return undefined;
+  const built = await Promise.all(todo.map((x) => frei0rPlugin(x.name, cacheDir, settings.shaderBuild)));
   if (built.some((p) => !p)) return undefined;
   // Several transitions: one chain draws them all, through the mux (a chain each without it).
   const mux =
@@ -100,7 +104,8 @@ export async function renderTimeline(
   await capabilities();
   const work = await mkdtemp(join(tmpdir(), 'reelsmith-'));
   // REELSMITH_KEEP_WORK=1 keeps the work folder (voice track, ASS, FFmpeg arguments) for debugging.
-  const keep = ctx.keepWork ?? process.env.REELSMITH_KEEP_WORK === '1';
+  const settings = ctx.settings ?? DEFAULT_RENDER;
+  const keep = ctx.keepWork ?? settings.keepWork;
   const partial = join(dirname(outPath), `.${basename(outPath)}.${randomBytes(4).toString('hex')}.part`);
   try {
     let voiceTrack: string | undefined;
@@ -166,11 +171,13 @@ export async function renderTimeline(
     // Shader transitions: as frei0r plugins inside the render itself (FFmpeg's frei0r filter);
     // without it, by native programs fed by an extraction pass while the render runs (splice.ts);
     // without a C compiler, drawn first by the JS engine into the work folder.
-    const plugins = shaders ? await transitionPlugins(shaderTodo, cacheDir) : undefined;
+    const plugins = shaders ? await transitionPlugins(shaderTodo, cacheDir, settings) : undefined;
     const spliced =
       !plugins &&
       shaders &&
+      settings.shaders !== 'js' &&
       (await renderWithNativeShaders(t, {
+        settings,
         renderArgs: (pipes) => compile(pipes, true),
         inputs: { paths: ctx.paths },
         aspects: ctx.aspects,
@@ -186,11 +193,13 @@ export async function renderTimeline(
         signal: ctx.signal,
         onProgress,
         env: { FREI0R_PATH: plugins.dir },
+        mallocEnv: settings.ffmpegEnv,
         maxMemoryBytes: ctx.maxMemoryBytes,
       });
     else if (!spliced) {
       const transitionFrames = shaders
         ? await drawShaderTransitions(t, {
+            settings,
             inputs: { paths: ctx.paths },
             aspects: ctx.aspects,
             work,
@@ -199,7 +208,13 @@ export async function renderTimeline(
             signal: ctx.signal,
           })
         : new Map();
-      await runFfmpeg(compile(transitionFrames, false), { timeoutMs, signal: ctx.signal, onProgress, maxMemoryBytes: ctx.maxMemoryBytes });
+      await runFfmpeg(compile(transitionFrames, false), {
+        timeoutMs,
+        signal: ctx.signal,
+        onProgress,
+        mallocEnv: settings.ffmpegEnv,
+        maxMemoryBytes: ctx.maxMemoryBytes,
+      });
     }
     // Judged before it gets its name: an output that fails its check never appears.
     let figures: Quality | undefined;

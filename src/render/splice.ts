@@ -14,6 +14,7 @@ import { ReelsmithError } from '../errors.js';
 import { leashed } from '../util/leash.js';
 import type { Timeline } from '../planner/timeline.js';
 import { drawTransition, nativeProgram } from '../shaders/draw.js';
+import type { RenderSettings } from './settings.js';
 import { ffmpegEnv, runFfmpeg } from './ffmpeg.js';
 import { compileTransitionSources, type GraphInputs } from './graph.js';
 
@@ -23,6 +24,7 @@ export function shaderTransitions(t: Timeline): Timeline['transitions'] {
 }
 
 export interface ShaderTransitionOptions {
+  settings: RenderSettings;
   inputs: GraphInputs;
   aspects: Map<string, number>;
   work: string;
@@ -42,10 +44,11 @@ export async function drawShaderTransitions(t: Timeline, o: ShaderTransitionOpti
     o.inputs,
     o.aspects,
   );
-  if (process.env.REELSMITH_KEEP_WORK === '1') await writeFile(join(o.work, 'extract-args.json'), JSON.stringify(args, null, 1));
+  if (o.settings.keepWork) await writeFile(join(o.work, 'extract-args.json'), JSON.stringify(args, null, 1));
   const size = t.width * t.height * 3;
   const started = performance.now();
-  const child = spawn('ffmpeg', ['-hide_banner', '-nostdin', '-loglevel', 'error', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const [cmd, argv] = await leashed('ffmpeg', ['-hide_banner', '-nostdin', '-loglevel', 'error', ...args]);
+  const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   let failure: Error | undefined;
   const fail = (e: Error) => {
@@ -72,11 +75,13 @@ export async function drawShaderTransitions(t: Timeline, o: ShaderTransitionOpti
         height: t.height,
         cacheDir: o.cacheDir,
         signal: o.signal,
+        build: o.settings.shaderBuild,
+        ...(o.settings.shaders === 'js' ? { engine: 'js' as const } : {}),
       });
       const file = join(o.work, `transition-${tr.index}.rgb`);
       await writeFile(file, drawn.frames);
       files.set(tr.index, file);
-      if (process.env.REELSMITH_DEBUG_TIMING)
+      if (o.settings.debugTiming)
         process.stderr.write(
           `[shader] ${tr.name}: ${n} frames drawn in ${(performance.now() - t0).toFixed(0)} ms (${drawn.engine}), at ${(performance.now() - started).toFixed(0)} ms\n`,
         );
@@ -119,10 +124,9 @@ export async function drawShaderTransitions(t: Timeline, o: ShaderTransitionOpti
       );
       child.on('close', (c) => resolve(c));
     });
-    if (process.env.REELSMITH_DEBUG_TIMING)
-      process.stderr.write(`[shader] extraction ended at ${(performance.now() - started).toFixed(0)} ms\n`);
+    if (o.settings.debugTiming) process.stderr.write(`[shader] extraction ended at ${(performance.now() - started).toFixed(0)} ms\n`);
     await drawing.catch(() => {});
-    if (process.env.REELSMITH_DEBUG_TIMING) process.stderr.write(`[shader] all drawn at ${(performance.now() - started).toFixed(0)} ms\n`);
+    if (o.settings.debugTiming) process.stderr.write(`[shader] all drawn at ${(performance.now() - started).toFixed(0)} ms\n`);
     if (failure) throw failure;
     if (code !== 0)
       throw new ReelsmithError('RenderFailed', `extracting transition frames failed (FFmpeg exited with code ${code})`, undefined, {
@@ -157,7 +161,7 @@ export interface SplicedRenderOptions extends ShaderTransitionOptions {
  */
 export async function renderWithNativeShaders(t: Timeline, o: SplicedRenderOptions): Promise<boolean> {
   const todo = shaderTransitions(t);
-  const programs = await Promise.all(todo.map((x) => nativeProgram(x.name, o.cacheDir)));
+  const programs = await Promise.all(todo.map((x) => nativeProgram(x.name, o.cacheDir, o.settings.shaderBuild)));
   if (programs.some((p) => !p)) return false;
   const extractPipe = join(o.work, 'extract.pipe');
   const pipes = new Map(todo.map((x) => [x.index, join(o.work, `transition-${x.index}.pipe`)]));
@@ -215,9 +219,14 @@ export async function renderWithNativeShaders(t: Timeline, o: SplicedRenderOptio
   const extraction = execa(...(await leashed('ffmpeg', ['-hide_banner', '-nostdin', '-y', '-loglevel', 'error', ...extractArgs])), {
     cancelSignal: controller.signal,
     timeout: o.timeoutMs,
-    env: ffmpegEnv(),
+    env: ffmpegEnv({}, o.settings.ffmpegEnv),
   });
-  const render = runFfmpeg(renderArgs, { timeoutMs: o.timeoutMs, signal: controller.signal, onProgress: o.onProgress });
+  const render = runFfmpeg(renderArgs, {
+    timeoutMs: o.timeoutMs,
+    signal: controller.signal,
+    onProgress: o.onProgress,
+    mallocEnv: o.settings.ffmpegEnv,
+  });
   const all = [render, extraction.then(() => undefined), ...done];
   // The first failure stops everything (a blocked pipe would otherwise wait for ever).
   for (const p of all) p.catch(stop);

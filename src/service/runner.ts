@@ -7,6 +7,7 @@ import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { asReelsmithError } from '../errors.js';
 import type { Home } from '../config/home.js';
+import type { RenderSettings } from '../render/settings.js';
 import type { SpeechEngine } from '../speech/engine.js';
 import type { AccessPolicy } from '../media/fetch.js';
 import { parseJob } from '../job/parse.js';
@@ -32,6 +33,8 @@ export interface RunnerOptions {
   home: Home;
   /** The speech engine (espeak-ng unless the service configures another). */
   engine?: SpeechEngine;
+  /** How renders run. */
+  render?: RenderSettings;
   /** What jobs' local paths and URLs may reach. */
   policy?: AccessPolicy;
   /** Longest output, seconds. */
@@ -164,6 +167,7 @@ export class JobRunner {
         resume: true,
         home: this.o.home,
         engine: this.o.engine,
+        render: this.o.render,
         policy: this.o.policy,
         maxOutputDuration: this.o.maxOutputDuration,
         maxRenderMemoryBytes: this.o.maxRenderMemoryBytes,

@@ -73,7 +73,7 @@ async function buildProgram(
   name: string,
   cacheDir: string,
   glsl?: string,
-  mode: NativeBuild = process.env.REELSMITH_SHADER_SIMD === '0' ? 'scalar' : 'auto',
+  mode: NativeBuild = 'auto',
   plugin = false,
 ): Promise<NativeProgram | undefined> {
   const t = shaderFor(name);
@@ -109,8 +109,8 @@ function cachedProgram(name: string, cacheDir: string, mode?: NativeBuild, plugi
 }
 
 /** The native filter program of a transition, or undefined without a C compiler or when the build fails. */
-export function nativeProgram(name: string, cacheDir: string): Promise<NativeProgram | undefined> {
-  return cachedProgram(name, cacheDir).catch((err: Error) => {
+export function nativeProgram(name: string, cacheDir: string, mode?: NativeBuild): Promise<NativeProgram | undefined> {
+  return cachedProgram(name, cacheDir, mode).catch((err: Error) => {
     process.emitWarning(`shader ${name}: native build failed (${err.message.split('\n')[0]})`);
     return undefined;
   });
@@ -120,8 +120,8 @@ export function nativeProgram(name: string, cacheDir: string): Promise<NativePro
  * The frei0r plugin of a transition, for FFmpeg's frei0r filter: FREI0R_PATH=dir, filter_name=name.
  * Undefined without a C compiler or when the build fails.
  */
-export async function frei0rPlugin(name: string, cacheDir: string): Promise<{ dir: string; name: string } | undefined> {
-  const built = await cachedProgram(name, cacheDir, undefined, true).catch((err: Error) => {
+export async function frei0rPlugin(name: string, cacheDir: string, mode?: NativeBuild): Promise<{ dir: string; name: string } | undefined> {
+  const built = await cachedProgram(name, cacheDir, mode, true).catch((err: Error) => {
     process.emitWarning(`shader ${name}: native build failed (${err.message.split('\n')[0]})`);
     return undefined;
   });

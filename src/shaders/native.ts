@@ -410,7 +410,8 @@ const INCLUDES = `#include <errno.h>
 #include <string.h>`;
 
 /** Lanes of the vector build (16 floats: one AVX-512 register, two AVX2 ones). */
-const SIMD_LANES = Number(process.env.REELSMITH_SHADER_LANES ?? 16);
+/** Pixels per vector: 16 (a row's 16 pixels in one AVX-512 register, or four SSE ones). */
+const SIMD_LANES = 16;
 
 /**
  * RGBX → YCbCr, BT.601 limited range (FFmpeg's default between rgb24 and yuv420p), in 16.16 fixed
@@ -825,16 +826,15 @@ int main(int argc, char **argv) {
 `;
 }
 
-/** GLSL's highp float is float32; the native build computes in float32 too (REELSMITH_SHADER_REAL=double to change). */
-const REAL: 'float' | 'double' = process.env.REELSMITH_SHADER_REAL === 'double' ? 'double' : 'float';
+/** GLSL's highp float is float32; the native build computes in float32 too. */
+const REAL: 'float' | 'double' = 'float';
 
 let compilerAvailable: Promise<string | undefined> | undefined;
 
 /** The system's C compiler, if there is one (cc, gcc or clang). */
 export function cCompiler(): Promise<string | undefined> {
   compilerAvailable ??= (async () => {
-    if (process.env.REELSMITH_SHADERS === 'js') return undefined;
-    for (const cc of [process.env.CC, 'cc', 'gcc', 'clang'].filter(Boolean) as string[]) {
+    for (const cc of ['cc', 'gcc', 'clang']) {
       const r = await execa(cc, ['--version'], { reject: false });
       if (r.exitCode === 0) return cc;
     }

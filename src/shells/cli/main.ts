@@ -16,6 +16,7 @@ import { MediaLibrary } from '../../media/library.js';
 import { isFailure } from '../../planner/plan.js';
 import { parseJob } from '../../job/parse.js';
 import { engineFromEnv } from '../../speech/openai.js';
+import { renderSettingsFromEnv } from '../env.js';
 import { VOICES } from '../../speech/voices.js';
 import { openDatabase } from '../../storage/db.js';
 import { progressReporter } from './progress.js';
@@ -86,6 +87,7 @@ program
       manifest = await produce(parsed, {
         home: dataHome(),
         engine: speechEngine(),
+        render: renderSettingsFromEnv(process.env),
         outDir: resolve(o.out),
         seed: o.seed,
         jobs: o.jobs,
@@ -246,6 +248,7 @@ program
     const service = await startService({
       ...cfg,
       engine: speechEngine(),
+      render: renderSettingsFromEnv(process.env),
       // Readable lines on a terminal, JSON lines otherwise (for a log collector).
       log: cfg.log === false ? false : process.stdout.isTTY ? 'pretty' : true,
       port: o.port ? Number(o.port) : cfg.port,

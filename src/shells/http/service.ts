@@ -16,6 +16,7 @@ import { buildServer } from './server.js';
 import { openDatabase } from '../../storage/db.js';
 import type { AccessPolicy } from '../../media/fetch.js';
 import type { SpeechEngine } from '../../speech/engine.js';
+import type { RenderSettings } from '../../render/settings.js';
 
 export interface ServiceOptions {
   port: number;
@@ -43,6 +44,8 @@ export interface ServiceOptions {
   concurrentJobs?: number;
   /** The speech engine (default espeak-ng; `reelsmith serve` passes the OpenAI-compatible one when configured). */
   engine?: SpeechEngine;
+  /** How renders run (from the environment, in `reelsmith serve`). */
+  render?: RenderSettings;
 }
 
 export interface Service {
@@ -164,6 +167,7 @@ export async function startService(o: ServiceOptions): Promise<Service> {
     maxQueued: o.maxQueued,
     home,
     engine: o.engine,
+    render: o.render,
     policy,
     maxOutputDuration: o.maxOutputDuration,
     maxRenderMemoryBytes: (o.maxRenderMemoryMB ?? DEFAULT_RENDER_MEMORY_MB) * 1024 ** 2,

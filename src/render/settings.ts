@@ -1,0 +1,31 @@
+/**
+ * How renders run: switches an operator or a developer sets, read from the environment by the
+ * shells (REELSMITH_SHADERS, REELSMITH_SHADER_HOST, REELSMITH_KEEP_WORK, …) and passed down; the
+ * library never reads the environment.
+ */
+import { FFMPEG_MALLOC_ENV } from './ffmpeg.js';
+
+export interface RenderSettings {
+  /**
+   * How shader transitions are drawn: `auto` (frei0r plugins inside the render when FFmpeg has the
+   * frei0r filter, else native programs on pipes), `program` (native programs on pipes), `js`
+   * (the JS engine only: no C compiler used).
+   */
+  shaders: 'auto' | 'program' | 'js';
+  /** The native shader build: vector (SIMD) with the scalar one as fallback, or scalar only. */
+  shaderBuild: 'auto' | 'scalar';
+  /** Keep each render's work folder (voice track, ASS document, FFmpeg arguments) for debugging. */
+  keepWork: boolean;
+  /** Print the shader drawing's timing on stderr. */
+  debugTiming: boolean;
+  /** Environment FFmpeg runs with on top of the process's: glibc malloc tunables by default. */
+  ffmpegEnv: Readonly<Record<string, string>>;
+}
+
+export const DEFAULT_RENDER: RenderSettings = {
+  shaders: 'auto',
+  shaderBuild: 'auto',
+  keepWork: false,
+  debugTiming: false,
+  ffmpegEnv: FFMPEG_MALLOC_ENV,
+};

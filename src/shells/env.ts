@@ -1,0 +1,26 @@
+/**
+ * The environment, read in one place by the shells (CLI, service, benches) and turned into the
+ * values the library takes; nothing below src/shells reads it.
+ */
+import { FFMPEG_MALLOC_ENV } from '../render/ffmpeg.js';
+import type { RenderSettings } from '../render/settings.js';
+
+/**
+ * How renders run: REELSMITH_SHADERS=js (the JS engine only), REELSMITH_SHADER_HOST=program
+ * (native programs on pipes instead of frei0r plugins), REELSMITH_SHADER_SIMD=0 (scalar native
+ * builds), REELSMITH_KEEP_WORK=1 (keep work folders), REELSMITH_DEBUG_TIMING=1, and
+ * REELSMITH_FFMPEG_MALLOC=0 (leave FFmpeg's allocator alone; a malloc variable the environment
+ * sets itself wins over reelsmith's).
+ */
+export function renderSettingsFromEnv(env: NodeJS.ProcessEnv): RenderSettings {
+  return {
+    shaders: env.REELSMITH_SHADERS === 'js' ? 'js' : env.REELSMITH_SHADER_HOST === 'program' ? 'program' : 'auto',
+    shaderBuild: env.REELSMITH_SHADER_SIMD === '0' ? 'scalar' : 'auto',
+    keepWork: env.REELSMITH_KEEP_WORK === '1',
+    debugTiming: !!env.REELSMITH_DEBUG_TIMING,
+    ffmpegEnv:
+      env.REELSMITH_FFMPEG_MALLOC === '0'
+        ? {}
+        : Object.fromEntries(Object.entries(FFMPEG_MALLOC_ENV).filter(([k]) => env[k] === undefined)),
+  };
+}
