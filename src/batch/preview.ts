@@ -5,11 +5,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { ReelsmithError } from '../errors.js';
 import { parseJob } from '../job/parse.js';
 import type { Home } from '../config/home.js';
 import { produce } from './produce.js';
+import { runTool } from '../util/tool.js';
 
 export interface PreviewOptions {
   kind: 'effect' | 'transition';
@@ -26,8 +26,8 @@ async function sampleClips(dir: string, w: number, h: number): Promise<[string, 
   const a = join(dir, 'a.mp4');
   const b = join(dir, 'b.mp4');
   const enc = ['-t', '3', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p'];
-  await execa('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=s=${w}x${h}:r=30`, ...enc, a]);
-  await execa('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `smptehdbars=s=${w}x${h}:r=30,hue=H=2*PI*t/3`, ...enc, b]);
+  await runTool('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=s=${w}x${h}:r=30`, ...enc, a]);
+  await runTool('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `smptehdbars=s=${w}x${h}:r=30,hue=H=2*PI*t/3`, ...enc, b]);
   return [a, b];
 }
 
@@ -70,7 +70,7 @@ export async function previewStrip(o: PreviewOptions): Promise<{ png: string; ti
     const [from, to] = tr ? [tr.start, tr.start + tr.duration] : [0, t.shots[0].duration - 1 / t.fps];
     const times = Array.from({ length: n }, (_, i) => from + ((to - from) * i) / (n - 1));
     const select = times.map((s) => `eq(n\\,${Math.min(Math.round(s * t.fps), Math.round(t.duration * t.fps) - 1)})`).join('+');
-    await execa('ffmpeg', [
+    await runTool('ffmpeg', [
       '-v',
       'error',
       '-y',

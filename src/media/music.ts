@@ -7,10 +7,10 @@
 import { copyFile, mkdir, readdir, rename } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
-import { execa } from 'execa';
 import { ReelsmithError } from '../errors.js';
 import { MUSIC_STYLES } from '../job/catalogue.js';
 import { probe } from './probe.js';
+import { runTool } from '../util/tool.js';
 
 interface Generator {
   /** Seconds per bar. */
@@ -154,7 +154,7 @@ export class MusicLibrary {
       if (existsSync(file)) continue;
       const seconds = g.bar * 4 * Math.ceil(24 / (g.bar * 4));
       const tmp = join(dir, `.starter-${i + 1}.${process.pid}.m4a`);
-      await execa('ffmpeg', [
+      await runTool('ffmpeg', [
         '-v',
         'error',
         '-y',

@@ -2,9 +2,8 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { execa } from 'execa';
 import { materialUnreadable, ReelsmithError } from '../errors.js';
-import { leashed } from '../util/leash.js';
+import { runTool } from '../util/tool.js';
 
 export interface ProbeResult {
   kind: 'video' | 'image' | 'audio';
@@ -44,8 +43,8 @@ interface FfprobeStream {
 export async function probe(path: string, name = path): Promise<ProbeResult> {
   let out: string;
   try {
-    const r = await execa(...(await leashed('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', path])), {
-      timeout: 30_000,
+    const r = await runTool('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', path], {
+      timeoutMs: 30_000,
     });
     out = r.stdout;
   } catch (err) {
@@ -90,8 +89,9 @@ interface PacketScan {
 
 /** Reads every packet of the first video (or audio) stream without decoding: cheap, I/O bound. */
 async function scanPackets(path: string, stream: 'v' | 'a'): Promise<PacketScan | undefined> {
-  const r = await execa(
-    ...(await leashed('ffprobe', [
+  const r = await runTool(
+    'ffprobe',
+    [
       '-v',
       'error',
       '-select_streams',
@@ -101,8 +101,8 @@ async function scanPackets(path: string, stream: 'v' | 'a'): Promise<PacketScan 
       '-of',
       'json',
       path,
-    ])),
-    { timeout: 120_000, reject: false, maxBuffer: 512 * 1024 * 1024 },
+    ],
+    { timeoutMs: 120_000, reject: false, maxBuffer: 512 * 1024 * 1024 },
   );
   if (r.exitCode !== 0) return undefined;
   const j = JSON.parse(r.stdout) as {
@@ -122,23 +122,11 @@ async function scanPackets(path: string, stream: 'v' | 'a'): Promise<PacketScan 
 async function frameHashes(path: string, at: number, frames: number, how: 'seek' | 'decode'): Promise<{ hashes: string[] }> {
   const input =
     how === 'seek' ? ['-ss', at.toFixed(3), '-i', path] : ['-i', path, '-vf', `trim=start=${at.toFixed(3)},setpts=PTS-STARTPTS`];
-  const r = await execa(
-    ...(await leashed('ffmpeg', [
-      '-hide_banner',
-      '-nostdin',
-      '-v',
-      'error',
-      ...input,
-      '-map',
-      '0:v:0',
-      '-frames:v',
-      String(frames),
-      '-f',
-      'framemd5',
-      '-',
-    ])),
+  const r = await runTool(
+    'ffmpeg',
+    ['-hide_banner', '-nostdin', '-v', 'error', ...input, '-map', '0:v:0', '-frames:v', String(frames), '-f', 'framemd5', '-'],
     {
-      timeout: 120_000,
+      timeoutMs: 120_000,
       reject: false,
     },
   );
@@ -151,8 +139,9 @@ async function frameHashes(path: string, at: number, frames: number, how: 'seek'
 
 /** Where an input seek to `t` starts reading: the keyframe the file's own index names before `t`. */
 async function indexKeyframeBefore(path: string, t: number): Promise<number | undefined> {
-  const r = await execa(
-    ...(await leashed('ffprobe', [
+  const r = await runTool(
+    'ffprobe',
+    [
       '-v',
       'error',
       '-select_streams',
@@ -164,8 +153,8 @@ async function indexKeyframeBefore(path: string, t: number): Promise<number | un
       '-of',
       'json',
       path,
-    ])),
-    { timeout: 30_000, reject: false },
+    ],
+    { timeoutMs: 30_000, reject: false },
   );
   if (r.exitCode !== 0) return undefined;
   const j = JSON.parse(r.stdout) as { packets?: { pts_time?: string }[]; streams?: { start_time?: string }[] };

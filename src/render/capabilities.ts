@@ -1,6 +1,6 @@
 /** What the installed FFmpeg can do, detected once instead of assumed. */
-import { execa } from 'execa';
 import { ReelsmithError } from '../errors.js';
+import { runTool } from '../util/tool.js';
 
 export interface Capabilities {
   version: string;
@@ -17,7 +17,7 @@ export function capabilities(): Promise<Capabilities> {
   cached ??= (async () => {
     let version = '';
     try {
-      version = (await execa('ffmpeg', ['-hide_banner', '-version'])).stdout.split('\n')[0];
+      version = (await runTool('ffmpeg', ['-hide_banner', '-version'])).stdout.split('\n')[0];
     } catch {
       throw new ReelsmithError(
         'RenderFailed',
@@ -31,8 +31,8 @@ export function capabilities(): Promise<Capabilities> {
           .map((l) => l.trim().split(/\s+/)[1])
           .filter(Boolean),
       );
-    const filters = names((await execa('ffmpeg', ['-hide_banner', '-filters'])).stdout);
-    const encoders = names((await execa('ffmpeg', ['-hide_banner', '-encoders'])).stdout);
+    const filters = names((await runTool('ffmpeg', ['-hide_banner', '-filters'])).stdout);
+    const encoders = names((await runTool('ffmpeg', ['-hide_banner', '-encoders'])).stdout);
     const missing = [...REQUIRED_FILTERS.filter((f) => !filters.has(f)), ...REQUIRED_ENCODERS.filter((e) => !encoders.has(e))];
     if (missing.length > 0) throw new ReelsmithError('RenderFailed', `the installed FFmpeg (${version}) lacks ${missing.join(', ')}`);
     return { version, filters, encoders };

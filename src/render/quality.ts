@@ -7,10 +7,9 @@
  * small decode of that range only), so a static or dark clip is not a failure.
  */
 import { readFile } from 'node:fs/promises';
-import { execa } from 'execa';
 import type { Shot, Timeline } from '../planner/timeline.js';
 import { ReelsmithError } from '../errors.js';
-import { leashed } from '../util/leash.js';
+import { runToolBytes } from '../util/tool.js';
 import { LOUDNESS_TARGET } from './graph.js';
 
 /** Sampling of the final picture: 4 frames a second, 96 pixels wide. */
@@ -144,7 +143,7 @@ async function sourceStats(
     'rawvideo',
     '-',
   ];
-  const r = await execa(...(await leashed('ffmpeg', args)), { encoding: 'buffer', reject: false, timeout: 120_000 });
+  const r = await runToolBytes('ffmpeg', args, { reject: false, timeoutMs: 120_000 });
   return frameStats(Buffer.from(r.stdout as unknown as Uint8Array), size.width, size.height);
 }
 

@@ -8,7 +8,6 @@ import { writeFileSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join } from 'node:path';
-import { execa } from 'execa';
 import { buildAss } from '../captions/ass.js';
 import { renameFont, safeFamily } from '../captions/font-alias.js';
 import { ReelsmithError } from '../errors.js';
@@ -18,7 +17,7 @@ import { capabilities } from './capabilities.js';
 import { runFfmpeg } from './ffmpeg.js';
 import { judge, type Quality, QualityCheckError, SAMPLE, sampleSize } from './quality.js';
 import { DEFAULT_RENDER, type RenderSettings } from './settings.js';
-import { leashed } from '../util/leash.js';
+import { runTool } from '../util/tool.js';
 import { compileLoudnessProbe, compileTimeline, type EncodeSettings, parseLoudness } from './graph.js';
 import { frei0rPlugin } from '../shaders/draw.js';
 import { frei0rMux } from '../shaders/mux.js';
@@ -135,9 +134,9 @@ export async function renderTimeline(
     }
     // First pass, audio only (cheap): the mix's loudness, so that the render normalises it exactly.
     const probeArgs = compileLoudnessProbe(t, { paths: ctx.paths, voiceTrack });
-    const probe = await execa(...(await leashed('ffmpeg', ['-hide_banner', '-nostdin', '-loglevel', 'info', ...probeArgs])), {
-      timeout: 120_000,
-      cancelSignal: ctx.signal,
+    const probe = await runTool('ffmpeg', ['-hide_banner', '-nostdin', '-loglevel', 'info', ...probeArgs], {
+      timeoutMs: 120_000,
+      signal: ctx.signal,
       reject: false,
     });
     const loudness = parseLoudness(probe.stderr);

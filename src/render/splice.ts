@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { ReelsmithError } from '../errors.js';
 import { leashed } from '../util/leash.js';
+import { runTool } from '../util/tool.js';
 import type { Timeline } from '../planner/timeline.js';
 import { drawTransition, nativeProgram } from '../shaders/draw.js';
 import type { RenderSettings } from './settings.js';
@@ -216,9 +217,9 @@ export async function renderWithNativeShaders(t: Timeline, o: SplicedRenderOptio
       }),
   );
   children[0]?.stdin?.end('g');
-  const extraction = execa(...(await leashed('ffmpeg', ['-hide_banner', '-nostdin', '-y', '-loglevel', 'error', ...extractArgs])), {
-    cancelSignal: controller.signal,
-    timeout: o.timeoutMs,
+  const extraction = runTool('ffmpeg', ['-hide_banner', '-nostdin', '-y', '-loglevel', 'error', ...extractArgs], {
+    signal: controller.signal,
+    timeoutMs: o.timeoutMs,
     env: ffmpegEnv({}, o.settings.ffmpegEnv),
   });
   const render = runFfmpeg(renderArgs, {

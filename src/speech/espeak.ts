@@ -1,7 +1,6 @@
 /** The espeak-ng engine: local, no network, many languages (Mandarin `cmn`, Cantonese `yue`, English…). */
-import { execa } from 'execa';
 import { ReelsmithError } from '../errors.js';
-import { leashed } from '../util/leash.js';
+import { runTool } from '../util/tool.js';
 import type { SpeechEngine, SpeechRequest } from './engine.js';
 import { type SpeechLanguage, STYLE_PROSODY, speechLanguage, VOICES, type VoiceEntry } from './voices.js';
 
@@ -54,9 +53,9 @@ export class EspeakEngine implements SpeechEngine {
   async synthesize(req: SpeechRequest, outPath: string): Promise<void> {
     const s = espeakSettings(req.voice, req.language, req.speed, req.style);
     try {
-      await execa(...(await leashed('espeak-ng', ['-v', s.voice, '-p', String(s.pitch), '-s', String(s.wpm), '-w', outPath, '--stdin'])), {
+      await runTool('espeak-ng', ['-v', s.voice, '-p', String(s.pitch), '-s', String(s.wpm), '-w', outPath, '--stdin'], {
         input: req.text,
-        timeout: 60_000,
+        timeoutMs: 60_000,
       });
     } catch (err) {
       const e = err as { stderr?: string; code?: string };

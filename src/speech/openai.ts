@@ -5,10 +5,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { rm, writeFile } from 'node:fs/promises';
-import { execa } from 'execa';
 import { ReelsmithError } from '../errors.js';
 import type { SpeechEngine, SpeechRequest } from './engine.js';
 import { STYLE_PROSODY } from './voices.js';
+import { runTool } from '../util/tool.js';
 
 export interface OpenAiSpeechConfig {
   /** Base URL, e.g. http://127.0.0.1:8880 (the engine posts to `${url}/v1/audio/speech`). */
@@ -64,7 +64,7 @@ export class OpenAiSpeechEngine implements SpeechEngine {
     const raw = `${outPath}.${randomBytes(4).toString('hex')}.download`;
     try {
       await writeFile(raw, Buffer.from(await res.arrayBuffer()));
-      await execa('ffmpeg', ['-v', 'error', '-y', '-i', raw, '-ac', '1', '-ar', '22050', '-c:a', 'pcm_s16le', '-f', 'wav', outPath]);
+      await runTool('ffmpeg', ['-v', 'error', '-y', '-i', raw, '-ac', '1', '-ar', '22050', '-c:a', 'pcm_s16le', '-f', 'wav', outPath]);
     } catch (err) {
       if (err instanceof ReelsmithError) throw err;
       throw new ReelsmithError('SpeechFailed', `speech server ${url} returned audio that cannot be decoded`);
