@@ -9,7 +9,7 @@ import { writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
 import { fontFamily } from '../captions/fonts.js';
-import { fileMeasure, fontMeasure } from '../captions/metrics.js';
+import { assWidths, fileMeasure, fontMeasure } from '../captions/metrics.js';
 import type { Home } from '../config/home.js';
 import { asReelsmithError, JobValidationError, ReelsmithError } from '../errors.js';
 import type { AccessPolicy } from '../media/fetch.js';
@@ -139,7 +139,10 @@ export async function prepare(parsed: ParsedJob, opts: PrepareOptions): Promise<
   const rng = new Rng(seed);
   const measure = captionFont ? fileMeasure(captionFont.path) : fontMeasure(fontFamily(job.speech.captions.font));
   const titleFont = job.title.fontUrl ? fonts.get(job.title.fontUrl) : undefined;
-  const titleMeasure = titleFont ? fileMeasure(titleFont.path) : fontMeasure(fontFamily(job.title.font));
+  // Titles are fitted to the width libass really draws (see assWidths); captions keep their em rule.
+  const titleMeasure = titleFont
+    ? assWidths(fileMeasure(titleFont.path), { path: titleFont.path })
+    : assWidths(fontMeasure(fontFamily(job.title.font)), { family: fontFamily(job.title.font) });
   const variants = drawVariants(job, rng, measure, styleMusic);
 
   emit({ type: 'stage', stage: 'speech' });

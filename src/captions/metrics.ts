@@ -11,6 +11,8 @@ const cache = new Map<string, Measure>();
 
 interface FontLike {
   unitsPerEm: number;
+  ascent: number;
+  descent: number;
   postscriptName: string;
   hasGlyphForCodePoint(cp: number): boolean;
   glyphForCodePoint(cp: number): { advanceWidth: number };
@@ -64,4 +66,22 @@ function measureWith(font: FontLike | undefined, key: string): Measure {
   }
   cache.set(key, measure);
   return measure;
+}
+
+/**
+ * Widths in units of the ASS font size, as libass draws them: libass sizes a font so that its
+ * ascender-to-descender height (not its em) equals `Fontsize` (VSFilter's rule), so a font whose
+ * height is 1.448 em (Noto CJK) is drawn at 1/1.448 em per size unit. Titles are fitted with this,
+ * so that a line is broken only when it would really leave its room.
+ */
+export function assWidths(measure: Measure, font: { family?: string; path?: string }): Measure {
+  let f: FontLike | undefined;
+  try {
+    const opened = font.path ? (fontkit.openSync(font.path) as unknown as FontLike | { fonts: FontLike[] }) : undefined;
+    f = opened ? ('fonts' in opened ? opened.fonts[0] : opened) : font.family ? findFont(font.family) : undefined;
+  } catch {
+    f = undefined;
+  }
+  const height = f && f.ascent - f.descent > 0 ? (f.ascent - f.descent) / f.unitsPerEm : 1;
+  return height === 1 ? measure : (text) => measure(text) / height;
 }

@@ -445,7 +445,7 @@ function assemble(
   // Titles and sub-headings are broken by the measured width of their font and shrunk where a
   // word or the whole text would not fit, so that no glyph leaves the frame at any output size.
   const fitLines = (text: string, style: ResolvedTextStyle) => {
-    const f = fitText(text, style.fontSize, (size) => availableWidthPx({ ...style, fontSize: size }, W), measures.title, {
+    const f = fitText(text, style.fontSize, (size) => availableWidthPx({ ...style, fontSize: size }, W, 'title'), measures.title, {
       extraPx: style.outline,
     });
     return { lines: f.lines, style: { ...style, fontSize: f.fontSize } };

@@ -5,6 +5,8 @@ import type { ResolvedTextStyle } from './timeline.js';
 
 /** Share of the frame kept clear at the sides. */
 const SIDE_MARGIN = 0.08;
+/** Share of the frame a title keeps clear at each side (titles are broken or shrunk only beyond it). */
+const TITLE_EDGE = 0.03;
 /** Default caption baseline: above the bottom ~20 % that short-video apps cover with their UI. */
 const CAPTION_BOTTOM = 0.78;
 const TITLE_TOP = 0.1;
@@ -52,11 +54,12 @@ export function lineWidthPx(s: ResolvedTextStyle, W: number): number {
  * Width in pixels a line of text may really take at the style's anchor without leaving the frame
  * (no floor: a text that does not fit is shrunk by the caller).
  */
-export function availableWidthPx(s: ResolvedTextStyle, W: number): number {
-  const m = Math.max(2, W * SIDE_MARGIN * 0.5);
+export function availableWidthPx(s: ResolvedTextStyle, W: number, kind: 'caption' | 'title' = 'caption'): number {
+  // Captions keep to the safe area; a title (display text) may use the frame but for a thin edge.
+  const m = Math.max(2, W * (kind === 'title' ? TITLE_EDGE : SIDE_MARGIN * 0.5));
   const col = s.alignment.endsWith('Left') ? 'left' : s.alignment.endsWith('Right') ? 'right' : 'center';
   const avail = col === 'left' ? W - s.x - m : col === 'right' ? s.x - m : 2 * Math.min(s.x, W - s.x) - 2 * m;
-  return Math.max(1, Math.min(avail, W * (1 - 2 * SIDE_MARGIN)));
+  return Math.max(1, Math.min(avail, kind === 'title' ? W - 2 * m : W * (1 - 2 * SIDE_MARGIN)));
 }
 
 export function captionStyle(job: Job): ResolvedTextStyle {
