@@ -136,7 +136,9 @@ export const OPENAPI = {
           ClientToken: { type: 'string', description: 'idempotency: the same token returns the same JobId' },
         },
       },
-      EditingBatchJob: obj('as IMS GetBatchMediaProducingJob: JobId, JobType, Status, times, Extend, SubJobList'),
+      EditingBatchJob: obj(
+        "as IMS GetBatchMediaProducingJob: JobId, JobType, Status, times, Extend, SubJobList (each sub-job with reelsmith's Quality figures: DecodeGarbage, LongestBlack, LongestFreeze, Loudness, SafePath)",
+      ),
     },
   },
   security: [{ bearer: [] }],
