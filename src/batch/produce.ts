@@ -22,7 +22,7 @@ import { resolveMaterials, type ResolvedMaterials } from '../media/resolve.js';
 import { type SpeechTimes, speechKey } from '../planner/inputs.js';
 import { type BatchPlan, isFailure, planBatch } from '../planner/plan.js';
 import type { Timeline } from '../planner/timeline.js';
-import { drawVariants, type Variant } from '../planner/variants.js';
+import { drawVariants } from '../planner/variants.js';
 import { QualityCheckError } from '../render/quality.js';
 import { renderTimeline } from '../render/render.js';
 import type { RenderSettings } from '../render/settings.js';
@@ -61,11 +61,8 @@ export interface Prepared {
   parsed: ParsedJob;
   seed: string;
   materials: ResolvedMaterials;
-  variants: Variant[];
   plan: BatchPlan;
   speechClips: Map<string, string>;
-  speechErrors: Map<number, ReelsmithError>;
-  synthesizer: SpeechSynthesizer;
   fonts: Map<string, FontFile>;
   /** What was left out for a reason the user may accept, once for the batch (manifest `Warnings`). */
   warnings: string[];
@@ -180,7 +177,7 @@ export async function prepare(parsed: ParsedJob, opts: PrepareOptions): Promise<
         }
       : t,
   );
-  return { parsed, seed, materials, variants, plan, speechClips, speechErrors, synthesizer, fonts, warnings: plan.warnings };
+  return { parsed, seed, materials, plan, speechClips, fonts, warnings: plan.warnings };
 }
 
 export interface ProduceOptions extends PrepareOptions {
