@@ -55,26 +55,23 @@ export async function prepareOutDir(dir: string, field = 'output folder'): Promi
   }
 }
 
-/** Files an earlier run of reelsmith made in this folder (its manifest lists them). */
-async function madeBefore(outDir: string): Promise<Set<string>> {
+/**
+ * What an earlier run of reelsmith made in this folder, from its manifest (read once): the files it
+ * lists, and whether a `manifest.json` there is foreign (not reelsmith's).
+ */
+async function earlierRun(outDir: string): Promise<{ made: Set<string>; foreignManifest: boolean }> {
+  let text: string;
   try {
-    const m = JSON.parse(await readFile(join(outDir, 'manifest.json'), 'utf8')) as { Plans?: { file?: string }[] };
-    return new Set(
-      (m.Plans ?? [])
-        .map((p) => p.file)
-        .filter((f): f is string => typeof f === 'string')
-        .map((f) => resolve(f)),
-    );
+    text = await readFile(join(outDir, 'manifest.json'), 'utf8');
   } catch {
-    return new Set();
+    return { made: new Set(), foreignManifest: false };
   }
-}
-
-async function isManifest(file: string): Promise<boolean> {
   try {
-    return typeof (JSON.parse(await readFile(file, 'utf8')) as { EditingBatchJob?: unknown }).EditingBatchJob === 'object';
+    const m = JSON.parse(text) as { EditingBatchJob?: unknown; Plans?: { file?: string }[] };
+    const files = (m.Plans ?? []).map((p) => p.file).filter((f): f is string => typeof f === 'string');
+    return { made: new Set(files.map((f) => resolve(f))), foreignManifest: typeof m.EditingBatchJob !== 'object' };
   } catch {
-    return false;
+    return { made: new Set(), foreignManifest: true };
   }
 }
 
@@ -92,7 +89,8 @@ export async function overwriteIssues(
   const issues: { path: string; reason: string }[] = [];
   const inputReal = new Map<string, { ref: string; field: string }>();
   for (const i of inputs) inputReal.set(await realpath(i.path).catch(() => resolve(i.path)), i);
-  const previous = opts.resume ? undefined : await madeBefore(outDir);
+  const earlier = opts.resume ? undefined : await earlierRun(outDir);
+  const previous = earlier?.made;
   const manifest = resolve(outDir, 'manifest.json');
   for (const f of files) {
     const target = resolve(f.file);
@@ -114,7 +112,7 @@ export async function overwriteIssues(
   }
   if (inputReal.has(manifest))
     issues.push({ path: opts.field, reason: `the manifest (${manifest}) would overwrite a material; choose another folder` });
-  else if (previous && previous.size === 0 && (await stat(manifest).catch(() => undefined)) && !(await isManifest(manifest)))
+  else if (earlier?.foreignManifest)
     issues.push({ path: opts.field, reason: `${manifest} exists and is not a reelsmith manifest; remove it or choose another folder` });
   return issues;
 }

@@ -89,11 +89,6 @@ function refusedMaterials(
   return issues;
 }
 
-function refsOf(parsed: ParsedJob): string[] {
-  const j = parsed.job;
-  return [...j.groups.flatMap((g) => g.media), ...j.media, ...j.music, ...j.backgroundImages, ...j.stickers.map((s) => s.media)];
-}
-
 /** Everything up to (and including) the plans; no rendering. */
 export async function prepare(parsed: ParsedJob, opts: PrepareOptions): Promise<Prepared> {
   const home = opts.home;
@@ -107,7 +102,7 @@ export async function prepare(parsed: ParsedJob, opts: PrepareOptions): Promise<
     job.music.length === 0 && job.musicConfig.styles.length > 0
       ? (await Promise.all(job.musicConfig.styles.map((s) => new MusicLibrary(home.music).tracks(s)))).flat()
       : [];
-  const refs = [...refsOf(parsed), ...styleMusic];
+  const refs = [...namedRefs(job).flatMap((n) => (n.font ? [] : [n.ref])), ...styleMusic];
   const needsLibrary = refs.some((r) => !/[/.]/.test(r));
   const db = needsLibrary ? await openDatabase(home.database) : undefined;
   let materials: ResolvedMaterials;
@@ -121,7 +116,7 @@ export async function prepare(parsed: ParsedJob, opts: PrepareOptions): Promise<
   // Custom fonts (FontUrl): a font that cannot be loaded fails every output, naming it.
   const fonts = new Map<string, FontFile>();
   const fontErrors = new Map<string, ReelsmithError>();
-  for (const ref of new Set([job.speech.captions.fontUrl, job.title.fontUrl].filter((r): r is string => !!r))) {
+  for (const ref of new Set(namedRefs(job).flatMap((n) => (n.font ? [n.ref] : [])))) {
     try {
       fonts.set(ref, await resolveFont(ref, job.baseDir, home.cache, opts.policy));
     } catch (err) {

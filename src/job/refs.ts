@@ -12,6 +12,8 @@ export interface NamedRef {
   /** The field that names it, e.g. `InputConfig.MediaGroupArray[0].MediaArray[1]`. */
   path: string;
   kind: RefKind;
+  /** A font file (`FontUrl`), resolved apart from the media. */
+  font: boolean;
 }
 
 /** Library media IDs are 32 hex digits; a bare word without `/` or `.` is taken as an ID too. */
@@ -24,7 +26,7 @@ export function refKind(ref: string): RefKind {
 }
 
 export function namedRefs(job: Job): NamedRef[] {
-  const out: { ref: string; path: string }[] = [];
+  const out: { ref: string; path: string; font?: boolean }[] = [];
   const list = (refs: string[], path: (j: number) => string) => {
     for (const [j, ref] of refs.entries()) out.push({ ref, path: path(j) });
   };
@@ -36,7 +38,8 @@ export function namedRefs(job: Job): NamedRef[] {
     job.stickers.map((s) => s.media),
     (j) => `InputConfig.StickerArray[${j}]`,
   );
-  if (job.speech.captions.fontUrl) out.push({ ref: job.speech.captions.fontUrl, path: 'EditingConfig.SpeechConfig.AsrConfig.FontUrl' });
-  if (job.title.fontUrl) out.push({ ref: job.title.fontUrl, path: 'EditingConfig.TitleConfig.FontUrl' });
-  return out.map((r) => ({ ...r, kind: refKind(r.ref) }));
+  if (job.speech.captions.fontUrl)
+    out.push({ ref: job.speech.captions.fontUrl, path: 'EditingConfig.SpeechConfig.AsrConfig.FontUrl', font: true });
+  if (job.title.fontUrl) out.push({ ref: job.title.fontUrl, path: 'EditingConfig.TitleConfig.FontUrl', font: true });
+  return out.map((r) => ({ ...r, kind: refKind(r.ref), font: !!r.font }));
 }

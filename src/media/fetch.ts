@@ -12,6 +12,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { invalidParameter, materialNotFound, materialUnreadable, ReelsmithError } from '../errors.js';
 import { checkPublicUrl } from './net.js';
+import { shown } from '../job/raw.js';
 
 /**
  * What untrusted references may reach, and how much: the CLI uses the defaults (any local path,
@@ -43,7 +44,8 @@ export interface FetchOptions extends AccessPolicy {
 
 const sha256 = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
 
-const isInside = (dir: string, path: string) => {
+/** Whether `path` is `dir` or lies below it (by name). */
+export const isInside = (dir: string, path: string) => {
   const rel = relative(dir, path);
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 };
@@ -58,19 +60,19 @@ const isInside = (dir: string, path: string) => {
 export async function localFile(ref: string, baseDir: string, cacheDir: string, policy: AccessPolicy = {}): Promise<string> {
   if (/^https?:\/\//i.test(ref)) return fetchToCache(ref, { cacheDir, ...policy });
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(ref) && !/^file:\/\//i.test(ref))
-    throw invalidParameter('', `${shownRef(ref)}: only http(s) URLs, local files and media IDs are supported`);
+    throw invalidParameter('', `${shown(ref, 120)}: only http(s) URLs, local files and media IDs are supported`);
   let path: string;
   try {
     path = /^file:\/\//i.test(ref) ? fileURLToPath(ref) : isAbsolute(ref) ? ref : resolvePath(baseDir, ref);
   } catch {
-    throw invalidParameter('', `${shownRef(ref)} is not a valid file URL`);
+    throw invalidParameter('', `${shown(ref, 120)} is not a valid file URL`);
   }
   if (policy.allowedDirs) {
     const allowed = policy.allowedDirs.map((d) => resolvePath(d));
     const refused = () =>
       invalidParameter(
         '',
-        `${shownRef(ref)}: local files are not accepted here (use http(s) URLs or media IDs; an operator may allow folders with allowedMediaDirs)`,
+        `${shown(ref, 120)}: local files are not accepted here (use http(s) URLs or media IDs; an operator may allow folders with allowedMediaDirs)`,
       );
     if (!allowed.some((d) => isInside(d, resolvePath(path)))) throw refused();
     // Inside an allowed folder by name: its real path must be too (no symlink out of it).
@@ -83,8 +85,6 @@ export async function localFile(ref: string, baseDir: string, cacheDir: string, 
   await checkRegularFile(path, ref, policy.maxBytes ?? DEFAULT_LIMITS.maxBytes);
   return path;
 }
-
-const shownRef = (ref: string) => JSON.stringify(ref.length > 120 ? `${ref.slice(0, 120)}…` : ref);
 
 /** Refuses, without opening it, what is not a regular file of at most `maxBytes`. */
 export async function checkRegularFile(path: string, ref: string, maxBytes: number): Promise<void> {
@@ -162,7 +162,7 @@ async function downloadOnce(url: string, opts: FetchOptions): Promise<string> {
         try {
           await checkPublicUrl(at, opts.allowPrivate ?? true);
         } catch (err) {
-          throw invalidParameter('', `material ${shownRef(url)} refused: ${(err as Error).message}`);
+          throw invalidParameter('', `material ${shown(url, 120)} refused: ${(err as Error).message}`);
         }
         res = await fetch(at, { signal: ac.signal, redirect: 'manual' });
         const next = res.status >= 300 && res.status < 400 ? res.headers.get('location') : null;

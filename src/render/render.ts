@@ -165,6 +165,8 @@ export async function renderTimeline(
       if (keep) writeFileSync(join(work, 'ffmpeg-args.json'), JSON.stringify(c.args, null, 1));
       return c.args;
     };
+    // Every FFmpeg of this render runs with the same limits, progress and allocator.
+    const run = { timeoutMs, signal: ctx.signal, onProgress, mallocEnv: settings.ffmpegEnv, maxMemoryBytes: ctx.maxMemoryBytes };
     const shaderTodo = shaderTransitions(t);
     const shaders = shaderTodo.length > 0;
     // Shader transitions: as frei0r plugins inside the render itself (FFmpeg's frei0r filter);
@@ -176,25 +178,15 @@ export async function renderTimeline(
       shaders &&
       settings.shaders !== 'js' &&
       (await renderWithNativeShaders(t, {
+        ...run,
         settings,
         renderArgs: (pipes) => compile(pipes, true),
         inputs: { paths: ctx.paths },
         aspects: ctx.aspects,
         work,
         cacheDir,
-        timeoutMs,
-        signal: ctx.signal,
-        onProgress,
       }));
-    if (plugins)
-      await runFfmpeg(compile(new Map(), false, plugins), {
-        timeoutMs,
-        signal: ctx.signal,
-        onProgress,
-        env: { FREI0R_PATH: plugins.dir },
-        mallocEnv: settings.ffmpegEnv,
-        maxMemoryBytes: ctx.maxMemoryBytes,
-      });
+    if (plugins) await runFfmpeg(compile(new Map(), false, plugins), { ...run, env: { FREI0R_PATH: plugins.dir } });
     else if (!spliced) {
       const transitionFrames = shaders
         ? await drawShaderTransitions(t, {
@@ -207,13 +199,7 @@ export async function renderTimeline(
             signal: ctx.signal,
           })
         : new Map();
-      await runFfmpeg(compile(transitionFrames, false), {
-        timeoutMs,
-        signal: ctx.signal,
-        onProgress,
-        mallocEnv: settings.ffmpegEnv,
-        maxMemoryBytes: ctx.maxMemoryBytes,
-      });
+      await runFfmpeg(compile(transitionFrames, false), run);
     }
     // Judged before it gets its name: an output that fails its check never appears.
     let figures: Quality | undefined;

@@ -149,6 +149,8 @@ export interface SplicedRenderOptions extends ShaderTransitionOptions {
   /** FFmpeg arguments of the render pass, given the named pipes it reads the drawn frames from. */
   renderArgs: (pipes: Map<number, string>) => string[];
   onProgress?: (seconds: number) => void;
+  /** The render's memory bound (the extraction and the programs are small). */
+  maxMemoryBytes?: number;
 }
 
 /**
@@ -227,6 +229,7 @@ export async function renderWithNativeShaders(t: Timeline, o: SplicedRenderOptio
     signal: controller.signal,
     onProgress: o.onProgress,
     mallocEnv: o.settings.ffmpegEnv,
+    maxMemoryBytes: o.maxMemoryBytes,
   });
   const all = [render, extraction.then(() => undefined), ...done];
   // The first failure stops everything (a blocked pipe would otherwise wait for ever).

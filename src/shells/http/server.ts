@@ -7,9 +7,9 @@
 import { randomUUID } from 'node:crypto';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
-import { isAbsolute, relative, resolve as resolvePath } from 'node:path';
+import { resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AccessPolicy } from '../../media/fetch.js';
+import { type AccessPolicy, isInside } from '../../media/fetch.js';
 import { namedRefs } from '../../job/refs.js';
 import { rawIssues, shown } from '../../job/raw.js';
 import { createError, imsCode, JobValidationError, ReelsmithError } from '../../errors.js';
@@ -117,10 +117,7 @@ function localRefAllowed(ref: string, baseDir: string, allowed: string[]): boole
   } catch {
     return false;
   }
-  return allowed.some((d) => {
-    const rel = relative(resolvePath(d), path);
-    return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-  });
+  return allowed.some((d) => isInside(resolvePath(d), path));
 }
 
 /** Request ids as IMS writes them (upper-case UUIDs): the answer's RequestId and the log's reqId. */
