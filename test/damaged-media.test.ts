@@ -16,31 +16,22 @@ import { inspect } from '../src/media/probe.js';
 import { parseJob } from '../src/job/parse.js';
 import { detectBlackAndFrozen, frameAt, luma, media, tempDir, useTempHome, testHome } from './helpers.js';
 
-/** Mean luma (RGB, as frameAt reads it) of the source frame at `t`, decoded from the start (exact). */
-async function exactLuma(file: string, t: number): Promise<number> {
-  const { stdout } = await execa(
-    'ffmpeg',
-    ['-v', 'error', '-i', file, '-vf', `trim=start=${t},setpts=PTS-STARTPTS`, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'],
-    { encoding: 'buffer' },
-  );
+/**
+ * Mean brightness (RGB, as frameAt reads it) of a source frame at `t`: decoded from the start
+ * (exact) or reached by a naive input seek, the way a careless cutter would.
+ */
+async function meanAt(file: string, t: number, how: 'exact' | 'seek'): Promise<number> {
+  const input = how === 'exact' ? ['-i', file, '-vf', `trim=start=${t},setpts=PTS-STARTPTS`] : ['-ss', String(t), '-i', file];
+  const { stdout } = await execa('ffmpeg', ['-v', 'error', ...input, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], {
+    encoding: 'buffer',
+  });
   const data = Buffer.from(stdout as unknown as Uint8Array);
   let s = 0;
   for (let i = 0; i < data.length; i++) s += data[i];
   return s / data.length;
 }
-
-/** The same frame as a naive input seek gives it. */
-async function seekLuma(file: string, t: number): Promise<number> {
-  const { stdout } = await execa(
-    'ffmpeg',
-    ['-v', 'error', '-ss', String(t), '-i', file, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'],
-    { encoding: 'buffer' },
-  );
-  const data = Buffer.from(stdout as unknown as Uint8Array);
-  let s = 0;
-  for (let i = 0; i < data.length; i++) s += data[i];
-  return s / data.length;
-}
+const exactLuma = (file: string, t: number) => meanAt(file, t, 'exact');
+const seekLuma = (file: string, t: number) => meanAt(file, t, 'seek');
 
 describe('keyframes that do not decode alone', () => {
   it('the fixture reproduces the class: a naive input seek gives the wrong frames', async () => {

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { type Home, reelsmithHome } from '../src/config/home.js';
+import { JobValidationError } from '../src/errors.js';
+import { parseJob, type RawJobParams } from '../src/job/parse.js';
 
 export const MEDIA = () => {
   const dir = process.env.REELSMITH_TEST_MEDIA;
@@ -231,4 +233,15 @@ export function channelDiff(a: Frame, b: Frame, ch: number): number {
   let s = 0;
   for (let i = ch; i < a.data.length; i += 3) s += Math.abs(a.data[i] - b.data[i]);
   return s / (a.data.length / 3);
+}
+
+/** The issues of a refused job (fails the test if the job was accepted or something else was thrown). */
+export function issuesOf(params: object): { path: string; reason: string }[] {
+  try {
+    parseJob(params as RawJobParams);
+  } catch (err) {
+    if (err instanceof JobValidationError) return err.issues;
+    throw err;
+  }
+  throw new Error('expected the job to be refused');
 }

@@ -15,33 +15,40 @@ import * as fontkit from 'fontkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAss } from '../src/captions/ass.js';
 import { setFontNames } from '../src/captions/font-alias.js';
-import { JobValidationError, ReelsmithError } from '../src/errors.js';
+import { type JobValidationError, ReelsmithError } from '../src/errors.js';
 import { prepare, produce } from '../src/batch/produce.js';
 import type { Timeline } from '../src/planner/timeline.js';
 import { installFont } from '../src/render/render.js';
 import { fetchToCache, localFile } from '../src/media/fetch.js';
-import { parseJob, type RawJobParams } from '../src/job/parse.js';
+import { parseJob } from '../src/job/parse.js';
 import { espeakSettings } from '../src/speech/espeak.js';
 import { parseSpeechText } from '../src/speech/ssml.js';
 import { VOICES } from '../src/speech/voices.js';
-import { cli, frameAt, media, tempDir, useTempHome, writeJob, testHome } from './helpers.js';
+import { cli, issuesOf, frameAt, media, tempDir, useTempHome, writeJob, testHome } from './helpers.js';
 
 const base = { InputConfig: { MediaArray: ['a.mp4'], SpeechText: 'Hello there.' } };
 
-/** The issues of a refused job (fails the test if the job was accepted or something else was thrown). */
-function refused(params: RawJobParams): { path: string; reason: string }[] {
-  try {
-    parseJob(params);
-  } catch (err) {
-    if (err instanceof JobValidationError) return err.issues;
-    throw err;
-  }
-  throw new Error('the job was accepted');
+/**
+ * Text pixels of a frame (bright, r + g + b at least `atLeast`, against the dark test clip): how
+ * many, how many in the `edge` columns at the left and right, and the box they fill.
+ */
+function ink(f: Awaited<ReturnType<typeof frameAt>>, o: { atLeast: number; edge?: number }) {
+  const edge = o.edge ?? 0;
+  let [total, atEdges, x0, y0, x1, y1] = [0, 0, f.width, f.height, -1, -1];
+  for (let y = 0; y < f.height; y++)
+    for (let x = 0; x < f.width; x++) {
+      const [r, g, b] = f.at(x, y);
+      if (r + g + b < o.atLeast) continue;
+      total++;
+      if (x < edge || x >= f.width - edge) atEdges++;
+      [x0, y0, x1, y1] = [Math.min(x0, x), Math.min(y0, y), Math.max(x1, x), Math.max(y1, y)];
+    }
+  return { total, atEdges, width: x1 - x0 + 1, height: y1 - y0 + 1 };
 }
 
 describe('values that reach a subprocess or a file are whitelisted', () => {
   it('refuses a SpeechLanguage that is a path (it would reach espeak-ng -v and leak the file), listing the valid values', () => {
-    const issues = refused({ ...base, EditingConfig: { SpeechConfig: { SpeechLanguage: '../../../../../../../etc/passwd' } } });
+    const issues = issuesOf({ ...base, EditingConfig: { SpeechConfig: { SpeechLanguage: '../../../../../../../etc/passwd' } } });
     expect(issues).toEqual([
       {
         path: 'EditingConfig.SpeechConfig.SpeechLanguage',
@@ -65,7 +72,7 @@ describe('values that reach a subprocess or a file are whitelisted', () => {
   });
 
   it('refuses an x264 preset that is not one (it reaches FFmpeg -preset)', () => {
-    expect(refused({ ...base, OutputConfig: { Video: { Preset: 'fast -vf drawtext' } } })).toEqual([
+    expect(issuesOf({ ...base, OutputConfig: { Video: { Preset: 'fast -vf drawtext' } } })).toEqual([
       {
         path: 'OutputConfig.Video.Preset',
         reason: expect.stringMatching(/^unknown preset "fast -vf drawtext"; valid: ultrafast, .*veryslow$/),
@@ -74,11 +81,11 @@ describe('values that reach a subprocess or a file are whitelisted', () => {
   });
 
   it('refuses output names with control characters or that no file system takes', () => {
-    expect(refused({ ...base, OutputConfig: { MediaURL: 'out_{index}\n.mp4' } })[0]).toMatchObject({
+    expect(issuesOf({ ...base, OutputConfig: { MediaURL: 'out_{index}\n.mp4' } })[0]).toMatchObject({
       path: 'OutputConfig.MediaURL',
       reason: expect.stringContaining('control characters'),
     });
-    expect(refused({ ...base, OutputConfig: { MediaURL: `${'x'.repeat(300)}_{index}.mp4` } })[0]).toMatchObject({
+    expect(issuesOf({ ...base, OutputConfig: { MediaURL: `${'x'.repeat(300)}_{index}.mp4` } })[0]).toMatchObject({
       path: 'OutputConfig.MediaURL',
       reason: 'its file name is longer than 200 bytes',
     });
@@ -95,7 +102,7 @@ describe('SSML entities', () => {
 
   it('refuses character references outside Unicode, naming the field and the position', () => {
     for (const ref of ['&#x110000;', '&#99999999;', '&#xD800;', '&#0;']) {
-      expect(refused({ InputConfig: { MediaArray: ['a.mp4'], SpeechTextArray: [`<speak>bad ${ref}</speak>`] } })).toEqual([
+      expect(issuesOf({ InputConfig: { MediaArray: ['a.mp4'], SpeechTextArray: [`<speak>bad ${ref}</speak>`] } })).toEqual([
         {
           path: 'InputConfig.SpeechTextArray[0]',
           reason: expect.stringMatching(/^malformed markup at character 12: character reference .* is not a Unicode character$/),
@@ -108,15 +115,18 @@ describe('SSML entities', () => {
 describe('hostile JSON', () => {
   it('refuses nesting 100,000 levels deep (a JSON string or an object), naming where, without overflowing the stack', () => {
     const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
-    const asString = refused({ InputConfig: `{"MediaArray":["a.mp4"],"SceneInfo":${deep}}` });
+    const asString = issuesOf({ InputConfig: `{"MediaArray":["a.mp4"],"SceneInfo":${deep}}` });
     expect(asString).toEqual([{ path: `InputConfig.SceneInfo${'[0]'.repeat(31)}`, reason: 'is nested more than 32 levels deep' }]);
-    const asObject = refused({ ...base, EditingConfig: JSON.parse(`{"ProcessConfig":${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}}`) });
+    const asObject = issuesOf({
+      ...base,
+      EditingConfig: JSON.parse(`{"ProcessConfig":${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}}`),
+    });
     expect(asObject[0].reason).toBe('is nested more than 32 levels deep');
     expect(asObject[0].path.startsWith('EditingConfig.ProcessConfig.a.a')).toBe(true);
   });
 
   it('refuses __proto__, constructor and prototype keys anywhere, and none of them changes a setting', () => {
-    const issues = refused({
+    const issues = issuesOf({
       InputConfig: '{"MediaArray":["a.mp4"],"__proto__":{"SpeechText":"injected"}}',
       EditingConfig: { SpeechConfig: JSON.parse('{"constructor":{"prototype":{"Voice":"x"}}}') },
       OutputConfig: JSON.parse('{"Video":{"__proto__":{"Crf":0}}}'),
@@ -130,11 +140,11 @@ describe('hostile JSON', () => {
   });
 
   it('reads numbers written as strings in decimal only: "0x10" is not 16', () => {
-    expect(refused({ ...base, OutputConfig: { Count: '0x10' } })).toEqual([
+    expect(issuesOf({ ...base, OutputConfig: { Count: '0x10' } })).toEqual([
       { path: 'OutputConfig.Count', reason: 'must be a number (from 1 to 100)' },
     ]);
     expect(parseJob({ ...base, OutputConfig: { Count: ' 16 ' } }).job.output.count).toBe(16);
-    expect(refused({ ...base, OutputConfig: { Count: '1e3' } })).toEqual([
+    expect(issuesOf({ ...base, OutputConfig: { Count: '1e3' } })).toEqual([
       { path: 'OutputConfig.Count', reason: '1000 is out of range: must be from 1 to 100' },
     ]);
   });
@@ -176,11 +186,11 @@ describe('hostile JSON', () => {
       ],
       [{ OutputConfig: { Count: 2.5 } }, 'OutputConfig.Count', '2.5 must be a whole number from 1 to 100'],
     ];
-    for (const [extra, path, reason] of cases) expect(refused({ ...base, ...extra })).toEqual([{ path, reason }]);
+    for (const [extra, path, reason] of cases) expect(issuesOf({ ...base, ...extra })).toEqual([{ path, reason }]);
   });
 
   it('caps what an answer repeats: 10,000 bad transition names are one short issue', () => {
-    const issues = refused({
+    const issues = issuesOf({
       ...base,
       EditingConfig: { ProcessConfig: { TransitionList: Array.from({ length: 10_000 }, (_, i) => `nope${i}`).join(',') } },
     });
@@ -190,7 +200,7 @@ describe('hostile JSON', () => {
   });
 
   it('shortens a 1 MB value in the answer', () => {
-    const issues = refused({ ...base, EditingConfig: { SpeechConfig: { Style: 'x'.repeat(1_000_000) } } });
+    const issues = issuesOf({ ...base, EditingConfig: { SpeechConfig: { Style: 'x'.repeat(1_000_000) } } });
     expect(issues[0].reason).toBe(`unknown style "${'x'.repeat(60)}…(1000000 characters)"; valid: Gentle, Serious, Entertainment`);
   });
 
@@ -204,7 +214,7 @@ describe('hostile JSON', () => {
   });
 
   it('refuses a voice-over text with nothing to speak (emoji, punctuation, invisible characters)', () => {
-    expect(refused({ InputConfig: { MediaArray: ['a.mp4'], SpeechTextArray: ['🎉🎉!!', '\u200b\u200b', 'fine'] } })).toEqual([
+    expect(issuesOf({ InputConfig: { MediaArray: ['a.mp4'], SpeechTextArray: ['🎉🎉!!', '\u200b\u200b', 'fine'] } })).toEqual([
       {
         path: 'InputConfig.SpeechTextArray[0]',
         reason: '"🎉🎉!!" has nothing to speak (only punctuation, symbols, emoji or invisible characters)',
@@ -217,7 +227,7 @@ describe('hostile JSON', () => {
   });
 
   it('refuses an output longer than the longest the service makes', () => {
-    expect(refused({ ...base, OutputConfig: { MaxDuration: 3000 } })).toEqual([
+    expect(issuesOf({ ...base, OutputConfig: { MaxDuration: 3000 } })).toEqual([
       { path: 'OutputConfig.MaxDuration', reason: '3000 s is longer than the longest output this service makes (600 s)' },
     ]);
   });
@@ -325,7 +335,7 @@ describe('files that are not what they claim', () => {
     );
     expect(m.Plans[0].file).toBe(join(out, 'escape_0.mp4'));
     expect(existsSync(join(out, 'escape_0.mp4'))).toBe(true);
-    expect(refused({ ...base, EditingConfig: { TitleConfig: { FontColor: '&H00FF00&\\N{\\p1}' } } })).toEqual([
+    expect(issuesOf({ ...base, EditingConfig: { TitleConfig: { FontColor: '&H00FF00&\\N{\\p1}' } } })).toEqual([
       { path: 'EditingConfig.TitleConfig.FontColor', reason: expect.stringContaining('is not a #rrggbb colour') },
     ]);
   });
@@ -465,17 +475,6 @@ describe('outputs never replace what the user owns', () => {
 });
 
 describe('text is text', () => {
-  /** Rows and columns of a frame that hold title pixels (bright, against the dark clip). */
-  function inkBox(f: Awaited<ReturnType<typeof frameAt>>) {
-    let [x0, y0, x1, y1] = [f.width, f.height, -1, -1];
-    for (let y = 0; y < f.height; y++)
-      for (let x = 0; x < f.width; x++) {
-        const [r, g, b] = f.at(x, y);
-        if (r + g + b > 500) [x0, y0, x1, y1] = [Math.min(x0, x), Math.min(y0, y), Math.max(x1, x), Math.max(y1, y)];
-      }
-    return { width: x1 - x0 + 1, height: y1 - y0 + 1 };
-  }
-
   it('shows a typed \\N and braces in a title as typed: one line, not a line break, nothing swallowed', async () => {
     useTempHome();
     const render = async (title: string) => {
@@ -488,7 +487,7 @@ describe('text is text', () => {
         }),
         { home: testHome(), outDir: out, seed: 1 },
       );
-      return inkBox(await frameAt(join(out, 't_0.mp4'), 0.5));
+      return ink(await frameAt(join(out, 't_0.mp4'), 0.5), { atLeast: 501 });
     };
     const typed = await render('AB\\NCD');
     const broken = await render('AB\nCD'.replace('\n', ' ')); // the same letters on one line, without the backslash
@@ -534,16 +533,7 @@ describe('captions always fit', () => {
     const track = m.Plans[0].timeline!.captions!;
     expect(track.style.fontSize).toBeLessThan(150);
     for (const c of track.captions) {
-      const f = await frameAt(join(out, 'c_0.mp4'), (c.start + c.end) / 2);
-      let atEdges = 0;
-      let total = 0;
-      for (let y = 0; y < f.height; y++)
-        for (let x = 0; x < f.width; x++) {
-          const [r, g, b] = f.at(x, y);
-          if (r + g + b < 450) continue;
-          total++;
-          if (x < 2 || x >= f.width - 2) atEdges++;
-        }
+      const { total, atEdges } = ink(await frameAt(join(out, 'c_0.mp4'), (c.start + c.end) / 2), { atLeast: 450, edge: 2 });
       expect(total).toBeGreaterThan(50);
       expect(atEdges).toBe(0);
     }
@@ -551,20 +541,6 @@ describe('captions always fit', () => {
 });
 
 describe('text always fits', () => {
-  /** Bright pixels (title ink) in the columns at the frame's left and right edges, and in all. */
-  const ink = (f: Awaited<ReturnType<typeof frameAt>>, edge: number) => {
-    let atEdges = 0;
-    let total = 0;
-    for (let y = 0; y < f.height; y++)
-      for (let x = 0; x < f.width; x++) {
-        const [r, g, b] = f.at(x, y);
-        if (r + g + b < 450) continue;
-        total++;
-        if (x < edge || x >= f.width - edge) atEdges++;
-      }
-    return { atEdges, total };
-  };
-
   for (const [w, h] of [
     [180, 320],
     [720, 1280],
@@ -590,7 +566,7 @@ describe('text always fits', () => {
         // broken into lines, shrunk when a word alone was too wide
         expect(t.title!.lines.length).toBeGreaterThan(1);
         const f = await frameAt(join(out, `w_${i}.mp4`), 0.5);
-        const { atEdges, total } = ink(f, Math.max(2, Math.round(w / 90)));
+        const { atEdges, total } = ink(f, { atLeast: 450, edge: Math.max(2, Math.round(w / 90)) });
         expect(total).toBeGreaterThan(w);
         expect(atEdges).toBe(0);
       }

@@ -4,7 +4,9 @@
  */
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:http';
+import { join } from 'node:path';
 import { iceSignature } from '../src/service/callbacks.js';
 import { fetchToCache } from '../src/media/fetch.js';
 import { checkPublicUrl, isPrivateAddress } from '../src/media/net.js';
@@ -68,6 +70,23 @@ async function waitFor(jobId: string) {
     await new Promise((res) => setTimeout(res, 50));
   }
   throw new Error('job did not finish');
+}
+
+/** `reelsmith serve ARGS` as its own process (the test's key in its environment), once it listens. */
+function serveProcess(args: string[]): Promise<{ child: ChildProcess; url: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(import.meta.dirname, '..', 'bin', 'reelsmith.js'), 'serve', ...args], {
+      env: { ...process.env, REELSMITH_ACCESS_KEYS: `${AK}:${SECRET}` },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout?.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /listening on (http:\/\/[\d.:]+)/.exec(out);
+      if (m) resolve({ child, url: m[1] });
+    });
+    child.on('exit', (code) => reject(new Error(`server exited (${code})`)));
+  });
 }
 
 describe('IMS RPC API with the official SDK client', () => {
@@ -714,7 +733,6 @@ describe('configuration', () => {
 
 describe('a bounded queue', () => {
   it('answers Throttling.User (429) when the queue is full, and still answers a retried ClientToken', async () => {
-    const { spawn } = await import('node:child_process');
     const { writeFileSync } = await import('node:fs');
     const { join } = await import('node:path');
     const dir = tempDir('rs-throttle-');
@@ -722,21 +740,8 @@ describe('a bounded queue', () => {
       join(dir, 'cfg.json'),
       JSON.stringify({ port: 0, data: dir, maxQueued: 1, accessKeys: { [AK]: SECRET }, allowedMediaDirs: [MEDIA()] }),
     );
-    const child = spawn(
-      process.execPath,
-      [join(import.meta.dirname, '..', 'bin', 'reelsmith.js'), 'serve', '--config', join(dir, 'cfg.json')],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const { child, url } = await serveProcess(['--config', join(dir, 'cfg.json')]);
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        child.stdout?.on('data', (c: Buffer) => {
-          out += c.toString();
-          const m = /listening on (http:\/\/[\d.:]+)/.exec(out);
-          if (m) resolve(m[1]);
-        });
-        child.on('exit', (code) => reject(new Error(`server exited (${code})`)));
-      });
       const c = new RPCClient({ accessKeyId: AK, accessKeySecret: SECRET, endpoint: url, apiVersion: '2020-11-09' });
       const first = await c.request('SubmitBatchMediaProducingJob', job({ ClientToken: 'first' }), { method: 'POST' });
       const second = await c
@@ -770,29 +775,12 @@ describe('jobs are never lost', () => {
   };
 
   it('kill -9 of the server takes its FFmpeg renders with it (none keeps running on its own)', async () => {
-    const { spawn } = await import('node:child_process');
     const { existsSync, writeFileSync } = await import('node:fs');
     const { join } = await import('node:path');
     const data = tempDir('rs-leash-');
     const cfg = join(data, 'cfg.json');
     writeFileSync(cfg, JSON.stringify({ allowedMediaDirs: [MEDIA()], log: false }));
-    const child = spawn(
-      process.execPath,
-      [join(import.meta.dirname, '..', 'bin', 'reelsmith.js'), 'serve', '--port', '0', '--data', data, '--config', cfg],
-      {
-        env: { ...process.env, REELSMITH_ACCESS_KEYS: `${AK}:${SECRET}` },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout?.on('data', (c: Buffer) => {
-        out += c.toString();
-        const m = /listening on (http:\/\/[\d.:]+)/.exec(out);
-        if (m) resolve(m[1]);
-      });
-      child.on('exit', (code) => reject(new Error(`server exited (${code})`)));
-    });
+    const { child, url } = await serveProcess(['--port', '0', '--data', data, '--config', cfg]);
     const c = new RPCClient({ accessKeyId: AK, accessKeySecret: SECRET, endpoint: url, apiVersion: '2020-11-09' });
     await c.request(
       'SubmitBatchMediaProducingJob',
@@ -817,27 +805,12 @@ describe('jobs are never lost', () => {
   });
 
   it('kill -9 of the server at random moments: a restart finishes the job, keeps finished outputs, leaves nothing half-written', async () => {
-    const { spawn } = await import('node:child_process');
     const { existsSync, readdirSync, statSync } = await import('node:fs');
     const { join } = await import('node:path');
     const data = tempDir('rs-crash-');
-    const bin = join(import.meta.dirname, '..', 'bin', 'reelsmith.js');
     const cfg = join(data, 'cfg.json');
     (await import('node:fs')).writeFileSync(cfg, JSON.stringify({ allowedMediaDirs: [MEDIA()], log: false }));
-    const start = () =>
-      new Promise<{ child: ReturnType<typeof spawn>; url: string }>((resolve, reject) => {
-        const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--data', data, '--config', cfg], {
-          env: { ...process.env, REELSMITH_ACCESS_KEYS: `${AK}:${SECRET}` },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let out = '';
-        child.stdout?.on('data', (c: Buffer) => {
-          out += c.toString();
-          const m = /listening on (http:\/\/[\d.:]+)/.exec(out);
-          if (m) resolve({ child, url: m[1] });
-        });
-        child.on('exit', (code) => reject(new Error(`server exited (${code})`)));
-      });
+    const start = () => serveProcess(['--port', '0', '--data', data, '--config', cfg]);
     const clientOf = (url: string) => new RPCClient({ accessKeyId: AK, accessKeySecret: SECRET, endpoint: url, apiVersion: '2020-11-09' });
     const statusOf = async (c: typeof client, id: string) =>
       (await c.request('GetBatchMediaProducingJob', { JobId: id })).EditingBatchJob as {

@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { JobValidationError } from '../src/errors.js';
 import { TRANSITIONS } from '../src/job/catalogue.js';
 import { parseJob } from '../src/job/parse.js';
+import { issuesOf } from './helpers.js';
 
 const input = { MediaGroupArray: [{ GroupName: 'g1', MediaArray: ['a.mp4', 'b.png'] }], SpeechTextArray: ['Hello there.'] };
 const base = { InputConfig: input, OutputConfig: { MediaURL: 'out_{index}.mp4', Count: 2 } };
-
-function issuesOf(params: object): { path: string; reason: string }[] {
-  try {
-    parseJob(params as never);
-  } catch (err) {
-    if (err instanceof JobValidationError) return err.issues;
-    throw err;
-  }
-  throw new Error('expected the job to be refused');
-}
 
 describe('job format', () => {
   it('accepts the four parameters as JSON strings, as IMS sends them', () => {
