@@ -17,10 +17,11 @@ import { renderSettingsFromEnv } from '../src/shells/env.js';
 import { produce } from '../src/batch/produce.js';
 import { ffmpegEnv } from '../src/render/ffmpeg.js';
 import { Graph } from '../src/render/filtergraph.js';
-import { frei0rTransition } from '../src/render/graph.js';
+import { frei0rTransition } from '../src/render/transitions/frei0r.js';
 import { capabilities } from '../src/render/capabilities.js';
 import { drawTransition, frei0rPlugin } from '../src/shaders/draw.js';
 import { TRANSITIONS } from '../src/job/catalogue.js';
+import { shaderFor } from '../src/shaders/catalogue.js';
 import { parseJob } from '../src/job/parse.js';
 import { bareEncode, cpuSeconds, decodeToY4m, median, REFERENCE_SPEECH, REFERENCE_TITLE } from './reference.js';
 
@@ -133,7 +134,7 @@ const bestPair = async (plugin: { dir: string; name: string }) => {
   return withIt - without;
 };
 for (const name of names) {
-  const plugin = await frei0rPlugin(name, cacheDir);
+  const plugin = await frei0rPlugin(shaderFor(name)!, cacheDir);
   if (!plugin) throw new Error(`no frei0r plugin for ${name}`);
   perFrame[name] = Math.max(0, await bestPair(plugin)) / N;
   console.log(`${name.padEnd(28)} ${perFrame[name].toFixed(1).padStart(7)} ms/frame`);
@@ -143,7 +144,7 @@ const perFrameJs: Record<string, number> = {};
 if (!only) {
   for (const name of jsNames) {
     const t0 = performance.now();
-    await drawTransition(name, from, to, { width: W, height: H, cacheDir, engine: 'js' });
+    await drawTransition(shaderFor(name)!, from, to, { width: W, height: H, cacheDir, engine: 'js' });
     perFrameJs[name] = (performance.now() - t0) / 2;
     console.log(`${`${name} (JS engine)`.padEnd(28)} ${perFrameJs[name].toFixed(1).padStart(7)} ms/frame`);
   }

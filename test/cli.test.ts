@@ -178,7 +178,7 @@ describe('CLI', () => {
     expect(last.reduce((a, x) => a + x)).toBeGreaterThan(150);
   });
 
-  it('draws shader transitions the same in every engine: frei0r plugin in the render, native programs on pipes, JS (no C compiler)', async () => {
+  it('draws shader transitions the same in every engine: frei0r plugin in the render, drawn before it by native programs, or by JS (no C compiler)', async () => {
     // Three shots, two cuts of the same shader (the second one back to the first clip): in the
     // render, one frei0r chain draws both.
     const dir = tempDir();
@@ -205,8 +205,9 @@ describe('CLI', () => {
       });
       expect(r.exitCode, r.stderr).toBe(0);
       const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
-      const trs = m.Plans[0].timeline.transitions as { start: number; duration: number; drawnAs: string }[];
-      expect(trs.map((t) => t.drawnAs)).toEqual(['glsl:wipeRight', 'glsl:wipeRight']);
+      const trs = m.Plans[0].timeline.transitions as { start: number; duration: number; drawnAs: unknown }[];
+      const wipe = { by: 'shader', name: 'wipeRight', flipY: false };
+      expect(trs.map((t) => t.drawnAs)).toEqual([wipe, wipe]);
       // Each transition at a quarter and three quarters of its length.
       const at = trs.flatMap((t) => [t.start + t.duration / 4, t.start + (3 * t.duration) / 4]);
       frames.push(await Promise.all(at.map(async (s) => (await frameAt(join(out, 'o_0.mp4'), s)).data)));

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { JobValidationError } from '../src/errors.js';
 import { produce } from '../src/batch/produce.js';
 import { Graph } from '../src/render/filtergraph.js';
-import { crossfades } from '../src/render/graph.js';
+import { crossfades } from '../src/render/transitions/crossfade.js';
 import { parseJob } from '../src/job/parse.js';
 import {
   countNear,
@@ -195,7 +195,11 @@ describe('render', () => {
       OutputConfig: output({ MaxDuration: 3 }),
     });
     const t = manifest.Plans[0].timeline!;
-    expect(t.transitions[0]).toMatchObject({ name: 'wiperight', drawnAs: 'glsl:wipeRight', faithful: true });
+    expect(t.transitions[0]).toMatchObject({
+      name: 'wiperight',
+      drawnAs: { by: 'shader', name: 'wipeRight', flipY: false },
+      faithful: true,
+    });
     const tr = t.transitions[0];
     const at = async (p: number) => {
       const fr = await frameAt(file(0), tr.start + tr.duration * p);
@@ -339,8 +343,8 @@ describe('crossfades', () => {
         g.chain(`[a${k}]trim=end_frame=${n}[fa${k}]`);
         g.chain(`[b${k}]trim=end_frame=${n}[fb${k}]`);
         return k % 2
-          ? { from: `fb${k}`, to: `fa${k}`, out: `cut${k}`, frames: n }
-          : { from: `fa${k}`, to: `fb${k}`, out: `cut${k}`, frames: n };
+          ? { index: k, from: `fb${k}`, to: `fa${k}`, out: `cut${k}`, frames: n }
+          : { index: k, from: `fa${k}`, to: `fb${k}`, out: `cut${k}`, frames: n };
       });
       if (shared) crossfades(g, cuts);
       else for (const c of cuts) crossfades(g, [c]);

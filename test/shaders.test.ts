@@ -9,7 +9,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ffmpegEnv } from '../src/render/ffmpeg.js';
 import { Graph } from '../src/render/filtergraph.js';
-import { frei0rTransition, frei0rTransitions, type ShaderCut } from '../src/render/graph.js';
+import { frei0rTransition, frei0rTransitions, type ShaderCut } from '../src/render/transitions/frei0r.js';
 import { shaderFor, shaderParams, uniformTypes } from '../src/shaders/catalogue.js';
 import { drawTransition, frei0rPlugin, type ShaderEngine } from '../src/shaders/draw.js';
 import { frei0rMux } from '../src/shaders/mux.js';
@@ -84,7 +84,7 @@ const repeat = (f: Uint8Array, n: number) => Buffer.concat(Array.from({ length: 
 
 /** Our frames at progress 0.25/0.5/0.75 (frames 1..3 of a 4-frame overlap). */
 async function ours(name: string, engine: ShaderEngine, glsl?: string): Promise<Uint8Array[]> {
-  const { frames } = await drawTransition(name, repeat(from, 4), repeat(to, 4), {
+  const { frames } = await drawTransition(shaderFor(name)!, repeat(from, 4), repeat(to, 4), {
     width: W,
     height: H,
     cacheDir,
@@ -136,7 +136,14 @@ describe('gl-transitions on the CPU, compared with WebGL', () => {
   it('the vector build of every shader draws exactly the frames of the scalar build', async () => {
     // 180 px rows: whole runs of 16 lanes and a partial one; progress 0 to 0.8.
     const draw = (name: string, build: 'vector' | 'scalar') =>
-      drawTransition(name, repeat(from, 5), repeat(to, 5), { width: W, height: H, cacheDir, engine: 'native', threads: 2, build });
+      drawTransition(shaderFor(name)!, repeat(from, 5), repeat(to, 5), {
+        width: W,
+        height: H,
+        cacheDir,
+        engine: 'native',
+        threads: 2,
+        build,
+      });
     const differing: string[] = [];
     for (const name of names) {
       const [v, s] = await Promise.all([draw(name, 'vector'), draw(name, 'scalar')]);
@@ -194,7 +201,7 @@ describe('gl-transitions on the CPU, compared with WebGL', () => {
       return Buffer.from(r.stdout);
     };
     for (const name of ['swap', 'circleopen']) {
-      const plugin = (await frei0rPlugin(name, cacheDir))!;
+      const plugin = (await frei0rPlugin(shaderFor(name)!, cacheDir))!;
       const g = new Graph();
       frei0rTransition(g, 'a', 'b', 'out', { plugin: plugin.name, frames: N, width: W, height: H });
       const yuv = await run(plugin, g.chains.join(';'), 'yuv420p');
@@ -238,7 +245,9 @@ describe('gl-transitions on the CPU, compared with WebGL', () => {
     const N = 4;
     const names = ['circleopen', 'swap', 'circleopen', 'circleopen'];
     const lengths = [N, N - 1, N, N];
-    const plugins = new Map(await Promise.all([...new Set(names)].map(async (n) => [n, (await frei0rPlugin(n, cacheDir))!] as const)));
+    const plugins = new Map(
+      await Promise.all([...new Set(names)].map(async (n) => [n, (await frei0rPlugin(shaderFor(n)!, cacheDir))!] as const)),
+    );
     const mux = (await frei0rMux(cacheDir))!;
     const src = (f: string) => [
       '-f',
@@ -267,6 +276,7 @@ describe('gl-transitions on the CPU, compared with WebGL', () => {
       const cuts: ShaderCut[] = names.map((n, k) => ({
         from: k % 2 ? `srcB${k}` : `srcA${k}`,
         to: k % 2 ? `srcA${k}` : `srcB${k}`,
+        index: k,
         out: `cut${k}`,
         plugin: plugins.get(n)!.name,
         frames: lengths[k],

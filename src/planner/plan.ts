@@ -371,7 +371,7 @@ function assemble(
       const drawing = transitionDrawing(name);
       transitions.push({ name, index: i, start: shots[i + 1].start, duration: round(d), ...drawing });
     });
-    const approx = [...new Set(transitions.filter((t) => !t.faithful).map((t) => `${t.name} as ${t.drawnAs}`))];
+    const approx = [...new Set(transitions.filter((t) => !t.faithful).map((t) => t.name))];
     if (approx.length > 0) notes.push(`transitions without a shader, drawn as a crossfade: ${approx.join(', ')}`);
   }
 

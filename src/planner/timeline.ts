@@ -55,11 +55,16 @@ export interface Transition {
   /** Timeline time where the overlap starts. */
   start: number;
   duration: number;
-  /** How it is drawn, e.g. `xfade:dissolve`. */
-  drawnAs: string;
-  /** true when drawnAs is the shader itself; false for an approximation or the crossfade fallback. */
+  drawnAs: DrawnAs;
+  /** true when drawnAs is the transition itself; false for the crossfade standing in for an unknown one. */
   faithful: boolean;
 }
+
+/**
+ * How a transition is drawn: FFmpeg's crossfade, or a gl-transitions shader (its name in the
+ * collection; `flipY` for the `_up` twins, drawn upside down).
+ */
+export type DrawnAs = { by: 'crossfade' } | { by: 'shader'; name: string; flipY: boolean };
 
 export interface Caption {
   text: string;

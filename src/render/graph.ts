@@ -7,6 +7,8 @@ import type { Background, Shot, Timeline } from '../planner/timeline.js';
 import { lookChain } from './looks.js';
 import { f, Graph } from './filtergraph.js';
 import { applyVfx } from './vfx.js';
+import { crossfadeHost } from './transitions/crossfade.js';
+import type { OverlapCut, OverlapHost, TransitionHosting } from './transitions/host.js';
 
 export interface GraphInputs {
   /** Material ref → local file. */
@@ -17,17 +19,8 @@ export interface GraphInputs {
   assFile?: string;
   /** Folder of custom fonts for libass (FontUrl). */
   fontsDir?: string;
-  /** Transition index → RGB24 file of the overlap frames drawn by its shader; crossfade otherwise. */
-  transitionFrames?: Map<number, string>;
-  /** The transitionFrames are named pipes, each starting with a spare frame (render/splice.ts). */
-  transitionPipes?: boolean;
-  /**
-   * Transition index → frei0r plugin drawing it inside this graph (FFmpeg's frei0r filter, with
-   * FREI0R_PATH set to the plugins' folder): the two shots' overlap frames, stacked, go through it.
-   */
-  transitionPlugins?: Map<number, string>;
-  /** The transition mux plugin (shaders/mux.ts), same folder: one chain draws every shader transition. */
-  transitionMux?: string;
+  /** How each cut is joined (render/transitions); default: every cut a crossfade. */
+  transitions?: TransitionHosting;
   /** Loudness of the mix measured by a first pass ('measure' makes this the measuring pass). */
   loudness?: Loudness | 'measure';
   /**
@@ -47,7 +40,7 @@ export interface EncodeSettings {
 const even = (x: number) => Math.max(2, Math.round(x / 2) * 2);
 
 /** A file path used inside the filtergraph; render work files are named so that no escaping is needed. */
-function graphPath(v: string): string {
+export function graphPath(v: string): string {
   if (!/^[\w/.-]+$/.test(v)) throw new Error(`path unsafe for a filtergraph: ${v}`);
   return v;
 }
@@ -385,140 +378,6 @@ export function compileTransitionSources(
   };
 }
 
-/**
- * A shader transition drawn in the graph by its frei0r plugin (see shaders/native.ts): the outgoing
- * frame over the incoming one, as RGBA (frei0r knows no row stride and FFmpeg's frame pool aligns
- * rows to 64 pixels: pictures are padded to that width). The plugin draws frame k of N and returns
- * it as YCbCr packed in the RGBA channels (Y in the R of the top half; Cb and Cr of the 2x2 blocks
- * in R and G of the bottom half's top-left quarter), which FFmpeg takes apart and merges into
- * yuv420p: the RGB to YUV conversion is the plugin's (vectorised), not swscale's.
- */
-export function frei0rTransition(
-  g: Graph,
-  from: string,
-  to: string,
-  out: string,
-  o: { plugin: string; frames: number; width: number; height: number },
-): void {
-  const pair = g.label('pair');
-  g.chain(`[${from}][${to}]vstack=inputs=2[${pair}]`);
-  frei0rDraw(g, pair, out, { plugin: o.plugin, params: String(o.frames), width: o.width, height: o.height });
-}
-
-/** Stacked pairs in, drawn yuv420p frames out; `params`: the plugin's first parameter. */
-function frei0rDraw(g: Graph, pairs: string, out: string, o: { plugin: string; params: string; width: number; height: number }): void {
-  const { width: W, height: H } = o;
-  const [dy, dc, y, u, v] = ['dy', 'dc', 'y', 'u', 'v'].map((x) => g.label(x));
-  const padded = Math.ceil(W / 64) * 64;
-  const pad = padded > W ? `pad=${padded}:ih,` : '';
-  g.chain(`[${pairs}]${pad}format=rgba,frei0r=filter_name=${o.plugin}:filter_params=${o.params}|${W}|1,split[${dy}][${dc}]`);
-  g.chain(`[${dy}]crop=${W}:${H}:0:0,extractplanes=r[${y}]`);
-  g.chain(`[${dc}]crop=${W / 2}:${H / 2}:0:${H},extractplanes=r+g[${u}][${v}]`);
-  g.chain(`[${y}][${u}][${v}]mergeplanes=0x001020:yuv420p,setsar=1[${out}]`);
-}
-
-/** Two shots' overlap frames (outgoing `from`, incoming `to`) and the label of their joined frames. */
-export interface OverlapCut {
-  from: string;
-  to: string;
-  out: string;
-  frames: number;
-}
-
-/** A shader transition of the render. */
-export interface ShaderCut extends OverlapCut {
-  /** The shader's frei0r plugin. */
-  plugin: string;
-}
-
-/**
- * Several overlaps of a render joined by one chain (`join`: the outgoing stream and the incoming
- * one in, the joined frames out) instead of one chain each: each chain holds its FFmpeg frame
- * buffers for the whole render, ≈ 50 MB at 1080x1920 for a shader's (RGBA conversion, plugin,
- * unpacking), ≈ 8 MB for a crossfade's (alpha planes), and fresh memory is costly (the kernel
- * clears every page). The chain gets the overlaps' frames one after the other (concat), each
- * overlap followed by one separator frame (a clone of its last, joined but not used), and its output
- * is cut back into the overlaps (split, trim). The separator keeps FFmpeg from reading ahead: a trim
- * knows its overlap has ended only when it sees the next frame, and stacking or overlaying looks one
- * frame ahead; without the separator that frame would be the next overlap's, whose shots are far
- * ahead in the video (FFmpeg would decode and hold everything in between; `segment` instead of split
- * and trim does that too). Cuts must come in the video's order. `join` gets each cut's first frame
- * in the joined stream.
- */
-function sharedOverlaps(
-  g: Graph,
-  cuts: OverlapCut[],
-  join: (outgoing: string, incoming: string, out: string, starts: number[]) => void,
-): void {
-  const side = (key: 'from' | 'to') => {
-    const ends = cuts.map((c) => {
-      const end = g.label('sep');
-      g.chain(`[${c[key]}]tpad=stop=1:stop_mode=clone[${end}]`);
-      return end;
-    });
-    const all = g.label(key);
-    g.chain(`${ends.map((p) => `[${p}]`).join('')}concat=n=${ends.length}:v=1:a=0[${all}]`);
-    return all;
-  };
-  const [outgoing, incoming] = [side('from'), side('to')];
-  const starts = cuts.map((_, k) => cuts.slice(0, k).reduce((n, c) => n + c.frames + 1, 0));
-  const joined = g.label('joined');
-  join(outgoing, incoming, joined, starts);
-  const parts = cuts.map(() => g.label('part'));
-  g.chain(`[${joined}]split=${cuts.length}${parts.map((p) => `[${p}]`).join('')}`);
-  cuts.forEach((c, k) => {
-    g.chain(`[${parts[k]}]trim=start_frame=${starts[k]}:end_frame=${starts[k] + c.frames},setpts=PTS-STARTPTS[${c.out}]`);
-  });
-}
-
-/**
- * The shader transitions of a render, all drawn by one chain through the transition mux plugin
- * (shaders/mux.ts), which hands each transition to its shader's plugin (see sharedOverlaps).
- * Without the mux (a single cut, or tests), a chain each.
- */
-export function frei0rTransitions(g: Graph, cuts: ShaderCut[], o: { width: number; height: number; mux?: string }): void {
-  if (cuts.length < 2 || !o.mux) {
-    for (const c of cuts)
-      frei0rTransition(g, c.from, c.to, c.out, { plugin: c.plugin, frames: c.frames, width: o.width, height: o.height });
-    return;
-  }
-  const mux = o.mux;
-  sharedOverlaps(g, cuts, (outgoing, incoming, out) => {
-    const stacked = g.label('pairs');
-    g.chain(`[${outgoing}][${incoming}]vstack=inputs=2[${stacked}]`);
-    const schedule = cuts.map((c) => `${c.plugin}/${c.frames}`).join('+');
-    frei0rDraw(g, stacked, out, { plugin: mux, params: schedule, width: o.width, height: o.height });
-  });
-}
-
-/**
- * FFmpeg's crossfades of a render: the incoming frames fade in (alpha) over the outgoing ones,
- * frame k of N at k/N: three times cheaper than xfade's float blend in FFmpeg 5.1. Two or more
- * share one chain (see sharedOverlaps), each cut's fade enabled on its own frames only. Fades count
- * frames, not time: the joined stream's timestamps are not regular (concat after tpad).
- */
-export function crossfades(g: Graph, cuts: OverlapCut[]): void {
-  if (cuts.length === 0) return;
-  const fadeIn = (incoming: string, out: string, fades: string) => g.chain(`[${incoming}]format=yuva420p,${fades}[${out}]`);
-  const over = (outgoing: string, alpha: string, out: string) =>
-    g.chain(`[${outgoing}][${alpha}]overlay=format=yuv420,format=yuv420p[${out}]`);
-  if (cuts.length === 1) {
-    const [c] = cuts;
-    const a = g.label('alpha');
-    fadeIn(c.to, a, `fade=t=in:n=${c.frames}:alpha=1`);
-    over(c.from, a, c.out);
-    return;
-  }
-  sharedOverlaps(g, cuts, (outgoing, incoming, out, starts) => {
-    const a = g.label('alpha');
-    const fades = cuts.map(
-      (c, k) => `fade=t=in:s=${starts[k]}:n=${c.frames}:alpha=1:enable='between(n,${starts[k]},${starts[k] + c.frames - 1})'`,
-    );
-    fadeIn(incoming, a, fades.join(','));
-    over(outgoing, a, out);
-  });
-}
-
 export interface CompiledCommand {
   args: string[];
   filterGraph: string;
@@ -541,9 +400,10 @@ export function compileTimeline(
   // Frame-exact layout: shot i covers output frames [first_i, last_i); overlaps are whole frames.
   const { frames, overlap } = frameLayout(t);
   const audioLabels: string[] = [];
-  // Overlaps drawn by a shader come from their own input: the render pass does not fit those
-  // frames of the two shots at all (the extraction pass did).
-  const drawnAt = (j: number) => (j >= 0 && j < overlap.length && overlap[j] > 0 ? inputs.transitionFrames?.get(j) : undefined);
+  // Cuts whose frames were drawn before the render come from their own input: the render pass
+  // does not fit those frames of the two shots at all.
+  const hostOf = inputs.transitions?.hostOf ?? (() => crossfadeHost);
+  const drawnAt = (j: number) => j >= 0 && j < overlap.length && overlap[j] > 0 && hostOf(j).kind === 'frames';
   const shotLabels = t.shots.map((shot, i) => {
     const from = drawnAt(i - 1) ? overlap[i - 1] : 0;
     const to = frames[i] - (drawnAt(i) ? overlap[i] : 0);
@@ -566,8 +426,8 @@ export function compileTimeline(
   // the other, so FFmpeg decodes the shots in order and never holds more than a transition's worth
   // of frames (chaining xfade over whole shots makes FFmpeg decode every shot at once).
   const pieces: string[] = [];
-  const shaderCuts: ShaderCut[] = [];
-  const fades: OverlapCut[] = [];
+  // Each overlap host joins all of its cuts at once, in the video's order.
+  const overlapCuts = new Map<OverlapHost, OverlapCut[]>();
   let pendingHead: string | undefined;
   t.shots.forEach((_, i) => {
     const drawnHead = drawnAt(i - 1);
@@ -575,27 +435,9 @@ export function compileTimeline(
     const tail = i < t.shots.length - 1 && !drawnAt(i) ? overlap[i] : 0;
     const length = frames[i] - (drawnHead ? overlap[i - 1] : 0) - (drawnAt(i) ? overlap[i] : 0);
     if (drawnHead) {
-      const out = g.label('tr');
-      // From a pipe, the drawing program first writes a spare frame for FFmpeg to probe at start-up.
-      const pipe = inputs.transitionPipes ? ['-probesize', '32', '-analyzeduration', '0', '-thread_queue_size', '64'] : [];
-      // Drawn frames arrive as yuv420p from the native programs' pipes, as RGB24 files otherwise.
-      const pixFmt = inputs.transitionPipes ? 'yuv420p' : 'rgb24';
-      const src = g.input(
-        '-f',
-        'rawvideo',
-        '-pix_fmt',
-        pixFmt,
-        '-video_size',
-        `${t.width}x${t.height}`,
-        '-framerate',
-        String(fps),
-        ...pipe,
-        '-i',
-        graphPath(drawnHead),
-      );
-      const skip = inputs.transitionPipes ? 1 : 0;
-      g.chain(`[${src}:v]setsar=1,format=yuv420p,trim=start_frame=${skip}:end_frame=${overlap[i - 1] + skip},setpts=PTS-STARTPTS[${out}]`);
-      pieces.push(out);
+      const host = hostOf(i - 1);
+      if (host.kind !== 'frames') throw new Error(`cut ${i - 1}: its host brings no frames`);
+      pieces.push(host.frames(g, { index: i - 1, frames: overlap[i - 1] }));
     }
     if (head === 0 && tail === 0) {
       pieces.push(shotLabels[i]);
@@ -611,20 +453,19 @@ export function compileTimeline(
       g.chain(`[${labels[k]}s]trim=start_frame=${a}:end_frame=${b},setpts=PTS-STARTPTS[${labels[k]}]`);
     });
     parts.forEach(([name], k) => {
-      if (name === 'head' && inputs.transitionPlugins?.has(i - 1)) {
+      if (name === 'head') {
+        const host = hostOf(i - 1);
+        if (host.kind !== 'overlap') throw new Error(`cut ${i - 1}: its host joins no overlap`);
         const out = g.label('tr');
-        shaderCuts.push({ from: pendingHead!, to: labels[k], out, plugin: inputs.transitionPlugins.get(i - 1)!, frames: head });
-        pieces.push(out);
-      } else if (name === 'head') {
-        const out = g.label('tr');
-        fades.push({ from: pendingHead!, to: labels[k], out, frames: head });
+        const cuts = overlapCuts.get(host) ?? [];
+        cuts.push({ index: i - 1, from: pendingHead!, to: labels[k], out, frames: head });
+        overlapCuts.set(host, cuts);
         pieces.push(out);
       } else if (name === 'body') pieces.push(labels[k]);
       else pendingHead = labels[k];
     });
   });
-  frei0rTransitions(g, shaderCuts, { width: t.width, height: t.height, mux: inputs.transitionMux });
-  crossfades(g, fades);
+  for (const [host, cuts] of overlapCuts) host.join(g, cuts);
   let video = pieces[0];
   if (pieces.length > 1) {
     video = g.label('joined');

@@ -19,9 +19,7 @@ import { judge, type Quality, QualityCheckError, SAMPLE, sampleSize } from './qu
 import { DEFAULT_RENDER, type RenderSettings } from './settings.js';
 import { runTool } from '../util/tool.js';
 import { compileLoudnessProbe, compileTimeline, type EncodeSettings, parseLoudness } from './graph.js';
-import { frei0rPlugin } from '../shaders/draw.js';
-import { frei0rMux } from '../shaders/mux.js';
-import { drawShaderTransitions, renderWithNativeShaders, shaderTransitions } from './splice.js';
+import { prepareTransitions } from './transitions/hosting.js';
 
 export interface RenderContext {
   paths: Map<string, string>;
@@ -47,30 +45,6 @@ export interface RenderContext {
   check?: boolean;
   /** This render is the safe path's (every clip decoded from its start): recorded in the figures. */
   safePath?: boolean;
-}
-
-/**
- * The frei0r plugins of the given shader transitions (their folder, and transition index → plugin
- * name), when the installed FFmpeg has the frei0r filter and every one of them builds.
- */
-async function transitionPlugins(
-  todo: Timeline['transitions'],
-  cacheDir: string,
-  settings: RenderSettings,
-): Promise<{ dir: string; names: Map<number, string>; mux?: string } | undefined> {
-  if (settings.shaders !== 'auto' || !(await capabilities()).filters.has('frei0r')) return undefined;
-  const built = await Promise.all(todo.map((x) => frei0rPlugin(x.name, cacheDir, settings.shaderBuild)));
-  if (built.some((p) => !p)) return undefined;
-  // Several transitions: one chain draws them all, through the mux (a chain each without it).
-  const mux =
-    todo.length > 1
-      ? await frei0rMux(cacheDir).catch((err: Error) => {
-          process.emitWarning(`transition mux: build failed, a chain per transition (${err.message.split('\n')[0]})`);
-          return undefined;
-        })
-      : undefined;
-  // One cache folder: every plugin lies in the same directory.
-  return { dir: built[0]!.dir, names: new Map(todo.map((x, k) => [x.index, built[k]!.name])), mux: mux?.name };
 }
 
 /**
@@ -142,65 +116,31 @@ export async function renderTimeline(
     const loudness = parseLoudness(probe.stderr);
     const timeoutMs = ctx.timeoutMs ?? Math.max(120_000, t.duration * 20_000);
     const onProgress = ctx.onProgress ? (s: number) => ctx.onProgress!(Math.min(1, s / t.duration)) : undefined;
-    const cacheDir = join(ctx.cacheDir, 'shaders');
     // The self-check's samples, collected by the render pass itself.
     const size = sampleSize(t.width, t.height);
     const samples = { frames: join(work, 'quality.rgb'), loudness: join(work, 'loudness.txt'), ...size };
     const quality = ctx.check === false ? undefined : { ...samples, fps: SAMPLE.fps };
     const graphInputs = { paths: ctx.paths, voiceTrack, assFile, fontsDir, loudness, quality };
-    let filterGraph = '';
-    const compile = (
-      transitionFrames: Map<number, string>,
-      transitionPipes: boolean,
-      plugins?: { names: Map<number, string>; mux?: string },
-    ) => {
-      const c = compileTimeline(
-        t,
-        { ...graphInputs, transitionFrames, transitionPipes, transitionPlugins: plugins?.names, transitionMux: plugins?.mux },
-        ctx.aspects,
-        ctx.encode,
-        partial,
-      );
-      filterGraph = c.filterGraph;
-      if (keep) writeFileSync(join(work, 'ffmpeg-args.json'), JSON.stringify(c.args, null, 1));
-      return c.args;
-    };
-    // Every FFmpeg of this render runs with the same limits, progress and allocator.
-    const run = { timeoutMs, signal: ctx.signal, onProgress, mallocEnv: settings.ffmpegEnv, maxMemoryBytes: ctx.maxMemoryBytes };
-    const shaderTodo = shaderTransitions(t);
-    const shaders = shaderTodo.length > 0;
-    // Shader transitions: as frei0r plugins inside the render itself (FFmpeg's frei0r filter);
-    // without it, by native programs fed by an extraction pass while the render runs (splice.ts);
-    // without a C compiler, drawn first by the JS engine into the work folder.
-    const plugins = shaders ? await transitionPlugins(shaderTodo, cacheDir, settings) : undefined;
-    const spliced =
-      !plugins &&
-      shaders &&
-      settings.shaders !== 'js' &&
-      (await renderWithNativeShaders(t, {
-        ...run,
-        settings,
-        renderArgs: (pipes) => compile(pipes, true),
-        inputs: { paths: ctx.paths },
-        aspects: ctx.aspects,
-        work,
-        cacheDir,
-      }));
-    if (plugins) await runFfmpeg(compile(new Map(), false, plugins), { ...run, env: { FREI0R_PATH: plugins.dir } });
-    else if (!spliced) {
-      const transitionFrames = shaders
-        ? await drawShaderTransitions(t, {
-            settings,
-            inputs: { paths: ctx.paths },
-            aspects: ctx.aspects,
-            work,
-            cacheDir,
-            timeoutMs,
-            signal: ctx.signal,
-          })
-        : new Map();
-      await runFfmpeg(compile(transitionFrames, false), run);
-    }
+    // How each cut is drawn (shader transitions may be drawn here, before the render pass).
+    const transitions = await prepareTransitions(t, {
+      settings,
+      inputs: { paths: ctx.paths },
+      aspects: ctx.aspects,
+      work,
+      cacheDir: join(ctx.cacheDir, 'shaders'),
+      timeoutMs,
+      signal: ctx.signal,
+    });
+    const c = compileTimeline(t, { ...graphInputs, transitions }, ctx.aspects, ctx.encode, partial);
+    if (keep) writeFileSync(join(work, 'ffmpeg-args.json'), JSON.stringify(c.args, null, 1));
+    await runFfmpeg(c.args, {
+      timeoutMs,
+      signal: ctx.signal,
+      onProgress,
+      mallocEnv: settings.ffmpegEnv,
+      maxMemoryBytes: ctx.maxMemoryBytes,
+      env: transitions.env,
+    });
     // Judged before it gets its name: an output that fails its check never appears.
     let figures: Quality | undefined;
     if (quality) {
@@ -209,7 +149,7 @@ export async function renderTimeline(
       figures = q;
     }
     await rename(partial, outPath);
-    return { filterGraph, quality: figures };
+    return { filterGraph: c.filterGraph, quality: figures };
   } finally {
     await rm(partial, { force: true });
     if (!keep) await rm(work, { recursive: true, force: true });

@@ -7,9 +7,10 @@ import { FFMPEG_MALLOC_ENV } from './ffmpeg.js';
 
 export interface RenderSettings {
   /**
-   * How shader transitions are drawn: `auto` (frei0r plugins inside the render when FFmpeg has the
-   * frei0r filter, else native programs on pipes), `program` (native programs on pipes), `js`
-   * (the JS engine only: no C compiler used).
+   * How shader transitions are drawn (render/transitions): `auto` (frei0r plugins inside the
+   * render when FFmpeg has the frei0r filter, else drawn before the render by native programs),
+   * `program` (drawn before the render by native programs), `js` (the JS engine only: no C
+   * compiler used).
    */
   shaders: 'auto' | 'program' | 'js';
   /** The native shader build: vector (SIMD) with the scalar one as fallback, or scalar only. */

@@ -40,20 +40,30 @@ const ALIASES: Record<string, { shader: string; flipY?: boolean }> = {
   doomscreentransition_up: { shader: 'DoomScreenTransition', flipY: true },
 };
 
-export interface ShaderTransition {
-  /** The IMS (or collection) name asked for. */
+/** A shader as a plan names it: the collection's shader, drawn upright or upside down. */
+export interface Shader {
+  /** The shader's name in the collection (e.g. `wipeRight`). */
   name: string;
-  source: GlTransitionSource;
   flipY: boolean;
 }
 
 /** The shader behind a transition name (IMS names, or any name of the collection), case-insensitive. */
-export function shaderFor(name: string): ShaderTransition | undefined {
+export function shaderFor(name: string): (Shader & { source: GlTransitionSource }) | undefined {
   const alias = ALIASES[name] ?? ALIASES[name.toLowerCase()];
   const source = glTransitions().get(key(alias?.shader ?? name));
   if (!source) return undefined;
-  return { name, source, flipY: alias?.flipY ?? false };
+  return { name: source.name, source, flipY: alias?.flipY ?? false };
 }
+
+/** The collection's source of a shader named by a plan. */
+export function shaderSource(shader: Shader): GlTransitionSource {
+  const source = glTransitions().get(key(shader.name));
+  if (!source) throw new Error(`no gl-transitions shader named '${shader.name}'`);
+  return source;
+}
+
+/** A shader's short label: its name, `^` when drawn upside down. */
+export const shaderLabel = (shader: Shader) => `${shader.name}${shader.flipY ? '^' : ''}`;
 
 /** The uniform values a transition is drawn with: the shader's own defaults (from its source and the collection's index). */
 export function shaderParams(source: GlTransitionSource): Record<string, number | boolean | number[]> {
@@ -73,18 +83,17 @@ export interface PreparedShader {
 
 const prepared = new Map<string, PreparedShader>();
 
-/** Compiled JS and textures of a transition (cached per name). */
-export function prepareShader(name: string): PreparedShader {
-  const hit = prepared.get(name);
+/** Compiled JS and textures of a shader (cached per shader). */
+export function prepareShader(shader: Shader): PreparedShader {
+  const hit = prepared.get(shaderLabel(shader));
   if (hit) return hit;
-  const t = shaderFor(name);
-  if (!t) throw new Error(`no gl-transitions shader for '${name}'`);
-  const compiled = compileTransition(t.source.glsl, { params: shaderParams(t.source) });
+  const source = shaderSource(shader);
+  const compiled = compileTransition(source.glsl, { params: shaderParams(source) });
   const textures = Object.fromEntries(compiled.samplers.map((s) => [s, SHADER_TEXTURES[s]?.()]).filter(([, v]) => v)) as Record<
     string,
     Texture
   >;
-  const p = { compiled, textures, flipY: t.flipY };
-  prepared.set(name, p);
+  const p = { compiled, textures, flipY: shader.flipY };
+  prepared.set(shaderLabel(shader), p);
   return p;
 }

@@ -9,7 +9,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { spawn } from 'node:child_process';
-import { prepareShader, shaderFor, shaderParams } from './catalogue.js';
+import { prepareShader, type Shader, shaderLabel, shaderParams, shaderSource } from './catalogue.js';
 import { compileTransition } from './glsl-to-js.js';
 import { makeKernel } from './kernel.js';
 import { buildNative } from './native.js';
@@ -70,18 +70,18 @@ const programs = new Map<string, Promise<NativeProgram | undefined>>();
  * a C compiler; throws when the build fails. `glsl` replaces the collection's source (tests).
  */
 async function buildProgram(
-  name: string,
+  shader: Shader,
   cacheDir: string,
   glsl?: string,
   mode: NativeBuild = 'auto',
   plugin = false,
 ): Promise<NativeProgram | undefined> {
-  const t = shaderFor(name);
-  if (!t) throw new Error(`no gl-transitions shader for '${name}'`);
+  const source = shaderSource(shader);
+  const name = shaderLabel(shader);
   const build = async (target: 'simd' | 'c') => {
-    const native = compileTransition(glsl ?? t.source.glsl, { params: shaderParams(t.source), target });
-    const textures = await textureFiles(native.samplers, prepareShader(name).textures, cacheDir);
-    const exe = await buildNative(native, t.flipY, cacheDir, plugin ? { kind: 'frei0r', textures } : { kind: 'program' });
+    const native = compileTransition(glsl ?? source.glsl, { params: shaderParams(source), target });
+    const textures = await textureFiles(native.samplers, prepareShader(shader).textures, cacheDir);
+    const exe = await buildNative(native, shader.flipY, cacheDir, plugin ? { kind: 'frei0r', textures } : { kind: 'program' });
     return exe ? { exe, textures } : undefined;
   };
   let built: NativeProgram | undefined;
@@ -98,20 +98,20 @@ async function buildProgram(
 }
 
 /** buildProgram once per process and cache folder (compiling the GLSL and hashing the C is not free). */
-function cachedProgram(name: string, cacheDir: string, mode?: NativeBuild, plugin = false): Promise<NativeProgram | undefined> {
-  const key = `${cacheDir}\n${name}\n${mode}\n${plugin}`;
+function cachedProgram(shader: Shader, cacheDir: string, mode?: NativeBuild, plugin = false): Promise<NativeProgram | undefined> {
+  const key = `${cacheDir}\n${shaderLabel(shader)}\n${mode}\n${plugin}`;
   let p = programs.get(key);
   if (!p) {
-    p = buildProgram(name, cacheDir, undefined, mode, plugin);
+    p = buildProgram(shader, cacheDir, undefined, mode, plugin);
     programs.set(key, p);
   }
   return p;
 }
 
 /** The native filter program of a transition, or undefined without a C compiler or when the build fails. */
-export function nativeProgram(name: string, cacheDir: string, mode?: NativeBuild): Promise<NativeProgram | undefined> {
-  return cachedProgram(name, cacheDir, mode).catch((err: Error) => {
-    process.emitWarning(`shader ${name}: native build failed (${err.message.split('\n')[0]})`);
+export function nativeProgram(shader: Shader, cacheDir: string, mode?: NativeBuild): Promise<NativeProgram | undefined> {
+  return cachedProgram(shader, cacheDir, mode).catch((err: Error) => {
+    process.emitWarning(`shader ${shaderLabel(shader)}: native build failed (${err.message.split('\n')[0]})`);
     return undefined;
   });
 }
@@ -120,9 +120,13 @@ export function nativeProgram(name: string, cacheDir: string, mode?: NativeBuild
  * The frei0r plugin of a transition, for FFmpeg's frei0r filter: FREI0R_PATH=dir, filter_name=name.
  * Undefined without a C compiler or when the build fails.
  */
-export async function frei0rPlugin(name: string, cacheDir: string, mode?: NativeBuild): Promise<{ dir: string; name: string } | undefined> {
-  const built = await cachedProgram(name, cacheDir, mode, true).catch((err: Error) => {
-    process.emitWarning(`shader ${name}: native build failed (${err.message.split('\n')[0]})`);
+export async function frei0rPlugin(
+  shader: Shader,
+  cacheDir: string,
+  mode?: NativeBuild,
+): Promise<{ dir: string; name: string } | undefined> {
+  const built = await cachedProgram(shader, cacheDir, mode, true).catch((err: Error) => {
+    process.emitWarning(`shader ${shaderLabel(shader)}: native build failed (${err.message.split('\n')[0]})`);
     return undefined;
   });
   return built && { dir: dirname(built.exe), name: basename(built.exe).replace(/\.so$/, '') };
@@ -155,20 +159,19 @@ function runProgram(exe: string, args: string[], inputs: Uint8Array[], outBytes:
 }
 
 /** `from` and `to` hold N frames each; returns the N blended frames. */
-export async function drawTransition(name: string, from: Uint8Array, to: Uint8Array, o: DrawOptions): Promise<DrawResult> {
+export async function drawTransition(shader: Shader, from: Uint8Array, to: Uint8Array, o: DrawOptions): Promise<DrawResult> {
+  const name = shaderLabel(shader);
   const size = o.width * o.height * 3;
   const N = from.length / size;
   if (!Number.isInteger(N) || N < 1 || to.length !== from.length)
     throw new Error(`transition ${name}: frame data does not hold whole ${o.width}x${o.height} frames`);
-  const t = shaderFor(name);
-  if (!t) throw new Error(`no gl-transitions shader for '${name}'`);
   const prepared = o.glsl
-    ? { ...prepareShader(name), compiled: compileTransition(o.glsl, { params: shaderParams(t.source) }) }
-    : prepareShader(name);
+    ? { ...prepareShader(shader), compiled: compileTransition(o.glsl, { params: shaderParams(shaderSource(shader)) }) }
+    : prepareShader(shader);
   if (o.engine !== 'js') {
     let program: NativeProgram | undefined;
     try {
-      program = await (o.glsl ? buildProgram(name, o.cacheDir, o.glsl, o.build) : cachedProgram(name, o.cacheDir, o.build));
+      program = await (o.glsl ? buildProgram(shader, o.cacheDir, o.glsl, o.build) : cachedProgram(shader, o.cacheDir, o.build));
     } catch (err) {
       // A compiler that fails on a shader leaves the JS engine, which draws the same frames.
       if (o.engine === 'native') throw err;

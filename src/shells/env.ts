@@ -7,8 +7,9 @@ import type { RenderSettings } from '../render/settings.js';
 
 /**
  * How renders run: REELSMITH_SHADERS=js (the JS engine only), REELSMITH_SHADER_HOST=program
- * (native programs on pipes instead of frei0r plugins), REELSMITH_SHADER_SIMD=0 (scalar native
- * builds), REELSMITH_KEEP_WORK=1 (keep work folders), REELSMITH_DEBUG_TIMING=1, and
+ * (transitions drawn before the render by native programs instead of frei0r plugins inside it),
+ * REELSMITH_SHADER_SIMD=0 (scalar native builds), REELSMITH_KEEP_WORK=1 (keep work folders),
+ * REELSMITH_DEBUG_TIMING=1, and
  * REELSMITH_FFMPEG_MALLOC=0 (leave FFmpeg's allocator alone; a malloc variable the environment
  * sets itself wins over reelsmith's).
  */

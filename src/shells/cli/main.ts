@@ -3,7 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { reelsmithHome } from '../../config/home.js';
-import { ALL_TRANSITIONS, transitionDrawing } from '../../effects/transitions.js';
+import { ALL_TRANSITIONS, drawingLabel, transitionDrawing } from '../../effects/transitions.js';
 import { loadServiceConfig, type ServiceConfig, startService } from '../http/service.js';
 import { IMS_VERSION } from '../http/server.js';
 import { JobValidationError, ReelsmithError } from '../../errors.js';
@@ -200,7 +200,7 @@ program
   .action(() => {
     for (const name of ALL_TRANSITIONS) {
       const d = transitionDrawing(name);
-      process.stdout.write(`${name.padEnd(28)} ${d.drawnAs}${d.faithful ? '' : ' (approximation)'}\n`);
+      process.stdout.write(`${name.padEnd(28)} ${drawingLabel(d.drawnAs)}${d.faithful ? '' : ' (approximation)'}\n`);
     }
   });
 

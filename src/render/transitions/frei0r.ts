@@ -1,0 +1,109 @@
+/**
+ * Shader transitions drawn inside the render pass by their frei0r plugins (shaders/native.ts),
+ * loaded by FFmpeg's own `frei0r` filter: the two shots' overlap frames, stacked, go through the
+ * plugin. A video's shader transitions all go through one chain: the mux plugin (shaders/mux.ts)
+ * hands each transition to its shader's plugin by a schedule (see overlaps.ts).
+ */
+import type { Timeline } from '../../planner/timeline.js';
+import { frei0rPlugin } from '../../shaders/draw.js';
+import { frei0rMux } from '../../shaders/mux.js';
+import { capabilities } from '../capabilities.js';
+import type { Graph } from '../filtergraph.js';
+import type { RenderSettings } from '../settings.js';
+import type { OverlapCut, OverlapHost } from './host.js';
+import { sharedOverlaps } from './overlaps.js';
+
+/**
+ * A shader transition drawn in the graph by its frei0r plugin: the outgoing frame over the
+ * incoming one, as RGBA (frei0r knows no row stride and FFmpeg's frame pool aligns rows to 64
+ * pixels: pictures are padded to that width). The plugin draws frame k of N and returns it as
+ * YCbCr packed in the RGBA channels (Y in the R of the top half; Cb and Cr of the 2x2 blocks in R
+ * and G of the bottom half's top-left quarter), which FFmpeg takes apart and merges into yuv420p:
+ * the RGB to YUV conversion is the plugin's (vectorised), not swscale's.
+ */
+export function frei0rTransition(
+  g: Graph,
+  from: string,
+  to: string,
+  out: string,
+  o: { plugin: string; frames: number; width: number; height: number },
+): void {
+  const pair = g.label('pair');
+  g.chain(`[${from}][${to}]vstack=inputs=2[${pair}]`);
+  frei0rDraw(g, pair, out, { plugin: o.plugin, params: String(o.frames), width: o.width, height: o.height });
+}
+
+/** Stacked pairs in, drawn yuv420p frames out; `params`: the plugin's first parameter. */
+function frei0rDraw(g: Graph, pairs: string, out: string, o: { plugin: string; params: string; width: number; height: number }): void {
+  const { width: W, height: H } = o;
+  const [dy, dc, y, u, v] = ['dy', 'dc', 'y', 'u', 'v'].map((x) => g.label(x));
+  const padded = Math.ceil(W / 64) * 64;
+  const pad = padded > W ? `pad=${padded}:ih,` : '';
+  g.chain(`[${pairs}]${pad}format=rgba,frei0r=filter_name=${o.plugin}:filter_params=${o.params}|${W}|1,split[${dy}][${dc}]`);
+  g.chain(`[${dy}]crop=${W}:${H}:0:0,extractplanes=r[${y}]`);
+  g.chain(`[${dc}]crop=${W / 2}:${H / 2}:0:${H},extractplanes=r+g[${u}][${v}]`);
+  g.chain(`[${y}][${u}][${v}]mergeplanes=0x001020:yuv420p,setsar=1[${out}]`);
+}
+
+/** A shader transition of the render, with its shader's frei0r plugin. */
+export interface ShaderCut extends OverlapCut {
+  plugin: string;
+}
+
+/**
+ * The shader transitions of a render, all drawn by one chain through the transition mux plugin,
+ * which hands each transition to its shader's plugin (see sharedOverlaps). Without the mux (a
+ * single cut, or tests), a chain each.
+ */
+export function frei0rTransitions(g: Graph, cuts: ShaderCut[], o: { width: number; height: number; mux?: string }): void {
+  if (cuts.length < 2 || !o.mux) {
+    for (const c of cuts)
+      frei0rTransition(g, c.from, c.to, c.out, { plugin: c.plugin, frames: c.frames, width: o.width, height: o.height });
+    return;
+  }
+  const mux = o.mux;
+  sharedOverlaps(g, cuts, (outgoing, incoming, out) => {
+    const stacked = g.label('pairs');
+    g.chain(`[${outgoing}][${incoming}]vstack=inputs=2[${stacked}]`);
+    const schedule = cuts.map((c) => `${c.plugin}/${c.frames}`).join('+');
+    frei0rDraw(g, stacked, out, { plugin: mux, params: schedule, width: o.width, height: o.height });
+  });
+}
+
+/**
+ * The frei0r host of a render's shader transitions, when the installed FFmpeg has the frei0r
+ * filter and every plugin builds (with a C compiler); undefined otherwise.
+ */
+export async function frei0rHosting(
+  t: Timeline,
+  shaderCuts: Timeline['transitions'],
+  o: { cacheDir: string; settings: RenderSettings },
+): Promise<{ host: OverlapHost; env: Record<string, string> } | undefined> {
+  if (!(await capabilities()).filters.has('frei0r')) return undefined;
+  const shaders = shaderCuts.map((x) => {
+    if (x.drawnAs.by !== 'shader') throw new Error(`transition ${x.index} is not drawn by a shader`);
+    return x.drawnAs;
+  });
+  const built = await Promise.all(shaders.map((s) => frei0rPlugin(s, o.cacheDir, o.settings.shaderBuild)));
+  if (built.some((p) => !p)) return undefined;
+  const plugins = new Map(shaderCuts.map((x, k) => [x.index, built[k]!.name]));
+  // Several transitions: one chain draws them all, through the mux (a chain each without it).
+  const mux =
+    shaderCuts.length > 1
+      ? await frei0rMux(o.cacheDir).catch((err: Error) => {
+          process.emitWarning(`transition mux: build failed, a chain per transition (${err.message.split('\n')[0]})`);
+          return undefined;
+        })
+      : undefined;
+  const host: OverlapHost = {
+    kind: 'overlap',
+    join: (g, cuts) =>
+      frei0rTransitions(
+        g,
+        cuts.map((c) => ({ ...c, plugin: plugins.get(c.index)! })),
+        { width: t.width, height: t.height, mux: mux?.name },
+      ),
+  };
+  // One cache folder: every plugin lies in the same directory.
+  return { host, env: { FREI0R_PATH: built[0]!.dir } };
+}
