@@ -3,7 +3,7 @@
  * same shader drawn by a real GL implementation (WebGL in headless Chromium) on two real frames at
  * progress 0.25, 0.5 and 0.75, in a 9:16 frame (so `ratio` and GL's upward y axis matter).
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,8 @@ import { frei0rTransition, frei0rTransitions, type ShaderCut } from '../src/rend
 import { shaderFor, shaderParams, uniformTypes } from '../src/shaders/catalogue.js';
 import { drawTransition, frei0rPlugin, type ShaderEngine } from '../src/shaders/draw.js';
 import { frei0rMux } from '../src/shaders/mux.js';
+import { C_DIR, NATIVE_FLAGS, nativeUnit } from '../src/shaders/native.js';
+import { inlineIncludes } from '../src/util/cc.js';
 import { compileTransition, GlslCompileError } from '../src/shaders/glsl-to-js.js';
 import { SHADER_TEXTURES } from '../src/shaders/textures.js';
 import { TRANSITIONS } from '../src/job/catalogue.js';
@@ -358,5 +360,50 @@ describe('gl-transitions on the CPU, compared with WebGL', () => {
     expect(shaderFor('MultiplyBlend')?.source.name).toBe('multiply_blend');
     expect(() => compileTransition('float a[3];\nvec4 transition(vec2 uv) { return vec4(a[0]); }')).toThrow(GlslCompileError);
     expect(() => compileTransition('vec4 transition(vec2 uv) { return nope(uv); }')).toThrow(/line 1: unknown function 'nope'/);
+  });
+
+  it('the fixed C (src/shaders/c, the leash) compiles without a warning under -Wall -Wextra, for every shader, build and host', async () => {
+    // Diagnostics name their file through the #line markers: only the generated body ('shader.c')
+    // may warn (unused temporaries). Every unit is checked fast (-fsyntax-only); three are built
+    // in full, where the optimiser's flow warnings show.
+    const dir = tempDir('rs-cwarn-');
+    const fixed = (stderr: string) =>
+      stderr.split('\n').filter((l) => /^[\w.-]+\.[ch]:\d+:\d+: (warning|error)/.test(l) && !l.startsWith('shader.c:'));
+    const check = async (file: string, full: boolean, extra: string[] = []) => {
+      const r = await execa(
+        'cc',
+        [...NATIVE_FLAGS, '-Wall', '-Wextra', ...extra, ...(full ? ['-c', '-o', '/dev/null'] : ['-fsyntax-only']), file],
+        {
+          reject: false,
+        },
+      );
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(fixed(r.stderr), file).toEqual([]);
+    };
+    const units: Promise<void>[] = [];
+    for (const name of TRANSITIONS) {
+      const s = shaderFor(name)!;
+      for (const target of ['c', 'simd'] as const) {
+        const shader = compileTransition(s.source.glsl, { params: shaderParams(s.source), target });
+        for (const host of [
+          { kind: 'program' as const },
+          { kind: 'frei0r' as const, textures: shader.samplers.map((x) => `${x}:1:1:/t`) },
+        ]) {
+          const file = join(dir, `${name}-${target}-${host.kind}.c`);
+          writeFileSync(file, nativeUnit(shader, s.flipY, host));
+          const full = ['luma', 'bounce_up', 'wipeleft'].includes(name);
+          units.push(check(file, full, host.kind === 'frei0r' ? ['-fPIC'] : []));
+        }
+      }
+      if (units.length >= 8) await Promise.all(units.splice(0));
+    }
+    await Promise.all(units);
+    const mux = join(dir, 'mux.c');
+    writeFileSync(mux, inlineIncludes(readFileSync(join(C_DIR, 'mux.c'), 'utf8'), C_DIR, 'mux.c'));
+    const fixedMux = await execa('cc', ['-O2', '-Wall', '-Wextra', '-Werror', '-fPIC', '-c', '-o', '/dev/null', mux], { reject: false });
+    expect(fixedMux.exitCode, fixedMux.stderr).toBe(0);
+    const leash = join(import.meta.dirname, '..', 'src', 'util', 'leash.c');
+    const l = await execa('cc', ['-O2', '-Wall', '-Wextra', '-Werror', '-c', '-o', '/dev/null', leash], { reject: false });
+    expect(l.exitCode, l.stderr).toBe(0);
   });
 });

@@ -4,6 +4,7 @@
  * i/N, so that the first overlap frame is the outgoing clip and the next clip's own frames follow
  * the last one.
  */
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
@@ -49,8 +50,10 @@ async function textureFiles(
       const t = textures[s];
       const path = join(dir, `texture-${s}-${t.w}x${t.h}.rgb`);
       if (!existsSync(path)) {
-        await writeFile(`${path}.${process.pid}`, t.d);
-        await rename(`${path}.${process.pid}`, path);
+        // A name of its own: builds of one process may write the same texture at once.
+        const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
+        await writeFile(tmp, t.d);
+        await rename(tmp, path);
       }
       return `${s}:${t.w}:${t.h}:${path}`;
     }),

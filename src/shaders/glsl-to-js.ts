@@ -103,7 +103,7 @@ export interface CompileOptions {
   /**
    * JavaScript (default); C where every GLSL value is a \`real\` (see native.ts); or vector C
    * ('simd'), where every value holds one lane per pixel of a run of pixels and control flow
-   * runs under lane masks (see simdSource in native.ts).
+   * runs under lane masks (see c/vector.h).
    */
   target?: Target;
 }
@@ -1106,7 +1106,7 @@ class Compiler {
     const js = this.out.join('\n');
     if (this.target === 'js') return [...this.globals, js, 'function init_globals() {', ...this.init, '}'].join('\n');
     if (this.simd) {
-      // Vector C: the helpers and math functions are the V_ versions of simdSource (native.ts).
+      // Vector C: the helpers and math functions are the V_ versions in c/vector.h.
       const toV = (code: string) =>
         code
           .replace(/\bMath\.(\w+)\(/g, 'V_$1(')

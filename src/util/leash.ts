@@ -8,7 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { homedir } from 'node:os';
-import { cCompiler, compileCached } from '../shaders/native.js';
+import { cCompiler, compileCached } from './cc.js';
 
 let launcher: Promise<string | undefined> | undefined;
 
