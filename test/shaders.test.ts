@@ -15,7 +15,7 @@ import { drawTransition, frei0rPlugin, type ShaderEngine } from '../src/shaders/
 import { frei0rMux } from '../src/shaders/mux.js';
 import { C_DIR, NATIVE_FLAGS, nativeUnit } from '../src/shaders/native.js';
 import { inlineIncludes } from '../src/util/cc.js';
-import { compileTransition, GlslCompileError } from '../src/shaders/glsl-to-js.js';
+import { compileTransition, GlslCompileError } from '../src/shaders/glsl/compile.js';
 import { SHADER_TEXTURES } from '../src/shaders/textures.js';
 import { TRANSITIONS } from '../src/job/catalogue.js';
 import { flipRows, GlReference, psnr } from './gl-reference.js';

@@ -4,7 +4,7 @@
  * are one shader drawn upright or upside down.
  */
 import { createRequire } from 'node:module';
-import { type CompiledShader, compileTransition, defaultUniforms } from './glsl-to-js.js';
+import { type CompiledShader, compileTransition, defaultUniforms } from './glsl/compile.js';
 import type { Texture } from './kernel.js';
 import { SHADER_TEXTURES } from './textures.js';
 

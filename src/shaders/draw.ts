@@ -11,7 +11,7 @@ import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { prepareShader, type Shader, shaderLabel, shaderParams, shaderSource } from './catalogue.js';
-import { compileTransition } from './glsl-to-js.js';
+import { compileTransition } from './glsl/compile.js';
 import { makeKernel } from './kernel.js';
 import { buildNative } from './native.js';
 

@@ -8,7 +8,7 @@
  * are sampled bilinearly with clamp-to-edge, and colours are clamped to [0, 1] and rounded to
  * 8 bits. `ratio` is width / height. Alpha is ignored (the video has none).
  */
-import { type CompiledShader, RUNTIME_HELPERS } from './glsl-to-js.js';
+import { type CompiledShader, RUNTIME_HELPERS } from './glsl/compile.js';
 
 /** An RGB24 image: rows from the top, 3 bytes per pixel. */
 export interface Texture {

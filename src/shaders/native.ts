@@ -11,7 +11,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cCompiler, compileCached, inlineIncludes } from '../util/cc.js';
-import type { CompiledShader } from './glsl-to-js.js';
+import type { CompiledShader } from './glsl/compile.js';
 
 /** The fixed C of the native builds. */
 export const C_DIR = fileURLToPath(new URL('./c/', import.meta.url));
