@@ -20,6 +20,7 @@ import { fetchToCache } from '../../media/fetch.js';
 import type { MediaLibrary, MediaRecord } from '../../media/library.js';
 import type { JobStore } from '../../service/store.js';
 import type { NonceStore } from './nonces.js';
+import { type Action, actionParams, type ParamsOf, parseTimestamp } from './params.js';
 import { registerRest } from './rest.js';
 import { acs3Signature, parseAcs3Authorization, rpcSignatureV1, signaturesEqual } from './signature.js';
 import { createHash } from 'node:crypto';
@@ -75,13 +76,6 @@ const token = {
   },
 };
 
-function maxResults(p: Record<string, string>): number {
-  const max = p.MaxResults ? Number(p.MaxResults) : 10;
-  if (!Number.isInteger(max) || max < 1 || max > 100)
-    throw new ReelsmithError('InvalidParameter', 'MaxResults: must be an integer from 1 to 100');
-  return max;
-}
-
 export interface ServerOptions {
   library: MediaLibrary;
   /** Where fetched media are cached before they join the library. */
@@ -132,12 +126,6 @@ function paramsOf(req: FastifyRequest): Record<string, string> {
   return out;
 }
 
-function parseTimestamp(s: string): number {
-  // IMS: ISO 8601 UTC, yyyy-MM-ddTHH:mm:ssZ
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(s)) return Number.NaN;
-  return Date.parse(s);
-}
-
 function checkTime(o: ServerOptions, ts: number): void {
   if (Number.isNaN(ts)) throw createError('InvalidTimeStamp.Format');
   if (Math.abs(Date.now() - ts) > (o.maxSkewS ?? 900) * 1000) throw createError('InvalidTimeStamp.Expired');
@@ -185,19 +173,28 @@ async function authenticate(o: ServerOptions, method: string, p: Record<string, 
 }
 
 type Handler = (p: Record<string, string>) => Promise<object>;
+type Handlers = { [A in Action]: (p: ParamsOf<A>) => Promise<object> };
 
+/** Each action's handler behind its parameters' schema: raw parameters in, the answer out. */
 function actions(o: ServerOptions): Record<string, Handler> {
+  const handlers = actionHandlers(o);
+  return Object.fromEntries(
+    (Object.keys(handlers) as Action[]).map((name) => [
+      name,
+      (raw: Record<string, string>) => (handlers[name] as (p: unknown) => Promise<object>)(actionParams(name, raw)),
+    ]),
+  );
+}
+
+function actionHandlers(o: ServerOptions): Handlers {
   return {
     async SubmitBatchMediaProducingJob(p) {
-      for (const k of ['InputConfig', 'OutputConfig']) {
-        if (!p[k]) throw createError('MissingParameter', k);
-      }
       let jobType = 'Script';
       try {
         const parsed = parseJob(
           {
             InputConfig: p.InputConfig,
-            EditingConfig: p.EditingConfig ?? '{}',
+            EditingConfig: p.EditingConfig,
             OutputConfig: p.OutputConfig,
             ...(p.UserData ? { UserData: p.UserData } : {}),
           },
@@ -223,7 +220,7 @@ function actions(o: ServerOptions): Record<string, Handler> {
       }
       const hash = paramsHash({
         InputConfig: p.InputConfig,
-        EditingConfig: p.EditingConfig ?? '{}',
+        EditingConfig: p.EditingConfig,
         OutputConfig: p.OutputConfig,
         UserData: p.UserData,
       });
@@ -244,7 +241,7 @@ function actions(o: ServerOptions): Record<string, Handler> {
         clientToken: p.ClientToken || undefined,
         jobType,
         inputConfig: p.InputConfig,
-        editingConfig: p.EditingConfig ?? '{}',
+        editingConfig: p.EditingConfig,
         outputConfig: p.OutputConfig,
         userData: p.UserData || undefined,
       });
@@ -253,17 +250,7 @@ function actions(o: ServerOptions): Record<string, Handler> {
       return { JobId: id };
     },
     async ListBatchMediaProducingJobs(p) {
-      const max = maxResults(p);
-      if (p.SortBy && p.SortBy !== 'desc' && p.SortBy !== 'asc')
-        throw new ReelsmithError('InvalidParameter', 'SortBy: must be desc or asc');
-      if (p.JobType && p.JobType !== 'Script' && p.JobType !== 'Smart_Mix')
-        throw new ReelsmithError('InvalidParameter', 'JobType: must be Script or Smart_Mix');
-      if (p.Status && !['Init', 'Processing', 'Finished', 'Failed'].includes(p.Status))
-        throw new ReelsmithError('InvalidParameter', 'Status: must be Init, Processing, Finished or Failed');
-      for (const k of ['StartTime', 'EndTime']) {
-        if (p[k] && Number.isNaN(parseTimestamp(p[k])))
-          throw new ReelsmithError('InvalidParameter', `${k}: must be a UTC time like 2024-06-13T08:47:07Z`);
-      }
+      const max = p.MaxResults;
       const after = token.decode(p.NextToken);
       const r = await o.store.list({
         jobType: p.JobType,
@@ -281,19 +268,7 @@ function actions(o: ServerOptions): Record<string, Handler> {
       };
     },
     async SetEventCallback(p) {
-      const type = p.CallbackType ?? 'HTTP';
-      if (type !== 'HTTP')
-        throw new ReelsmithError(
-          'InvalidParameter',
-          'CallbackType: only HTTP callbacks are supported by this service (MNS queues are not)',
-        );
-      if (!p.CallbackURL || !/^https?:\/\//i.test(p.CallbackURL) || p.CallbackURL.length > 256)
-        throw new ReelsmithError('InvalidParameter', 'CallbackURL: an http(s) URL of at most 256 bytes is required');
-      const auth = (p.AuthSwitch ?? 'off').toLowerCase();
-      if (auth !== 'on' && auth !== 'off') throw new ReelsmithError('InvalidParameter', 'AuthSwitch: must be on or off');
-      if (auth === 'on' && !(p.AuthKey && /^(?=.*[a-z])(?=.*[A-Z])(?=.*\d)[A-Za-z\d]{1,32}$/.test(p.AuthKey))) {
-        throw new ReelsmithError('InvalidParameter', 'AuthKey: up to 32 letters and digits, with upper case, lower case and digits');
-      }
+      const auth = p.AuthSwitch;
       await o.callbacks.setSettings({
         CallbackType: 'HTTP',
         CallbackURL: p.CallbackURL,
@@ -329,19 +304,11 @@ function actions(o: ServerOptions): Record<string, Handler> {
       return { VoiceGroups: [...groups].map(([Type, VoiceList]) => ({ Type, VoiceList })) };
     },
     async RegisterMediaInfo(p) {
-      if (!p.InputURL) throw createError('MissingParameter', 'InputURL');
-      if (!/^https?:\/\//i.test(p.InputURL)) throw new ReelsmithError('InvalidParameter', 'InputURL: an http(s) URL is required');
-      if (p.MediaType && !['video', 'image', 'audio'].includes(p.MediaType))
-        throw new ReelsmithError('InvalidParameter', 'MediaType: video, image or audio');
       const known = await o.library.findByInputUrl(p.InputURL);
       if (known) return { MediaId: known.id };
       try {
         const file = await fetchToCache(p.InputURL, { ...o.download, cacheDir: o.cacheDir });
-        const tags = (p.MediaTags ?? '')
-          .split(',')
-          .map((t) => t.trim())
-          .filter(Boolean);
-        const rec = await o.library.add(file, { title: p.Title, description: p.Description, tags, inputUrl: p.InputURL });
+        const rec = await o.library.add(file, { title: p.Title, description: p.Description, tags: p.MediaTags, inputUrl: p.InputURL });
         if (p.MediaType && p.MediaType !== rec.kind) {
           await o.library.remove(rec.id);
           throw new ReelsmithError('InvalidParameter', `MediaType: the file at InputURL is ${rec.kind}, not ${p.MediaType}`);
@@ -354,13 +321,12 @@ function actions(o: ServerOptions): Record<string, Handler> {
       }
     },
     async GetMediaInfo(p) {
-      if (!p.MediaId && !p.InputURL) throw new ReelsmithError('MissingParameter', 'One of "MediaId" and "InputURL" is required.');
-      const rec = p.MediaId ? await o.library.get(p.MediaId) : await o.library.findByInputUrl(p.InputURL);
+      const rec = p.MediaId ? await o.library.get(p.MediaId) : await o.library.findByInputUrl(p.InputURL ?? '');
       if (!rec) throw createError('InvalidParameter.ResourceNotFound', p.MediaId ?? p.InputURL);
       return { MediaInfo: mediaInfo(rec, true) };
     },
     async ListMediaBasicInfos(p) {
-      const max = maxResults(p);
+      const max = p.MaxResults;
       const r = await o.library.page({
         kind: p.MediaType,
         startTime: p.StartTime,
@@ -377,16 +343,7 @@ function actions(o: ServerOptions): Record<string, Handler> {
       };
     },
     async DeleteMediaInfos(p) {
-      const ids = (p.MediaIds ?? '')
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean);
-      const urls = (p.InputURLs ?? '')
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean);
-      if (ids.length === 0 && urls.length === 0)
-        throw new ReelsmithError('MissingParameter', 'One of "MediaIds" and "InputURLs" is required.');
+      const { MediaIds: ids, InputURLs: urls } = p;
       const ignored: string[] = [];
       for (const key of [...ids, ...urls]) {
         const rec = ids.includes(key) ? await o.library.get(key) : await o.library.findByInputUrl(key);
@@ -396,7 +353,6 @@ function actions(o: ServerOptions): Record<string, Handler> {
       return { ForbiddenList: [], IgnoredList: ignored };
     },
     async GetBatchMediaProducingJob(p) {
-      if (!p.JobId) throw createError('MissingParameter', 'JobId');
       const job = await o.store.get(p.JobId);
       if (!job) throw createError('InvalidParameter.JobNotFound', p.JobId);
       return { EditingBatchJob: job };
