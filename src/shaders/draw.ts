@@ -111,14 +111,6 @@ function cachedProgram(shader: Shader, cacheDir: string, mode?: NativeBuild, plu
   return p;
 }
 
-/** The native filter program of a transition, or undefined without a C compiler or when the build fails. */
-export function nativeProgram(shader: Shader, cacheDir: string, mode?: NativeBuild): Promise<NativeProgram | undefined> {
-  return cachedProgram(shader, cacheDir, mode).catch((err: Error) => {
-    process.emitWarning(`shader ${shaderLabel(shader)}: native build failed (${err.message.split('\n')[0]})`);
-    return undefined;
-  });
-}
-
 /**
  * The frei0r plugin of a transition, for FFmpeg's frei0r filter: FREI0R_PATH=dir, filter_name=name.
  * Undefined without a C compiler or when the build fails.

@@ -34,7 +34,7 @@ import {
 } from './types.js';
 
 /** Lines of the prelude the compiler puts before the shader (error lines are the shader's own). */
-export const PRELUDE_LINES = 4;
+const PRELUDE_LINES = 4;
 
 export abstract class Lowering {
   private structs = new Map<string, Ty>();
