@@ -193,8 +193,8 @@ export function topLevelBoxes(buf: Buffer): string[] {
 const root = new URL('..', import.meta.url).pathname;
 
 /** Runs the CLI as a user would. */
-export async function cli(args: string[], env: Record<string, string> = {}) {
-  return execa('node', [join(root, 'bin/reelsmith.js'), ...args], { reject: false, env: { ...process.env, ...env } });
+export async function cli(args: string[], env: Record<string, string> = {}, cwd?: string) {
+  return execa('node', [join(root, 'bin/reelsmith.js'), ...args], { reject: false, env: { ...process.env, ...env }, cwd });
 }
 
 /** RMS difference between neighbours along x (dir 'x') or y (dir 'y'). */

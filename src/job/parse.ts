@@ -30,8 +30,11 @@ import {
   type RawEditingConfig,
   type RawInputConfig,
   type RawOutputConfig,
+  keysAt,
   unknownKeys,
 } from './schema.js';
+import { JobTextError, readJobText } from './text.js';
+import { closest } from '../util/similar.js';
 
 export interface RawJobParams {
   InputConfig?: unknown;
@@ -62,14 +65,48 @@ export function formatPath(root: string, path: readonly PropertyKey[]): string {
   return out;
 }
 
-function decodeParam(name: string, value: unknown, issues: Issue[]): unknown {
+/** The top-level keys of a job (parameters of SubmitBatchMediaProducingJob, and a file's `$schema`). */
+export const JOB_KEYS = ['InputConfig', 'EditingConfig', 'OutputConfig', 'UserData', 'ClientToken', 'TemplateConfig', '$schema'];
+const CONFIGS: Record<string, z.ZodType> = {
+  InputConfig: InputConfigSchema,
+  EditingConfig: EditingConfigSchema,
+  OutputConfig: OutputConfigSchema,
+};
+
+/** The keys an object at `path` of a job may have (for "did you mean"); undefined where it has none. */
+export function jobKeysAt(path: (string | number)[]): string[] | undefined {
+  if (path.length === 0) return JOB_KEYS;
+  const schema = CONFIGS[String(path[0])];
+  return schema ? keysAt(schema, path.slice(1)) : undefined;
+}
+
+/** The key probably meant, among valid ones (`Tittle` → `Title`). */
+export const suggestKey = (word: string, names: string[]) => closest(word, names);
+
+/** Reads a job text (JSONC): a job file, or one config given as a string. Warnings say their line. */
+export function readJob(
+  text: string,
+  name?: string,
+): { value: unknown; warnings: string[]; lineOf: (path: (string | number)[]) => number | undefined } {
+  const prefix = name ? [name] : [];
+  const r = readJobText(text, { keysAt: (path) => jobKeysAt([...prefix, ...path]), suggest: suggestKey });
+  return { value: r.value, warnings: r.warnings.map((w) => (name ? `${name}: ${w}` : w)), lineOf: r.lineOf };
+}
+
+/** The issue of a syntax error: where, why, and the line shown. */
+export const textIssue = (path: string, e: JobTextError): Issue => ({ path, reason: `${e.message}\n${e.excerpt}` });
+
+function decodeParam(name: string, value: unknown, issues: Issue[], warnings: string[] = []): unknown {
   if (value === undefined || value === null || value === '') return {};
-  let decoded = value;
+  let decoded: unknown = value;
   if (typeof value === 'string') {
     try {
-      decoded = JSON.parse(value);
+      const r = readJob(value, name);
+      decoded = r.value;
+      warnings.push(...r.warnings);
     } catch (err) {
-      issues.push({ path: name, reason: `is not valid JSON (${(err as Error).message})` });
+      if (!(err instanceof JobTextError)) throw err;
+      issues.push(textIssue(name, err));
       return undefined;
     }
   }
@@ -93,7 +130,10 @@ function check<S extends z.ZodType>(schema: S, root: string, value: unknown, iss
     for (const i of result.error.issues) issues.push({ path: formatPath(root, i.path), reason: i.message });
     return undefined;
   }
-  for (const k of unknownKeys(schema, value, root)) warnings.push(`${k}: unknown key ignored`);
+  for (const k of unknownKeys(schema, value, root)) {
+    const meant = suggestKey(k.key, k.valid);
+    warnings.push(`${k.path}: unknown key ignored${meant ? ` — did you mean ${meant}?` : ''}`);
+  }
   return result.data as z.infer<S>;
 }
 
@@ -211,14 +251,16 @@ export function parseJob(params: RawJobParams, options: ParseOptions = {}): Pars
   const issues: Issue[] = [];
   const warnings: string[] = [];
   for (const k of Object.keys(params)) {
-    if (!['InputConfig', 'EditingConfig', 'OutputConfig', 'UserData', 'ClientToken', 'TemplateConfig'].includes(k))
-      warnings.push(`${/^\w{1,40}$/.test(k) ? k : shown(k, 40)}: unknown key ignored`);
+    if (!JOB_KEYS.includes(k)) {
+      const meant = suggestKey(k, JOB_KEYS);
+      warnings.push(`${/^\w{1,40}$/.test(k) ? k : shown(k, 40)}: unknown key ignored${meant ? ` — did you mean ${meant}?` : ''}`);
+    }
   }
   if (params.InputConfig === undefined || params.InputConfig === null || params.InputConfig === '')
     issues.push({ path: 'InputConfig', reason: 'is required' });
-  const inputRaw = decodeParam('InputConfig', params.InputConfig, issues);
-  const editingRaw = decodeParam('EditingConfig', params.EditingConfig, issues);
-  const outputRaw = decodeParam('OutputConfig', params.OutputConfig, issues);
+  const inputRaw = decodeParam('InputConfig', params.InputConfig, issues, warnings);
+  const editingRaw = decodeParam('EditingConfig', params.EditingConfig, issues, warnings);
+  const outputRaw = decodeParam('OutputConfig', params.OutputConfig, issues, warnings);
   const input = check(InputConfigSchema, 'InputConfig', inputRaw, issues, warnings) as RawInputConfig | undefined;
   const editing = check(EditingConfigSchema, 'EditingConfig', editingRaw, issues, warnings) as RawEditingConfig | undefined;
   const output = check(OutputConfigSchema, 'OutputConfig', outputRaw, issues, warnings) as RawOutputConfig | undefined;

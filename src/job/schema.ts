@@ -50,9 +50,21 @@ export const num = (r: NumberRange = {}) => {
   if (r.min !== undefined) n = n.min(r.min, { error: out });
   if (r.gt !== undefined) n = n.gt(r.gt, { error: out });
   if (r.max !== undefined) n = n.max(r.max, { error: out });
-  return z.preprocess(numberLike, n);
+  const schema = z.preprocess(numberLike, n);
+  RANGES.set(schema, r);
+  return schema;
 };
-export const bool = () => z.preprocess(boolLike, z.boolean({ error: 'must be true or false' }));
+export const bool = () => {
+  const schema = z.preprocess(boolLike, z.boolean({ error: 'must be true or false' }));
+  BOOLS.add(schema);
+  return schema;
+};
+
+/** The numbers' and booleans' schemas, for the JSON Schema (json-schema.ts): what they accept. */
+const RANGES = new WeakMap<object, NumberRange>();
+const BOOLS = new WeakSet<object>();
+export const numberRangeOf = (schema: unknown) => (schema && typeof schema === 'object' ? RANGES.get(schema) : undefined);
+export const isBoolSchema = (schema: unknown) => !!schema && typeof schema === 'object' && BOOLS.has(schema);
 const str = () => z.string({ error: 'must be a string' });
 /** A list given either as a JSON array of strings or as one string. */
 const strList = () => z.array(str(), { error: 'must be an array of strings' });
@@ -192,7 +204,14 @@ export type RawEditingConfig = z.infer<typeof EditingConfigSchema>;
 export type RawOutputConfig = z.infer<typeof OutputConfigSchema>;
 
 /** Keys present in `value` that the schema does not know, as JSON paths (for warnings). */
-export function unknownKeys(schema: z.ZodType, value: unknown, path: string): string[] {
+/** A key the schema does not know, with the keys its object may have. */
+export interface UnknownKey {
+  path: string;
+  key: string;
+  valid: string[];
+}
+
+export function unknownKeys(schema: z.ZodType, value: unknown, path: string): UnknownKey[] {
   const def = (schema as unknown as { def: Record<string, unknown> & { type: string } }).def;
   switch (def.type) {
     case 'optional':
@@ -211,10 +230,41 @@ export function unknownKeys(schema: z.ZodType, value: unknown, path: string): st
       if (!value || typeof value !== 'object' || Array.isArray(value)) return [];
       const shape = def.shape as Record<string, z.ZodType>;
       return Object.entries(value).flatMap(([k, v]) =>
-        Object.hasOwn(shape, k) ? unknownKeys(shape[k], v, `${path}.${k}`) : [`${path}.${k}`],
+        Object.hasOwn(shape, k) ? unknownKeys(shape[k], v, `${path}.${k}`) : [{ path: `${path}.${k}`, key: k, valid: Object.keys(shape) }],
       );
     }
     default:
       return [];
+  }
+}
+
+/** The keys an object at `path` (below `schema`) may have; undefined where the schema has no object. */
+export function keysAt(schema: z.ZodType, path: (string | number)[]): string[] | undefined {
+  const def = (schema as unknown as { def: Record<string, unknown> & { type: string } }).def;
+  switch (def.type) {
+    case 'optional':
+    case 'nullable':
+    case 'default':
+      return keysAt(def.innerType as z.ZodType, path);
+    case 'pipe':
+      return keysAt(def.out as z.ZodType, path);
+    case 'union':
+      for (const option of def.options as z.ZodType[]) {
+        const keys = keysAt(option, path);
+        if (keys) return keys;
+      }
+      return undefined;
+    case 'array':
+      return typeof path[0] === 'number' ? keysAt(def.element as z.ZodType, path.slice(1)) : undefined;
+    case 'record':
+      return path.length === 0 ? undefined : keysAt(def.valueType as z.ZodType, path.slice(1));
+    case 'object': {
+      const shape = def.shape as Record<string, z.ZodType>;
+      if (path.length === 0) return Object.keys(shape);
+      const next = path[0];
+      return typeof next === 'string' && Object.hasOwn(shape, next) ? keysAt(shape[next], path.slice(1)) : undefined;
+    }
+    default:
+      return undefined;
   }
 }

@@ -1,6 +1,6 @@
 /** The reelsmith command line: a thin shell over the library. */
-import { readFile, stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { reelsmithHome } from '../../config/home.js';
 import { ALL_TRANSITIONS, drawingLabel, transitionDrawing } from '../../effects/transitions.js';
@@ -14,7 +14,10 @@ import { MUSIC_STYLES, VFX_ALL } from '../../job/catalogue.js';
 import { MusicLibrary } from '../../media/music.js';
 import { MediaLibrary } from '../../media/library.js';
 import { isFailure } from '../../planner/plan.js';
-import { parseJob } from '../../job/parse.js';
+import { parseJob, readJob, textIssue } from '../../job/parse.js';
+import { JobTextError } from '../../job/text.js';
+import { jobJsonSchema } from '../../job/json-schema.js';
+import { type FolderJobOptions, jobFromFolder } from '../../batch/from-folder.js';
 import { engineFromEnv } from '../../speech/openai.js';
 import { renderSettingsFromEnv } from '../env.js';
 import { VOICES } from '../../speech/voices.js';
@@ -30,7 +33,21 @@ const speechEngine = () => engineFromEnv(process.env);
 /** A job file is a few kilobytes; 10 MB leaves room for any job and refuses a wrong file quickly. */
 const MAX_JOB_FILE_BYTES = 10 * 1024 * 1024;
 
-async function loadJob(file: string) {
+/** `A.B[0].C` → ['A', 'B', 0, 'C']. */
+const pathSegments = (path: string) => [...path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((m) => (m[2] !== undefined ? Number(m[2]) : m[1]));
+
+/** The line of a path in the job text, or of the nearest enclosing value that is in it. */
+function lineFor(lineOf: (p: (string | number)[]) => number | undefined, path: string): number | undefined {
+  const segs = pathSegments(path);
+  for (let n = segs.length; n > 0; n--) {
+    const line = lineOf(segs.slice(0, n));
+    if (line !== undefined) return line;
+  }
+  return undefined;
+}
+
+/** Reads a job file (JSONC) and parses it; every problem and warning names its line. */
+async function loadJob(file: string, o: { quiet?: boolean } = {}) {
   const path = resolve(file);
   // A FIFO or a device would block or never end: only a regular file of sensible size is read.
   const st = await stat(path).catch(() => undefined);
@@ -47,18 +64,59 @@ async function loadJob(file: string) {
       `cannot read job file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
     );
   }
-  let params: Record<string, unknown>;
+  let read: ReturnType<typeof readJob>;
   try {
-    params = JSON.parse(text);
+    read = readJob(text);
   } catch (err) {
-    throw new ReelsmithError('InvalidParameter', `job file ${path} is not valid JSON: ${(err as Error).message}`);
+    if (err instanceof JobTextError) throw new JobValidationError([textIssue(file, err)]);
+    throw err;
   }
+  const params = read.value as Record<string, unknown>;
   if (!params || typeof params !== 'object' || Array.isArray(params))
     throw new ReelsmithError('InvalidParameter', 'the job file must hold a JSON object');
-  const parsed = parseJob(params, { baseDir: dirname(path) });
-  for (const w of parsed.warnings) process.stderr.write(`warning: ${w}\n`);
-  return parsed;
+  const at = (p: string) => {
+    const line = lineFor(read.lineOf, p);
+    return line !== undefined ? `${p} (line ${line})` : p;
+  };
+  let parsed: ReturnType<typeof parseJob>;
+  try {
+    parsed = parseJob(params, { baseDir: dirname(path) });
+  } catch (err) {
+    if (err instanceof JobValidationError) throw new JobValidationError(err.issues.map((i) => ({ ...i, path: i.path && at(i.path) })));
+    throw err;
+  }
+  // Warnings that start with a path say its line too.
+  const warnings = [
+    ...read.warnings,
+    ...parsed.warnings.map((w) => w.replace(/^([A-Za-z$][\w$]*(?:\.[\w$]+|\[\d+\])*): /, (_, p) => `${at(p)}: `)),
+  ];
+  if (!o.quiet) for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
+  return { ...parsed, warnings };
 }
+
+/**
+ * The job of `produce DIR`/`plan DIR`: DIR/job.json when there is one; else one written from the
+ * folder's contents (reelsmith new) into `writeTo`, and said.
+ */
+async function jobFileFor(target: string, writeTo: string, made: FolderJobOptions = {}): Promise<string> {
+  const st = await stat(target).catch(() => undefined);
+  if (!st?.isDirectory()) return target;
+  const own = join(target, 'job.json');
+  if (await stat(own).catch(() => undefined)) return own;
+  const file = join(writeTo, 'job.json');
+  const job = await jobFromFolder(target, { ...made, jobDir: writeTo });
+  await mkdir(writeTo, { recursive: true });
+  await writeFile(file, job.text);
+  process.stderr.write(`no job file in ${target}: one was made from the folder (${job.summary.join('; ')}) and written to ${file}\n`);
+  return file;
+}
+
+/** `1080x1920` → [1080, 1920]. */
+const videoSize = (v: string) => {
+  const m = /^(\d+)x(\d+)$/.exec(v);
+  if (!m) throw new InvalidArgumentError('must be WIDTHxHEIGHT, e.g. 1080x1920');
+  return [Number(m[1]), Number(m[2])] as const;
+};
 
 const positiveInt = (v: string) => {
   const n = Number(v);
@@ -74,11 +132,17 @@ const program = new Command()
 program
   .command('produce')
   .description('render every output of a job into a folder, with manifest.json')
-  .argument('<job>', 'job file (JSON with InputConfig, EditingConfig, OutputConfig, UserData)')
+  .argument(
+    '<job>',
+    'job file (InputConfig, EditingConfig, OutputConfig, UserData), or a folder of clips (its job.json, else one made from it)',
+  )
   .requiredOption('-o, --out <dir>', 'output folder')
   .option('-s, --seed <seed>', 'seed of all random draws (same job + seed = same plans)')
   .option('-j, --jobs <n>', 'outputs rendered at once', positiveInt)
-  .action(async (file: string, o: { out: string; seed?: string; jobs?: number }) => {
+  .option('--count <n>', 'for a folder without a job file: videos to make (default 3)', positiveInt)
+  .option('--size <WxH>', 'for a folder without a job file: video size (default 1080x1920)', videoSize)
+  .action(async (target: string, o: { out: string; seed?: string; jobs?: number; count?: number; size?: readonly [number, number] }) => {
+    const file = await jobFileFor(target, resolve(o.out), { count: o.count, width: o.size?.[0], height: o.size?.[1] });
     const parsed = await loadJob(file);
     const reporter = progressReporter(parsed.job.output.count);
     const details = new Map<number, string>();
@@ -112,6 +176,54 @@ program
       if (detail) process.stdout.write(`${detail.replace(/^/gm, '    | ')}\n`);
     }
     process.exitCode = ok === subs.length || parsed.job.output.previewOnly ? 0 : 1;
+  });
+
+program
+  .command('validate')
+  .description('check a job file: every problem at once, with its path and line; nothing is rendered')
+  .argument('<job>', 'job file')
+  .action(async (file: string) => {
+    const parsed = await loadJob(file, { quiet: true });
+    for (const w of parsed.warnings) process.stdout.write(`warning: ${w}\n`);
+    const j = parsed.job;
+    process.stdout.write(
+      `${file}: valid (${j.type}, ${j.output.count} video${j.output.count > 1 ? 's' : ''} of ${j.output.width}x${j.output.height}${parsed.warnings.length ? `, ${parsed.warnings.length} warning${parsed.warnings.length > 1 ? 's' : ''}` : ''})\n`,
+    );
+  });
+
+program
+  .command('schema')
+  .description('the JSON Schema of job files, for editors ("$schema" in a job file, or the editor\'s settings)')
+  .option('-o, --out <file>', 'write it to a file')
+  .action(async (o: { out?: string }) => {
+    const text = `${JSON.stringify(jobJsonSchema(), null, 2)}\n`;
+    if (o.out) await writeFile(resolve(o.out), text);
+    else process.stdout.write(text);
+  });
+
+program
+  .command('new')
+  .description('write a commented job file for a folder of clips: one group per sub-folder, a script, music/')
+  .argument('<dir>', 'folder of clips (sub-folders are groups, in name order)')
+  .option('--script <file>', 'voice-over text: one paragraph per group, or one voice-over (default: script.txt in the folder)')
+  .option('--count <n>', 'videos to make (default 3)', positiveInt)
+  .option('--size <WxH>', 'video size (default 1080x1920)', videoSize)
+  .option('-o, --out <file>', 'job file to write (default DIR/job.json)')
+  .option('-f, --force', 'replace an existing job file')
+  .action(async (dir: string, o: { script?: string; count?: number; size?: readonly [number, number]; out?: string; force?: boolean }) => {
+    const file = resolve(o.out ?? join(dir, 'job.json'));
+    if (!o.force && (await stat(file).catch(() => undefined)))
+      throw new ReelsmithError('InvalidParameter', `${file} exists already (--force replaces it, --out writes elsewhere)`);
+    const made = await jobFromFolder(dir, {
+      script: o.script,
+      count: o.count,
+      width: o.size?.[0],
+      height: o.size?.[1],
+      jobDir: dirname(file),
+    });
+    await writeFile(file, made.text);
+    for (const line of made.summary) process.stdout.write(`${line}\n`);
+    process.stdout.write(`${file} written; check it with "reelsmith validate ${relative(process.cwd(), file) || file}"\n`);
   });
 
 program
@@ -264,7 +376,7 @@ program
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof JobValidationError) {
     process.stderr.write(
-      `InvalidParameter: the job is invalid:\n${err.issues.map((i) => `  ${i.path ? `${i.path}: ` : ''}${i.reason}`).join('\n')}\n`,
+      `InvalidParameter: the job is invalid:\n${err.issues.map((i) => `  ${i.path ? `${i.path}: ` : ''}${i.reason.replace(/\n/g, '\n    ')}`).join('\n')}\n`,
     );
     process.exitCode = 2;
   } else if (err instanceof ReelsmithError) {

@@ -3,6 +3,7 @@
  * SDKs, described by an OpenAPI document at /api/v1/openapi.json. Authentication: the ACS3-HMAC-SHA256
  * signature of the IMS SDKs, or `Authorization: Bearer <AccessKeyId>:<AccessKeySecret>` (use TLS).
  */
+import { jobJsonSchema } from '../../job/json-schema.js';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
@@ -95,6 +96,9 @@ export function registerRest(app: FastifyInstance, o: RestOptions): void {
   route('PUT', '/api/v1/event-callback', 'SetEventCallback', body);
   route('GET', '/api/v1/event-callback', 'GetEventCallback', () => ({}));
   app.get('/api/v1/openapi.json', async () => OPENAPI);
+  // The job format for editors and forms (no key needed: it is the published format).
+  const schema = jobJsonSchema();
+  app.get('/api/v1/job.schema.json', async (_req, reply) => reply.type('application/schema+json').send(schema));
 }
 
 const error = { $ref: '#/components/schemas/Error' };
