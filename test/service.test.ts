@@ -387,9 +387,20 @@ describe('REST API (/api/v1) with its OpenAPI document', () => {
       ['/api/v1/media/{id}', ['get', 'delete']],
       ['/api/v1/voices', ['get']],
       ['/api/v1/event-callback', ['get', 'put']],
+      ['/api/v1/job.schema.json', ['get']],
     ] as const) {
       for (const m of methods) expect(doc.paths[path]?.[m], `${m} ${path}`).toBeTruthy();
     }
+  });
+
+  it('publishes the job format as a JSON Schema at /api/v1/job.schema.json, without a key', async () => {
+    const r = await fetch(`${service.url}/api/v1/job.schema.json`);
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toMatch(/^application\/schema\+json/);
+    const schema = (await r.json()) as { $schema: string; required: string[]; properties: Record<string, unknown> };
+    expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
+    expect(schema.required).toEqual(['InputConfig']);
+    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['InputConfig', 'EditingConfig', 'OutputConfig', 'UserData']));
   });
 });
 

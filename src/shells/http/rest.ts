@@ -178,6 +178,13 @@ export const OPENAPI = {
         },
       },
     },
+    '/api/v1/job.schema.json': {
+      get: {
+        summary: 'The job format as a JSON Schema (2020-12), for editors and forms; no key needed',
+        security: [],
+        responses: { '200': { description: 'The JSON Schema of a job (InputConfig, EditingConfig, OutputConfig, UserData)' } },
+      },
+    },
     '/api/v1/jobs/{id}/callbacks': {
       get: {
         summary: 'Callback deliveries of a job and their attempts',
