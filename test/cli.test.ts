@@ -89,8 +89,13 @@ describe('CLI', () => {
     const out = join(dir, 'out');
     const r = await cli(['produce', job, '--out', out], env);
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toContain('EditingConfig.MediaConfig.MediaMetaDataArray[0].TimeRangeList[0]: In 15 must be less than Out 12');
-    expect(r.stderr).toContain('OutputConfig.MediaURL: must contain {index}');
+    // Each problem names its line in the job file.
+    const lines = readFileSync(job, 'utf8').split('\n');
+    const lineOf = (re: RegExp) => lines.findIndex((l) => re.test(l)) + 1;
+    expect(r.stderr).toContain(
+      `EditingConfig.MediaConfig.MediaMetaDataArray[0].TimeRangeList[0] (line ${lineOf(/"In": 15/) - 1}): In 15 must be less than Out 12`,
+    );
+    expect(r.stderr).toContain(`OutputConfig.MediaURL (line ${lineOf(/"MediaURL": "o.mp4"/)}): must contain {index}`);
     expect(existsSync(out)).toBe(false);
   });
 
