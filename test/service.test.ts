@@ -98,9 +98,25 @@ describe('IMS RPC API with the official SDK client', () => {
     expect(b).toMatchObject({ JobId: r.JobId, JobType: 'Script', Status: 'Finished', UserData: JSON.stringify({ Campaign: 'spring' }) });
     expect(b.CreateTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     expect(b.CompleteTime).toMatch(/Z$/);
-    const subs = b.SubJobList as { MediaURL: string; Status: string; Duration: number }[];
-    expect(subs.map((s) => s.MediaURL)).toEqual(['https://bucket.example.com/out/clip_0.mp4', 'https://bucket.example.com/out/clip_1.mp4']);
+    const subs = b.SubJobList as { MediaURL: string; MediaId: string; Status: string; Duration: number }[];
+    // MediaURL downloads the output (the service's own URL: the job's OSS name is not a place this
+    // service writes to), and each output is in the media library under its MediaId, as IMS answers.
+    expect(subs.map((s) => s.MediaURL)).toEqual([0, 1].map((k) => `${service.url}/outputs/${r.JobId}/clip_${k}.mp4`));
     expect(subs.every((s) => s.Status === 'Success' && s.Duration > 1.5)).toBe(true);
+    for (const s of subs) {
+      const got = await fetch(s.MediaURL);
+      expect(got.status).toBe(200);
+      const bytes = Buffer.from(await got.arrayBuffer());
+      expect(bytes.subarray(4, 8).toString()).toBe('ftyp');
+      expect(s.MediaId).toMatch(/^[0-9a-f]{32}$/);
+      const info = (await client.request('GetMediaInfo', { MediaId: s.MediaId })).MediaInfo as {
+        MediaBasicInfo: { MediaType: string; InputURL: string };
+      };
+      expect(info.MediaBasicInfo).toMatchObject({ MediaType: 'video', InputURL: s.MediaURL });
+    }
+    // The JobId filter of ListBatchMediaProducingJobs.
+    const one = await client.request('ListBatchMediaProducingJobs', { JobId: r.JobId as string });
+    expect((one.EditingBatchJobList as { JobId: string }[]).map((j) => j.JobId)).toEqual([r.JobId]);
     // While the job was processing, its sub-jobs were listed with their own states.
     expect([...seenSubStates].some((x) => /^Processing\/(Init|Processing|Success)$/.test(x))).toBe(true);
     // The outputs are real videos in the data folder, downloadable with range requests.
@@ -457,10 +473,10 @@ describe('callbacks', () => {
       expect(notify).toHaveLength(2); // 503 first, then delivered
       expect(global).toHaveLength(1);
       // Per-output events, asked for in EventTypeList.
-      expect(perOutput.map((g) => (g.body.MessageBody as { MediaURL: string }).MediaURL).sort()).toEqual([
-        'https://bucket.example.com/out/clip_0.mp4',
-        'https://bucket.example.com/out/clip_1.mp4',
-      ]);
+      expect(perOutput.map((g) => (g.body.MessageBody as { MediaURL: string }).MediaURL).sort()).toEqual(
+        [0, 1].map((k) => `${service.url}/outputs/${r.JobId}/clip_${k}.mp4`),
+      );
+      for (const g of perOutput) expect((g.body.MessageBody as { MediaId: string }).MediaId).toMatch(/^[0-9a-f]{32}$/);
       for (const g of perOutput) expect(g.body.MessageBody).toMatchObject({ Status: 'Success', JobId: r.JobId, UserData: userData });
       for (const g of [...notify, ...global]) {
         expect(g.body).toMatchObject({

@@ -23,6 +23,8 @@ export interface SubJob {
   Status: SubJobResult['status'];
   ErrorCode: string | null;
   ErrorMessage: string | null;
+  /** The output in the media library (the service registers each successful output, as IMS does). */
+  MediaId?: string;
   /** reelsmith extension: the figures the output was checked by before it was called a success. */
   Quality?: Quality;
 }

@@ -1,10 +1,10 @@
 /**
  * The local media library: files registered with a title, description and tags get an IMS-style
  * media ID (32 hex characters) that jobs can name instead of a path or URL. Registered files are
- * copied into the library folder, so the ID stays valid when the original moves.
+ * copied (or hard-linked) into the library folder, so the ID stays valid when the original moves.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, link, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import type { Kysely } from 'kysely';
 import { createReadStream } from 'node:fs';
@@ -48,7 +48,8 @@ export class MediaLibrary {
     await mkdir(this.dir, { recursive: true });
     const stored = `${await fileHash(path)}${extname(path).toLowerCase()}`;
     const tmp = join(this.dir, `.tmp-${randomUUID()}`);
-    await copyFile(path, tmp);
+    // A hard link where it can be (an output registered from the same disk costs no space), else a copy.
+    await link(path, tmp).catch(() => copyFile(path, tmp));
     await rename(tmp, join(this.dir, stored));
     const row = {
       id: randomUUID().replace(/-/g, ''),

@@ -82,12 +82,12 @@ export class CallbackDispatcher {
    */
   async outputCompleted(
     job: { JobId: string; UserData?: string },
-    output: { MediaURL: string; Status: string; ErrorCode: string | null; ErrorMessage: string | null },
+    output: { MediaURL: string; MediaId?: string; Status: string; ErrorCode: string | null; ErrorMessage: string | null },
   ): Promise<void> {
     const messageBody = {
       Status: output.Status,
       MediaURL: output.MediaURL,
-      MediaId: '',
+      MediaId: output.MediaId ?? '',
       ProjectId: '',
       ErrorCode: output.ErrorCode ?? '',
       ErrorMessage: output.ErrorMessage ?? '',

@@ -46,9 +46,15 @@ export interface RunnerOptions {
   /** Where job events and internal details go (pino-compatible). */
   log?: RunnerLog;
   /** Called as each output is made or fails (per-output events). */
+  /**
+   * Makes a successful output available to clients: its download URL (the answer's MediaURL) and its
+   * media ID. Called once per output and job run (again for outputs kept from an earlier run: it
+   * must be idempotent). Without it, MediaURL is the output's file name.
+   */
+  publish?: (job: { JobId: string }, output: { index: number; file: string }) => Promise<{ MediaURL: string; MediaId?: string }>;
   onOutput?: (
     job: { JobId: string; UserData?: string },
-    output: { MediaURL: string; Status: string; ErrorCode: string | null; ErrorMessage: string | null },
+    output: { MediaURL: string; MediaId: string; Status: string; ErrorCode: string | null; ErrorMessage: string | null },
   ) => Promise<void>;
 }
 
@@ -155,6 +161,21 @@ export class JobRunner {
       const outputEvents: Promise<void>[] = [];
       // Sub-jobs are visible (Init, Processing, Success, Failed) while the job runs.
       let subJobs: SubJob[] = [];
+      // Each successful output published once per run (index → its URL and media ID).
+      const published = new Map<number, Promise<{ MediaURL: string; MediaId?: string } | undefined>>();
+      const publish = (index: number, file: string) => {
+        let p = published.get(index);
+        if (!p) {
+          p = this.o.publish
+            ? this.o.publish({ JobId: id }, { index, file }).catch((err: Error) => {
+                log.error({ JobId: id, output: index, stage: 'publish', error: err.message }, 'output not published');
+                return undefined;
+              })
+            : Promise.resolve(undefined);
+          published.set(index, p);
+        }
+        return p;
+      };
       let saving: Promise<void> = Promise.resolve();
       const save = () => {
         const snapshot = subJobs.map((x) => ({ ...x }));
@@ -197,24 +218,44 @@ export class JobRunner {
               save();
             }
           }
-          if (e.type !== 'output-done' || !this.o.onOutput) return;
-          const mediaURL = parsed.job.output.mediaURL.replaceAll('{index}', String(e.index));
+          if (e.type !== 'output-done') return;
+          const done = e;
           outputEvents.push(
-            this.o.onOutput(
-              { JobId: id, UserData: job.UserData },
-              {
-                MediaURL: mediaURL,
-                Status: e.error ? 'Failed' : 'Success',
-                ErrorCode: e.error?.code ?? null,
-                ErrorMessage: e.error?.message ?? null,
-              },
-            ),
+            (async () => {
+              const pub = done.error ? undefined : await publish(done.index, done.file);
+              const s = subJobs[done.index];
+              if (s && pub) {
+                s.MediaURL = pub.MediaURL;
+                if (pub.MediaId) s.MediaId = pub.MediaId;
+                save();
+              }
+              await this.o.onOutput?.(
+                { JobId: id, UserData: job.UserData },
+                {
+                  MediaURL: pub?.MediaURL ?? parsed.job.output.mediaURL.replaceAll('{index}', String(done.index)),
+                  MediaId: pub?.MediaId ?? '',
+                  Status: done.error ? 'Failed' : 'Success',
+                  ErrorCode: done.error?.code ?? null,
+                  ErrorMessage: done.error?.message ?? null,
+                },
+              );
+            })(),
           );
         },
       });
       await Promise.all(outputEvents);
       await saving;
       const b = m.EditingBatchJob;
+      // Every successful output published, also those kept from an earlier run.
+      for (const [k, s] of b.SubJobList.entries()) {
+        const file = m.Plans[k]?.file;
+        if (s.Status !== 'Success' || !file) continue;
+        const pub = await publish(k, file);
+        if (pub) {
+          s.MediaURL = pub.MediaURL;
+          if (pub.MediaId) s.MediaId = pub.MediaId;
+        }
+      }
       const status = b.Status === 'Failed' ? 'Failed' : 'Finished';
       await this.o.onComplete?.({ JobId: id, Status: status, UserData: job.UserData });
       await this.store.setStatus(id, status, { subJobs: b.SubJobList, extend: JSON.parse(b.Extend || '{}') });

@@ -123,9 +123,10 @@ export class JobStore {
 
   /** Jobs by filters, newest first (or oldest with `asc`), a page at a time (keyset paging). */
   async list(
-    q: PageQuery & { jobType?: string; status?: string; startTime?: string; endTime?: string },
+    q: PageQuery & { jobId?: string; jobType?: string; status?: string; startTime?: string; endTime?: string },
   ): Promise<{ jobs: BatchJobRecord[]; next?: Cursor }> {
     let sel = this.db.selectFrom('batch_jobs').selectAll();
+    if (q.jobId) sel = sel.where('id', '=', q.jobId);
     if (q.jobType) sel = sel.where('job_type', '=', q.jobType);
     if (q.status) sel = sel.where('status', '=', q.status);
     if (q.startTime) sel = sel.where('created_at', '>=', q.startTime);

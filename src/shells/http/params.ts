@@ -54,6 +54,7 @@ export const ACTION_PARAMS = {
   }),
   GetBatchMediaProducingJob: z.object({ JobId: z.string().min(1) }),
   ListBatchMediaProducingJobs: z.object({
+    JobId: z.string().optional(),
     MaxResults: maxResults,
     SortBy: oneOf(['desc', 'asc']).optional(),
     JobType: oneOf(['Script', 'Smart_Mix']).optional(),

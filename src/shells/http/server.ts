@@ -253,6 +253,7 @@ function actionHandlers(o: ServerOptions): Handlers {
       const max = p.MaxResults;
       const after = token.decode(p.NextToken);
       const r = await o.store.list({
+        jobId: p.JobId,
         jobType: p.JobType,
         status: p.Status,
         startTime: p.StartTime,

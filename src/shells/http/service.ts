@@ -4,7 +4,7 @@
  * HTTP server.
  */
 import { mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { type Home, reelsmithHome } from '../../config/home.js';
 import { CallbackDispatcher } from '../../service/callbacks.js';
@@ -25,6 +25,11 @@ export interface ServiceOptions {
   dataDir?: string;
   /** AccessKeyId → AccessKeySecret. */
   keys: Map<string, string>;
+  /**
+   * The service's base URL as clients reach it (e.g. https://video.example.com behind a proxy):
+   * outputs' MediaURLs are built on it. Default: the address it listens on.
+   */
+  publicUrl?: string;
   maxQueued?: number;
   /** Let callbacks and material URLs reach loopback/private addresses (REELSMITH_ALLOW_PRIVATE_URLS=1). */
   allowPrivateUrls?: boolean;
@@ -105,6 +110,7 @@ export async function loadServiceConfig(file: string | undefined, env: NodeJS.Pr
     'log',
     'maxRenderMemoryMB',
     'concurrentJobs',
+    'publicUrl',
   ];
   const unknown = Object.keys(raw).filter((k) => !known.includes(k));
   if (unknown.length > 0) throw new Error(`${file}: unknown setting(s) ${unknown.join(', ')}; known: ${known.join(', ')}`);
@@ -115,6 +121,7 @@ export async function loadServiceConfig(file: string | undefined, env: NodeJS.Pr
   return {
     port,
     host: typeof raw.host === 'string' ? raw.host : undefined,
+    publicUrl: publicUrl(env.REELSMITH_PUBLIC_URL ?? raw.publicUrl),
     dataDir: typeof raw.data === 'string' ? raw.data : undefined,
     keys,
     allowPrivateUrls: env.REELSMITH_ALLOW_PRIVATE_URLS === '1' || raw.allowPrivateUrls === true,
@@ -145,6 +152,14 @@ const seconds = (v: unknown, name: string) => {
   return s === undefined ? undefined : s * 1000;
 };
 
+/** A public base URL: http(s), no query or fragment. */
+function publicUrl(v: unknown): string | undefined {
+  if (v === undefined || v === '') return undefined;
+  if (typeof v !== 'string' || !/^https?:\/\/[^\s?#]+$/i.test(v))
+    throw new Error(`publicUrl must be an http(s) URL without query, got ${String(v)}`);
+  return v.replace(/\/+$/, '');
+}
+
 /** Address space a render's FFmpeg may take by default: 1080x1920 renders peak far below (see README). */
 export const DEFAULT_RENDER_MEMORY_MB = 4096;
 
@@ -162,8 +177,19 @@ export async function startService(o: ServiceOptions): Promise<Service> {
     : o.log === 'pretty'
       ? { level: 'info', transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss', ignore: 'pid,hostname' } } }
       : { level: 'info' };
+  const library = new MediaLibrary(db, home.media);
+  // The service's address as clients reach it: configured (behind a proxy), else where it listens.
+  let publicUrl = o.publicUrl?.replace(/\/+$/, '');
   const runner = new JobRunner(store, {
     outputsDir: join(home.root, 'outputs'),
+    // Each successful output: downloadable at <publicUrl>/outputs/<JobId>/<file>, and in the media
+    // library under that URL (so that a job run again finds it instead of registering it twice).
+    publish: async (job, out) => {
+      const url = `${publicUrl}/outputs/${encodeURIComponent(job.JobId)}/${encodeURIComponent(basename(out.file))}`;
+      const rec =
+        (await library.findByInputUrl(url)) ?? (await library.add(out.file, { title: basename(out.file, '.mp4'), inputUrl: url }));
+      return { MediaURL: url, MediaId: rec.id };
+    },
     maxQueued: o.maxQueued,
     home,
     engine: o.engine,
@@ -175,7 +201,6 @@ export async function startService(o: ServiceOptions): Promise<Service> {
     onComplete: (job) => callbacks.jobCompleted(job),
     onOutput: (job, output) => callbacks.outputCompleted(job, output),
   });
-  const library = new MediaLibrary(db, home.media);
   const app = buildServer({
     store,
     nonces: new NonceStore(db),
@@ -193,6 +218,7 @@ export async function startService(o: ServiceOptions): Promise<Service> {
   // Job events and internal details in the same log as the requests.
   if (o.log) runner.setLog(app.log);
   const address = await app.listen({ port: o.port, host: o.host ?? '127.0.0.1' });
+  publicUrl ??= address;
   await runner.resume();
   callbacks.start();
   return {
