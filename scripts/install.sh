@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what reelsmith needs on a Debian/Ubuntu machine: FFmpeg, espeak-ng, CJK fonts and the
+# Installs what reelsmith needs on a Debian/Ubuntu machine: FFmpeg, espeak-ng, CJK fonts, PostgreSQL and the
 # build tools for better-sqlite3 through apt (only what is missing), then the Node packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +17,8 @@ command -v g++ >/dev/null 2>&1 || need+=(g++)
 command -v cc >/dev/null 2>&1 || need+=(gcc)
 # Chromium (WebGL) is the reference the transition tests compare with; the engine never needs it.
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+# PostgreSQL: the scaled deployment's database (the tests start a throwaway cluster of their own).
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v make >/dev/null 2>&1 || need+=(make)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
 

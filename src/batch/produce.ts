@@ -55,6 +55,8 @@ export interface PrepareOptions {
   maxOutputDuration?: number;
   engine?: SpeechEngine;
   onEvent?: (e: ProduceEvent) => void;
+  /** The media library media IDs resolve in (the service's, on its database); default the data folder's. */
+  library?: MediaLibrary;
 }
 
 export interface Prepared {
@@ -104,10 +106,10 @@ export async function prepare(parsed: ParsedJob, opts: PrepareOptions): Promise<
       : [];
   const refs = [...namedRefs(job).flatMap((n) => (n.font ? [] : [n.ref])), ...styleMusic];
   const needsLibrary = refs.some((r) => !/[/.]/.test(r));
-  const db = needsLibrary ? await openDatabase(home.database) : undefined;
+  const db = needsLibrary && !opts.library ? await openDatabase(home.database) : undefined;
   let materials: ResolvedMaterials;
   try {
-    const library = db ? new MediaLibrary(db, home.media) : undefined;
+    const library = opts.library ?? (db ? new MediaLibrary(db, home.media) : undefined);
     materials = await resolveMaterials(refs, { baseDir: job.baseDir, cacheDir: home.cache, library, policy: opts.policy });
   } finally {
     await db?.destroy();

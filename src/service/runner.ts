@@ -14,6 +14,7 @@ import { parseJob } from '../job/parse.js';
 import { produce } from '../batch/produce.js';
 import type { SubJob } from '../batch/manifest.js';
 import type { JobStore } from './store.js';
+import type { MediaLibrary } from '../media/library.js';
 
 export interface RunnerOptions {
   /** Where outputs are written: <outputsDir>/<JobId>/. */
@@ -51,6 +52,8 @@ export interface RunnerOptions {
    * media ID. Called once per output and job run (again for outputs kept from an earlier run: it
    * must be idempotent). Without it, MediaURL is the output's file name.
    */
+  /** The media library media IDs resolve in (the service's, on its database). */
+  library?: MediaLibrary;
   publish?: (job: { JobId: string }, output: { index: number; file: string }) => Promise<{ MediaURL: string; MediaId?: string }>;
   onOutput?: (
     job: { JobId: string; UserData?: string },
@@ -192,6 +195,7 @@ export class JobRunner {
         policy: this.o.policy,
         maxOutputDuration: this.o.maxOutputDuration,
         maxRenderMemoryBytes: this.o.maxRenderMemoryBytes,
+        library: this.o.library,
         onEvent: (e) => {
           if (e.type === 'output-done') {
             (e.error ? log.error : log.info).call(

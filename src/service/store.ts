@@ -71,7 +71,7 @@ export class JobStore {
       }
       const id = randomUUID().replace(/-/g, '');
       const now = imsTime();
-      await tx
+      const inserted = await tx
         .insertInto('batch_jobs')
         .values({
           id,
@@ -90,7 +90,20 @@ export class JobStore {
           params_hash: job.paramsHash ?? null,
           attempts: 0,
         })
-        .execute();
+        // Two submissions with one ClientToken at once (several processes on one database): the
+        // second inserts nothing and answers with the first one's job.
+        .onConflict((oc) => oc.column('client_token').doNothing())
+        .executeTakeFirst()
+        .then(async (r) => {
+          if (Number(r.numInsertedOrUpdatedRows ?? 1) > 0 || !job.clientToken) return undefined;
+          return tx.selectFrom('batch_jobs').select(['id', 'params_hash']).where('client_token', '=', job.clientToken).executeTakeFirst();
+        });
+      if (inserted)
+        return {
+          id: inserted.id,
+          created: false,
+          mismatch: !!inserted.params_hash && !!job.paramsHash && inserted.params_hash !== job.paramsHash,
+        };
       return { id, created: true };
     });
   }

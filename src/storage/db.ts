@@ -1,9 +1,12 @@
 /**
- * The embedded database (SQLite through better-sqlite3) behind a typed query layer (Kysely), with
- * migrations kept in code and applied on open.
+ * The database behind a typed query layer (Kysely): SQLite (better-sqlite3, a file: the embedded
+ * default) or PostgreSQL (a postgres:// URL: the scaled deployment, shared by a service and its
+ * workers). One schema, migrations kept in code for both and applied on open (Kysely's migrator
+ * takes a lock, so processes starting together migrate once).
  */
 import Database from 'better-sqlite3';
-import { type Generated, Kysely, type Migration, Migrator, SqliteDialect, sql } from 'kysely';
+import { type ColumnDataType, type Generated, Kysely, type Migration, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
 
 export interface MediaTable {
   id: string;
@@ -82,99 +85,137 @@ export interface DB {
   _meta: { key: string; value: string; seq: Generated<number> };
 }
 
-const migrations: Record<string, Migration> = {
-  '0001_media': {
-    async up(db) {
-      await db.schema
-        .createTable('media')
-        .addColumn('id', 'text', (c) => c.primaryKey())
-        .addColumn('file', 'text', (c) => c.notNull())
-        .addColumn('original_name', 'text', (c) => c.notNull())
-        .addColumn('title', 'text', (c) => c.notNull().defaultTo(''))
-        .addColumn('description', 'text', (c) => c.notNull().defaultTo(''))
-        .addColumn('tags', 'text', (c) => c.notNull().defaultTo('[]'))
-        .addColumn('kind', 'text', (c) => c.notNull())
-        .addColumn('duration', 'real')
-        .addColumn('width', 'integer', (c) => c.notNull())
-        .addColumn('height', 'integer', (c) => c.notNull())
-        .addColumn('created_at', 'text', (c) => c.notNull())
-        .execute();
+export type SqlDialect = 'sqlite' | 'postgres';
+
+/** Column types that differ: 64-bit integers (milliseconds, sizes) and double-precision reals. */
+function types(d: SqlDialect) {
+  return {
+    int64: (d === 'postgres' ? 'bigint' : 'integer') as ColumnDataType,
+    real: (d === 'postgres' ? 'double precision' : 'real') as ColumnDataType,
+  };
+}
+
+const migrationsFor = (d: SqlDialect): Record<string, Migration> => {
+  const t = types(d);
+  return {
+    '0001_media': {
+      async up(db) {
+        await db.schema
+          .createTable('media')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('file', 'text', (c) => c.notNull())
+          .addColumn('original_name', 'text', (c) => c.notNull())
+          .addColumn('title', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('description', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('tags', 'text', (c) => c.notNull().defaultTo('[]'))
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('duration', t.real)
+          .addColumn('width', 'integer', (c) => c.notNull())
+          .addColumn('height', 'integer', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+      },
     },
-  },
-  '0002_batch_jobs': {
-    async up(db) {
-      await db.schema
-        .createTable('batch_jobs')
-        .addColumn('id', 'text', (c) => c.primaryKey())
-        .addColumn('client_token', 'text', (c) => c.unique())
-        .addColumn('job_type', 'text', (c) => c.notNull())
-        .addColumn('status', 'text', (c) => c.notNull())
-        .addColumn('input_config', 'text', (c) => c.notNull())
-        .addColumn('editing_config', 'text', (c) => c.notNull())
-        .addColumn('output_config', 'text', (c) => c.notNull())
-        .addColumn('user_data', 'text')
-        .addColumn('extend', 'text', (c) => c.notNull().defaultTo('{}'))
-        .addColumn('sub_jobs', 'text', (c) => c.notNull().defaultTo('[]'))
-        .addColumn('created_at', 'text', (c) => c.notNull())
-        .addColumn('modified_at', 'text', (c) => c.notNull())
-        .addColumn('completed_at', 'text')
-        .execute();
-      await db.schema.createIndex('batch_jobs_status').on('batch_jobs').column('status').execute();
-      await db.schema
-        .createTable('nonces')
-        .addColumn('nonce', 'text', (c) => c.primaryKey())
-        .addColumn('seen_at', 'integer', (c) => c.notNull())
-        .execute();
+    '0002_batch_jobs': {
+      async up(db) {
+        await db.schema
+          .createTable('batch_jobs')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('client_token', 'text', (c) => c.unique())
+          .addColumn('job_type', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('input_config', 'text', (c) => c.notNull())
+          .addColumn('editing_config', 'text', (c) => c.notNull())
+          .addColumn('output_config', 'text', (c) => c.notNull())
+          .addColumn('user_data', 'text')
+          .addColumn('extend', 'text', (c) => c.notNull().defaultTo('{}'))
+          .addColumn('sub_jobs', 'text', (c) => c.notNull().defaultTo('[]'))
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('modified_at', 'text', (c) => c.notNull())
+          .addColumn('completed_at', 'text')
+          .execute();
+        await db.schema.createIndex('batch_jobs_status').on('batch_jobs').column('status').execute();
+        await db.schema
+          .createTable('nonces')
+          .addColumn('nonce', 'text', (c) => c.primaryKey())
+          .addColumn('seen_at', t.int64, (c) => c.notNull())
+          .execute();
+      },
     },
-  },
-  '0004_media_source': {
-    async up(db) {
-      await db.schema.alterTable('media').addColumn('input_url', 'text').execute();
-      await db.schema.alterTable('media').addColumn('size', 'integer').execute();
-      await db.schema.createIndex('media_input_url').on('media').column('input_url').execute();
+    '0004_media_source': {
+      async up(db) {
+        await db.schema.alterTable('media').addColumn('input_url', 'text').execute();
+        await db.schema.alterTable('media').addColumn('size', t.int64).execute();
+        await db.schema.createIndex('media_input_url').on('media').column('input_url').execute();
+      },
     },
-  },
-  '0005_job_guards': {
-    async up(db) {
-      await db.schema.alterTable('batch_jobs').addColumn('params_hash', 'text').execute();
-      await db.schema
-        .alterTable('batch_jobs')
-        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
-        .execute();
+    '0005_job_guards': {
+      async up(db) {
+        await db.schema.alterTable('batch_jobs').addColumn('params_hash', 'text').execute();
+        await db.schema
+          .alterTable('batch_jobs')
+          .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          .execute();
+      },
     },
-  },
-  '0003_callbacks': {
-    async up(db) {
-      await db.schema
-        .createTable('callbacks')
-        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
-        .addColumn('job_id', 'text', (c) => c.notNull())
-        .addColumn('url', 'text', (c) => c.notNull())
-        .addColumn('event_type', 'text', (c) => c.notNull())
-        .addColumn('body', 'text', (c) => c.notNull())
-        .addColumn('auth_key', 'text')
-        .addColumn('status', 'text', (c) => c.notNull())
-        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
-        .addColumn('next_at', 'integer', (c) => c.notNull())
-        .addColumn('last_error', 'text')
-        .addColumn('created_at', 'text', (c) => c.notNull())
-        .addColumn('delivered_at', 'text')
-        .execute();
-      await db.schema.createIndex('callbacks_due').on('callbacks').columns(['status', 'next_at']).execute();
-      await db.schema
-        .createTable('settings')
-        .addColumn('key', 'text', (c) => c.primaryKey())
-        .addColumn('value', 'text', (c) => c.notNull())
-        .execute();
+    '0003_callbacks': {
+      async up(db) {
+        await db.schema
+          .createTable('callbacks')
+          .addColumn('id', d === 'postgres' ? 'serial' : 'integer', (c) =>
+            d === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+          )
+          .addColumn('job_id', 'text', (c) => c.notNull())
+          .addColumn('url', 'text', (c) => c.notNull())
+          .addColumn('event_type', 'text', (c) => c.notNull())
+          .addColumn('body', 'text', (c) => c.notNull())
+          .addColumn('auth_key', 'text')
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('next_at', t.int64, (c) => c.notNull())
+          .addColumn('last_error', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('delivered_at', 'text')
+          .execute();
+        await db.schema.createIndex('callbacks_due').on('callbacks').columns(['status', 'next_at']).execute();
+        await db.schema
+          .createTable('settings')
+          .addColumn('key', 'text', (c) => c.primaryKey())
+          .addColumn('value', 'text', (c) => c.notNull())
+          .execute();
+      },
     },
-  },
+  };
 };
 
-export async function openDatabase(file: string): Promise<Kysely<DB>> {
-  const sqlite = new Database(file);
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+/** Whether a database target is a PostgreSQL URL (else a SQLite file). */
+export const isPostgresUrl = (target: string) => /^postgres(ql)?:\/\//i.test(target);
+
+/** A PostgreSQL pool whose 64-bit integers come back as numbers (they hold times and sizes). */
+function postgresPool(url: string): pg.Pool {
+  const int8 = 20;
+  return new pg.Pool({
+    connectionString: url,
+    max: 10,
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === int8 ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+  });
+}
+
+/** Opens (and migrates) the database: a SQLite file, or a postgres:// URL. */
+export async function openDatabase(target: string): Promise<Kysely<DB>> {
+  const dialect: SqlDialect = isPostgresUrl(target) ? 'postgres' : 'sqlite';
+  let db: Kysely<DB>;
+  if (dialect === 'postgres') db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: postgresPool(target) }) });
+  else {
+    const sqlite = new Database(target);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('busy_timeout = 5000');
+    db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+  }
+  const migrations = migrationsFor(dialect);
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
   const { error } = await migrator.migrateToLatest();
   if (error) throw error;

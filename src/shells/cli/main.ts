@@ -342,8 +342,9 @@ program
   .option('-p, --port <port>', 'port to listen on (default 8080)')
   .option('--host <host>', 'address to listen on (default 127.0.0.1)')
   .option('--data <dir>', 'data folder: database, caches, outputs (default $REELSMITH_HOME or ~/.reelsmith)')
+  .option('--database <url>', "a postgres:// URL (the scaled deployment), else the data folder's SQLite file")
   .option('-c, --config <file>', 'JSON configuration file (see README); options and environment variables override it')
-  .action(async (o: { port?: string; host?: string; data?: string; config?: string }) => {
+  .action(async (o: { port?: string; host?: string; data?: string; database?: string; config?: string }) => {
     let cfg: ServiceConfig;
     try {
       cfg = await loadServiceConfig(o.config, process.env);
@@ -366,6 +367,7 @@ program
       port: o.port ? Number(o.port) : cfg.port,
       host: o.host ?? cfg.host,
       dataDir: o.data ? resolve(o.data) : (cfg.dataDir ?? process.env.REELSMITH_HOME),
+      database: o.database ?? cfg.database,
     });
     process.stdout.write(`reelsmith listening on ${service.url} (IMS API ${IMS_VERSION})\n`);
     const shutdown = () => void service.close().then(() => process.exit(0));

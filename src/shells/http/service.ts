@@ -25,6 +25,8 @@ export interface ServiceOptions {
   dataDir?: string;
   /** AccessKeyId → AccessKeySecret. */
   keys: Map<string, string>;
+  /** The database: a postgres:// URL (shared with workers), else the data folder's SQLite file. */
+  database?: string;
   /**
    * The service's base URL as clients reach it (e.g. https://video.example.com behind a proxy):
    * outputs' MediaURLs are built on it. Default: the address it listens on.
@@ -111,6 +113,7 @@ export async function loadServiceConfig(file: string | undefined, env: NodeJS.Pr
     'maxRenderMemoryMB',
     'concurrentJobs',
     'publicUrl',
+    'database',
   ];
   const unknown = Object.keys(raw).filter((k) => !known.includes(k));
   if (unknown.length > 0) throw new Error(`${file}: unknown setting(s) ${unknown.join(', ')}; known: ${known.join(', ')}`);
@@ -122,6 +125,7 @@ export async function loadServiceConfig(file: string | undefined, env: NodeJS.Pr
     port,
     host: typeof raw.host === 'string' ? raw.host : undefined,
     publicUrl: publicUrl(env.REELSMITH_PUBLIC_URL ?? raw.publicUrl),
+    database: databaseTarget(env.REELSMITH_DATABASE ?? raw.database),
     dataDir: typeof raw.data === 'string' ? raw.data : undefined,
     keys,
     allowPrivateUrls: env.REELSMITH_ALLOW_PRIVATE_URLS === '1' || raw.allowPrivateUrls === true,
@@ -152,6 +156,13 @@ const seconds = (v: unknown, name: string) => {
   return s === undefined ? undefined : s * 1000;
 };
 
+/** A database: a postgres:// URL, or a SQLite file. */
+function databaseTarget(v: unknown): string | undefined {
+  if (v === undefined || v === '') return undefined;
+  if (typeof v !== 'string') throw new Error('database must be a postgres:// URL or a file path');
+  return v;
+}
+
 /** A public base URL: http(s), no query or fragment. */
 function publicUrl(v: unknown): string | undefined {
   if (v === undefined || v === '') return undefined;
@@ -168,7 +179,7 @@ export async function startService(o: ServiceOptions): Promise<Service> {
   // process share nothing).
   const home = reelsmithHome(o.dataDir);
   await mkdir(join(home.root, 'outputs'), { recursive: true });
-  const db = await openDatabase(home.database);
+  const db = await openDatabase(o.database ?? home.database);
   const store = new JobStore(db);
   const callbacks = new CallbackDispatcher(db, { allowPrivate: o.allowPrivateUrls, baseDelayMs: o.callbackBaseDelayMs });
   const policy: AccessPolicy = { allowedDirs: o.allowedMediaDirs ?? [], allowPrivate: o.allowPrivateUrls ?? false, ...o.download };
@@ -182,6 +193,7 @@ export async function startService(o: ServiceOptions): Promise<Service> {
   let publicUrl = o.publicUrl?.replace(/\/+$/, '');
   const runner = new JobRunner(store, {
     outputsDir: join(home.root, 'outputs'),
+    library,
     // Each successful output: downloadable at <publicUrl>/outputs/<JobId>/<file>, and in the media
     // library under that URL (so that a job run again finds it instead of registering it twice).
     publish: async (job, out) => {
