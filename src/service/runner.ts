@@ -109,7 +109,7 @@ export class JobRunner {
       if (this.stopped || this.active.size >= max) break;
       if (this.active.has(id)) continue;
       this.active.add(id);
-      void this.run(id)
+      void this.runJob(id)
         .catch((err: unknown) => (this.o.log ?? silent).error({ JobId: id, err }, 'job runner failed'))
         .finally(() => {
           this.active.delete(id);
@@ -130,7 +130,8 @@ export class JobRunner {
     this.stopped = true;
   }
 
-  private async run(id: string): Promise<void> {
+  /** Runs one job to its end (also called by queue workers, which take jobs from elsewhere). */
+  async runJob(id: string): Promise<void> {
     const job = await this.store.get(id);
     if (!job || job.Status === 'Finished' || job.Status === 'Failed') return;
     const log = this.o.log ?? silent;

@@ -194,7 +194,7 @@ export const isPostgresUrl = (target: string) => /^postgres(ql)?:\/\//i.test(tar
 /** A PostgreSQL pool whose 64-bit integers come back as numbers (they hold times and sizes). */
 function postgresPool(url: string): pg.Pool {
   const int8 = 20;
-  return new pg.Pool({
+  const pool = new pg.Pool({
     connectionString: url,
     max: 10,
     types: {
@@ -202,6 +202,10 @@ function postgresPool(url: string): pg.Pool {
         oid === int8 ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
+  // An idle connection the server drops (a restart, a network blip) is replaced on the next query;
+  // without a listener its error would end the process.
+  pool.on('error', () => {});
+  return pool;
 }
 
 /** Opens (and migrates) the database: a SQLite file, or a postgres:// URL. */

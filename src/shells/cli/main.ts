@@ -5,6 +5,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { reelsmithHome } from '../../config/home.js';
 import { ALL_TRANSITIONS, drawingLabel, transitionDrawing } from '../../effects/transitions.js';
 import { loadServiceConfig, type ServiceConfig, startService } from '../http/service.js';
+import { startWorker } from '../worker/worker.js';
 import { IMS_VERSION } from '../http/server.js';
 import { JobValidationError, ReelsmithError } from '../../errors.js';
 import { previewStrip } from '../../batch/preview.js';
@@ -373,6 +374,46 @@ program
     const shutdown = () => void service.close().then(() => process.exit(0));
     process.on('SIGINT', shutdown);
     process.on('SIGTERM', shutdown);
+  });
+
+program
+  .command('worker')
+  .description('render jobs of a service on PostgreSQL (any number of workers, on any machines)')
+  .requiredOption('--database <url>', "the service's PostgreSQL: postgres://user@host/db")
+  .requiredOption('--public-url <url>', "the service's base URL as clients reach it (outputs' MediaURLs)")
+  .option('--data <dir>', 'data folder shared with the service: outputs, caches (default $REELSMITH_HOME or ~/.reelsmith)')
+  .option('-j, --jobs <n>', 'jobs rendered at once (default 1)', positiveInt)
+  .option('-c, --config <file>', "the service's configuration file (limits, address policy)")
+  .action(async (o: { database: string; publicUrl: string; data?: string; jobs?: number; config?: string }) => {
+    const cfg = await loadServiceConfig(o.config, process.env);
+    const log = {
+      info: (obj: object, msg: string) => process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), msg, ...obj })}\n`),
+      error: (obj: object, msg: string) => process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), msg, ...obj })}\n`),
+    };
+    const worker = await startWorker({
+      database: o.database,
+      publicUrl: o.publicUrl,
+      dataDir: o.data ? resolve(o.data) : (cfg.dataDir ?? process.env.REELSMITH_HOME),
+      concurrentJobs: o.jobs,
+      engine: speechEngine(),
+      render: renderSettingsFromEnv(process.env),
+      policy: { allowedDirs: cfg.allowedMediaDirs ?? [], allowPrivate: cfg.allowPrivateUrls ?? false, ...cfg.download },
+      maxOutputDuration: cfg.maxOutputDuration,
+      maxRenderMemoryBytes: cfg.maxRenderMemoryMB ? cfg.maxRenderMemoryMB * 1024 ** 2 : undefined,
+      allowPrivateUrls: cfg.allowPrivateUrls,
+      log,
+    });
+    process.stdout.write(`reelsmith worker ready (pid ${process.pid})\n`);
+    // SIGTERM: finish the running jobs, take no new one; a second signal stops at once (the jobs
+    // are handed back to the queue by the others).
+    let stopping = false;
+    const stop = () => {
+      if (stopping) process.exit(1);
+      stopping = true;
+      void worker.stop(true).then(() => process.exit(0));
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {

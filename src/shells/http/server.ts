@@ -2,7 +2,7 @@
  * The IMS-compatible HTTP service (thin shell): the RPC protocol of Alibaba Cloud IMS
  * (`Action`, `Version=2020-11-09`, parameters in the query string or a form body, JSON answers with
  * `RequestId`, IMS error bodies), authenticated with AccessKey pairs and signature v1, over the job
- * store and the in-process runner.
+ * store and the job intake (the in-process runner, or the queue the workers take jobs from).
  */
 import { randomUUID } from 'node:crypto';
 import fastifyStatic from '@fastify/static';
@@ -14,7 +14,6 @@ import { namedRefs } from '../../job/refs.js';
 import { rawIssues, shown } from '../../job/raw.js';
 import { createError, imsCode, JobValidationError, ReelsmithError } from '../../errors.js';
 import type { CallbackDispatcher } from '../../service/callbacks.js';
-import type { JobRunner } from '../../service/runner.js';
 import { imsTime, paramsHash } from '../../service/store.js';
 import { fetchToCache } from '../../media/fetch.js';
 import type { MediaLibrary, MediaRecord } from '../../media/library.js';
@@ -76,6 +75,12 @@ const token = {
   },
 };
 
+/** Where accepted jobs go, and whether it takes more. */
+export interface JobIntake {
+  isFull(): Promise<boolean>;
+  enqueue(jobId: string): Promise<void>;
+}
+
 export interface ServerOptions {
   library: MediaLibrary;
   /** Where fetched media are cached before they join the library. */
@@ -85,7 +90,8 @@ export interface ServerOptions {
   store: JobStore;
   /** Signature nonces seen (replays are refused). */
   nonces: NonceStore;
-  runner: JobRunner;
+  /** Where accepted jobs go: the in-process runner, or the queue of the workers. */
+  intake: JobIntake;
   callbacks: CallbackDispatcher;
   /** AccessKeyId → AccessKeySecret. */
   keys: Map<string, string>;
@@ -226,7 +232,7 @@ function actionHandlers(o: ServerOptions): Handlers {
       });
       const mismatch = () => createError('IdempotentParameterMismatch');
       // A full queue refuses new work; a retry of an accepted submission (same ClientToken) still answers.
-      if (o.runner.full) {
+      if (await o.intake.isFull()) {
         const known = p.ClientToken ? await o.store.findByClientToken(p.ClientToken) : undefined;
         if (known?.paramsHash && known.paramsHash !== hash) throw mismatch();
         if (known) return { JobId: known.id };
@@ -246,7 +252,7 @@ function actionHandlers(o: ServerOptions): Handlers {
         userData: p.UserData || undefined,
       });
       if (reused) throw mismatch();
-      if (created) o.runner.enqueue(id);
+      if (created) await o.intake.enqueue(id);
       return { JobId: id };
     },
     async ListBatchMediaProducingJobs(p) {

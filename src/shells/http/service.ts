@@ -4,16 +4,17 @@
  * HTTP server.
  */
 import { mkdir, readFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { type Home, reelsmithHome } from '../../config/home.js';
-import { CallbackDispatcher } from '../../service/callbacks.js';
-import { MediaLibrary } from '../../media/library.js';
-import { JobRunner } from '../../service/runner.js';
-import { JobStore } from '../../service/store.js';
+import type { CallbackDispatcher } from '../../service/callbacks.js';
+import { PgJobQueue } from '../../service/queue.js';
+import type { JobRunner } from '../../service/runner.js';
+import type { JobStore } from '../../service/store.js';
+import { isPostgresUrl } from '../../storage/db.js';
+import { assembleRuntime } from '../assemble.js';
 import { NonceStore } from './nonces.js';
-import { buildServer } from './server.js';
-import { openDatabase } from '../../storage/db.js';
+import { buildServer, type JobIntake } from './server.js';
 import type { AccessPolicy } from '../../media/fetch.js';
 import type { SpeechEngine } from '../../speech/engine.js';
 import type { RenderSettings } from '../../render/settings.js';
@@ -179,44 +180,39 @@ export async function startService(o: ServiceOptions): Promise<Service> {
   // process share nothing).
   const home = reelsmithHome(o.dataDir);
   await mkdir(join(home.root, 'outputs'), { recursive: true });
-  const db = await openDatabase(o.database ?? home.database);
-  const store = new JobStore(db);
-  const callbacks = new CallbackDispatcher(db, { allowPrivate: o.allowPrivateUrls, baseDelayMs: o.callbackBaseDelayMs });
   const policy: AccessPolicy = { allowedDirs: o.allowedMediaDirs ?? [], allowPrivate: o.allowPrivateUrls ?? false, ...o.download };
   const app0Logger = !o.log
     ? false
     : o.log === 'pretty'
       ? { level: 'info', transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss', ignore: 'pid,hostname' } } }
       : { level: 'info' };
-  const library = new MediaLibrary(db, home.media);
   // The service's address as clients reach it: configured (behind a proxy), else where it listens.
   let publicUrl = o.publicUrl?.replace(/\/+$/, '');
-  const runner = new JobRunner(store, {
-    outputsDir: join(home.root, 'outputs'),
-    library,
-    // Each successful output: downloadable at <publicUrl>/outputs/<JobId>/<file>, and in the media
-    // library under that URL (so that a job run again finds it instead of registering it twice).
-    publish: async (job, out) => {
-      const url = `${publicUrl}/outputs/${encodeURIComponent(job.JobId)}/${encodeURIComponent(basename(out.file))}`;
-      const rec =
-        (await library.findByInputUrl(url)) ?? (await library.add(out.file, { title: basename(out.file, '.mp4'), inputUrl: url }));
-      return { MediaURL: url, MediaId: rec.id };
-    },
-    maxQueued: o.maxQueued,
+  const postgres = !!o.database && isPostgresUrl(o.database);
+  const { db, store, library, callbacks, runner } = await assembleRuntime({
     home,
+    database: o.database,
     engine: o.engine,
     render: o.render,
     policy,
     maxOutputDuration: o.maxOutputDuration,
     maxRenderMemoryBytes: (o.maxRenderMemoryMB ?? DEFAULT_RENDER_MEMORY_MB) * 1024 ** 2,
     concurrentJobs: o.concurrentJobs,
-    onComplete: (job) => callbacks.jobCompleted(job),
-    onOutput: (job, output) => callbacks.outputCompleted(job, output),
+    maxQueued: o.maxQueued,
+    allowPrivateUrls: o.allowPrivateUrls,
+    callbackBaseDelayMs: o.callbackBaseDelayMs,
+    publicUrl: () => publicUrl,
   });
+  // On PostgreSQL, jobs go to the queue the workers take them from (the service renders them too
+  // when given concurrentJobs); on SQLite, to the in-process runner.
+  const queue = postgres ? await PgJobQueue.open(o.database!) : undefined;
+  const intake: JobIntake = queue
+    ? { isFull: async () => (await queue.waiting()) >= (o.maxQueued ?? 100), enqueue: (id) => queue.enqueue(id) }
+    : { isFull: async () => runner.full, enqueue: async (id) => runner.enqueue(id) };
   const app = buildServer({
     store,
     nonces: new NonceStore(db),
-    runner,
+    intake,
     callbacks,
     library,
     cacheDir: home.cache,
@@ -231,7 +227,11 @@ export async function startService(o: ServiceOptions): Promise<Service> {
   if (o.log) runner.setLog(app.log);
   const address = await app.listen({ port: o.port, host: o.host ?? '127.0.0.1' });
   publicUrl ??= address;
-  await runner.resume();
+  if (queue) {
+    // Jobs accepted but not finished (also any whose sending was cut short): queued again, once.
+    for (const id of await store.unfinished()) await queue.enqueue(id);
+    if (o.concurrentJobs) await queue.work(o.concurrentJobs, (id) => runner.runJob(id));
+  } else await runner.resume();
   callbacks.start();
   return {
     app,
@@ -243,6 +243,7 @@ export async function startService(o: ServiceOptions): Promise<Service> {
     async close() {
       runner.stop();
       callbacks.stop();
+      await queue?.stop(false);
       await app.close();
       await db.destroy();
     },

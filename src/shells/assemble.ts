@@ -1,0 +1,64 @@
+/**
+ * The wiring the service and the workers share: one database (SQLite file or PostgreSQL URL), the
+ * job store, the media library, the durable callbacks and a job runner that publishes each output
+ * (its download URL under the service's public URL, and its media ID).
+ */
+import { basename, join } from 'node:path';
+import type { Home } from '../config/home.js';
+import type { AccessPolicy } from '../media/fetch.js';
+import { MediaLibrary } from '../media/library.js';
+import type { RenderSettings } from '../render/settings.js';
+import { CallbackDispatcher } from '../service/callbacks.js';
+import { JobRunner } from '../service/runner.js';
+import { JobStore } from '../service/store.js';
+import type { SpeechEngine } from '../speech/engine.js';
+import { openDatabase } from '../storage/db.js';
+
+export interface RuntimeOptions {
+  home: Home;
+  /** A postgres:// URL, else the data folder's SQLite file. */
+  database?: string;
+  engine?: SpeechEngine;
+  render?: RenderSettings;
+  policy: AccessPolicy;
+  maxOutputDuration?: number;
+  maxRenderMemoryBytes: number;
+  concurrentJobs?: number;
+  maxQueued?: number;
+  allowPrivateUrls?: boolean;
+  callbackBaseDelayMs?: number;
+  /** The service's base URL as clients reach it (read when an output is published). */
+  publicUrl: () => string | undefined;
+}
+
+export async function assembleRuntime(o: RuntimeOptions) {
+  const db = await openDatabase(o.database ?? o.home.database);
+  const store = new JobStore(db);
+  const library = new MediaLibrary(db, o.home.media);
+  const callbacks = new CallbackDispatcher(db, { allowPrivate: o.allowPrivateUrls, baseDelayMs: o.callbackBaseDelayMs });
+  const runner = new JobRunner(store, {
+    outputsDir: join(o.home.root, 'outputs'),
+    library,
+    // Each successful output: downloadable at <publicUrl>/outputs/<JobId>/<file>, and in the media
+    // library under that URL (so that a job run again finds it instead of registering it twice).
+    publish: async (job, out) => {
+      const base = o.publicUrl();
+      if (!base) throw new Error('no public URL to publish outputs under');
+      const url = `${base}/outputs/${encodeURIComponent(job.JobId)}/${encodeURIComponent(basename(out.file))}`;
+      const rec =
+        (await library.findByInputUrl(url)) ?? (await library.add(out.file, { title: basename(out.file, '.mp4'), inputUrl: url }));
+      return { MediaURL: url, MediaId: rec.id };
+    },
+    maxQueued: o.maxQueued,
+    home: o.home,
+    engine: o.engine,
+    render: o.render,
+    policy: o.policy,
+    maxOutputDuration: o.maxOutputDuration,
+    maxRenderMemoryBytes: o.maxRenderMemoryBytes,
+    concurrentJobs: o.concurrentJobs,
+    onComplete: (job) => callbacks.jobCompleted(job),
+    onOutput: (job, output) => callbacks.outputCompleted(job, output),
+  });
+  return { db, store, library, callbacks, runner };
+}

@@ -1,0 +1,65 @@
+/**
+ * A worker of the scaled deployment (`reelsmith worker`): takes jobs from the PostgreSQL queue the
+ * service fills and renders them, with the same runner, store and library as the service (on the
+ * same database), writing outputs to the shared data folder the service serves. Any number run on
+ * any machines; one that dies has its jobs handed back (service/queue.ts) and resumed elsewhere.
+ * SIGTERM: no new job is taken and the running ones finish.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { reelsmithHome } from '../../config/home.js';
+import type { AccessPolicy } from '../../media/fetch.js';
+import type { RenderSettings } from '../../render/settings.js';
+import { PgJobQueue } from '../../service/queue.js';
+import type { SpeechEngine } from '../../speech/engine.js';
+import { isPostgresUrl } from '../../storage/db.js';
+import { assembleRuntime } from '../assemble.js';
+
+export interface WorkerOptions {
+  /** The service's PostgreSQL (postgres://…). */
+  database: string;
+  /** The data folder shared with the service (outputs, media library files, caches). */
+  dataDir?: string;
+  /** The service's base URL as clients reach it: outputs' MediaURLs are built on it. */
+  publicUrl: string;
+  /** Jobs rendered at once (default 1). */
+  concurrentJobs?: number;
+  engine?: SpeechEngine;
+  render?: RenderSettings;
+  policy?: AccessPolicy;
+  maxOutputDuration?: number;
+  maxRenderMemoryBytes?: number;
+  allowPrivateUrls?: boolean;
+  log?: { info(obj: object, msg: string): void; error(obj: object, msg: string): void };
+}
+
+export interface Worker {
+  /** Stops taking jobs; waits for the running ones when graceful. */
+  stop(graceful?: boolean): Promise<void>;
+}
+
+export async function startWorker(o: WorkerOptions): Promise<Worker> {
+  if (!isPostgresUrl(o.database)) throw new Error("a worker needs the service's PostgreSQL: --database postgres://…");
+  const home = reelsmithHome(o.dataDir);
+  await mkdir(join(home.root, 'outputs'), { recursive: true });
+  const { db, runner } = await assembleRuntime({
+    home,
+    database: o.database,
+    engine: o.engine,
+    render: o.render,
+    policy: o.policy ?? { allowedDirs: [], allowPrivate: o.allowPrivateUrls ?? false },
+    maxOutputDuration: o.maxOutputDuration,
+    maxRenderMemoryBytes: o.maxRenderMemoryBytes ?? 4096 * 1024 ** 2,
+    allowPrivateUrls: o.allowPrivateUrls,
+    publicUrl: () => o.publicUrl.replace(/\/+$/, ''),
+  });
+  if (o.log) runner.setLog(o.log);
+  const queue = await PgJobQueue.open(o.database, { log: o.log });
+  await queue.work(o.concurrentJobs ?? 1, (id) => runner.runJob(id));
+  return {
+    async stop(graceful = true) {
+      await queue.stop(graceful);
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,191 @@
+/**
+ * The scaled deployment: one service on PostgreSQL and `reelsmith worker` processes taking its
+ * jobs from the queue, sharing the data folder; a worker killed with -9 in the middle of a job has
+ * the job handed back and finished by another, nothing lost, nothing half-written, one callback.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
+import { readdirSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Service, startService } from '../src/shells/http/service.js';
+import { ffprobe, MEDIA, media, tempDir } from './helpers.js';
+import { startPostgres, type TestPostgres } from './postgres.js';
+
+const require = createRequire(import.meta.url);
+const RPCClient = require('@alicloud/pop-core').RPCClient;
+const AK = 'LTAI5tReelsmithWorkers';
+const SECRET = 'workers-secret-0123456789';
+type Client = { request: (action: string, params: object, opts?: object) => Promise<Record<string, unknown>> };
+
+let postgres: TestPostgres;
+let service: Service;
+let client: Client;
+let data: string;
+/** The workers' configuration: the test media's folder may be named by path, as for the service. */
+let config: string;
+const workers: ChildProcess[] = [];
+
+/** `reelsmith worker` as its own process, once it says it is ready. */
+function worker(): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        join(import.meta.dirname, '..', 'bin', 'reelsmith.js'),
+        'worker',
+        '--database',
+        postgres.url,
+        '--public-url',
+        service.url,
+        '--data',
+        data,
+        '--config',
+        config,
+      ],
+      { env: { ...process.env, REELSMITH_ALLOW_PRIVATE_URLS: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    workers.push(child);
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => {
+      if (process.env.DEBUG_WORKERS) process.stderr.write(c);
+      out += c.toString();
+      if (out.includes('reelsmith worker ready')) resolve(child);
+    });
+    child.stderr!.on('data', (c: Buffer) => {
+      if (process.env.DEBUG_WORKERS) process.stderr.write(c);
+      out += c.toString();
+    });
+    child.on('exit', (code) => reject(new Error(`worker exited (${code}): ${out.slice(-500)}`)));
+  });
+}
+
+beforeAll(async () => {
+  postgres = await startPostgres();
+  data = tempDir('rs-workers-');
+  config = join(data, 'worker.json');
+  writeFileSync(config, JSON.stringify({ allowedMediaDirs: [MEDIA()] }));
+  // The service renders nothing itself here: the workers do.
+  service = await startService({
+    port: 0,
+    dataDir: data,
+    database: postgres.url,
+    keys: new Map([[AK, SECRET]]),
+    allowedMediaDirs: [MEDIA()],
+    allowPrivateUrls: true,
+    callbackBaseDelayMs: 100,
+  });
+  client = new RPCClient({ accessKeyId: AK, accessKeySecret: SECRET, endpoint: service.url, apiVersion: '2020-11-09' });
+}, 120_000);
+afterAll(async () => {
+  for (const w of workers) w.kill('SIGKILL');
+  await service?.close();
+  await postgres?.stop();
+});
+
+const job = (count: number, seconds: number, extra: object = {}) => ({
+  InputConfig: JSON.stringify({
+    MediaGroupArray: [
+      { GroupName: 'a', MediaArray: [media('storefront_opening.mp4')] },
+      { GroupName: 'b', MediaArray: [media('mall_crowd.mp4')] },
+    ],
+  }),
+  EditingConfig: JSON.stringify({ ProcessConfig: { SingleShotDuration: seconds / 2, AllowTransition: false } }),
+  OutputConfig: JSON.stringify({ MediaURL: 'w_{index}.mp4', Count: count, Width: 180, Height: 320, FixedDuration: seconds }),
+  ...extra,
+});
+
+async function status(jobId: string) {
+  const r = await client.request('GetBatchMediaProducingJob', { JobId: jobId });
+  return r.EditingBatchJob as { Status: string; SubJobList: { Status: string; MediaURL: string; MediaId?: string }[] };
+}
+
+async function waitFor(jobId: string, done: (s: string) => boolean, seconds = 180) {
+  for (let i = 0; i < seconds * 10; i++) {
+    const b = await status(jobId);
+    if (done(b.Status)) return b;
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  throw new Error(`job ${jobId} not there in ${seconds} s`);
+}
+
+describe('workers on PostgreSQL', () => {
+  it('two workers render the jobs the service queues; every output downloads by its MediaURL', async () => {
+    await Promise.all([worker(), worker()]);
+    const ids: string[] = [];
+    for (let k = 0; k < 3; k++)
+      ids.push((await client.request('SubmitBatchMediaProducingJob', job(2, 2), { method: 'POST' })).JobId as string);
+    for (const id of ids) {
+      const b = await waitFor(id, (s) => s === 'Finished' || s === 'Failed');
+      expect(b.Status, JSON.stringify(b)).toBe('Finished');
+      for (const s of b.SubJobList) {
+        expect(s.Status).toBe('Success');
+        const got = await fetch(s.MediaURL);
+        expect(got.status).toBe(200);
+        expect(
+          Buffer.from(await got.arrayBuffer())
+            .subarray(4, 8)
+            .toString(),
+        ).toBe('ftyp');
+      }
+    }
+  }, 240_000);
+
+  it('kill -9 of the worker running a job, three times at random moments: another takes it over each time and finishes it; no output lost or half-written, one media ID per output, one callback', async () => {
+    for (const w of workers.splice(0)) w.kill('SIGKILL');
+    // A receiver counting completion callbacks.
+    const got: string[] = [];
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => {
+        body += c;
+      });
+      req.on('end', () => {
+        got.push(body);
+        res.end('ok');
+      });
+    }).listen(0, '127.0.0.1');
+    await new Promise((r) => receiver.once('listening', r));
+    const notify = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/done`;
+    try {
+      let running = await worker();
+      const r = await client.request('SubmitBatchMediaProducingJob', job(6, 4, { UserData: JSON.stringify({ NotifyAddress: notify }) }), {
+        method: 'POST',
+      });
+      const id = r.JobId as string;
+      // Three times, at a random moment of its renders: the worker running the job is killed -9 and
+      // a fresh one started; the queue's supervisor hands the job back, the new worker resumes it.
+      let kills = 0;
+      for (let round = 0; round < 3; round++) {
+        for (let i = 0; i < 1200; i++) {
+          const b = await status(id);
+          if (b.SubJobList.some((x) => x.Status === 'Processing')) break;
+          await new Promise((res) => setTimeout(res, 100));
+        }
+        await new Promise((res) => setTimeout(res, 300 + Math.random() * 2500));
+        if ((await status(id)).Status !== 'Processing') break;
+        running.kill('SIGKILL');
+        kills++;
+        running = await worker();
+      }
+      expect(kills).toBeGreaterThan(0);
+      const b = await waitFor(id, (s) => s === 'Finished' || s === 'Failed', 240);
+      expect(b.Status).toBe('Finished');
+      expect(b.SubJobList.map((s) => s.Status)).toEqual(Array(6).fill('Success'));
+      const dir = join(data, 'outputs', id);
+      const files = readdirSync(dir);
+      expect(files.filter((f) => f.endsWith('.part'))).toEqual([]);
+      expect(files.filter((f) => f.endsWith('.mp4')).sort()).toEqual([0, 1, 2, 3, 4, 5].map((k) => `w_${k}.mp4`));
+      for (const f of files.filter((x) => x.endsWith('.mp4'))) expect((await ffprobe(join(dir, f))).duration).toBeGreaterThan(3.5);
+      // One media ID per output, however many times the job was run.
+      expect(new Set(b.SubJobList.map((s) => s.MediaId)).size).toBe(6);
+      for (let i = 0; i < 50 && got.length < 1; i++) await new Promise((res) => setTimeout(res, 100));
+      await new Promise((res) => setTimeout(res, 1000));
+      expect(got.filter((x) => x.includes('BatchProduceMediaComplete'))).toHaveLength(1);
+    } finally {
+      receiver.close();
+    }
+  }, 300_000);
+});
