@@ -29,6 +29,8 @@ const start = (database: string) =>
     database,
     keys: new Map([[AK, SECRET]]),
     allowedMediaDirs: [MEDIA()],
+    // On PostgreSQL the service renders only when told to (else its workers do).
+    concurrentJobs: 2,
   });
 const clientOf = (s: Service): Client =>
   new RPCClient({ accessKeyId: AK, accessKeySecret: SECRET, endpoint: s.url, apiVersion: '2020-11-09' });
