@@ -409,6 +409,12 @@ describe('REST API (/api/v1) with its OpenAPI document', () => {
     }
   });
 
+  it('answers /healthz without a key while its database answers', async () => {
+    const r = await fetch(`${service.url}/healthz`);
+    expect(r.status).toBe(200);
+    expect(await r.json()).toEqual({ Status: 'ok', Database: 'ok' });
+  });
+
   it('publishes the job format as a JSON Schema at /api/v1/job.schema.json, without a key', async () => {
     const r = await fetch(`${service.url}/api/v1/job.schema.json`);
     expect(r.status).toBe(200);

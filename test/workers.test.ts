@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Service, startService } from '../src/shells/http/service.js';
-import { ffprobe, MEDIA, media, tempDir } from './helpers.js';
+import { cli, ffprobe, MEDIA, media, tempDir } from './helpers.js';
 import { startPostgres, type TestPostgres } from './postgres.js';
 
 const require = createRequire(import.meta.url);
@@ -113,7 +113,18 @@ async function waitFor(jobId: string, done: (s: string) => boolean, seconds = 18
 
 describe('workers on PostgreSQL', () => {
   it('two workers render the jobs the service queues; every output downloads by its MediaURL', async () => {
-    await Promise.all([worker(), worker()]);
+    const [w1, w2] = await Promise.all([worker(), worker()]);
+    // Both listed by their heartbeats: in the API, in /healthz and by "reelsmith workers".
+    const listed = (await (
+      await fetch(`${service.url}/api/v1/workers`, { headers: { authorization: `Bearer ${AK}:${SECRET}` } })
+    ).json()) as {
+      Workers: { Pid: number; Host: string; SeenSecondsAgo: number }[];
+    };
+    expect(listed.Workers.map((w) => w.Pid).sort()).toEqual([w1.pid, w2.pid].sort());
+    for (const w of listed.Workers) expect(w.SeenSecondsAgo).toBeLessThan(5);
+    expect(await (await fetch(`${service.url}/healthz`)).json()).toEqual({ Status: 'ok', Database: 'ok', Workers: 2 });
+    const cliList = await cli(['workers', '--database', postgres.url]);
+    expect(cliList.stdout).toContain(`:${w1.pid}  since`);
     const ids: string[] = [];
     for (let k = 0; k < 3; k++)
       ids.push((await client.request('SubmitBatchMediaProducingJob', job(2, 2), { method: 'POST' })).JobId as string);
@@ -131,6 +142,11 @@ describe('workers on PostgreSQL', () => {
         ).toBe('ftyp');
       }
     }
+    // SIGTERM: the worker stops taking jobs, ends cleanly and leaves the listing at once.
+    const exited = new Promise<number | null>((res) => w1.once('exit', (code) => res(code)));
+    w1.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(((await (await fetch(`${service.url}/healthz`)).json()) as { Workers: number }).Workers).toBe(1);
   }, 240_000);
 
   it('kill -9 of the worker running a job, three times at random moments: another takes it over each time and finishes it; no output lost or half-written, one media ID per output, one callback', async () => {
@@ -184,6 +200,10 @@ describe('workers on PostgreSQL', () => {
       for (let i = 0; i < 50 && got.length < 1; i++) await new Promise((res) => setTimeout(res, 100));
       await new Promise((res) => setTimeout(res, 1000));
       expect(got.filter((x) => x.includes('BatchProduceMediaComplete'))).toHaveLength(1);
+      // Workers killed -9 leave the listing within the heartbeat's 10 s; the live one stays.
+      await new Promise((res) => setTimeout(res, 11_000));
+      const after = (await (await fetch(`${service.url}/healthz`)).json()) as { Workers: number };
+      expect(after.Workers).toBe(1);
     } finally {
       receiver.close();
     }

@@ -71,6 +71,18 @@ export interface CallbackTable {
   delivered_at: string | null;
 }
 
+/** A worker of the scaled deployment, as its last heartbeat said (reelsmith workers, /healthz). */
+export interface WorkerTable {
+  id: string;
+  host: string;
+  pid: number;
+  started_at: string;
+  /** Milliseconds since the epoch of the last heartbeat. */
+  seen_at: number;
+  /** JSON: the ids of the jobs it runs. */
+  jobs: string;
+}
+
 export interface SettingTable {
   key: string;
   value: string;
@@ -82,6 +94,7 @@ export interface DB {
   settings: SettingTable;
   batch_jobs: BatchJobTable;
   nonces: NonceTable;
+  workers: WorkerTable;
   _meta: { key: string; value: string; seq: Generated<number> };
 }
 
@@ -155,6 +168,19 @@ const migrationsFor = (d: SqlDialect): Record<string, Migration> => {
         await db.schema
           .alterTable('batch_jobs')
           .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          .execute();
+      },
+    },
+    '0006_workers': {
+      async up(db) {
+        await db.schema
+          .createTable('workers')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('host', 'text', (c) => c.notNull())
+          .addColumn('pid', 'integer', (c) => c.notNull())
+          .addColumn('started_at', 'text', (c) => c.notNull())
+          .addColumn('seen_at', t.int64, (c) => c.notNull())
+          .addColumn('jobs', 'text', (c) => c.notNull().defaultTo('[]'))
           .execute();
       },
     },

@@ -6,6 +6,7 @@ import { reelsmithHome } from '../../config/home.js';
 import { ALL_TRANSITIONS, drawingLabel, transitionDrawing } from '../../effects/transitions.js';
 import { loadServiceConfig, type ServiceConfig, startService } from '../http/service.js';
 import { startWorker } from '../worker/worker.js';
+import { WorkerRegistry } from '../../service/workers.js';
 import { IMS_VERSION } from '../http/server.js';
 import { JobValidationError, ReelsmithError } from '../../errors.js';
 import { previewStrip } from '../../batch/preview.js';
@@ -414,6 +415,27 @@ program
     };
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
+  });
+
+program
+  .command('workers')
+  .description('the workers of a service on PostgreSQL heard from in the last 10 s, and the jobs they run')
+  .requiredOption('--database <url>', "the service's PostgreSQL: postgres://user@host/db")
+  .option('--json', 'print JSON')
+  .action(async (o: { database: string; json?: boolean }) => {
+    const db = await openDatabase(o.database);
+    try {
+      const list = await new WorkerRegistry(db).list();
+      if (o.json) process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+      else if (list.length === 0) process.stdout.write('no worker heard from in the last 10 s\n');
+      else
+        for (const w of list)
+          process.stdout.write(
+            `${w.WorkerId}  ${w.Host}:${w.Pid}  since ${w.StartTime}  seen ${w.SeenSecondsAgo} s ago  ${w.JobIds.length ? `running ${w.JobIds.join(', ')}` : 'idle'}\n`,
+          );
+    } finally {
+      await db.destroy();
+    }
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -17,6 +17,8 @@ export interface RestOptions {
   unauthorized: () => Error;
   /** Callback deliveries of a job, with their attempts (reelsmith extension). */
   deliveries: (jobId: string) => Promise<object[]>;
+  /** The workers heard from lately (the scaled deployment); absent on one machine. */
+  workers?: () => Promise<object[]>;
 }
 
 /** JSON values become the strings the IMS actions take (objects as JSON, as IMS sends them). */
@@ -90,6 +92,12 @@ export function registerRest(app: FastifyInstance, o: RestOptions): void {
     o.respond(req, reply, async () => {
       auth(req);
       return { Deliveries: await o.deliveries((req.params as Record<string, string>).id) };
+    }),
+  );
+  app.get('/api/v1/workers', (req, reply) =>
+    o.respond(req, reply, async () => {
+      auth(req);
+      return { Workers: o.workers ? await o.workers() : [] };
     }),
   );
   route('GET', '/api/v1/voices', 'ListSmartVoiceGroups', () => ({}));
@@ -176,6 +184,19 @@ export const OPENAPI = {
           },
           ...errors,
         },
+      },
+    },
+    '/api/v1/workers': {
+      get: {
+        summary: 'The workers heard from in the last 10 s: id, host, pid, start, seconds since their heartbeat, the jobs they run',
+        responses: { '200': { description: 'Workers', ...json(obj('Workers')) }, ...errors },
+      },
+    },
+    '/healthz': {
+      get: {
+        summary: 'Health: 200 while the database answers (with the number of live workers on PostgreSQL), 503 otherwise; no key needed',
+        security: [],
+        responses: { '200': { description: 'Status, Database, Workers' }, '503': { description: 'the database does not answer' } },
       },
     },
     '/api/v1/job.schema.json': {

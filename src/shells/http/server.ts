@@ -18,6 +18,7 @@ import { imsTime, paramsHash } from '../../service/store.js';
 import { fetchToCache } from '../../media/fetch.js';
 import type { MediaLibrary, MediaRecord } from '../../media/library.js';
 import type { JobStore } from '../../service/store.js';
+import type { WorkerRegistry } from '../../service/workers.js';
 import type { NonceStore } from './nonces.js';
 import { type Action, actionParams, type ParamsOf, parseTimestamp } from './params.js';
 import { registerRest } from './rest.js';
@@ -92,6 +93,8 @@ export interface ServerOptions {
   nonces: NonceStore;
   /** Where accepted jobs go: the in-process runner, or the queue of the workers. */
   intake: JobIntake;
+  /** The workers' heartbeats (the scaled deployment), for /healthz and /api/v1/workers. */
+  workers?: WorkerRegistry;
   callbacks: CallbackDispatcher;
   /** AccessKeyId → AccessKeySecret. */
   keys: Map<string, string>;
@@ -449,7 +452,18 @@ export function buildServer(o: ServerOptions): FastifyInstance {
     keys: o.keys,
     respond,
     deliveries,
+    workers: o.workers ? () => o.workers!.list() : undefined,
     unauthorized: () => createError('Unauthorized'),
+  });
+  // Health: answers 200 while the database answers (load balancers, orchestrators); no key needed.
+  app.get('/healthz', async (_req, reply) => {
+    try {
+      await o.store.list({ limit: 1 });
+      const workers = o.workers ? (await o.workers.list()).length : undefined;
+      return { Status: 'ok', Database: 'ok', ...(workers !== undefined ? { Workers: workers } : {}) };
+    } catch {
+      return reply.code(503).send({ Status: 'unavailable', Database: 'unreachable' });
+    }
   });
   app.get('/', rpc);
   app.post('/', rpc);

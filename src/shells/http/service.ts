@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { type Home, reelsmithHome } from '../../config/home.js';
 import type { CallbackDispatcher } from '../../service/callbacks.js';
 import { PgJobQueue } from '../../service/queue.js';
+import { WorkerRegistry } from '../../service/workers.js';
 import type { JobRunner } from '../../service/runner.js';
 import type { JobStore } from '../../service/store.js';
 import { isPostgresUrl } from '../../storage/db.js';
@@ -213,6 +214,7 @@ export async function startService(o: ServiceOptions): Promise<Service> {
     store,
     nonces: new NonceStore(db),
     intake,
+    workers: postgres ? new WorkerRegistry(db) : undefined,
     callbacks,
     library,
     cacheDir: home.cache,

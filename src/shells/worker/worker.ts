@@ -5,12 +5,15 @@
  * any machines; one that dies has its jobs handed back (service/queue.ts) and resumed elsewhere.
  * SIGTERM: no new job is taken and the running ones finish.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { reelsmithHome } from '../../config/home.js';
 import type { AccessPolicy } from '../../media/fetch.js';
 import type { RenderSettings } from '../../render/settings.js';
 import { PgJobQueue } from '../../service/queue.js';
+import { WorkerRegistry } from '../../service/workers.js';
 import type { SpeechEngine } from '../../speech/engine.js';
 import { isPostgresUrl } from '../../storage/db.js';
 import { assembleRuntime } from '../assemble.js';
@@ -34,6 +37,8 @@ export interface WorkerOptions {
 }
 
 export interface Worker {
+  /** The id it is listed under. */
+  id: string;
   /** Stops taking jobs; waits for the running ones when graceful. */
   stop(graceful?: boolean): Promise<void>;
 }
@@ -54,11 +59,31 @@ export async function startWorker(o: WorkerOptions): Promise<Worker> {
     publicUrl: () => o.publicUrl.replace(/\/+$/, ''),
   });
   if (o.log) runner.setLog(o.log);
+  // Heartbeats every 2 s: who this worker is and what it runs (reelsmith workers, /healthz).
+  const registry = new WorkerRegistry(db);
+  const me = { id: randomUUID().replace(/-/g, ''), host: hostname(), pid: process.pid, startedAt: new Date().toISOString() };
+  const running = new Set<string>();
+  const beat = () =>
+    registry.beat({ ...me, jobs: [...running] }).catch((err: Error) => o.log?.error({ err: err.message }, 'heartbeat failed'));
+  await beat();
+  const heartbeat = setInterval(() => void beat(), 2000);
   const queue = await PgJobQueue.open(o.database, { log: o.log });
-  await queue.work(o.concurrentJobs ?? 1, (id) => runner.runJob(id));
+  await queue.work(o.concurrentJobs ?? 1, async (id) => {
+    running.add(id);
+    void beat();
+    try {
+      await runner.runJob(id);
+    } finally {
+      running.delete(id);
+      void beat();
+    }
+  });
   return {
+    id: me.id,
     async stop(graceful = true) {
       await queue.stop(graceful);
+      clearInterval(heartbeat);
+      await registry.remove(me.id).catch(() => {});
       await db.destroy();
     },
   };
