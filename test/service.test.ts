@@ -29,6 +29,8 @@ beforeAll(async () => {
     port: 0,
     dataDir: tempDir('rs-service-'),
     keys: new Map([[AK, SECRET]]),
+    // The key's account: callbacks carry its UserId, as IMS's do.
+    accounts: new Map([[AK, 1234567890]]),
     allowPrivateUrls: true,
     callbackBaseDelayMs: 100,
     allowedMediaDirs: [MEDIA()],
@@ -484,6 +486,7 @@ describe('callbacks', () => {
       );
       for (const g of perOutput) expect((g.body.MessageBody as { MediaId: string }).MediaId).toMatch(/^[0-9a-f]{32}$/);
       for (const g of perOutput) expect(g.body.MessageBody).toMatchObject({ Status: 'Success', JobId: r.JobId, UserData: userData });
+      for (const g of got) expect(g.body.UserId).toBe(1234567890);
       for (const g of [...notify, ...global]) {
         expect(g.body).toMatchObject({
           EventType: 'BatchProduceMediaComplete',
@@ -793,6 +796,18 @@ describe('configuration', () => {
       ['LTAIenv', 's2'],
     ]);
     expect((await loadServiceConfig(file, { REELSMITH_PORT: '7000' })).port).toBe(7000);
+    // An account per key (callbacks' UserId): {"secret", "userId"} in the file, id:secret:userId in the environment.
+    writeFileSync(file, JSON.stringify({ accessKeys: { LTAIfile: { secret: 's1', userId: 42 }, LTAIplain: 's3' } }));
+    const withAccounts = await loadServiceConfig(file, { REELSMITH_ACCESS_KEYS: 'LTAIenv:s2:77' });
+    expect([...withAccounts.keys]).toEqual([
+      ['LTAIfile', 's1'],
+      ['LTAIplain', 's3'],
+      ['LTAIenv', 's2'],
+    ]);
+    expect([...(withAccounts.accounts ?? [])]).toEqual([
+      ['LTAIfile', 42],
+      ['LTAIenv', 77],
+    ]);
     writeFileSync(file, JSON.stringify({ prot: 1 }));
     await expect(loadServiceConfig(file, {})).rejects.toThrow(/unknown setting\(s\) prot/);
     await expect(loadServiceConfig(file, { REELSMITH_ACCESS_KEYS: 'nocolon' })).rejects.toThrow();

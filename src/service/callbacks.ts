@@ -71,9 +71,9 @@ export class CallbackDispatcher {
   }
 
   /** Records the `BatchProduceMediaComplete` deliveries of a finished job. */
-  async jobCompleted(job: { JobId: string; Status: string; UserData?: string }): Promise<void> {
+  async jobCompleted(job: { JobId: string; Status: string; UserData?: string; UserId?: number }): Promise<void> {
     const messageBody = { Status: job.Status, JobId: job.JobId, ...(job.UserData ? { UserData: job.UserData } : {}) };
-    await this.record(job.JobId, 'BatchProduceMediaComplete', messageBody, notifyAddress(job.UserData));
+    await this.record(job.JobId, 'BatchProduceMediaComplete', messageBody, notifyAddress(job.UserData), job.UserId);
   }
 
   /**
@@ -81,7 +81,7 @@ export class CallbackDispatcher {
    * callback whose EventTypeList asks for it.
    */
   async outputCompleted(
-    job: { JobId: string; UserData?: string },
+    job: { JobId: string; UserData?: string; UserId?: number },
     output: { MediaURL: string; MediaId?: string; Status: string; ErrorCode: string | null; ErrorMessage: string | null },
   ): Promise<void> {
     const messageBody = {
@@ -94,11 +94,11 @@ export class CallbackDispatcher {
       JobId: job.JobId,
       ...(job.UserData ? { UserData: job.UserData } : {}),
     };
-    await this.record(job.JobId, 'ProduceMediaComplete', messageBody, undefined);
+    await this.record(job.JobId, 'ProduceMediaComplete', messageBody, undefined, job.UserId);
   }
 
-  private async record(jobId: string, eventType: string, messageBody: object, notify: string | undefined): Promise<void> {
-    const body = { EventType: eventType, UserId: this.o.userId ?? 0, EventTime: imsTime(), MessageBody: messageBody };
+  private async record(jobId: string, eventType: string, messageBody: object, notify: string | undefined, userId?: number): Promise<void> {
+    const body = { EventType: eventType, UserId: userId ?? this.o.userId ?? 0, EventTime: imsTime(), MessageBody: messageBody };
     const global = await this.getSettings();
     const auth = global?.AuthSwitch === 'on' && global.AuthKey ? global.AuthKey : null;
     const targets: string[] = notify ? [notify] : [];

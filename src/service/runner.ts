@@ -29,7 +29,7 @@ export interface RunnerOptions {
    * Called when a job's outcome is known, before it is recorded: events recorded here are never
    * lost (a crash in between runs the job again; its outputs are kept, its events sent twice).
    */
-  onComplete?: (job: { JobId: string; Status: 'Finished' | 'Failed'; UserData?: string }) => Promise<void>;
+  onComplete?: (job: { JobId: string; Status: 'Finished' | 'Failed'; UserData?: string; UserId?: number }) => Promise<void>;
   /** The data folder (caches, library) the jobs use. */
   home: Home;
   /** The speech engine (espeak-ng unless the service configures another). */
@@ -56,7 +56,7 @@ export interface RunnerOptions {
   library?: MediaLibrary;
   publish?: (job: { JobId: string }, output: { index: number; file: string }) => Promise<{ MediaURL: string; MediaId?: string }>;
   onOutput?: (
-    job: { JobId: string; UserData?: string },
+    job: { JobId: string; UserData?: string; UserId?: number },
     output: { MediaURL: string; MediaId: string; Status: string; ErrorCode: string | null; ErrorMessage: string | null },
   ) => Promise<void>;
 }
@@ -134,6 +134,8 @@ export class JobRunner {
   async runJob(id: string): Promise<void> {
     const job = await this.store.get(id);
     if (!job || job.Status === 'Finished' || job.Status === 'Failed') return;
+    // Events name the job's account (the submitting key's UserId).
+    const owner = { JobId: id, UserData: job.UserData, UserId: await this.store.userIdOf(id) };
     const log = this.o.log ?? silent;
     const attempts = await this.store.countAttempt(id);
     const maxAttempts = this.o.maxAttempts ?? 5;
@@ -141,7 +143,7 @@ export class JobRunner {
       // Started this many times and never finished: the job itself stops the process (memory, a crash).
       const message = `the job was started ${maxAttempts} times and the service stopped each time before it finished; it is not tried again`;
       log.error({ JobId: id, attempts }, 'job failed: too many attempts');
-      await this.o.onComplete?.({ JobId: id, Status: 'Failed', UserData: job.UserData }).catch(() => {});
+      await this.o.onComplete?.({ ...owner, Status: 'Failed' }).catch(() => {});
       await this.store.setStatus(id, 'Failed', { extend: { ErrorCode: 'JobAttemptsExceeded', ErrorMessage: message } });
       return;
     }
@@ -234,16 +236,13 @@ export class JobRunner {
                 if (pub.MediaId) s.MediaId = pub.MediaId;
                 save();
               }
-              await this.o.onOutput?.(
-                { JobId: id, UserData: job.UserData },
-                {
-                  MediaURL: pub?.MediaURL ?? parsed.job.output.mediaURL.replaceAll('{index}', String(done.index)),
-                  MediaId: pub?.MediaId ?? '',
-                  Status: done.error ? 'Failed' : 'Success',
-                  ErrorCode: done.error?.code ?? null,
-                  ErrorMessage: done.error?.message ?? null,
-                },
-              );
+              await this.o.onOutput?.(owner, {
+                MediaURL: pub?.MediaURL ?? parsed.job.output.mediaURL.replaceAll('{index}', String(done.index)),
+                MediaId: pub?.MediaId ?? '',
+                Status: done.error ? 'Failed' : 'Success',
+                ErrorCode: done.error?.code ?? null,
+                ErrorMessage: done.error?.message ?? null,
+              });
             })(),
           );
         },
@@ -262,13 +261,13 @@ export class JobRunner {
         }
       }
       const status = b.Status === 'Failed' ? 'Failed' : 'Finished';
-      await this.o.onComplete?.({ JobId: id, Status: status, UserData: job.UserData });
+      await this.o.onComplete?.({ ...owner, Status: status });
       await this.store.setStatus(id, status, { subJobs: b.SubJobList, extend: JSON.parse(b.Extend || '{}') });
       log.info({ JobId: id, status, durationMs: Date.now() - started }, 'job done');
     } catch (err) {
       const e = asReelsmithError(err);
       log.error({ JobId: id, code: e.code, error: e.message, detail: e.detail, durationMs: Date.now() - started }, 'job failed');
-      await this.o.onComplete?.({ JobId: id, Status: 'Failed', UserData: job.UserData }).catch(() => {});
+      await this.o.onComplete?.({ ...owner, Status: 'Failed' }).catch(() => {});
       await this.store.setStatus(id, 'Failed', { extend: { ErrorCode: e.code, ErrorMessage: e.message } });
     }
   }

@@ -22,6 +22,8 @@ export interface NewJob {
   editingConfig: string;
   outputConfig: string;
   userData?: string;
+  /** The account of the submitting access key (callbacks' UserId). */
+  userId?: number;
 }
 
 /** Fingerprint of a submission's parameters, for ClientToken reuse. */
@@ -89,6 +91,7 @@ export class JobStore {
           completed_at: null,
           params_hash: job.paramsHash ?? null,
           attempts: 0,
+          user_id: job.userId ?? null,
         })
         // Two submissions with one ClientToken at once (several processes on one database): the
         // second inserts nothing and answers with the first one's job.
@@ -106,6 +109,12 @@ export class JobStore {
         };
       return { id, created: true };
     });
+  }
+
+  /** The account that submitted a job (callbacks' UserId), if the service knows it. */
+  async userIdOf(id: string): Promise<number | undefined> {
+    const r = await this.db.selectFrom('batch_jobs').select('user_id').where('id', '=', id).executeTakeFirst();
+    return r?.user_id ?? undefined;
   }
 
   async findByClientToken(token: string): Promise<{ id: string; paramsHash: string | null } | undefined> {

@@ -46,6 +46,8 @@ export interface BatchJobTable {
   params_hash: string | null;
   /** How many times a process started this job (a job that kills its process fails after a few). */
   attempts: number;
+  /** The account of the access key that submitted it (callbacks' UserId). */
+  user_id: number | null;
 }
 
 /** Signature nonces seen (replays are refused), with their time for expiry. */
@@ -182,6 +184,11 @@ const migrationsFor = (d: SqlDialect): Record<string, Migration> => {
           .addColumn('seen_at', t.int64, (c) => c.notNull())
           .addColumn('jobs', 'text', (c) => c.notNull().defaultTo('[]'))
           .execute();
+      },
+    },
+    '0007_job_owner': {
+      async up(db) {
+        await db.schema.alterTable('batch_jobs').addColumn('user_id', t.int64).execute();
       },
     },
     '0003_callbacks': {

@@ -7,7 +7,7 @@ import { jobJsonSchema } from '../../job/json-schema.js';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
-type Handler = (p: Record<string, string>) => Promise<object>;
+type Handler = (p: Record<string, string>, caller?: { accessKeyId?: string }) => Promise<object>;
 
 export interface RestOptions {
   actions: Record<string, Handler>;
@@ -52,6 +52,7 @@ export function registerRest(app: FastifyInstance, o: RestOptions): void {
     const secret = m ? o.keys.get(m[1]) : undefined;
     // Compared in constant time: the answer's timing must not tell how much of a secret matched.
     if (!m || !secret || !sameSecret(secret, m[2])) throw o.unauthorized();
+    return m[1];
   };
   const route = (
     method: 'GET' | 'POST' | 'PUT' | 'DELETE',
@@ -68,8 +69,8 @@ export function registerRest(app: FastifyInstance, o: RestOptions): void {
           req,
           reply,
           async () => {
-            auth(req);
-            return o.actions[action](params(req));
+            const accessKeyId = auth(req);
+            return o.actions[action](params(req), { accessKeyId });
           },
           status,
         ),

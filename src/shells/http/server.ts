@@ -98,6 +98,8 @@ export interface ServerOptions {
   callbacks: CallbackDispatcher;
   /** AccessKeyId → AccessKeySecret. */
   keys: Map<string, string>;
+  /** AccessKeyId → the account's UserId (IMS callbacks carry it); 0 when not given. */
+  accounts?: Map<string, number>;
   /** Relative material paths in submitted jobs resolve against this folder. */
   baseDir?: string;
   /** Accepted clock skew of `Timestamp`, seconds (IMS: 15 minutes). */
@@ -141,7 +143,7 @@ function checkTime(o: ServerOptions, ts: number): void {
 }
 
 /** V3 (`Authorization: ACS3-HMAC-SHA256 …`), as @alicloud/openapi-client signs. */
-async function authenticateAcs3(o: ServerOptions, req: FastifyRequest, rawBody: string): Promise<void> {
+async function authenticateAcs3(o: ServerOptions, req: FastifyRequest, rawBody: string): Promise<string> {
   const auth = parseAcs3Authorization(String(req.headers.authorization));
   if (!auth) throw new ReelsmithError('IncompleteSignature', 'The Authorization header is not a well-formed ACS3-HMAC-SHA256 signature.');
   const secret = o.keys.get(auth.accessKeyId);
@@ -165,9 +167,10 @@ async function authenticateAcs3(o: ServerOptions, req: FastifyRequest, rawBody: 
   const expected = acs3Signature({ method: req.method, path, query, headers: req.headers }, auth.signedHeaders, payloadHash, secret);
   if (!signaturesEqual(expected, auth.signature)) throw createError('SignatureDoesNotMatch');
   if (!(await o.nonces.use(`${auth.accessKeyId}:${req.headers['x-acs-signature-nonce']}`))) throw createError('SignatureNonceUsed');
+  return auth.accessKeyId;
 }
 
-async function authenticate(o: ServerOptions, method: string, p: Record<string, string>): Promise<void> {
+async function authenticate(o: ServerOptions, method: string, p: Record<string, string>): Promise<string> {
   for (const k of ['AccessKeyId', 'Signature', 'SignatureMethod', 'SignatureNonce', 'Timestamp']) {
     if (!p[k]) throw createError('MissingParameter', k);
   }
@@ -179,10 +182,15 @@ async function authenticate(o: ServerOptions, method: string, p: Record<string, 
   const expected = rpcSignatureV1(method, p, secret);
   if (!signaturesEqual(expected, p.Signature)) throw createError('SignatureDoesNotMatch');
   if (!(await o.nonces.use(`${p.AccessKeyId}:${p.SignatureNonce}`))) throw createError('SignatureNonceUsed');
+  return p.AccessKeyId;
 }
 
-type Handler = (p: Record<string, string>) => Promise<object>;
-type Handlers = { [A in Action]: (p: ParamsOf<A>) => Promise<object> };
+/** Who is asking: the access key the request was signed (or sent) with. */
+export interface Caller {
+  accessKeyId?: string;
+}
+type Handler = (p: Record<string, string>, caller?: Caller) => Promise<object>;
+type Handlers = { [A in Action]: (p: ParamsOf<A>, caller: Caller) => Promise<object> };
 
 /** Each action's handler behind its parameters' schema: raw parameters in, the answer out. */
 function actions(o: ServerOptions): Record<string, Handler> {
@@ -190,14 +198,15 @@ function actions(o: ServerOptions): Record<string, Handler> {
   return Object.fromEntries(
     (Object.keys(handlers) as Action[]).map((name) => [
       name,
-      (raw: Record<string, string>) => (handlers[name] as (p: unknown) => Promise<object>)(actionParams(name, raw)),
+      (raw: Record<string, string>, caller: Caller = {}) =>
+        (handlers[name] as (p: unknown, c: Caller) => Promise<object>)(actionParams(name, raw), caller),
     ]),
   );
 }
 
 function actionHandlers(o: ServerOptions): Handlers {
   return {
-    async SubmitBatchMediaProducingJob(p) {
+    async SubmitBatchMediaProducingJob(p, caller) {
       let jobType = 'Script';
       try {
         const parsed = parseJob(
@@ -253,6 +262,8 @@ function actionHandlers(o: ServerOptions): Handlers {
         editingConfig: p.EditingConfig,
         outputConfig: p.OutputConfig,
         userData: p.UserData || undefined,
+        // The account of the key it was submitted with (callbacks' UserId).
+        userId: caller.accessKeyId ? o.accounts?.get(caller.accessKeyId) : undefined,
       });
       if (reused) throw mismatch();
       if (created) await o.intake.enqueue(id);
@@ -431,11 +442,10 @@ export function buildServer(o: ServerOptions): FastifyInstance {
           'InvalidVersion',
           `Specified parameter Version is not valid: "${p.Version ?? ''}" (this service speaks ${IMS_VERSION}).`,
         );
-      if (v3) await authenticateAcs3(o, req, raw.get(req) ?? '');
-      else await authenticate(o, req.method, p);
+      const accessKeyId = v3 ? await authenticateAcs3(o, req, raw.get(req) ?? '') : await authenticate(o, req.method, p);
       const handler = Object.hasOwn(table, p.Action) ? table[p.Action] : undefined;
       if (!handler) throw createError('InvalidAction.NotFound', p.Action);
-      return handler(p);
+      return handler(p, { accessKeyId });
     });
   const deliveries = async (jobId: string) =>
     (await o.callbacks.deliveries(jobId)).map((d) => ({

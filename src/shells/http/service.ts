@@ -27,6 +27,8 @@ export interface ServiceOptions {
   dataDir?: string;
   /** AccessKeyId → AccessKeySecret. */
   keys: Map<string, string>;
+  /** AccessKeyId → the account's UserId, sent in callbacks (IMS's); 0 when not given. */
+  accounts?: Map<string, number>;
   /** The database: a postgres:// URL (shared with workers), else the data folder's SQLite file. */
   database?: string;
   /**
@@ -69,17 +71,27 @@ export interface Service {
 }
 
 /** AccessKey pairs from `id:secret,id:secret` (REELSMITH_ACCESS_KEYS). */
+/** `id:secret[:userId],…` → the keys, and the accounts of those that name one. */
 export function parseAccessKeys(text: string | undefined): Map<string, string> {
+  return parseAccessKeyList(text).keys;
+}
+
+function parseAccessKeyList(text: string | undefined): { keys: Map<string, string>; accounts: Map<string, number> } {
   const keys = new Map<string, string>();
-  for (const pair of (text ?? '')
+  const accounts = new Map<string, number>();
+  for (const item of (text ?? '')
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean)) {
-    const i = pair.indexOf(':');
-    if (i <= 0 || i === pair.length - 1) throw new Error(`access key "${pair.slice(0, 8)}…" is not id:secret`);
-    keys.set(pair.slice(0, i), pair.slice(i + 1));
+    const i = item.indexOf(':');
+    if (i <= 0 || i === item.length - 1) throw new Error(`access key "${item.slice(0, 8)}…" is not id:secret`);
+    const id = item.slice(0, i);
+    // A trailing :digits is the account's UserId (secrets are not all digits after a colon).
+    const m = /^(.*):(\d{1,18})$/.exec(item.slice(i + 1));
+    keys.set(id, m ? m[1] : item.slice(i + 1));
+    if (m) accounts.set(id, Number(m[2]));
   }
-  return keys;
+  return { keys, accounts };
 }
 
 export interface ServiceConfig extends ServiceOptions {}
@@ -119,12 +131,28 @@ export async function loadServiceConfig(file: string | undefined, env: NodeJS.Pr
   ];
   const unknown = Object.keys(raw).filter((k) => !known.includes(k));
   if (unknown.length > 0) throw new Error(`${file}: unknown setting(s) ${unknown.join(', ')}; known: ${known.join(', ')}`);
-  const keys = new Map(Object.entries((raw.accessKeys ?? {}) as Record<string, string>));
-  for (const [id, secret] of parseAccessKeys(env.REELSMITH_ACCESS_KEYS)) keys.set(id, secret);
+  // accessKeys: {"id": "secret"} or {"id": {"secret": "…", "userId": 1234}}.
+  const keys = new Map<string, string>();
+  const accounts = new Map<string, number>();
+  for (const [id, v] of Object.entries((raw.accessKeys ?? {}) as Record<string, unknown>)) {
+    if (typeof v === 'string') keys.set(id, v);
+    else if (v && typeof v === 'object' && typeof (v as { secret?: unknown }).secret === 'string') {
+      keys.set(id, (v as { secret: string }).secret);
+      const userId = (v as { userId?: unknown }).userId;
+      if (userId !== undefined) {
+        if (!Number.isSafeInteger(userId) || (userId as number) < 0) throw new Error(`accessKeys.${id}.userId must be a whole number`);
+        accounts.set(id, userId as number);
+      }
+    } else throw new Error(`accessKeys.${id} must be a secret or {"secret": …, "userId": …}`);
+  }
+  const fromEnv = parseAccessKeyList(env.REELSMITH_ACCESS_KEYS);
+  for (const [id, secret] of fromEnv.keys) keys.set(id, secret);
+  for (const [id, userId] of fromEnv.accounts) accounts.set(id, userId);
   const port = Number(env.REELSMITH_PORT ?? raw.port ?? 8080);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`port ${port} is not a port number`);
   return {
     port,
+    accounts,
     host: typeof raw.host === 'string' ? raw.host : undefined,
     publicUrl: publicUrl(env.REELSMITH_PUBLIC_URL ?? raw.publicUrl),
     database: databaseTarget(env.REELSMITH_DATABASE ?? raw.database),
@@ -219,6 +247,7 @@ export async function startService(o: ServiceOptions): Promise<Service> {
     library,
     cacheDir: home.cache,
     keys: o.keys,
+    accounts: o.accounts,
     outputsDir: join(home.root, 'outputs'),
     allowedMediaDirs: o.allowedMediaDirs,
     maxOutputDuration: o.maxOutputDuration,
