@@ -13,6 +13,7 @@ import { JobRunner } from '../service/runner.js';
 import { JobStore } from '../service/store.js';
 import type { SpeechEngine } from '../speech/engine.js';
 import { openDatabase } from '../storage/db.js';
+import { type S3Settings, S3OutputStore } from '../storage/objects.js';
 
 export interface RuntimeOptions {
   home: Home;
@@ -29,6 +30,8 @@ export interface RuntimeOptions {
   callbackBaseDelayMs?: number;
   /** The service's base URL as clients reach it (read when an output is published). */
   publicUrl: () => string | undefined;
+  /** Outputs go to this S3-compatible bucket (else they are served from the data folder). */
+  storage?: S3Settings;
 }
 
 export async function assembleRuntime(o: RuntimeOptions) {
@@ -36,17 +39,27 @@ export async function assembleRuntime(o: RuntimeOptions) {
   const store = new JobStore(db);
   const library = new MediaLibrary(db, o.home.media);
   const callbacks = new CallbackDispatcher(db, { allowPrivate: o.allowPrivateUrls, baseDelayMs: o.callbackBaseDelayMs });
+  const bucket = o.storage ? new S3OutputStore(o.storage) : undefined;
   const runner = new JobRunner(store, {
     outputsDir: join(o.home.root, 'outputs'),
     library,
-    // Each successful output: downloadable at <publicUrl>/outputs/<JobId>/<file>, and in the media
-    // library under that URL (so that a job run again finds it instead of registering it twice).
+    // Each successful output: uploaded to the bucket (its link pre-signed) or downloadable at
+    // <publicUrl>/outputs/<JobId>/<file>; and in the media library under its place (so that a job
+    // run again finds it instead of registering it twice).
     publish: async (job, out) => {
-      const base = o.publicUrl();
-      if (!base) throw new Error('no public URL to publish outputs under');
-      const url = `${base}/outputs/${encodeURIComponent(job.JobId)}/${encodeURIComponent(basename(out.file))}`;
+      const name = basename(out.file);
+      let url: string;
+      let place: string;
+      if (bucket) {
+        url = await bucket.publish(job.JobId, out.file, name);
+        place = `s3://${o.storage!.url.slice(5).split('/')[0]}/${bucket.key(job.JobId, name)}`;
+      } else {
+        const base = o.publicUrl();
+        if (!base) throw new Error('no public URL to publish outputs under');
+        url = place = `${base}/outputs/${encodeURIComponent(job.JobId)}/${encodeURIComponent(name)}`;
+      }
       const rec =
-        (await library.findByInputUrl(url)) ?? (await library.add(out.file, { title: basename(out.file, '.mp4'), inputUrl: url }));
+        (await library.findByInputUrl(place)) ?? (await library.add(out.file, { title: basename(name, '.mp4'), inputUrl: place }));
       return { MediaURL: url, MediaId: rec.id };
     },
     maxQueued: o.maxQueued,
@@ -60,5 +73,5 @@ export async function assembleRuntime(o: RuntimeOptions) {
     onComplete: (job) => callbacks.jobCompleted(job),
     onOutput: (job, output) => callbacks.outputCompleted(job, output),
   });
-  return { db, store, library, callbacks, runner };
+  return { db, store, library, callbacks, runner, close: () => bucket?.destroy() };
 }

@@ -4,7 +4,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { reelsmithHome } from '../../config/home.js';
 import { ALL_TRANSITIONS, drawingLabel, transitionDrawing } from '../../effects/transitions.js';
-import { loadServiceConfig, type ServiceConfig, startService } from '../http/service.js';
+import { loadServiceConfig, type ServiceConfig, startService, storageSettings } from '../http/service.js';
 import { startWorker } from '../worker/worker.js';
 import { WorkerRegistry } from '../../service/workers.js';
 import { IMS_VERSION } from '../http/server.js';
@@ -345,8 +345,9 @@ program
   .option('--host <host>', 'address to listen on (default 127.0.0.1)')
   .option('--data <dir>', 'data folder: database, caches, outputs (default $REELSMITH_HOME or ~/.reelsmith)')
   .option('--database <url>', "a postgres:// URL (the scaled deployment), else the data folder's SQLite file")
+  .option('--storage <s3url>', 'outputs to an S3-compatible bucket: s3://bucket/prefix (REELSMITH_S3_ENDPOINT, AWS_ACCESS_KEY_ID, …)')
   .option('-c, --config <file>', 'JSON configuration file (see README); options and environment variables override it')
-  .action(async (o: { port?: string; host?: string; data?: string; database?: string; config?: string }) => {
+  .action(async (o: { port?: string; host?: string; data?: string; database?: string; storage?: string; config?: string }) => {
     let cfg: ServiceConfig;
     try {
       cfg = await loadServiceConfig(o.config, process.env);
@@ -370,6 +371,7 @@ program
       host: o.host ?? cfg.host,
       dataDir: o.data ? resolve(o.data) : (cfg.dataDir ?? process.env.REELSMITH_HOME),
       database: o.database ?? cfg.database,
+      storage: o.storage ? storageSettings(o.storage, {}, process.env) : cfg.storage,
     });
     process.stdout.write(`reelsmith listening on ${service.url} (IMS API ${IMS_VERSION})\n`);
     const shutdown = () => void service.close().then(() => process.exit(0));
@@ -384,8 +386,9 @@ program
   .requiredOption('--public-url <url>', "the service's base URL as clients reach it (outputs' MediaURLs)")
   .option('--data <dir>', 'data folder shared with the service: outputs, caches (default $REELSMITH_HOME or ~/.reelsmith)')
   .option('-j, --jobs <n>', 'jobs rendered at once (default 1)', positiveInt)
+  .option('--storage <s3url>', "the service's bucket: s3://bucket/prefix")
   .option('-c, --config <file>', "the service's configuration file (limits, address policy)")
-  .action(async (o: { database: string; publicUrl: string; data?: string; jobs?: number; config?: string }) => {
+  .action(async (o: { database: string; publicUrl: string; data?: string; jobs?: number; storage?: string; config?: string }) => {
     const cfg = await loadServiceConfig(o.config, process.env);
     const log = {
       info: (obj: object, msg: string) => process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), msg, ...obj })}\n`),
@@ -402,6 +405,7 @@ program
       maxOutputDuration: cfg.maxOutputDuration,
       maxRenderMemoryBytes: cfg.maxRenderMemoryMB ? cfg.maxRenderMemoryMB * 1024 ** 2 : undefined,
       allowPrivateUrls: cfg.allowPrivateUrls,
+      storage: o.storage ? storageSettings(o.storage, {}, process.env) : cfg.storage,
       log,
     });
     process.stdout.write(`reelsmith worker ready (pid ${process.pid})\n`);

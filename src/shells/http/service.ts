@@ -13,6 +13,7 @@ import { WorkerRegistry } from '../../service/workers.js';
 import type { JobRunner } from '../../service/runner.js';
 import type { JobStore } from '../../service/store.js';
 import { isPostgresUrl } from '../../storage/db.js';
+import { parseS3Url, type S3Settings } from '../../storage/objects.js';
 import { assembleRuntime } from '../assemble.js';
 import { NonceStore } from './nonces.js';
 import { buildServer, type JobIntake } from './server.js';
@@ -31,6 +32,8 @@ export interface ServiceOptions {
   accounts?: Map<string, number>;
   /** The database: a postgres:// URL (shared with workers), else the data folder's SQLite file. */
   database?: string;
+  /** Outputs go to an S3-compatible bucket (s3://bucket/prefix and the server's settings). */
+  storage?: S3Settings;
   /**
    * The service's base URL as clients reach it (e.g. https://video.example.com behind a proxy):
    * outputs' MediaURLs are built on it. Default: the address it listens on.
@@ -128,6 +131,8 @@ export async function loadServiceConfig(file: string | undefined, env: NodeJS.Pr
     'concurrentJobs',
     'publicUrl',
     'database',
+    'storage',
+    's3',
   ];
   const unknown = Object.keys(raw).filter((k) => !known.includes(k));
   if (unknown.length > 0) throw new Error(`${file}: unknown setting(s) ${unknown.join(', ')}; known: ${known.join(', ')}`);
@@ -156,6 +161,7 @@ export async function loadServiceConfig(file: string | undefined, env: NodeJS.Pr
     host: typeof raw.host === 'string' ? raw.host : undefined,
     publicUrl: publicUrl(env.REELSMITH_PUBLIC_URL ?? raw.publicUrl),
     database: databaseTarget(env.REELSMITH_DATABASE ?? raw.database),
+    storage: storageSettings(env.REELSMITH_STORAGE ?? raw.storage, (raw.s3 ?? {}) as Record<string, unknown>, env),
     dataDir: typeof raw.data === 'string' ? raw.data : undefined,
     keys,
     allowPrivateUrls: env.REELSMITH_ALLOW_PRIVATE_URLS === '1' || raw.allowPrivateUrls === true,
@@ -185,6 +191,30 @@ const seconds = (v: unknown, name: string) => {
   const s = positive(v, name);
   return s === undefined ? undefined : s * 1000;
 };
+
+/**
+ * The bucket outputs go to: s3://bucket/prefix, with the server's endpoint and region and the keys
+ * from the `s3` settings or the environment (REELSMITH_S3_ENDPOINT, REELSMITH_S3_REGION,
+ * AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY).
+ */
+export function storageSettings(url: unknown, s3: Record<string, unknown>, env: NodeJS.ProcessEnv): S3Settings | undefined {
+  if (url === undefined || url === '') return undefined;
+  if (typeof url !== 'string') throw new Error('storage must be s3://bucket/prefix');
+  parseS3Url(url);
+  const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+  const lifetime = s3.linkLifetimeS ?? env.REELSMITH_S3_LINK_LIFETIME_S;
+  const linkLifetimeS = lifetime === undefined ? undefined : Number(lifetime);
+  if (linkLifetimeS !== undefined && !(Number.isInteger(linkLifetimeS) && linkLifetimeS >= 0 && linkLifetimeS <= 7 * 24 * 3600))
+    throw new Error('s3.linkLifetimeS must be a whole number of seconds from 0 (public bucket) to 604800 (7 days)');
+  return {
+    url,
+    endpoint: str(env.REELSMITH_S3_ENDPOINT) ?? str(s3.endpoint),
+    region: str(env.REELSMITH_S3_REGION) ?? str(s3.region),
+    accessKeyId: str(env.AWS_ACCESS_KEY_ID) ?? str(s3.accessKeyId),
+    secretAccessKey: str(env.AWS_SECRET_ACCESS_KEY) ?? str(s3.secretAccessKey),
+    linkLifetimeS,
+  };
+}
 
 /** A database: a postgres:// URL, or a SQLite file. */
 function databaseTarget(v: unknown): string | undefined {
@@ -218,7 +248,14 @@ export async function startService(o: ServiceOptions): Promise<Service> {
   // The service's address as clients reach it: configured (behind a proxy), else where it listens.
   let publicUrl = o.publicUrl?.replace(/\/+$/, '');
   const postgres = !!o.database && isPostgresUrl(o.database);
-  const { db, store, library, callbacks, runner } = await assembleRuntime({
+  const {
+    db,
+    store,
+    library,
+    callbacks,
+    runner,
+    close: closeRuntime,
+  } = await assembleRuntime({
     home,
     database: o.database,
     engine: o.engine,
@@ -231,6 +268,7 @@ export async function startService(o: ServiceOptions): Promise<Service> {
     allowPrivateUrls: o.allowPrivateUrls,
     callbackBaseDelayMs: o.callbackBaseDelayMs,
     publicUrl: () => publicUrl,
+    storage: o.storage,
   });
   // On PostgreSQL, jobs go to the queue the workers take them from (the service renders them too
   // when given concurrentJobs); on SQLite, to the in-process runner.
@@ -277,6 +315,7 @@ export async function startService(o: ServiceOptions): Promise<Service> {
       await queue?.stop(false);
       await app.close();
       await db.destroy();
+      closeRuntime();
     },
   };
 }

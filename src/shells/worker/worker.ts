@@ -16,6 +16,7 @@ import { PgJobQueue } from '../../service/queue.js';
 import { WorkerRegistry } from '../../service/workers.js';
 import type { SpeechEngine } from '../../speech/engine.js';
 import { isPostgresUrl } from '../../storage/db.js';
+import type { S3Settings } from '../../storage/objects.js';
 import { assembleRuntime } from '../assemble.js';
 
 export interface WorkerOptions {
@@ -25,6 +26,8 @@ export interface WorkerOptions {
   dataDir?: string;
   /** The service's base URL as clients reach it: outputs' MediaURLs are built on it. */
   publicUrl: string;
+  /** Outputs go to this S3-compatible bucket (as the service's). */
+  storage?: S3Settings;
   /** Jobs rendered at once (default 1). */
   concurrentJobs?: number;
   engine?: SpeechEngine;
@@ -47,7 +50,11 @@ export async function startWorker(o: WorkerOptions): Promise<Worker> {
   if (!isPostgresUrl(o.database)) throw new Error("a worker needs the service's PostgreSQL: --database postgres://…");
   const home = reelsmithHome(o.dataDir);
   await mkdir(join(home.root, 'outputs'), { recursive: true });
-  const { db, runner } = await assembleRuntime({
+  const {
+    db,
+    runner,
+    close: closeRuntime,
+  } = await assembleRuntime({
     home,
     database: o.database,
     engine: o.engine,
@@ -57,6 +64,7 @@ export async function startWorker(o: WorkerOptions): Promise<Worker> {
     maxRenderMemoryBytes: o.maxRenderMemoryBytes ?? 4096 * 1024 ** 2,
     allowPrivateUrls: o.allowPrivateUrls,
     publicUrl: () => o.publicUrl.replace(/\/+$/, ''),
+    storage: o.storage,
   });
   if (o.log) runner.setLog(o.log);
   // Heartbeats every 2 s: who this worker is and what it runs (reelsmith workers, /healthz).
@@ -85,6 +93,7 @@ export async function startWorker(o: WorkerOptions): Promise<Worker> {
       clearInterval(heartbeat);
       await registry.remove(me.id).catch(() => {});
       await db.destroy();
+      closeRuntime();
     },
   };
 }
