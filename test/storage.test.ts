@@ -3,9 +3,9 @@
  * uploading each output with the AWS SDK and answering a pre-signed link that downloads it.
  */
 import { createRequire } from 'node:module';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Service, startService } from '../src/shells/http/service.js';
 import { ffprobe, MEDIA, media, tempDir } from './helpers.js';
@@ -55,6 +55,45 @@ afterAll(async () => {
 });
 
 describe('outputs on S3-compatible storage', () => {
+  it('reads s3://bucket/key materials from the same server (cached like any download); a missing object fails naming it', async () => {
+    const sdk = new S3Client({
+      endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    });
+    await sdk.send(
+      new PutObjectCommand({ Bucket: 'reels', Key: 'materials/storefront.mp4', Body: readFileSync(media('storefront_opening.mp4')) }),
+    );
+    sdk.destroy();
+    const submit = async (ref: string) => {
+      const r = await client.request('SubmitBatchMediaProducingJob', {
+        InputConfig: JSON.stringify({ MediaArray: [ref] }),
+        EditingConfig: JSON.stringify({ ProcessConfig: { SingleShotDuration: 1 } }),
+        OutputConfig: JSON.stringify({ MediaURL: 'm_{index}.mp4', Count: 1, Width: 180, Height: 320, FixedDuration: 1 }),
+      });
+      for (let i = 0; i < 1200; i++) {
+        const b = (await client.request('GetBatchMediaProducingJob', { JobId: r.JobId as string })).EditingBatchJob as {
+          Status: string;
+          Extend: string;
+          SubJobList: { Status: string; ErrorMessage: string | null }[];
+        };
+        if (b.Status === 'Finished' || b.Status === 'Failed') return b;
+        await new Promise((res) => setTimeout(res, 50));
+      }
+      throw new Error('job did not finish');
+    };
+    const ok = await submit('s3://reels/materials/storefront.mp4');
+    expect(ok.Status).toBe('Finished');
+    expect(ok.SubJobList[0].Status).toBe('Success');
+    const missing = await submit('s3://reels/materials/nothere.mp4');
+    const why = `${missing.Extend} ${missing.SubJobList.map((x) => x.ErrorMessage ?? '').join(' ')}`;
+    expect(missing.Status, why).toBe('Failed');
+    expect(why).toMatch(/s3:\/\/reels\/materials\/nothere\.mp4.*(not found|HTTP 404)/);
+    // The link's signature never shows in an answer.
+    expect(JSON.stringify(missing)).not.toMatch(/X-Amz-Signature/);
+  });
+
   it('uploads every output to the bucket and answers a pre-signed MediaURL that downloads it', async () => {
     const r = await client.request(
       'SubmitBatchMediaProducingJob',

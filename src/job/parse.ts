@@ -187,8 +187,9 @@ function refProblem(ref: string): string | undefined {
   if (/[\u0000-\u001f\u007f]/.test(ref)) return 'contains control characters';
   if (ref.length > 4096) return 'is longer than 4096 characters';
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(ref)?.[1]?.toLowerCase();
-  if (scheme && scheme.length > 1 && !['http', 'https', 'file'].includes(scheme))
-    return `is a ${scheme}: address; materials are http(s) URLs, local paths (or file:// URLs) and media IDs`;
+  if (scheme && scheme.length > 1 && !['http', 'https', 'file', 's3'].includes(scheme))
+    return `is a ${scheme}: address; materials are http(s) URLs, s3://bucket/key objects, local paths (or file:// URLs) and media IDs`;
+  if (scheme === 's3' && !/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/[^\s]+$/.test(ref)) return 'is not an s3://bucket/key address';
   if ((scheme === 'http' || scheme === 'https') && !URL.canParse(ref)) return 'is not a valid URL';
   return undefined;
 }

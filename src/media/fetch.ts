@@ -13,6 +13,7 @@ import { pipeline } from 'node:stream/promises';
 import { invalidParameter, materialNotFound, materialUnreadable, ReelsmithError } from '../errors.js';
 import { checkPublicUrl } from './net.js';
 import { shown } from '../job/raw.js';
+import { presignGet, type S3Settings } from '../storage/objects.js';
 
 /**
  * What untrusted references may reach, and how much: the CLI uses the defaults (any local path,
@@ -32,12 +33,16 @@ export interface AccessPolicy {
   idleTimeoutMs?: number;
   /** A whole download must finish within this (default 10 minutes). */
   timeoutMs?: number;
+  /** The S3-compatible server s3://bucket/key materials are read from (the service's storage settings). */
+  s3?: S3Settings;
 }
 
 export const DEFAULT_LIMITS = { maxBytes: 2 * 1024 ** 3, headersTimeoutMs: 30_000, idleTimeoutMs: 30_000, timeoutMs: 600_000 } as const;
 
 export interface FetchOptions extends AccessPolicy {
   cacheDir: string;
+  /** What the download is cached and named by, when the URL itself is not (a pre-signed link). */
+  cacheKey?: string;
   /** Delays before the retries of a transient failure (default 0.5 s, 2 s). */
   retryDelaysMs?: number[];
 }
@@ -59,6 +64,15 @@ export const isInside = (dir: string, path: string) => {
  */
 export async function localFile(ref: string, baseDir: string, cacheDir: string, policy: AccessPolicy = {}): Promise<string> {
   if (/^https?:\/\//i.test(ref)) return fetchToCache(ref, { cacheDir, ...policy });
+  if (/^s3:\/\//i.test(ref)) {
+    // Read through a short-lived pre-signed link: the same limits, cache and retries as any download;
+    // the server is the operator's own (its address is not checked as a material's would be).
+    if (!policy.s3) throw invalidParameter('', `${shown(ref, 120)}: s3:// materials need the service's S3 settings (storage, s3)`);
+    const link = await presignGet(ref, policy.s3, 900).catch((err: Error) => {
+      throw invalidParameter('', `${shown(ref, 120)}: ${err.message}`);
+    });
+    return fetchToCache(link, { cacheDir, ...policy, allowPrivate: true, cacheKey: ref });
+  }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(ref) && !/^file:\/\//i.test(ref))
     throw invalidParameter('', `${shown(ref, 120)}: only http(s) URLs, local files and media IDs are supported`);
   let path: string;
@@ -126,9 +140,11 @@ export async function fetchToCache(url: string, opts: FetchOptions): Promise<str
 }
 
 async function downloadOnce(url: string, opts: FetchOptions): Promise<string> {
+  // What the download is known by (a pre-signed link's signature stays out of caches and messages).
+  const name = opts.cacheKey ?? url;
   const dir = join(opts.cacheDir, 'downloads');
   await mkdir(dir, { recursive: true });
-  const indexFile = join(dir, `url-${sha256(url)}.json`);
+  const indexFile = join(dir, `url-${sha256(name)}.json`);
   if (existsSync(indexFile)) {
     const { file } = JSON.parse(await readFile(indexFile, 'utf8')) as { file: string };
     if (existsSync(join(dir, file))) return join(dir, file);
@@ -162,7 +178,7 @@ async function downloadOnce(url: string, opts: FetchOptions): Promise<string> {
         try {
           await checkPublicUrl(at, opts.allowPrivate ?? true);
         } catch (err) {
-          throw invalidParameter('', `material ${shown(url, 120)} refused: ${(err as Error).message}`);
+          throw invalidParameter('', `material ${shown(name, 120)} refused: ${(err as Error).message}`);
         }
         res = await fetch(at, { signal: ac.signal, redirect: 'manual' });
         const next = res.status >= 300 && res.status < 400 ? res.headers.get('location') : null;
@@ -173,7 +189,7 @@ async function downloadOnce(url: string, opts: FetchOptions): Promise<string> {
       }
     } catch (err) {
       if (err instanceof ReelsmithError) throw err;
-      if (cut) throw materialUnreadable(url, `download cut: ${cut}`);
+      if (cut) throw materialUnreadable(name, `download cut: ${cut}`);
       throw materialNotFound(
         url,
         `download failed (${(err as Error).cause ? String((err as Error & { cause: Error }).cause.message ?? (err as Error).cause) : (err as Error).message})`,
@@ -181,14 +197,14 @@ async function downloadOnce(url: string, opts: FetchOptions): Promise<string> {
       );
     }
     stillSending();
-    if (res.status >= 500 || res.status === 429) throw materialUnreadable(url, `HTTP ${res.status}`, { transient: true });
-    if (res.status === 404 || res.status === 410) throw materialNotFound(url, `HTTP ${res.status}`);
-    if (!res.ok || !res.body) throw materialUnreadable(url, `HTTP ${res.status}`);
+    if (res.status >= 500 || res.status === 429) throw materialUnreadable(name, `HTTP ${res.status}`, { transient: true });
+    if (res.status === 404 || res.status === 410) throw materialNotFound(name, `HTTP ${res.status}`);
+    if (!res.ok || !res.body) throw materialUnreadable(name, `HTTP ${res.status}`);
     // A size announced beyond the limit is refused before any of the body is read.
     const announced = Number(res.headers.get('content-length') ?? Number.NaN);
     if (announced > max) {
       await res.body.cancel().catch(() => {});
-      throw materialUnreadable(url, `announces ${announced} bytes; the limit is ${max}`);
+      throw materialUnreadable(name, `announces ${announced} bytes; the limit is ${max}`);
     }
     let tooLarge = false;
     const counter = new TransformStream<Uint8Array, Uint8Array>({
@@ -206,17 +222,17 @@ async function downloadOnce(url: string, opts: FetchOptions): Promise<string> {
     try {
       await pipeline(Readable.fromWeb(res.body.pipeThrough(counter) as never), createWriteStream(tmp));
     } catch (err) {
-      if (cut) throw materialUnreadable(url, `download cut: ${cut}`);
+      if (cut) throw materialUnreadable(name, `download cut: ${cut}`);
       // Too large is final; an interrupted transfer is worth another try.
-      throw materialUnreadable(url, `download interrupted (${(err as Error).message})`, { transient: !tooLarge });
+      throw materialUnreadable(name, `download interrupted (${(err as Error).message})`, { transient: !tooLarge });
     }
-    const ext = extname(new URL(url).pathname)
+    const ext = extname(new URL(name.replace(/^s3:/i, 'https:')).pathname)
       .slice(0, 8)
       .toLowerCase()
       .replace(/[^.a-z0-9]/g, '');
     const file = `${hash.digest('hex')}${ext}`;
     await rename(tmp, join(dir, file));
-    await writeFile(indexFile, JSON.stringify({ url, file, size }));
+    await writeFile(indexFile, JSON.stringify({ url: name, file, size }));
     return join(dir, file);
   } finally {
     clearTimeout(total);

@@ -37,6 +37,27 @@ export function parseS3Url(url: string): { bucket: string; prefix: string } {
   return { bucket: m[1], prefix: prefix ? `${prefix}/` : '' };
 }
 
+function clientFor(s: S3Settings): S3Client {
+  return new S3Client({
+    endpoint: s.endpoint,
+    region: s.region ?? 'us-east-1',
+    forcePathStyle: !!s.endpoint,
+    credentials: s.accessKeyId && s.secretAccessKey ? { accessKeyId: s.accessKeyId, secretAccessKey: s.secretAccessKey } : undefined,
+  });
+}
+
+/** A pre-signed GET link of s3://bucket/key on the configured server, valid `seconds`. */
+export async function presignGet(ref: string, s: S3Settings, seconds: number): Promise<string> {
+  const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(ref);
+  if (!m) throw new Error('an s3:// material is s3://bucket/key');
+  const client = clientFor(s);
+  try {
+    return await getSignedUrl(client, new GetObjectCommand({ Bucket: m[1], Key: m[2] }), { expiresIn: seconds });
+  } finally {
+    client.destroy();
+  }
+}
+
 export class S3OutputStore implements OutputStore {
   private readonly client: S3Client;
   private readonly bucket: string;
@@ -44,12 +65,7 @@ export class S3OutputStore implements OutputStore {
 
   constructor(private readonly s: S3Settings) {
     ({ bucket: this.bucket, prefix: this.prefix } = parseS3Url(s.url));
-    this.client = new S3Client({
-      endpoint: s.endpoint,
-      region: s.region ?? 'us-east-1',
-      forcePathStyle: !!s.endpoint,
-      credentials: s.accessKeyId && s.secretAccessKey ? { accessKeyId: s.accessKeyId, secretAccessKey: s.secretAccessKey } : undefined,
-    });
+    this.client = clientFor(s);
   }
 
   key(jobId: string, name: string): string {

@@ -394,6 +394,7 @@ program
       info: (obj: object, msg: string) => process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), msg, ...obj })}\n`),
       error: (obj: object, msg: string) => process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), msg, ...obj })}\n`),
     };
+    const storage = o.storage ? storageSettings(o.storage, {}, process.env) : cfg.storage;
     const worker = await startWorker({
       database: o.database,
       publicUrl: o.publicUrl,
@@ -401,11 +402,11 @@ program
       concurrentJobs: o.jobs,
       engine: speechEngine(),
       render: renderSettingsFromEnv(process.env),
-      policy: { allowedDirs: cfg.allowedMediaDirs ?? [], allowPrivate: cfg.allowPrivateUrls ?? false, ...cfg.download },
+      policy: { allowedDirs: cfg.allowedMediaDirs ?? [], allowPrivate: cfg.allowPrivateUrls ?? false, ...cfg.download, s3: storage },
       maxOutputDuration: cfg.maxOutputDuration,
       maxRenderMemoryBytes: cfg.maxRenderMemoryMB ? cfg.maxRenderMemoryMB * 1024 ** 2 : undefined,
       allowPrivateUrls: cfg.allowPrivateUrls,
-      storage: o.storage ? storageSettings(o.storage, {}, process.env) : cfg.storage,
+      storage,
       log,
     });
     process.stdout.write(`reelsmith worker ready (pid ${process.pid})\n`);

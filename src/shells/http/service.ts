@@ -239,7 +239,13 @@ export async function startService(o: ServiceOptions): Promise<Service> {
   // process share nothing).
   const home = reelsmithHome(o.dataDir);
   await mkdir(join(home.root, 'outputs'), { recursive: true });
-  const policy: AccessPolicy = { allowedDirs: o.allowedMediaDirs ?? [], allowPrivate: o.allowPrivateUrls ?? false, ...o.download };
+  const policy: AccessPolicy = {
+    allowedDirs: o.allowedMediaDirs ?? [],
+    allowPrivate: o.allowPrivateUrls ?? false,
+    ...o.download,
+    // s3:// materials are read from the bucket server of the storage settings.
+    s3: o.storage,
+  };
   const app0Logger = !o.log
     ? false
     : o.log === 'pretty'
