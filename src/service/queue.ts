@@ -32,6 +32,7 @@ export class PgJobQueue {
   private supervisor?: NodeJS.Timeout;
   private locks?: pg.Client;
   private stopping = false;
+  private supervising = false;
 
   private constructor(
     private readonly boss: PgBoss,
@@ -100,12 +101,28 @@ export class PgJobQueue {
     }
   }
 
+  /** The supervisor's own connection, kept between rounds (made again when lost). */
+  private watch?: pg.Client;
+
+  private async watchSession(): Promise<pg.Client> {
+    if (this.watch) return this.watch;
+    const c = new pg.Client({ connectionString: this.url, keepAlive: true });
+    const drop = () => {
+      if (this.watch === c) this.watch = undefined;
+    };
+    c.on('error', drop);
+    c.on('end', drop);
+    await c.connect();
+    this.watch = c;
+    return c;
+  }
+
   /** Hands back the running jobs whose worker is gone (their advisory lock is free). */
   private async supervise(): Promise<void> {
-    if (this.stopping) return;
-    const db = new pg.Client({ connectionString: this.url });
-    await db.connect();
+    if (this.stopping || this.supervising) return;
+    this.supervising = true;
     try {
+      const db = await this.watchSession();
       const active = await db.query(
         `select id, data->>'jobId' as job from pgboss.job where name = $1 and state = 'active' and started_on < now() - make_interval(secs => $2)`,
         [QUEUE, GRACE_SECONDS],
@@ -118,7 +135,7 @@ export class PgJobQueue {
         await this.boss.fail(QUEUE, row.id, { reason: 'worker gone' });
       }
     } finally {
-      await db.end();
+      this.supervising = false;
     }
   }
 
@@ -128,5 +145,6 @@ export class PgJobQueue {
     if (this.supervisor) clearInterval(this.supervisor);
     await this.boss.stop({ graceful, wait: graceful, timeout: 24 * 3600 * 1000 });
     await this.locks?.end().catch(() => {});
+    await this.watch?.end().catch(() => {});
   }
 }
