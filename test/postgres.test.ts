@@ -129,6 +129,21 @@ describe('the service on PostgreSQL', () => {
     // Four opening at once on an empty database: every one of them sees the whole schema.
     const dbs = await Promise.all([0, 1, 2, 3].map(() => openDatabase(fresh)));
     for (const db of dbs) expect((await db.selectFrom('batch_jobs').select('id').execute()).length).toBe(0);
+    // Every migration applied and recorded. A migration run twice would have failed one of the
+    // openings above (its tables exist already): the migrator's lock let one process apply them.
+    const sqlClient = new pg.Client({ connectionString: fresh });
+    await sqlClient.connect();
+    const applied = await sqlClient.query('select name from kysely_migration order by name');
+    await sqlClient.end();
+    expect(applied.rows.map((r) => r.name)).toEqual([
+      '0001_media',
+      '0002_batch_jobs',
+      '0003_callbacks',
+      '0004_media_source',
+      '0005_job_guards',
+      '0006_workers',
+      '0007_job_owner',
+    ]);
     await Promise.all(dbs.map((db) => db.destroy()));
     // Two services on it; the same ClientToken submitted to both at once.
     const [a, b] = await Promise.all([start(fresh), start(fresh)]);

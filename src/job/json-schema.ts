@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import { ALL_LOOKS } from '../effects/looks.js';
-import { VOICES } from '../speech/voices.js';
+import { SPEECH_LANGUAGE_NAMES, VOICES } from '../speech/voices.js';
 import {
   ALIGNMENTS,
   CAPTION_IN_EFFECTS,
@@ -20,7 +20,6 @@ import {
   TRANSITIONS,
   VFX_ALL,
 } from './catalogue.js';
-import { SPEECH_LANGUAGE_NAMES } from '../speech/voices.js';
 import { EditingConfigSchema, InputConfigSchema, numberRangeOf, OutputConfigSchema, isBoolSchema } from './schema.js';
 
 type Json = Record<string, unknown>;

@@ -21,9 +21,13 @@ export interface RuntimeOptions {
   database?: string;
   engine?: SpeechEngine;
   render?: RenderSettings;
-  policy: AccessPolicy;
+  /** Folders API jobs may name by local path (default none). */
+  allowedMediaDirs?: string[];
+  /** Limits of material downloads. */
+  download?: Omit<AccessPolicy, 'allowedDirs' | 'allowPrivate' | 's3'>;
   maxOutputDuration?: number;
-  maxRenderMemoryBytes: number;
+  /** Address space each render's FFmpeg may take, MB (default DEFAULT_RENDER_MEMORY_MB). */
+  maxRenderMemoryMB?: number;
   concurrentJobs?: number;
   maxQueued?: number;
   allowPrivateUrls?: boolean;
@@ -34,7 +38,18 @@ export interface RuntimeOptions {
   storage?: S3Settings;
 }
 
+/** Address space a render's FFmpeg may take by default: 1080x1920 renders peak far below (see README). */
+export const DEFAULT_RENDER_MEMORY_MB = 4096;
+
 export async function assembleRuntime(o: RuntimeOptions) {
+  // What jobs' materials may reach: allowed folders only, public addresses unless allowed, the
+  // download limits; s3:// materials from the bucket server of the storage settings.
+  const policy: AccessPolicy = {
+    allowedDirs: o.allowedMediaDirs ?? [],
+    allowPrivate: o.allowPrivateUrls ?? false,
+    ...o.download,
+    s3: o.storage,
+  };
   const db = await openDatabase(o.database ?? o.home.database);
   const store = new JobStore(db);
   const library = new MediaLibrary(db, o.home.media);
@@ -52,7 +67,7 @@ export async function assembleRuntime(o: RuntimeOptions) {
       let place: string;
       if (bucket) {
         url = await bucket.publish(job.JobId, out.file, name);
-        place = `s3://${o.storage!.url.slice(5).split('/')[0]}/${bucket.key(job.JobId, name)}`;
+        place = bucket.address(job.JobId, name);
       } else {
         const base = o.publicUrl();
         if (!base) throw new Error('no public URL to publish outputs under');
@@ -66,9 +81,9 @@ export async function assembleRuntime(o: RuntimeOptions) {
     home: o.home,
     engine: o.engine,
     render: o.render,
-    policy: o.policy,
+    policy,
     maxOutputDuration: o.maxOutputDuration,
-    maxRenderMemoryBytes: o.maxRenderMemoryBytes,
+    maxRenderMemoryBytes: (o.maxRenderMemoryMB ?? DEFAULT_RENDER_MEMORY_MB) * 1024 ** 2,
     concurrentJobs: o.concurrentJobs,
     onComplete: (job) => callbacks.jobCompleted(job),
     onOutput: (job, output) => callbacks.outputCompleted(job, output),

@@ -24,11 +24,6 @@ export interface S3Settings {
   linkLifetimeS?: number;
 }
 
-/** A place outputs are published to: `publish` uploads (when needed) and answers the download URL. */
-export interface OutputStore {
-  publish(jobId: string, file: string, name: string): Promise<string>;
-}
-
 /** s3://bucket/a/b → { bucket, prefix: 'a/b/' }. */
 export function parseS3Url(url: string): { bucket: string; prefix: string } {
   const m = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(url);
@@ -58,7 +53,8 @@ export async function presignGet(ref: string, s: S3Settings, seconds: number): P
   }
 }
 
-export class S3OutputStore implements OutputStore {
+/** The bucket outputs are published to: `publish` uploads (when needed) and answers the download link. */
+export class S3OutputStore {
   private readonly client: S3Client;
   private readonly bucket: string;
   private readonly prefix: string;
@@ -70,6 +66,11 @@ export class S3OutputStore implements OutputStore {
 
   key(jobId: string, name: string): string {
     return `${this.prefix}${jobId}/${name}`;
+  }
+
+  /** The output's s3://bucket/key address (its identity, unlike a link signed anew). */
+  address(jobId: string, name: string): string {
+    return `s3://${this.bucket}/${this.key(jobId, name)}`;
   }
 
   /** Uploads the output (multipart when large) unless it is there already, and answers its download link. */

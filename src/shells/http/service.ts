@@ -231,21 +231,11 @@ function publicUrl(v: unknown): string | undefined {
   return v.replace(/\/+$/, '');
 }
 
-/** Address space a render's FFmpeg may take by default: 1080x1920 renders peak far below (see README). */
-export const DEFAULT_RENDER_MEMORY_MB = 4096;
-
 export async function startService(o: ServiceOptions): Promise<Service> {
   // Everything the service touches is under its own data folder, passed down (two services in one
   // process share nothing).
   const home = reelsmithHome(o.dataDir);
   await mkdir(join(home.root, 'outputs'), { recursive: true });
-  const policy: AccessPolicy = {
-    allowedDirs: o.allowedMediaDirs ?? [],
-    allowPrivate: o.allowPrivateUrls ?? false,
-    ...o.download,
-    // s3:// materials are read from the bucket server of the storage settings.
-    s3: o.storage,
-  };
   const app0Logger = !o.log
     ? false
     : o.log === 'pretty'
@@ -266,9 +256,10 @@ export async function startService(o: ServiceOptions): Promise<Service> {
     database: o.database,
     engine: o.engine,
     render: o.render,
-    policy,
+    allowedMediaDirs: o.allowedMediaDirs,
+    download: o.download,
     maxOutputDuration: o.maxOutputDuration,
-    maxRenderMemoryBytes: (o.maxRenderMemoryMB ?? DEFAULT_RENDER_MEMORY_MB) * 1024 ** 2,
+    maxRenderMemoryMB: o.maxRenderMemoryMB,
     concurrentJobs: o.concurrentJobs,
     maxQueued: o.maxQueued,
     allowPrivateUrls: o.allowPrivateUrls,

@@ -10,32 +10,26 @@ import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { reelsmithHome } from '../../config/home.js';
-import type { AccessPolicy } from '../../media/fetch.js';
-import type { RenderSettings } from '../../render/settings.js';
 import { PgJobQueue } from '../../service/queue.js';
 import { WorkerRegistry } from '../../service/workers.js';
-import type { SpeechEngine } from '../../speech/engine.js';
 import { isPostgresUrl } from '../../storage/db.js';
-import type { S3Settings } from '../../storage/objects.js';
+import type { ServiceOptions } from '../http/service.js';
 import { assembleRuntime } from '../assemble.js';
 
-export interface WorkerOptions {
+/** What a worker shares with the service's settings (same configuration file), and its own. */
+export interface WorkerOptions
+  extends Pick<
+    ServiceOptions,
+    'engine' | 'render' | 'allowedMediaDirs' | 'allowPrivateUrls' | 'download' | 'maxOutputDuration' | 'maxRenderMemoryMB' | 'storage'
+  > {
   /** The service's PostgreSQL (postgres://…). */
   database: string;
   /** The data folder shared with the service (outputs, media library files, caches). */
   dataDir?: string;
   /** The service's base URL as clients reach it: outputs' MediaURLs are built on it. */
   publicUrl: string;
-  /** Outputs go to this S3-compatible bucket (as the service's). */
-  storage?: S3Settings;
   /** Jobs rendered at once (default 1). */
   concurrentJobs?: number;
-  engine?: SpeechEngine;
-  render?: RenderSettings;
-  policy?: AccessPolicy;
-  maxOutputDuration?: number;
-  maxRenderMemoryBytes?: number;
-  allowPrivateUrls?: boolean;
   log?: { info(obj: object, msg: string): void; error(obj: object, msg: string): void };
 }
 
@@ -59,9 +53,10 @@ export async function startWorker(o: WorkerOptions): Promise<Worker> {
     database: o.database,
     engine: o.engine,
     render: o.render,
-    policy: o.policy ?? { allowedDirs: [], allowPrivate: o.allowPrivateUrls ?? false },
+    allowedMediaDirs: o.allowedMediaDirs,
+    download: o.download,
     maxOutputDuration: o.maxOutputDuration,
-    maxRenderMemoryBytes: o.maxRenderMemoryBytes ?? 4096 * 1024 ** 2,
+    maxRenderMemoryMB: o.maxRenderMemoryMB,
     allowPrivateUrls: o.allowPrivateUrls,
     publicUrl: () => o.publicUrl.replace(/\/+$/, ''),
     storage: o.storage,
