@@ -3,24 +3,20 @@
  * on a real PostgreSQL (a throwaway cluster, test/postgres.ts), driven by the official SDK client
  * over loopback HTTP, and several processes on one database at once.
  */
-import { createRequire } from 'node:module';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/storage/db.js';
 import { type Service, startService } from '../src/shells/http/service.js';
 import { MEDIA, media, tempDir } from './helpers.js';
+import { type ImsClient, imsClient, jobEnd } from './ims.js';
 import { startPostgres, type TestPostgres } from './postgres.js';
-
-const require = createRequire(import.meta.url);
-const RPCClient = require('@alicloud/pop-core').RPCClient;
 
 const AK = 'LTAI5tReelsmithPg';
 const SECRET = 'pg-secret-0123456789';
-type Client = { request: (action: string, params: object, opts?: object) => Promise<Record<string, unknown>> };
 
 let postgres: TestPostgres;
 let service: Service;
-let client: Client;
+let client: ImsClient;
 
 const start = (database: string) =>
   startService({
@@ -32,8 +28,7 @@ const start = (database: string) =>
     // On PostgreSQL the service renders only when told to (else its workers do).
     concurrentJobs: 2,
   });
-const clientOf = (s: Service): Client =>
-  new RPCClient({ accessKeyId: AK, accessKeySecret: SECRET, endpoint: s.url, apiVersion: '2020-11-09' });
+const clientOf = (s: Service) => imsClient(s.url, AK, SECRET);
 
 beforeAll(async () => {
   postgres = await startPostgres();
@@ -57,20 +52,10 @@ const job = (extra: object = {}) => ({
   ...extra,
 });
 
-async function waitFor(c: Client, jobId: string) {
-  for (let i = 0; i < 1200; i++) {
-    const r = await c.request('GetBatchMediaProducingJob', { JobId: jobId }, { method: 'POST' });
-    const b = r.EditingBatchJob as { Status: string };
-    if (b.Status === 'Finished' || b.Status === 'Failed') return r.EditingBatchJob as Record<string, unknown>;
-    await new Promise((res) => setTimeout(res, 50));
-  }
-  throw new Error('job did not finish');
-}
-
 describe('the service on PostgreSQL', () => {
   it('runs a job end to end: its record, sub-jobs and outputs’ media IDs live in PostgreSQL', async () => {
     const r = await client.request('SubmitBatchMediaProducingJob', job({ ClientToken: 'pg-order-1' }), { method: 'POST' });
-    const b = await waitFor(client, r.JobId as string);
+    const b = await jobEnd(client, r.JobId as string);
     expect(b.Status).toBe('Finished');
     const subs = b.SubJobList as { Status: string; MediaURL: string; MediaId: string; Duration: number }[];
     expect(subs.map((s) => s.Status)).toEqual(['Success', 'Success']);
@@ -108,7 +93,7 @@ describe('the service on PostgreSQL', () => {
   it('pages through jobs (keyset) and filters them, as on SQLite', async () => {
     const ids: string[] = [];
     for (let k = 0; k < 3; k++) ids.push((await client.request('SubmitBatchMediaProducingJob', job())).JobId as string);
-    for (const id of ids) await waitFor(client, id);
+    for (const id of ids) await jobEnd(client, id);
     const seen: string[] = [];
     let token: string | undefined;
     do {
@@ -153,7 +138,7 @@ describe('the service on PostgreSQL', () => {
         clientOf(b).request('SubmitBatchMediaProducingJob', job({ ClientToken: 'twice' }), { method: 'POST' }),
       ]);
       expect(ra.JobId).toBe(rb.JobId);
-      await waitFor(clientOf(a), ra.JobId as string);
+      await jobEnd(clientOf(a), ra.JobId as string);
     } finally {
       await Promise.all([a.close(), b.close()]);
     }

@@ -9,9 +9,9 @@ import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/clien
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Service, startService } from '../src/shells/http/service.js';
 import { ffprobe, MEDIA, media, tempDir } from './helpers.js';
+import { type ImsClient, imsClient, jobEnd } from './ims.js';
 
 const require = createRequire(import.meta.url);
-const RPCClient = require('@alicloud/pop-core').RPCClient;
 // biome-ignore lint/suspicious/noExplicitAny: s3rver ships no types
 const S3rver = require('s3rver') as any;
 
@@ -20,7 +20,7 @@ const SECRET = 's3-secret-0123456789';
 let s3: { close(): Promise<void> };
 let endpoint: string;
 let service: Service;
-let client: { request: (action: string, params: object, opts?: object) => Promise<Record<string, unknown>> };
+let client: ImsClient;
 
 beforeAll(async () => {
   const server = new S3rver({
@@ -47,7 +47,7 @@ beforeAll(async () => {
       linkLifetimeS: 600,
     },
   });
-  client = new RPCClient({ accessKeyId: AK, accessKeySecret: SECRET, endpoint: service.url, apiVersion: '2020-11-09' });
+  client = imsClient(service.url, AK, SECRET);
 });
 afterAll(async () => {
   await service?.close();
@@ -72,16 +72,7 @@ describe('outputs on S3-compatible storage', () => {
         EditingConfig: JSON.stringify({ ProcessConfig: { SingleShotDuration: 1 } }),
         OutputConfig: JSON.stringify({ MediaURL: 'm_{index}.mp4', Count: 1, Width: 180, Height: 320, FixedDuration: 1 }),
       });
-      for (let i = 0; i < 1200; i++) {
-        const b = (await client.request('GetBatchMediaProducingJob', { JobId: r.JobId as string })).EditingBatchJob as {
-          Status: string;
-          Extend: string;
-          SubJobList: { Status: string; ErrorMessage: string | null }[];
-        };
-        if (b.Status === 'Finished' || b.Status === 'Failed') return b;
-        await new Promise((res) => setTimeout(res, 50));
-      }
-      throw new Error('job did not finish');
+      return jobEnd(client, r.JobId as string);
     };
     const ok = await submit('s3://reels/materials/storefront.mp4');
     expect(ok.Status).toBe('Finished');
@@ -105,13 +96,8 @@ describe('outputs on S3-compatible storage', () => {
       { method: 'POST' },
     );
     const id = r.JobId as string;
-    let b: { Status: string; SubJobList: { Status: string; MediaURL: string; MediaId: string }[] } | undefined;
-    for (let i = 0; i < 1200; i++) {
-      b = (await client.request('GetBatchMediaProducingJob', { JobId: id })).EditingBatchJob as typeof b;
-      if (b!.Status === 'Finished' || b!.Status === 'Failed') break;
-      await new Promise((res) => setTimeout(res, 50));
-    }
-    expect(b!.Status).toBe('Finished');
+    const b = await jobEnd(client, id);
+    expect(b.Status).toBe('Finished');
     // The objects, as any S3 client lists them.
     const sdk = new S3Client({
       endpoint,
@@ -123,7 +109,7 @@ describe('outputs on S3-compatible storage', () => {
     const keys = (listed.Contents ?? []).map((o) => o.Key).sort();
     expect(keys).toEqual([`campaigns/spring/${id}/spring_0.mp4`, `campaigns/spring/${id}/spring_1.mp4`]);
     sdk.destroy();
-    for (const [k, s] of b!.SubJobList.entries()) {
+    for (const [k, s] of b.SubJobList.entries()) {
       expect(s.Status).toBe('Success');
       expect(s.MediaURL.startsWith(`${endpoint}/reels/campaigns/spring/${id}/spring_${k}.mp4?`)).toBe(true);
       expect(s.MediaURL).toMatch(/X-Amz-Signature=[0-9a-f]{64}/);

@@ -5,24 +5,21 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:http';
-import { createRequire } from 'node:module';
 import { readdirSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Service, startService } from '../src/shells/http/service.js';
 import { cli, ffprobe, MEDIA, media, tempDir } from './helpers.js';
+import { type EditingBatchJob, type ImsClient, imsClient, jobEnd } from './ims.js';
 import { startPostgres, type TestPostgres } from './postgres.js';
 
-const require = createRequire(import.meta.url);
-const RPCClient = require('@alicloud/pop-core').RPCClient;
 const AK = 'LTAI5tReelsmithWorkers';
 const SECRET = 'workers-secret-0123456789';
-type Client = { request: (action: string, params: object, opts?: object) => Promise<Record<string, unknown>> };
 
 let postgres: TestPostgres;
 let service: Service;
-let client: Client;
+let client: ImsClient;
 let data: string;
 /** The workers' configuration: the test media's folder may be named by path, as for the service. */
 let config: string;
@@ -77,7 +74,7 @@ beforeAll(async () => {
     allowPrivateUrls: true,
     callbackBaseDelayMs: 100,
   });
-  client = new RPCClient({ accessKeyId: AK, accessKeySecret: SECRET, endpoint: service.url, apiVersion: '2020-11-09' });
+  client = imsClient(service.url, AK, SECRET);
 }, 120_000);
 afterAll(async () => {
   for (const w of workers) w.kill('SIGKILL');
@@ -98,17 +95,7 @@ const job = (count: number, seconds: number, extra: object = {}) => ({
 });
 
 async function status(jobId: string) {
-  const r = await client.request('GetBatchMediaProducingJob', { JobId: jobId });
-  return r.EditingBatchJob as { Status: string; SubJobList: { Status: string; MediaURL: string; MediaId?: string }[] };
-}
-
-async function waitFor(jobId: string, done: (s: string) => boolean, seconds = 180) {
-  for (let i = 0; i < seconds * 10; i++) {
-    const b = await status(jobId);
-    if (done(b.Status)) return b;
-    await new Promise((res) => setTimeout(res, 100));
-  }
-  throw new Error(`job ${jobId} not there in ${seconds} s`);
+  return (await client.request('GetBatchMediaProducingJob', { JobId: jobId })).EditingBatchJob as EditingBatchJob;
 }
 
 describe('workers on PostgreSQL', () => {
@@ -129,7 +116,7 @@ describe('workers on PostgreSQL', () => {
     for (let k = 0; k < 3; k++)
       ids.push((await client.request('SubmitBatchMediaProducingJob', job(2, 2), { method: 'POST' })).JobId as string);
     for (const id of ids) {
-      const b = await waitFor(id, (s) => s === 'Finished' || s === 'Failed');
+      const b = await jobEnd(client, id, 180);
       expect(b.Status, JSON.stringify(b)).toBe('Finished');
       for (const s of b.SubJobList) {
         expect(s.Status).toBe('Success');
@@ -187,7 +174,7 @@ describe('workers on PostgreSQL', () => {
         running = await worker();
       }
       expect(kills).toBeGreaterThan(0);
-      const b = await waitFor(id, (s) => s === 'Finished' || s === 'Failed', 240);
+      const b = await jobEnd(client, id, 240);
       expect(b.Status).toBe('Finished');
       expect(b.SubJobList.map((s) => s.Status)).toEqual(Array(6).fill('Success'));
       const dir = join(data, 'outputs', id);
