@@ -6,18 +6,25 @@ import { ScalarLowering } from './scalar.js';
 import type { FnSig } from './types.js';
 
 /** Floating literals are GLSL floats: typed as `real` so that float32 builds stay float32. */
-export const FLOAT_LITERAL = /(?<![\w$.])(\d+\.\d*(?:e[+-]?\d+)?|\d+e[+-]?\d+)(?![\w.])/gi;
+const FLOAT_LITERAL = /(?<![\w$.])(\d+\.\d*(?:e[+-]?\d+)?|\d+e[+-]?\d+)(?![\w.])/gi;
 
-const toC = (code: string) =>
+/** The lowered code's JavaScript operators and literals as C: equality, the booleans given, float literals. */
+export const cOperators = (code: string, bools: { true: string; false: string }) =>
   code
-    .replace(/\bMath\.abs\(/g, 'fabs(')
-    .replace(/\bMath\.(sin|cos|atan2|atan)\(/g, 'gl_$1(')
-    .replace(/\bMath\./g, '')
     .replace(/===/g, '==')
     .replace(/!==/g, '!=')
-    .replace(/\btrue\b/g, '1')
-    .replace(/\bfalse\b/g, '0')
+    .replace(/\btrue\b/g, bools.true)
+    .replace(/\bfalse\b/g, bools.false)
     .replace(FLOAT_LITERAL, '(real)$1');
+
+const toC = (code: string) =>
+  cOperators(
+    code
+      .replace(/\bMath\.abs\(/g, 'fabs(')
+      .replace(/\bMath\.(sin|cos|atan2|atan)\(/g, 'gl_$1(')
+      .replace(/\bMath\./g, ''),
+    { true: '1', false: '0' },
+  );
 
 export class CTarget extends ScalarLowering {
   protected fileScopeDeclaration(name: string): string {

@@ -4,7 +4,7 @@
  * under lane masks (a branch without lanes is skipped); return, break and continue clear lanes
  * (see MaskLevel). It computes exactly what the C target does, lane by lane.
  */
-import { FLOAT_LITERAL } from './c.js';
+import { cOperators } from './c.js';
 import { Lowering } from './lowering.js';
 import { type Base, componentBases, type FnSig, type Node, type Ty, type Value } from './types.js';
 
@@ -20,14 +20,10 @@ interface MaskLevel {
 
 /** The helpers and math functions are the V_ versions of c/vector.h. */
 const toV = (code: string) =>
-  code
-    .replace(/\bMath\.(\w+)\(/g, 'V_$1(')
-    .replace(/(?<![\w$])(fract|mod|clamp|step|mix|smoothstep|sign|min|max|pow)\(/g, 'V_$1(')
-    .replace(/===/g, '==')
-    .replace(/!==/g, '!=')
-    .replace(/\btrue\b/g, 'VTRUE')
-    .replace(/\bfalse\b/g, 'VFALSE')
-    .replace(FLOAT_LITERAL, '(real)$1');
+  cOperators(
+    code.replace(/\bMath\.(\w+)\(/g, 'V_$1(').replace(/(?<![\w$])(fract|mod|clamp|step|mix|smoothstep|sign|min|max|pow)\(/g, 'V_$1('),
+    { true: 'VTRUE', false: 'VFALSE' },
+  );
 
 export class VectorTarget extends Lowering {
   /** C name → base type and the mask level it was declared under (null: file scope). */
