@@ -217,35 +217,105 @@ function safeTimeline(t: Timeline): Timeline {
   };
 }
 
+/** The outputs of a prepared batch as planned (file names under outDir, plan failures failed). */
+export function plannedOutputs(prepared: Prepared, outDir: string): SubJobResult[] {
+  const { job } = prepared.parsed;
+  return prepared.plan.timelines.map((t, index) => ({
+    index,
+    mediaURL: job.output.mediaURL.replaceAll('{index}', String(index)),
+    file: join(outDir, outputFileName(job.output.mediaURL, index)),
+    timeline: isFailure(t) ? undefined : t,
+    error: isFailure(t) ? t.error : undefined,
+    status: isFailure(t) ? 'Failed' : job.output.previewOnly ? 'Init' : 'Processing',
+  }));
+}
+
+/** What rendering one output needs besides its plan. */
+export type RenderOutputOptions = Pick<
+  ProduceOptions,
+  'home' | 'check' | 'maxRenderMemoryBytes' | 'render' | 'renderTimeoutMs' | 'renderRetryDelaysMs' | 'signal' | 'onEvent'
+> & {
+  /**
+   * An output already there under its final name is kept and this render discarded (another
+   * process finished it first): the first finisher wins, nothing is overwritten.
+   */
+  keepExisting?: boolean;
+};
+
+/** Aspect ratios of the usable materials (the render's background decisions). */
+function materialAspects(prepared: Prepared): Map<string, number> {
+  const aspects = new Map<string, number>();
+  for (const [ref, info] of prepared.materials.infos)
+    if (!(info instanceof Error) && info.height > 0) aspects.set(ref, info.width / info.height);
+  return aspects;
+}
+
+/**
+ * Renders one planned output (its own unit of work): a transient failure (FFmpeg killed from
+ * outside) is retried after a pause; an output failing its self-check is rendered once more by the
+ * safe path (every clip decoded from its start), then failed with the reason; anything else is
+ * final. Updates `r` (status, error, quality) and emits its events.
+ */
+export async function renderOutput(prepared: Prepared, r: SubJobResult, opts: RenderOutputOptions): Promise<SubJobResult> {
+  const emit = opts.onEvent ?? (() => {});
+  const { job } = prepared.parsed;
+  const aspects = materialAspects(prepared);
+  emit({ type: 'output-start', index: r.index, file: r.file });
+  const delays = opts.renderRetryDelaysMs ?? [1000, 4000];
+  let timeline = r.timeline as Timeline;
+  let safePath = false;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const rendered = await renderTimeline(timeline, r.file, {
+        safePath,
+        check: opts.check,
+        cacheDir: opts.home.cache,
+        settings: opts.render,
+        maxMemoryBytes: opts.maxRenderMemoryBytes,
+        paths: prepared.materials.paths,
+        aspects,
+        speechClips: prepared.speechClips,
+        fonts: prepared.fonts,
+        encode: { crf: job.output.crf, preset: job.output.preset },
+        timeoutMs: opts.renderTimeoutMs,
+        signal: opts.signal,
+        keepExisting: opts.keepExisting,
+        onProgress: (fraction) => emit({ type: 'output-progress', index: r.index, fraction }),
+      });
+      r.status = 'Success';
+      r.error = undefined;
+      r.quality = rendered.quality;
+      break;
+    } catch (err) {
+      r.status = 'Failed';
+      r.error = asReelsmithError(err);
+      if (err instanceof QualityCheckError) {
+        r.quality = err.quality;
+        if (safePath) break;
+        emit({ type: 'output-retry', index: r.index, attempt: attempt + 1, error: r.error });
+        timeline = safeTimeline(timeline);
+        safePath = true;
+        continue;
+      }
+      if (!r.error.transient || attempt >= delays.length || opts.signal?.aborted) break;
+      emit({ type: 'output-retry', index: r.index, attempt: attempt + 1, error: r.error });
+      await new Promise((res) => setTimeout(res, delays[attempt]));
+    }
+  }
+  emit({ type: 'output-done', index: r.index, file: r.file, error: r.error });
+  return r;
+}
+
 export async function produce(parsed: ParsedJob, opts: ProduceOptions): Promise<Manifest> {
   const created = new Date();
   const jobId = opts.jobId ?? randomUUID().replace(/-/g, '');
   const emit = opts.onEvent ?? (() => {});
   // The data folder and the output folder are checked before any work.
-  const home = opts.home;
   await prepareOutDir(opts.outDir);
-  const prepared = await prepare(parsed, { ...opts, home });
+  const prepared = await prepare(parsed, opts);
   const { job } = parsed;
-  const aspects = new Map<string, number>();
-  for (const [ref, info] of prepared.materials.infos)
-    if (!(info instanceof Error) && info.height > 0) aspects.set(ref, info.width / info.height);
-
-  const results: SubJobResult[] = prepared.plan.timelines.map((t, index) => ({
-    index,
-    mediaURL: job.output.mediaURL.replaceAll('{index}', String(index)),
-    file: join(opts.outDir, outputFileName(job.output.mediaURL, index)),
-    timeline: isFailure(t) ? undefined : t,
-    error: isFailure(t) ? t.error : undefined,
-    status: isFailure(t) ? 'Failed' : job.output.previewOnly ? 'Init' : 'Processing',
-  }));
-
-  // Nothing the user owns is replaced: not an input material, not a file reelsmith did not make.
-  const inputs = namedRefs(job).flatMap((n) => {
-    const path = prepared.materials.paths.get(n.ref) ?? prepared.fonts.get(n.ref)?.path;
-    return path ? [{ ref: n.ref, path, field: n.path }] : [];
-  });
-  const overwrites = await overwriteIssues(results, inputs, opts.outDir, { resume: opts.resume, field: 'OutputConfig.MediaURL' });
-  if (overwrites.length > 0) throw new JobValidationError(overwrites);
+  const results = plannedOutputs(prepared, opts.outDir);
+  await refuseOverwrites(prepared, results, opts.outDir, opts.resume);
 
   const done = opts.resume && !job.output.previewOnly ? results.filter((r) => r.timeline && existsSync(r.file)) : [];
   for (const r of done) r.status = 'Success';
@@ -254,57 +324,20 @@ export async function produce(parsed: ParsedJob, opts: ProduceOptions): Promise<
   if (!job.output.previewOnly) {
     emit({ type: 'stage', stage: 'render' });
     const todo = results.filter((r) => r.timeline && !done.includes(r));
-    await mapLimit(todo, opts.jobs ?? defaultConcurrency(), async (r) => {
-      emit({ type: 'output-start', index: r.index, file: r.file });
-      // Each output is its own unit of work: a transient failure (FFmpeg killed from outside) is
-      // retried after a pause; anything else (invalid input, a failure of its own) is final.
-      const delays = opts.renderRetryDelaysMs ?? [1000, 4000];
-      // An output that fails its self-check is rendered once more by the safe path (every clip
-      // decoded from its start), then failed with the reason.
-      let timeline = r.timeline as Timeline;
-      let safePath = false;
-      for (let attempt = 0; ; attempt++) {
-        try {
-          const rendered = await renderTimeline(timeline, r.file, {
-            safePath,
-            check: opts.check,
-            cacheDir: home.cache,
-            settings: opts.render,
-            maxMemoryBytes: opts.maxRenderMemoryBytes,
-            paths: prepared.materials.paths,
-            aspects,
-            speechClips: prepared.speechClips,
-            fonts: prepared.fonts,
-            encode: { crf: job.output.crf, preset: job.output.preset },
-            timeoutMs: opts.renderTimeoutMs,
-            signal: opts.signal,
-            onProgress: (fraction) => emit({ type: 'output-progress', index: r.index, fraction }),
-          });
-          r.status = 'Success';
-          r.error = undefined;
-          r.quality = rendered.quality;
-          break;
-        } catch (err) {
-          r.status = 'Failed';
-          r.error = asReelsmithError(err);
-          if (err instanceof QualityCheckError) {
-            r.quality = err.quality;
-            if (safePath) break;
-            emit({ type: 'output-retry', index: r.index, attempt: attempt + 1, error: r.error });
-            timeline = safeTimeline(timeline);
-            safePath = true;
-            continue;
-          }
-          if (!r.error.transient || attempt >= delays.length || opts.signal?.aborted) break;
-          emit({ type: 'output-retry', index: r.index, attempt: attempt + 1, error: r.error });
-          await new Promise((res) => setTimeout(res, delays[attempt]));
-        }
-      }
-      emit({ type: 'output-done', index: r.index, file: r.file, error: r.error });
-    });
+    await mapLimit(todo, opts.jobs ?? defaultConcurrency(), (r) => renderOutput(prepared, r, opts));
   }
 
   const manifest = buildManifest({ jobId, parsed, prepared, results, created, completed: new Date() });
   await writeFile(join(opts.outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
+}
+
+/** Nothing the user owns is replaced: not an input material, not a file reelsmith did not make. */
+export async function refuseOverwrites(prepared: Prepared, results: SubJobResult[], outDir: string, resume?: boolean): Promise<void> {
+  const inputs = namedRefs(prepared.parsed.job).flatMap((n) => {
+    const path = prepared.materials.paths.get(n.ref) ?? prepared.fonts.get(n.ref)?.path;
+    return path ? [{ ref: n.ref, path, field: n.path }] : [];
+  });
+  const overwrites = await overwriteIssues(results, inputs, outDir, { resume, field: 'OutputConfig.MediaURL' });
+  if (overwrites.length > 0) throw new JobValidationError(overwrites);
 }

@@ -4,8 +4,8 @@
  * complete, so that a failed or interrupted render never leaves a file under the final name.
  */
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { existsSync, writeFileSync } from 'node:fs';
+import { copyFile, link, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join } from 'node:path';
 import { buildAss } from '../captions/ass.js';
@@ -45,6 +45,11 @@ export interface RenderContext {
   check?: boolean;
   /** This render is the safe path's (every clip decoded from its start): recorded in the figures. */
   safePath?: boolean;
+  /**
+   * A file already at outPath is kept and this render discarded (another process finished the same
+   * output first): the first finisher wins and nothing is overwritten. Default: replaced.
+   */
+  keepExisting?: boolean;
 }
 
 /**
@@ -148,7 +153,15 @@ export async function renderTimeline(
       if (findings.length > 0) throw new QualityCheckError(q, findings);
       figures = q;
     }
-    await rename(partial, outPath);
+    if (ctx.keepExisting) {
+      // link() never replaces: an output another process finished first stays as it is.
+      await link(partial, outPath).catch(async (err: NodeJS.ErrnoException) => {
+        if (err.code === 'EEXIST') return;
+        // A file system without hard links: renamed unless the output appeared meanwhile.
+        if ((err.code === 'EPERM' || err.code === 'ENOTSUP') && !existsSync(outPath)) await rename(partial, outPath);
+        else throw err;
+      });
+    } else await rename(partial, outPath);
     return { filterGraph: c.filterGraph, quality: figures };
   } finally {
     await rm(partial, { force: true });

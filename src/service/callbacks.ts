@@ -163,7 +163,20 @@ export class CallbackDispatcher {
         .orderBy('next_at')
         .limit(20)
         .execute();
-      await Promise.all(due.map((d) => this.deliver(d)));
+      // Several processes share the table (a service and its workers): each delivery is claimed
+      // first (its next attempt moved past this one's timeout), so only one process sends it.
+      const claimed: typeof due = [];
+      for (const d of due) {
+        const r = await this.db
+          .updateTable('callbacks')
+          .set({ next_at: Date.now() + 2 * (this.o.timeoutMs ?? 10_000) })
+          .where('id', '=', d.id)
+          .where('status', '=', 'pending')
+          .where('next_at', '=', d.next_at)
+          .executeTakeFirst();
+        if (Number(r.numUpdatedRows) === 1) claimed.push(d);
+      }
+      await Promise.all(claimed.map((d) => this.deliver(d)));
       const next = await this.db
         .selectFrom('callbacks')
         .select('next_at')

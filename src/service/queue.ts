@@ -1,31 +1,52 @@
 /**
- * The job queue of the scaled deployment, on the PostgreSQL the store uses: pg-boss (a well-kept
- * PostgreSQL queue: SKIP LOCKED fetching, retries, its own schema and migrations). The service
- * sends each accepted job; any number of workers, on any machines, take them.
+ * The work queue of the scaled deployment, on the PostgreSQL the store uses: pg-boss (a well-kept
+ * PostgreSQL queue: SKIP LOCKED fetching, priorities, retries, its own schema and migrations). A job
+ * is units of work (service/steps.ts): its plan step, then one unit per output, spread over all
+ * workers, then its completion step. Output units are queued with priority −index, so that every
+ * job's first outputs come before any job's later ones: a 100-output job does not hold up a
+ * 1-output job submitted after it.
  *
- * Liveness is PostgreSQL's own: a worker holds a session advisory lock on each job it runs, on a
+ * Liveness is PostgreSQL's own: a worker holds a session advisory lock on each unit it runs, on a
  * connection of its own. When the worker dies (kill -9, a machine lost: its connection closes, or
  * TCP keepalives give up), the lock goes with its session; the supervisor, in every process, finds
- * running jobs whose lock is free and hands them back to the queue within seconds, where another
- * worker takes them and resumes them (outputs already made are kept).
+ * running units whose lock is free and hands them back to the queue within seconds, where another
+ * worker takes them (an output already made is kept, never made twice to completion).
  */
+import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import PgBoss from 'pg-boss';
 import pg from 'pg';
 
-const QUEUE = 'reelsmith-job';
-/** A job whose worker is gone is noticed this long after it started at the soonest (fetch-to-lock race). */
+/** Plan and completion steps of jobs. */
+const JOB_QUEUE = 'reelsmith-job';
+/** One output's render. */
+const OUTPUT_QUEUE = 'reelsmith-output';
+/** A unit whose worker is gone is noticed this long after it started at the soonest (fetch-to-lock race). */
 const GRACE_SECONDS = 5;
 
-/** 32 hex digits → the UUID pg-boss ids are (one queue entry per reelsmith job). */
-const asUuid = (id: string) => `${id.slice(0, 8)}-${id.slice(8, 12)}-${id.slice(12, 16)}-${id.slice(16, 20)}-${id.slice(20, 32)}`;
+/** A deterministic UUID (pg-boss's ids) naming a unit, so that queuing it twice queues it once. */
+function unitId(name: string): string {
+  const h = createHash('sha1').update(name).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+type Unit = { lock: string } & ({ step: 'plan' | 'complete'; jobId: string } | { step: 'output'; jobId: string; index: number });
 
 export interface QueueOptions {
   /** Seconds between supervisor rounds (default 2). */
   superviseEverySeconds?: number;
-  /** Seconds between a worker's polls for jobs (default 1). */
+  /** Seconds between a worker's polls for work (default 1). */
   pollSeconds?: number;
   log?: { error(obj: object, msg: string): void; info(obj: object, msg: string): void };
+}
+
+/** What a worker does with each unit; `attempt` counts its starts (1 the first time). */
+export interface UnitHandlers {
+  plan(jobId: string, attempt: number): Promise<{ render: number[]; done: boolean }>;
+  output(jobId: string, index: number, attempt: number): Promise<{ done: boolean }>;
+  complete(jobId: string): Promise<void>;
+  /** Called as units start and end (the heartbeat's list): `<JobId>` or `<JobId>-<index>`. */
+  running?(unit: string, on: boolean): void;
 }
 
 export class PgJobQueue {
@@ -44,28 +65,31 @@ export class PgJobQueue {
     const boss = new PgBoss({ connectionString: url, max: 4, application_name: `reelsmith@${hostname()}`, schedule: false });
     boss.on('error', (err: Error) => o.log?.error({ err: err.message }, 'queue error'));
     await boss.start();
-    await boss.createQueue(QUEUE, { name: QUEUE, retryLimit: 20, retryDelay: 1, expireInSeconds: 23 * 3600 });
+    // Units are retried every 2 s (a failure of the database, a worker gone): the steps count
+    // their own attempts and fail what keeps failing, with the reason.
+    for (const name of [JOB_QUEUE, OUTPUT_QUEUE])
+      await boss.createQueue(name, { name, retryLimit: 1000, retryDelay: 2, expireInSeconds: 23 * 3600 });
     const q = new PgJobQueue(boss, url, o);
     q.supervisor = setInterval(() => void q.supervise().catch(() => {}), (o.superviseEverySeconds ?? 2) * 1000);
     return q;
   }
 
-  /** Queues a job (once: sending a job already queued or running does nothing). */
+  /** Queues a job's plan step (once: queuing a job already queued or running does nothing). */
   async enqueue(jobId: string): Promise<void> {
-    await this.boss.send(QUEUE, { jobId }, { id: asUuid(jobId) });
+    await this.send(JOB_QUEUE, { step: 'plan', jobId, lock: jobId }, `${jobId}:plan`);
   }
 
-  /** Jobs waiting for a worker. */
+  private async send(queue: string, unit: Unit, name: string, priority = 0): Promise<void> {
+    await this.boss.send(queue, unit, { id: unitId(name), priority });
+  }
+
+  /** Jobs waiting to be planned. */
   async waiting(): Promise<number> {
-    return this.boss.getQueueSize(QUEUE);
+    return this.boss.getQueueSize(JOB_QUEUE);
   }
 
   /**
-   * Runs jobs as they come, `concurrency` at a time, each under its advisory lock (see above);
-   * `run` resolves when the job is done (finished or failed for good).
-   */
-  /**
-   * The connection holding this worker's job locks (made again after a lost connection: the jobs
+   * The connection holding this worker's unit locks (made again after a lost connection: the units
    * it held were handed back meanwhile, and are re-locked by whoever runs them).
    */
   private async lockSession(): Promise<pg.Client> {
@@ -83,22 +107,66 @@ export class PgJobQueue {
     return c;
   }
 
-  async work(concurrency: number, run: (jobId: string) => Promise<void>): Promise<void> {
+  /** Runs one unit under its advisory lock. */
+  private async locked(lock: string, run: () => Promise<void>): Promise<void> {
+    const locks = await this.lockSession();
+    const got = await locks.query('select pg_try_advisory_lock(hashtextextended($1, 0)) as ok', [lock]);
+    // Held by a live worker (a unit handed back too early): back to the queue, tried later.
+    if (!got.rows[0]?.ok) throw new Error(`${lock} is being run by another worker`);
+    try {
+      await run();
+    } finally {
+      await locks.query('select pg_advisory_unlock(hashtextextended($1, 0))', [lock]).catch(() => {});
+    }
+  }
+
+  /**
+   * Takes units as they come: `renders` outputs at once, and plan and completion steps one at a
+   * time beside them (they are short and keep the outputs flowing).
+   */
+  async work(renders: number, h: UnitHandlers): Promise<void> {
     await this.lockSession();
-    for (let i = 0; i < concurrency; i++) {
-      await this.boss.work<{ jobId: string }>(QUEUE, { batchSize: 1, pollingIntervalSeconds: this.o.pollSeconds ?? 1 }, async ([job]) => {
-        const { jobId } = job.data;
-        const locks = await this.lockSession();
-        const got = await locks.query('select pg_try_advisory_lock(hashtextextended($1, 0)) as ok', [jobId]);
-        // Held by a live worker (a job handed back too early): back to the queue, tried later.
-        if (!got.rows[0]?.ok) throw new Error(`job ${jobId} is being run by another worker`);
+    const opts = { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: this.o.pollSeconds ?? 1 } as const;
+    await this.boss.work<Unit>(JOB_QUEUE, opts, async ([job]) => {
+      const u = job.data;
+      await this.locked(u.lock, async () => {
+        h.running?.(u.jobId, true);
         try {
-          await run(jobId);
+          if (u.step === 'plan') {
+            const { render, done } = await h.plan(u.jobId, job.retryCount + 1);
+            for (const index of render)
+              await this.send(
+                OUTPUT_QUEUE,
+                { step: 'output', jobId: u.jobId, index, lock: `${u.jobId}-${index}` },
+                `${u.jobId}:${index}`,
+                -index,
+              );
+            if (done) await this.completeLater(u.jobId);
+          } else await h.complete(u.jobId);
         } finally {
-          await locks.query('select pg_advisory_unlock(hashtextextended($1, 0))', [jobId]).catch(() => {});
+          h.running?.(u.jobId, false);
         }
       });
-    }
+    });
+    for (let i = 0; i < renders; i++)
+      await this.boss.work<Unit>(OUTPUT_QUEUE, opts, async ([job]) => {
+        const u = job.data;
+        if (u.step !== 'output') return;
+        await this.locked(u.lock, async () => {
+          h.running?.(u.lock, true);
+          try {
+            const { done } = await h.output(u.jobId, u.index, job.retryCount + 1);
+            if (done) await this.completeLater(u.jobId);
+          } finally {
+            h.running?.(u.lock, false);
+          }
+        });
+      });
+  }
+
+  /** Queues a job's completion step (once). */
+  private completeLater(jobId: string): Promise<void> {
+    return this.send(JOB_QUEUE, { step: 'complete', jobId, lock: jobId }, `${jobId}:complete`, 1);
   }
 
   /** The supervisor's own connection, kept between rounds (made again when lost). */
@@ -117,29 +185,29 @@ export class PgJobQueue {
     return c;
   }
 
-  /** Hands back the running jobs whose worker is gone (their advisory lock is free). */
+  /** Hands back the running units whose worker is gone (their advisory lock is free). */
   private async supervise(): Promise<void> {
     if (this.stopping || this.supervising) return;
     this.supervising = true;
     try {
       const db = await this.watchSession();
       const active = await db.query(
-        `select id, data->>'jobId' as job from pgboss.job where name = $1 and state = 'active' and started_on < now() - make_interval(secs => $2)`,
-        [QUEUE, GRACE_SECONDS],
+        `select id, name, data->>'lock' as lock from pgboss.job where name = any($1) and state = 'active' and started_on < now() - make_interval(secs => $2)`,
+        [[JOB_QUEUE, OUTPUT_QUEUE], GRACE_SECONDS],
       );
-      for (const row of active.rows as { id: string; job: string }[]) {
-        const free = await db.query('select pg_try_advisory_lock(hashtextextended($1, 0)) as ok', [row.job]);
+      for (const row of active.rows as { id: string; name: string; lock: string }[]) {
+        const free = await db.query('select pg_try_advisory_lock(hashtextextended($1, 0)) as ok', [row.lock]);
         if (!free.rows[0]?.ok) continue;
-        await db.query('select pg_advisory_unlock(hashtextextended($1, 0))', [row.job]);
-        this.o.log?.info({ JobId: row.job }, 'worker gone: job handed back to the queue');
-        await this.boss.fail(QUEUE, row.id, { reason: 'worker gone' });
+        await db.query('select pg_advisory_unlock(hashtextextended($1, 0))', [row.lock]);
+        this.o.log?.info({ unit: row.lock }, 'worker gone: its work handed back to the queue');
+        await this.boss.fail(row.name, row.id, { reason: 'worker gone' });
       }
     } finally {
       this.supervising = false;
     }
   }
 
-  /** Stops taking jobs; waits for the running ones when `graceful` (else they are handed back when this process ends). */
+  /** Stops taking work; waits for the running units when `graceful` (else they are handed back when this process ends). */
   async stop(graceful = true): Promise<void> {
     this.stopping = true;
     if (this.supervisor) clearInterval(this.supervisor);

@@ -4,7 +4,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { BatchJobTable, DB } from '../storage/db.js';
+import { type BatchJobTable, type DB, isPostgres } from '../storage/db.js';
 import { type Cursor, keysetPage, type PageQuery } from '../storage/paging.js';
 import type { EditingBatchJob, SubJob } from '../batch/manifest.js';
 
@@ -167,6 +167,62 @@ export class JobStore {
       .orderBy('id')
       .execute();
     return rows.map((r) => r.id);
+  }
+
+  /**
+   * Changes one output of a job (its own unit of work, run by any worker) in one transaction, so
+   * that outputs finishing at once on several machines do not overwrite each other's state.
+   * Returns the job's outputs after the change.
+   */
+  async updateSubJob(id: string, index: number, change: (s: SubJob) => SubJob): Promise<SubJob[]> {
+    return this.db.transaction().execute(async (tx) => {
+      let q = tx.selectFrom('batch_jobs').select('sub_jobs').where('id', '=', id);
+      if (isPostgres(tx)) q = q.forUpdate();
+      const row = await q.executeTakeFirst();
+      const subJobs = JSON.parse(row?.sub_jobs ?? '[]') as SubJob[];
+      if (!subJobs[index]) return subJobs;
+      subJobs[index] = change(subJobs[index]);
+      await tx
+        .updateTable('batch_jobs')
+        .set({ sub_jobs: JSON.stringify(subJobs), modified_at: imsTime() })
+        .where('id', '=', id)
+        .execute();
+      return subJobs;
+    });
+  }
+
+  /**
+   * Records the planned outputs of a job, keeping those an output step recorded meanwhile (a plan
+   * step run again); returns the job's outputs.
+   */
+  async planOutputs(id: string, planned: SubJob[]): Promise<SubJob[]> {
+    return this.db.transaction().execute(async (tx) => {
+      let q = tx.selectFrom('batch_jobs').select('sub_jobs').where('id', '=', id);
+      if (isPostgres(tx)) q = q.forUpdate();
+      const old = JSON.parse((await q.executeTakeFirst())?.sub_jobs ?? '[]') as SubJob[];
+      const subJobs = planned.map((s, i) => (old[i] && old[i].Status !== 'Init' ? old[i] : s));
+      await tx
+        .updateTable('batch_jobs')
+        .set({ sub_jobs: JSON.stringify(subJobs), modified_at: imsTime() })
+        .where('id', '=', id)
+        .execute();
+      return subJobs;
+    });
+  }
+
+  /**
+   * Records a job's outcome unless one is recorded already; true when this call did (the process
+   * that sends its completion events).
+   */
+  async complete(id: string, status: 'Finished' | 'Failed', extend: object): Promise<boolean> {
+    const now = imsTime();
+    const r = await this.db
+      .updateTable('batch_jobs')
+      .set({ status, modified_at: now, completed_at: now, extend: JSON.stringify(extend) })
+      .where('id', '=', id)
+      .where('status', 'not in', ['Finished', 'Failed'])
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
   }
 
   async setStatus(id: string, status: JobStatus, extra: { subJobs?: SubJob[]; extend?: object } = {}): Promise<void> {

@@ -9,7 +9,8 @@ import type { AccessPolicy } from '../media/fetch.js';
 import { MediaLibrary } from '../media/library.js';
 import type { RenderSettings } from '../render/settings.js';
 import { CallbackDispatcher } from '../service/callbacks.js';
-import { JobRunner } from '../service/runner.js';
+import { JobRunner, type RunnerOptions } from '../service/runner.js';
+import { JobSteps } from '../service/steps.js';
 import { JobStore } from '../service/store.js';
 import type { SpeechEngine } from '../speech/engine.js';
 import { openDatabase } from '../storage/db.js';
@@ -55,7 +56,7 @@ export async function assembleRuntime(o: RuntimeOptions) {
   const library = new MediaLibrary(db, o.home.media);
   const callbacks = new CallbackDispatcher(db, { allowPrivate: o.allowPrivateUrls, baseDelayMs: o.callbackBaseDelayMs });
   const bucket = o.storage ? new S3OutputStore(o.storage) : undefined;
-  const runner = new JobRunner(store, {
+  const runnerOptions: RunnerOptions = {
     outputsDir: join(o.home.root, 'outputs'),
     library,
     // Each successful output: uploaded to the bucket (its link pre-signed) or downloadable at
@@ -87,6 +88,10 @@ export async function assembleRuntime(o: RuntimeOptions) {
     concurrentJobs: o.concurrentJobs,
     onComplete: (job) => callbacks.jobCompleted(job),
     onOutput: (job, output) => callbacks.outputCompleted(job, output),
-  });
-  return { db, store, library, callbacks, runner, close: () => bucket?.destroy() };
+  };
+  // SQLite: jobs run in this process, a job at a time each; PostgreSQL: a job's steps and outputs
+  // are units any worker takes (the queue).
+  const runner = new JobRunner(store, runnerOptions);
+  const steps = new JobSteps(store, runnerOptions);
+  return { db, store, library, callbacks, runner, steps, close: () => bucket?.destroy() };
 }

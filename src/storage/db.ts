@@ -5,7 +5,17 @@
  * takes a lock, so processes starting together migrate once).
  */
 import Database from 'better-sqlite3';
-import { type ColumnDataType, type Generated, Kysely, type Migration, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import {
+  type ColumnDataType,
+  type Generated,
+  Kysely,
+  type Migration,
+  Migrator,
+  PostgresAdapter,
+  PostgresDialect,
+  SqliteDialect,
+  sql,
+} from 'kysely';
 import pg from 'pg';
 
 export interface MediaTable {
@@ -220,6 +230,9 @@ const migrationsFor = (d: SqlDialect): Record<string, Migration> => {
     },
   };
 };
+
+/** Whether an open database (or transaction) is PostgreSQL's (row locks, advisory locks). */
+export const isPostgres = (db: Kysely<DB>) => db.getExecutor().adapter instanceof PostgresAdapter;
 
 /** Whether a database target is a PostgreSQL URL (else a SQLite file). */
 export const isPostgresUrl = (target: string) => /^postgres(ql)?:\/\//i.test(target);

@@ -385,7 +385,7 @@ program
   .requiredOption('--database <url>', "the service's PostgreSQL: postgres://user@host/db")
   .requiredOption('--public-url <url>', "the service's base URL as clients reach it (outputs' MediaURLs)")
   .option('--data <dir>', 'data folder shared with the service: outputs, caches (default $REELSMITH_HOME or ~/.reelsmith)')
-  .option('-j, --jobs <n>', 'jobs rendered at once (default 1)', positiveInt)
+  .option('-j, --jobs <n>', 'outputs rendered at once (default: half the cores)', positiveInt)
   .option('--storage <s3url>', "the service's bucket: s3://bucket/prefix")
   .option('-c, --config <file>', "the service's configuration file (limits, address policy)")
   .action(async (o: { database: string; publicUrl: string; data?: string; jobs?: number; storage?: string; config?: string }) => {
@@ -399,7 +399,7 @@ program
       database: o.database,
       publicUrl: o.publicUrl,
       dataDir: o.data ? resolve(o.data) : (cfg.dataDir ?? process.env.REELSMITH_HOME),
-      concurrentJobs: o.jobs,
+      renders: o.jobs,
       engine: speechEngine(),
       render: renderSettingsFromEnv(process.env),
       allowedMediaDirs: cfg.allowedMediaDirs,

@@ -250,6 +250,7 @@ export async function startService(o: ServiceOptions): Promise<Service> {
     library,
     callbacks,
     runner,
+    steps,
     close: closeRuntime,
   } = await assembleRuntime({
     home,
@@ -290,13 +291,16 @@ export async function startService(o: ServiceOptions): Promise<Service> {
     logger: app0Logger,
   });
   // Job events and internal details in the same log as the requests.
-  if (o.log) runner.setLog(app.log);
+  if (o.log) {
+    runner.setLog(app.log);
+    steps.setLog(app.log);
+  }
   const address = await app.listen({ port: o.port, host: o.host ?? '127.0.0.1' });
   publicUrl ??= address;
   if (queue) {
     // Jobs accepted but not finished (also any whose sending was cut short): queued again, once.
     for (const id of await store.unfinished()) await queue.enqueue(id);
-    if (o.concurrentJobs) await queue.work(o.concurrentJobs, (id) => runner.runJob(id));
+    if (o.concurrentJobs) await queue.work(o.concurrentJobs, steps);
   } else await runner.resume();
   callbacks.start();
   return {

@@ -1,15 +1,17 @@
 /**
- * A worker of the scaled deployment (`reelsmith worker`): takes jobs from the PostgreSQL queue the
- * service fills and renders them, with the same runner, store and library as the service (on the
- * same database), writing outputs to the shared data folder the service serves. Any number run on
- * any machines; one that dies has its jobs handed back (service/queue.ts) and resumed elsewhere.
- * SIGTERM: no new job is taken and the running ones finish.
+ * A worker of the scaled deployment (`reelsmith worker`): takes units of work (a job's plan, one
+ * output, a job's completion: service/steps.ts) from the PostgreSQL queue the service fills, with
+ * the same store and library as the service (on the same database), writing outputs to the shared
+ * data folder the service serves (or to the bucket). Any number run on any machines; one that dies
+ * has its units handed back (service/queue.ts) and taken by another.
+ * SIGTERM: no new unit is taken and the running ones finish.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { reelsmithHome } from '../../config/home.js';
+import { defaultConcurrency } from '../../batch/produce.js';
 import { PgJobQueue } from '../../service/queue.js';
 import { WorkerRegistry } from '../../service/workers.js';
 import { isPostgresUrl } from '../../storage/db.js';
@@ -28,8 +30,8 @@ export interface WorkerOptions
   dataDir?: string;
   /** The service's base URL as clients reach it: outputs' MediaURLs are built on it. */
   publicUrl: string;
-  /** Jobs rendered at once (default 1). */
-  concurrentJobs?: number;
+  /** Outputs rendered at once (default: half the cores, as the command line's batches). */
+  renders?: number;
   log?: { info(obj: object, msg: string): void; error(obj: object, msg: string): void };
 }
 
@@ -46,7 +48,7 @@ export async function startWorker(o: WorkerOptions): Promise<Worker> {
   await mkdir(join(home.root, 'outputs'), { recursive: true });
   const {
     db,
-    runner,
+    steps,
     close: closeRuntime,
   } = await assembleRuntime({
     home,
@@ -61,7 +63,7 @@ export async function startWorker(o: WorkerOptions): Promise<Worker> {
     publicUrl: () => o.publicUrl.replace(/\/+$/, ''),
     storage: o.storage,
   });
-  if (o.log) runner.setLog(o.log);
+  if (o.log) steps.setLog(o.log);
   // Heartbeats every 2 s: who this worker is and what it runs (reelsmith workers, /healthz).
   const registry = new WorkerRegistry(db);
   const me = { id: randomUUID().replace(/-/g, ''), host: hostname(), pid: process.pid, startedAt: new Date().toISOString() };
@@ -71,15 +73,16 @@ export async function startWorker(o: WorkerOptions): Promise<Worker> {
   await beat();
   const heartbeat = setInterval(() => void beat(), 2000);
   const queue = await PgJobQueue.open(o.database, { log: o.log });
-  await queue.work(o.concurrentJobs ?? 1, async (id) => {
-    running.add(id);
-    void beat();
-    try {
-      await runner.runJob(id);
-    } finally {
-      running.delete(id);
+  // Outputs rendered at once: what the cores carry (each render's FFmpeg uses several threads).
+  await queue.work(o.renders ?? defaultConcurrency(), {
+    plan: (id, attempt) => steps.plan(id, attempt),
+    output: (id, index, attempt) => steps.output(id, index, attempt),
+    complete: (id) => steps.complete(id),
+    running(unit, on) {
+      if (on) running.add(unit);
+      else running.delete(unit);
       void beat();
-    }
+    },
   });
   return {
     id: me.id,
