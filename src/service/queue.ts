@@ -67,8 +67,18 @@ export class PgJobQueue {
     await boss.start();
     // Units are retried every 2 s (a failure of the database, a worker gone): the steps count
     // their own attempts and fail what keeps failing, with the reason.
-    for (const name of [JOB_QUEUE, OUTPUT_QUEUE])
-      await boss.createQueue(name, { name, retryLimit: 1000, retryDelay: 2, expireInSeconds: 23 * 3600 });
+    // Made once, by one process at a time (processes starting together would deadlock on the
+    // queues' tables otherwise).
+    const setup = new pg.Client({ connectionString: url });
+    await setup.connect();
+    try {
+      await setup.query('select pg_advisory_lock(hashtextextended($1, 0))', ['reelsmith:queues']);
+      for (const name of [JOB_QUEUE, OUTPUT_QUEUE])
+        if (!(await boss.getQueue(name)))
+          await boss.createQueue(name, { name, retryLimit: 1000, retryDelay: 2, expireInSeconds: 23 * 3600 });
+    } finally {
+      await setup.end().catch(() => {});
+    }
     const q = new PgJobQueue(boss, url, o);
     q.supervisor = setInterval(() => void q.supervise().catch(() => {}), (o.superviseEverySeconds ?? 2) * 1000);
     return q;
