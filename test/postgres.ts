@@ -32,6 +32,8 @@ export interface TestPostgres {
   /** A new empty database on the same server. */
   database(name: string): Promise<string>;
   stop(): Promise<void>;
+  /** The server down for `ms` (a fast shutdown: connections cut), then up again on the same port and data. */
+  outage(ms: number): Promise<void>;
 }
 
 export async function startPostgres(): Promise<TestPostgres> {
@@ -45,16 +47,18 @@ export async function startPostgres(): Promise<TestPostgres> {
   const data = join(dir, 'data');
   await run('initdb', ['-D', data, '-U', 'reelsmith', '--auth=trust', '-E', 'UTF8', '--no-sync']);
   const port = await freePort();
-  await run('pg_ctl', [
-    '-D',
-    data,
-    '-l',
-    join(dir, 'log'),
-    '-w',
-    '-o',
-    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c max_connections=200`,
-    'start',
-  ]);
+  const start = () =>
+    run('pg_ctl', [
+      '-D',
+      data,
+      '-l',
+      join(dir, 'log'),
+      '-w',
+      '-o',
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c max_connections=200`,
+      'start',
+    ]);
+  await start();
   const base = `postgres://reelsmith@127.0.0.1:${port}`;
   const database = async (name: string) => {
     await run('createdb', ['-h', '127.0.0.1', '-p', String(port), '-U', 'reelsmith', name]);
@@ -63,6 +67,11 @@ export async function startPostgres(): Promise<TestPostgres> {
   return {
     url: await database('reelsmith_test'),
     database,
+    async outage(ms: number) {
+      await run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
+      await new Promise((r) => setTimeout(r, ms));
+      await start();
+    },
     async stop() {
       await run('pg_ctl', ['-D', data, '-m', 'immediate', 'stop']).catch(() => {});
       rmSync(dir, { recursive: true, force: true });

@@ -26,7 +26,7 @@ let config: string;
 const workers: ChildProcess[] = [];
 
 /** `reelsmith worker` as its own process, once it says it is ready. */
-function worker(): Promise<ChildProcess> {
+function worker(...extra: string[]): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
@@ -41,6 +41,7 @@ function worker(): Promise<ChildProcess> {
         data,
         '--config',
         config,
+        ...extra,
       ],
       { env: { ...process.env, REELSMITH_ALLOW_PRIVATE_URLS: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
@@ -136,7 +137,7 @@ describe('workers on PostgreSQL', () => {
     expect(((await (await fetch(`${service.url}/healthz`)).json()) as { Workers: number }).Workers).toBe(1);
   }, 240_000);
 
-  it('kill -9 of the worker running a job, three times at random moments: another takes it over each time and finishes it; no output lost or half-written, one media ID per output, one callback', async () => {
+  it('kill -9 of busy workers six times at random moments, three workers sharing the outputs of one job: no output lost, made twice or half-written, one media ID per output, one completion callback', async () => {
     for (const w of workers.splice(0)) w.kill('SIGKILL');
     // A receiver counting completion callbacks.
     const got: string[] = [];
@@ -153,46 +154,91 @@ describe('workers on PostgreSQL', () => {
     await new Promise((r) => receiver.once('listening', r));
     const notify = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/done`;
     try {
-      let running = await worker();
-      const r = await client.request('SubmitBatchMediaProducingJob', job(6, 4, { UserData: JSON.stringify({ NotifyAddress: notify }) }), {
+      const live = await Promise.all([worker('--jobs', '1'), worker('--jobs', '1'), worker('--jobs', '1')]);
+      const r = await client.request('SubmitBatchMediaProducingJob', job(8, 8, { UserData: JSON.stringify({ NotifyAddress: notify }) }), {
         method: 'POST',
       });
       const id = r.JobId as string;
-      // Three times, at a random moment of its renders: the worker running the job is killed -9 and
-      // a fresh one started; the queue's supervisor hands the job back, the new worker resumes it.
+      // The outputs spread over the workers: each heartbeat names the outputs it renders.
+      const seen = new Set<number>();
       let kills = 0;
-      for (let round = 0; round < 3; round++) {
-        for (let i = 0; i < 1200; i++) {
-          const b = await status(id);
-          if (b.SubJobList.some((x) => x.Status === 'Processing')) break;
-          await new Promise((res) => setTimeout(res, 100));
+      while (kills < 6) {
+        const listed = (await (
+          await fetch(`${service.url}/api/v1/workers`, { headers: { authorization: `Bearer ${AK}:${SECRET}` } })
+        ).json()) as {
+          Workers: { Pid: number; JobIds: string[] }[];
+        };
+        const busy = listed.Workers.filter((w) => w.JobIds.some((u) => u.startsWith(`${id}-`)));
+        for (const w of busy) seen.add(w.Pid);
+        if ((await status(id)).Status !== 'Processing' && kills > 0) break;
+        if (busy.length === 0) {
+          await new Promise((res) => setTimeout(res, 200));
+          continue;
         }
-        await new Promise((res) => setTimeout(res, 300 + Math.random() * 2500));
-        if ((await status(id)).Status !== 'Processing') break;
-        running.kill('SIGKILL');
+        await new Promise((res) => setTimeout(res, 200 + Math.random() * 1500));
+        const victim = live.find((w) => w.pid === busy[Math.floor(Math.random() * busy.length)].Pid);
+        if (!victim) continue;
+        victim.kill('SIGKILL');
         kills++;
-        running = await worker();
+        live.splice(live.indexOf(victim), 1, await worker('--jobs', '1'));
       }
-      expect(kills).toBeGreaterThan(0);
-      const b = await jobEnd(client, id, 240);
+      expect(kills).toBeGreaterThanOrEqual(3);
+      expect(seen.size).toBeGreaterThanOrEqual(2);
+      const b = await jobEnd(client, id, 300);
       expect(b.Status).toBe('Finished');
-      expect(b.SubJobList.map((s) => s.Status)).toEqual(Array(6).fill('Success'));
+      expect(b.SubJobList.map((s) => s.Status)).toEqual(Array(8).fill('Success'));
       const dir = join(data, 'outputs', id);
       const files = readdirSync(dir);
       expect(files.filter((f) => f.endsWith('.part'))).toEqual([]);
-      expect(files.filter((f) => f.endsWith('.mp4')).sort()).toEqual([0, 1, 2, 3, 4, 5].map((k) => `w_${k}.mp4`));
-      for (const f of files.filter((x) => x.endsWith('.mp4'))) expect((await ffprobe(join(dir, f))).duration).toBeGreaterThan(3.5);
-      // One media ID per output, however many times the job was run.
-      expect(new Set(b.SubJobList.map((s) => s.MediaId)).size).toBe(6);
+      expect(files.filter((f) => f.endsWith('.mp4')).sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7].map((k) => `w_${k}.mp4`));
+      for (const f of files.filter((x) => x.endsWith('.mp4'))) expect((await ffprobe(join(dir, f))).duration).toBeGreaterThan(7.5);
+      // One media ID per output, however many times a render was started.
+      expect(new Set(b.SubJobList.map((s) => s.MediaId)).size).toBe(8);
       for (let i = 0; i < 50 && got.length < 1; i++) await new Promise((res) => setTimeout(res, 100));
       await new Promise((res) => setTimeout(res, 1000));
       expect(got.filter((x) => x.includes('BatchProduceMediaComplete'))).toHaveLength(1);
-      // Workers killed -9 leave the listing within the heartbeat's 10 s; the live one stays.
+      // Workers killed -9 leave the listing within the heartbeat's 10 s; the live ones stay.
       await new Promise((res) => setTimeout(res, 11_000));
       const after = (await (await fetch(`${service.url}/healthz`)).json()) as { Workers: number };
-      expect(after.Workers).toBe(1);
+      expect(after.Workers).toBe(3);
     } finally {
       receiver.close();
     }
+  }, 400_000);
+
+  it('is fair: a one-output job submitted after an eight-output job is rendered before most of the big one', async () => {
+    for (const w of workers.splice(0)) w.kill('SIGKILL');
+    await worker('--jobs', '1');
+    const big = (await client.request('SubmitBatchMediaProducingJob', job(8, 2), { method: 'POST' })).JobId as string;
+    await new Promise((res) => setTimeout(res, 500));
+    const small = (await client.request('SubmitBatchMediaProducingJob', job(1, 2), { method: 'POST' })).JobId as string;
+    const s = await jobEnd(client, small, 180);
+    expect(s.Status).toBe('Finished');
+    const atThatTime = await status(big);
+    expect(atThatTime.SubJobList.filter((x) => x.Status === 'Success').length).toBeLessThanOrEqual(3);
+    expect((await jobEnd(client, big, 240)).Status).toBe('Finished');
   }, 300_000);
+
+  it('survives a database outage in the middle of a job: the workers carry on when PostgreSQL is back, the job finishes whole', async () => {
+    for (const w of workers.splice(0)) w.kill('SIGKILL');
+    const live = await Promise.all([worker('--jobs', '1'), worker('--jobs', '1')]);
+    const id = (await client.request('SubmitBatchMediaProducingJob', job(4, 4), { method: 'POST' })).JobId as string;
+    for (let i = 0; i < 1200; i++) {
+      if ((await status(id)).SubJobList.some((x) => x.Status === 'Processing')) break;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    await postgres.outage(4000);
+    const b = await jobEnd(client, id, 300);
+    expect(b.Status).toBe('Finished');
+    expect(b.SubJobList.map((x) => x.Status)).toEqual(Array(4).fill('Success'));
+    expect(readdirSync(join(data, 'outputs', id)).filter((f) => f.endsWith('.part'))).toEqual([]);
+    // Neither worker ended; both are listed again.
+    for (const w of live) expect(w.exitCode).toBeNull();
+    for (let i = 0; i < 50; i++) {
+      const h = (await (await fetch(`${service.url}/healthz`)).json()) as { Workers: number };
+      if (h.Workers === 2) break;
+      await new Promise((res) => setTimeout(res, 200));
+    }
+    expect(await (await fetch(`${service.url}/healthz`)).json()).toEqual({ Status: 'ok', Database: 'ok', Workers: 2 });
+  }, 400_000);
 });

@@ -185,6 +185,10 @@ export class CallbackDispatcher {
         .limit(1)
         .executeTakeFirst();
       if (next) this.kick(Math.max(0, next.next_at - Date.now()));
+    } catch {
+      // The database did not answer (restarting, unreachable): deliveries wait, nothing is lost.
+      this.busy = false;
+      this.kick(2000);
     } finally {
       this.busy = false;
     }

@@ -98,52 +98,77 @@ export class PgJobQueue {
     return this.boss.getQueueSize(JOB_QUEUE);
   }
 
+  /** Units this process runs (their lock names), re-locked when the lock connection is made again. */
+  private readonly held = new Set<string>();
+  private reconnecting?: NodeJS.Timeout;
+
   /**
-   * The connection holding this worker's unit locks (made again after a lost connection: the units
-   * it held were handed back meanwhile, and are re-locked by whoever runs them).
+   * The connection holding this worker's unit locks. Lost (the database restarted, a network
+   * blip), it is made again at once, retried every second, and the running units are locked again,
+   * so that they are not handed back while this worker still runs them (if the supervisor of
+   * another process was quicker, the unit runs twice and the first finisher's output is kept).
    */
   private async lockSession(): Promise<pg.Client> {
     if (this.locks) return this.locks;
     const c = new pg.Client({ connectionString: this.url, keepAlive: true, keepAliveInitialDelayMillis: 5000 });
+    const lost = () => {
+      if (this.locks !== c) return;
+      this.locks = undefined;
+      this.relockSoon();
+    };
     c.on('error', (err) => {
       this.o.log?.error({ err: err.message }, 'lock session lost');
-      if (this.locks === c) this.locks = undefined;
+      lost();
     });
-    c.on('end', () => {
-      if (this.locks === c) this.locks = undefined;
-    });
+    c.on('end', lost);
     await c.connect();
+    for (const lock of this.held) await c.query('select pg_try_advisory_lock(hashtextextended($1, 0))', [lock]);
     this.locks = c;
     return c;
   }
 
+  private relockSoon(): void {
+    if (this.stopping || this.reconnecting || this.held.size === 0) return;
+    this.reconnecting = setTimeout(() => {
+      this.reconnecting = undefined;
+      this.lockSession().catch(() => this.relockSoon());
+    }, 1000);
+  }
+
   /** Runs one unit under its advisory lock. */
   private async locked(lock: string, run: () => Promise<void>): Promise<void> {
+    // Session locks are re-entrant: a unit handed back while this process still runs it is not run here twice.
+    if (this.held.has(lock)) throw new Error(`${lock} is already being run by this worker`);
     const locks = await this.lockSession();
     const got = await locks.query('select pg_try_advisory_lock(hashtextextended($1, 0)) as ok', [lock]);
     // Held by a live worker (a unit handed back too early): back to the queue, tried later.
     if (!got.rows[0]?.ok) throw new Error(`${lock} is being run by another worker`);
+    this.held.add(lock);
     try {
       await run();
     } finally {
-      await locks.query('select pg_advisory_unlock(hashtextextended($1, 0))', [lock]).catch(() => {});
+      this.held.delete(lock);
+      await this.locks?.query('select pg_advisory_unlock(hashtextextended($1, 0))', [lock]).catch(() => {});
     }
   }
 
+  /** Loops taking units (see `work`); they end when the queue stops. */
+  private readonly loops: Promise<void>[] = [];
+
   /**
    * Takes units as they come: `renders` outputs at once, and plan and completion steps one at a
-   * time beside them (they are short and keep the outputs flowing).
+   * time beside them (they are short and keep the outputs flowing). Each loop fetches a unit,
+   * runs it and records its end; a database that does not answer is waited for (its units, if
+   * their lock was lost meanwhile, are handed back by the supervisor), never the end of the process.
    */
   async work(renders: number, h: UnitHandlers): Promise<void> {
     await this.lockSession();
-    const opts = { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: this.o.pollSeconds ?? 1 } as const;
-    await this.boss.work<Unit>(JOB_QUEUE, opts, async ([job]) => {
-      const u = job.data;
-      await this.locked(u.lock, async () => {
+    this.loops.push(
+      this.loop(JOB_QUEUE, async (u, attempt) => {
         h.running?.(u.jobId, true);
         try {
           if (u.step === 'plan') {
-            const { render, done } = await h.plan(u.jobId, job.retryCount + 1);
+            const { render, done } = await h.plan(u.jobId, attempt);
             for (const index of render)
               await this.send(
                 OUTPUT_QUEUE,
@@ -152,26 +177,55 @@ export class PgJobQueue {
                 -index,
               );
             if (done) await this.completeLater(u.jobId);
-          } else await h.complete(u.jobId);
+          } else if (u.step === 'complete') await h.complete(u.jobId);
         } finally {
           h.running?.(u.jobId, false);
         }
-      });
-    });
+      }),
+    );
     for (let i = 0; i < renders; i++)
-      await this.boss.work<Unit>(OUTPUT_QUEUE, opts, async ([job]) => {
-        const u = job.data;
-        if (u.step !== 'output') return;
-        await this.locked(u.lock, async () => {
+      this.loops.push(
+        this.loop(OUTPUT_QUEUE, async (u, attempt) => {
+          if (u.step !== 'output') return;
           h.running?.(u.lock, true);
           try {
-            const { done } = await h.output(u.jobId, u.index, job.retryCount + 1);
+            const { done } = await h.output(u.jobId, u.index, attempt);
             if (done) await this.completeLater(u.jobId);
           } finally {
             h.running?.(u.lock, false);
           }
-        });
-      });
+        }),
+      );
+  }
+
+  private async loop(queue: string, run: (u: Unit, attempt: number) => Promise<void>): Promise<void> {
+    const pause = (s: number) => new Promise((r) => setTimeout(r, s * 1000));
+    while (!this.stopping) {
+      let job: PgBoss.JobWithMetadata<Unit> | undefined;
+      try {
+        [job] = (await this.boss.fetch<Unit>(queue, { batchSize: 1, includeMetadata: true })) ?? [];
+      } catch (err) {
+        this.o.log?.error({ err: (err as Error).message, queue }, 'queue not reachable');
+        await pause(2);
+        continue;
+      }
+      if (!job) {
+        await pause(this.o.pollSeconds ?? 1);
+        continue;
+      }
+      let failure: Error | undefined;
+      try {
+        await this.locked(job.data.lock, () => run(job.data, job.retryCount + 1));
+      } catch (err) {
+        failure = err as Error;
+        this.o.log?.error({ unit: job.data.lock, err: failure.message }, 'unit failed; tried again');
+      }
+      // Its end recorded; when the database does not answer, the unit stays active and the
+      // supervisor hands it back once its lock is free (it then finds its work recorded).
+      await (failure ? this.boss.fail(queue, job.id, { reason: failure.message }) : this.boss.complete(queue, job.id)).catch((err: Error) =>
+        this.o.log?.error({ unit: job.data.lock, err: err.message }, 'unit end not recorded'),
+      );
+    }
   }
 
   /** Queues a job's completion step (once). */
@@ -221,7 +275,11 @@ export class PgJobQueue {
   async stop(graceful = true): Promise<void> {
     this.stopping = true;
     if (this.supervisor) clearInterval(this.supervisor);
-    await this.boss.stop({ graceful, wait: graceful, timeout: 24 * 3600 * 1000 });
+    if (this.reconnecting) clearTimeout(this.reconnecting);
+    // Graceful: the running units finish (each loop ends after its unit); else they are handed
+    // back by the other processes' supervisors once this one's locks go.
+    if (graceful) await Promise.all(this.loops);
+    await this.boss.stop({ graceful: false, wait: true, timeout: 10_000 });
     await this.locks?.end().catch(() => {});
     await this.watch?.end().catch(() => {});
   }
