@@ -5,7 +5,7 @@
 import { createRequire } from 'node:module';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Service, startService } from '../src/shells/http/service.js';
 import { ffprobe, MEDIA, media, tempDir } from './helpers.js';
@@ -122,6 +122,59 @@ describe('outputs on S3-compatible storage', () => {
       expect(bytes.length).toBe(statSync(local).size);
       expect((await ffprobe(local)).streams.find((x) => x.codec_type === 'video')).toMatchObject({ width: 180, height: 320 });
       expect(s.MediaId).toMatch(/^[0-9a-f]{32}$/);
+    }
+  });
+
+  it('puts outputs where OutputConfig.MediaURL names them (s3://bucket/key, or OSS-style https://<bucket>.<endpoint>/key) and signs their links anew at each answer', async () => {
+    const sdk = new S3Client({
+      endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    });
+    const submit = async (mediaURL: string) => {
+      const r = await client.request(
+        'SubmitBatchMediaProducingJob',
+        {
+          InputConfig: JSON.stringify({ MediaArray: [media('storefront_opening.mp4')] }),
+          EditingConfig: JSON.stringify({ ProcessConfig: { SingleShotDuration: 1 } }),
+          OutputConfig: JSON.stringify({ MediaURL: mediaURL, Count: 2, Width: 180, Height: 320, FixedDuration: 1 }),
+        },
+        { method: 'POST' },
+      );
+      const b = await jobEnd(client, r.JobId as string);
+      expect(b.Status, JSON.stringify(b)).toBe('Finished');
+      return b;
+    };
+    const keys = async (Prefix: string) =>
+      ((await sdk.send(new ListObjectsV2Command({ Bucket: 'reels', Prefix }))).Contents ?? []).map((o) => o.Key).sort();
+    try {
+      const named = await submit('s3://reels/exports/summer/clip_{index}.mp4');
+      expect(await keys('exports/summer/')).toEqual(['exports/summer/clip_0.mp4', 'exports/summer/clip_1.mp4']);
+      for (const [k, x] of named.SubJobList.entries()) {
+        expect(x.MediaURL.startsWith(`${endpoint}/reels/exports/summer/clip_${k}.mp4?`)).toBe(true);
+        expect((await fetch(x.MediaURL)).status).toBe(200);
+        // The object's address stays inside the service.
+        expect(x).not.toHaveProperty('Object');
+      }
+      const oss = await submit('https://reels.oss-cn-shanghai.aliyuncs.com/oss/launch_{index}.mp4');
+      expect(await keys('oss/')).toEqual(['oss/launch_0.mp4', 'oss/launch_1.mp4']);
+      expect((await fetch(oss.SubJobList[1].MediaURL)).status).toBe(200);
+      // The same names again from another job: the objects are that job's outputs, with new media IDs.
+      const again = await submit('s3://reels/exports/summer/clip_{index}.mp4');
+      expect(new Set([...named.SubJobList, ...again.SubJobList].map((x) => x.MediaId)).size).toBe(4);
+      const head = await sdk.send(new HeadObjectCommand({ Bucket: 'reels', Key: 'exports/summer/clip_0.mp4' }));
+      expect(head.Metadata?.['reelsmith-job']).toBe(again.JobId);
+      // Links are signed when answered, not once for ever: a later answer carries a later signature.
+      await new Promise((r) => setTimeout(r, 1100));
+      const later = (await client.request('GetBatchMediaProducingJob', { JobId: again.JobId })).EditingBatchJob as typeof again;
+      const signedAt = (u: string) => new URL(u).searchParams.get('X-Amz-Date');
+      expect(signedAt(later.SubJobList[0].MediaURL)).not.toBe(signedAt(again.SubJobList[0].MediaURL));
+      const now = new Date().toISOString().replace(/[-:]/g, '').slice(0, 15);
+      expect(Math.abs(Number(signedAt(later.SubJobList[0].MediaURL)?.slice(9, 15)) - Number(now.slice(9, 15)))).toBeLessThan(5);
+      expect((await fetch(later.SubJobList[0].MediaURL)).status).toBe(200);
+    } finally {
+      sdk.destroy();
     }
   });
 });

@@ -27,7 +27,15 @@ export interface SubJob {
   MediaId?: string;
   /** reelsmith extension: the figures the output was checked by before it was called a success. */
   Quality?: Quality;
+  /**
+   * Internal, never in answers: the output's object (s3://bucket/key) when outputs go to a bucket;
+   * its download link is signed from it each time it is answered (links expire, objects do not).
+   */
+  Object?: string;
 }
+
+/** What publishing an output gives: its download link, its media ID, its object when in a bucket. */
+export type Published = Pick<SubJob, 'MediaURL' | 'MediaId' | 'Object'>;
 
 /** IMS's view of one output. */
 export function subJob(jobId: string, r: SubJobResult): SubJob {

@@ -70,6 +70,22 @@ export class MediaLibrary {
     return this.toRecord(row);
   }
 
+  /**
+   * The record of this very file (same content) from this place, registered once however often it
+   * is asked for (an output published again by a resumed job); a new file at the same place (an
+   * object another job replaced) is a new record.
+   */
+  async addOnce(path: string, meta: { title?: string; inputUrl: string }): Promise<MediaRecord> {
+    const stored = `${await fileHash(path)}${extname(path).toLowerCase()}`;
+    const row = await this.db
+      .selectFrom('media')
+      .selectAll()
+      .where('input_url', '=', meta.inputUrl)
+      .where('file', '=', stored)
+      .executeTakeFirst();
+    return row ? this.toRecord(row) : this.add(path, meta);
+  }
+
   async get(id: string): Promise<MediaRecord | undefined> {
     const row = await this.db.selectFrom('media').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? this.toRecord(row) : undefined;

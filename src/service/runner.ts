@@ -12,7 +12,7 @@ import type { SpeechEngine } from '../speech/engine.js';
 import type { AccessPolicy } from '../media/fetch.js';
 import { parseJob } from '../job/parse.js';
 import { produce } from '../batch/produce.js';
-import type { SubJob } from '../batch/manifest.js';
+import type { Published, SubJob } from '../batch/manifest.js';
 import type { JobStore } from './store.js';
 import type { MediaLibrary } from '../media/library.js';
 
@@ -54,7 +54,7 @@ export interface RunnerOptions {
    */
   /** The media library media IDs resolve in (the service's, on its database). */
   library?: MediaLibrary;
-  publish?: (job: { JobId: string }, output: { index: number; file: string }) => Promise<{ MediaURL: string; MediaId?: string }>;
+  publish?: (job: { JobId: string }, output: { index: number; file: string; mediaURL: string }) => Promise<Published>;
   onOutput?: (
     job: { JobId: string; UserData?: string; UserId?: number },
     output: { MediaURL: string; MediaId: string; Status: string; ErrorCode: string | null; ErrorMessage: string | null },
@@ -168,12 +168,12 @@ export class JobRunner {
       // Sub-jobs are visible (Init, Processing, Success, Failed) while the job runs.
       let subJobs: SubJob[] = [];
       // Each successful output published once per run (index → its URL and media ID).
-      const published = new Map<number, Promise<{ MediaURL: string; MediaId?: string } | undefined>>();
+      const published = new Map<number, Promise<Published | undefined>>();
       const publish = (index: number, file: string) => {
         let p = published.get(index);
         if (!p) {
           p = this.o.publish
-            ? this.o.publish({ JobId: id }, { index, file }).catch((err: Error) => {
+            ? this.o.publish({ JobId: id }, { index, file, mediaURL: parsed.job.output.mediaURL.replaceAll('{index}', String(index)) }).catch((err: Error) => {
                 log.error({ JobId: id, output: index, stage: 'publish', error: err.message }, 'output not published');
                 return undefined;
               })
@@ -232,8 +232,7 @@ export class JobRunner {
               const pub = done.error ? undefined : await publish(done.index, done.file);
               const s = subJobs[done.index];
               if (s && pub) {
-                s.MediaURL = pub.MediaURL;
-                if (pub.MediaId) s.MediaId = pub.MediaId;
+                Object.assign(s, pub);
                 save();
               }
               await this.o.onOutput?.(owner, {
@@ -255,10 +254,7 @@ export class JobRunner {
         const file = m.Plans[k]?.file;
         if (s.Status !== 'Success' || !file) continue;
         const pub = await publish(k, file);
-        if (pub) {
-          s.MediaURL = pub.MediaURL;
-          if (pub.MediaId) s.MediaId = pub.MediaId;
-        }
+        if (pub) Object.assign(s, pub);
       }
       const status = b.Status === 'Failed' ? 'Failed' : 'Finished';
       await this.o.onComplete?.({ ...owner, Status: status });

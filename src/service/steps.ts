@@ -194,11 +194,8 @@ export class JobSteps {
       });
     }
     const s = subJob(id, r);
-    const pub = r.status === 'Success' ? await this.o.publish?.({ JobId: id }, { index, file: r.file }) : undefined;
-    if (pub) {
-      s.MediaURL = pub.MediaURL;
-      if (pub.MediaId) s.MediaId = pub.MediaId;
-    }
+    const pub = r.status === 'Success' ? await this.o.publish?.({ JobId: id }, { index, file: r.file, mediaURL: r.mediaURL }) : undefined;
+    if (pub) Object.assign(s, pub);
     // Its event first, then its record: an event is never lost (a step run again may send it twice).
     await this.o.onOutput?.(await this.owner(job), {
       MediaURL: s.MediaURL,

@@ -9,6 +9,7 @@ import type { AccessPolicy } from '../media/fetch.js';
 import { MediaLibrary } from '../media/library.js';
 import type { RenderSettings } from '../render/settings.js';
 import { CallbackDispatcher } from '../service/callbacks.js';
+import type { SubJob } from '../batch/manifest.js';
 import { JobRunner, type RunnerOptions } from '../service/runner.js';
 import { JobSteps } from '../service/steps.js';
 import { JobStore } from '../service/store.js';
@@ -66,17 +67,17 @@ export async function assembleRuntime(o: RuntimeOptions) {
       const name = basename(out.file);
       let url: string;
       let place: string;
+      let object: string | undefined;
       if (bucket) {
-        url = await bucket.publish(job.JobId, out.file, name);
-        place = bucket.address(job.JobId, name);
+        place = object = await bucket.publish(job.JobId, out.file, bucket.objectFor(job.JobId, name, out.mediaURL));
+        url = await bucket.link(object);
       } else {
         const base = o.publicUrl();
         if (!base) throw new Error('no public URL to publish outputs under');
         url = place = `${base}/outputs/${encodeURIComponent(job.JobId)}/${encodeURIComponent(name)}`;
       }
-      const rec =
-        (await library.findByInputUrl(place)) ?? (await library.add(out.file, { title: basename(name, '.mp4'), inputUrl: place }));
-      return { MediaURL: url, MediaId: rec.id };
+      const rec = await library.addOnce(out.file, { title: basename(name, '.mp4'), inputUrl: place });
+      return { MediaURL: url, MediaId: rec.id, ...(object ? { Object: object } : {}) };
     },
     maxQueued: o.maxQueued,
     home: o.home,
@@ -93,5 +94,12 @@ export async function assembleRuntime(o: RuntimeOptions) {
   // are units any worker takes (the queue).
   const runner = new JobRunner(store, runnerOptions);
   const steps = new JobSteps(store, runnerOptions);
-  return { db, store, library, callbacks, runner, steps, close: () => bucket?.destroy() };
+  /** A job as answered: each output's link signed anew from its object (links expire), the object not shown. */
+  const present = async <J extends { SubJobList: SubJob[] }>(job: J): Promise<J> => ({
+    ...job,
+    SubJobList: await Promise.all(
+      job.SubJobList.map(async ({ Object: object, ...s }) => (object && bucket ? { ...s, MediaURL: await bucket.link(object) } : s)),
+    ),
+  });
+  return { db, store, library, callbacks, runner, steps, present, close: () => bucket?.destroy() };
 }

@@ -53,6 +53,12 @@ export async function presignGet(ref: string, s: S3Settings, seconds: number): P
   }
 }
 
+/** An object of the server. */
+export interface S3Object {
+  Bucket: string;
+  Key: string;
+}
+
 /** The bucket outputs are published to: `publish` uploads (when needed) and answers the download link. */
 export class S3OutputStore {
   private readonly client: S3Client;
@@ -64,39 +70,51 @@ export class S3OutputStore {
     this.client = clientFor(s);
   }
 
-  key(jobId: string, name: string): string {
-    return `${this.prefix}${jobId}/${name}`;
+  /**
+   * Where an output goes: the object its `OutputConfig.MediaURL` names — `s3://bucket/key`, or an
+   * OSS-style `https://<bucket>.<endpoint>/key` of the configured bucket — else
+   * `<prefix><JobId>/<file>` in the configured bucket.
+   */
+  objectFor(jobId: string, file: string, mediaURL: string): S3Object {
+    const s3 = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/(.+)$/.exec(mediaURL);
+    if (s3) return { Bucket: s3[1], Key: s3[2] };
+    if (/^https?:\/\//i.test(mediaURL)) {
+      const u = new URL(mediaURL);
+      const key = decodeURIComponent(u.pathname.replace(/^\/+/, ''));
+      if (u.hostname.toLowerCase().startsWith(`${this.bucket}.`) && key) return { Bucket: this.bucket, Key: key };
+    }
+    return { Bucket: this.bucket, Key: `${this.prefix}${jobId}/${file}` };
   }
 
-  /** The output's s3://bucket/key address (its identity, unlike a link signed anew). */
-  address(jobId: string, name: string): string {
-    return `s3://${this.bucket}/${this.key(jobId, name)}`;
-  }
-
-  /** Uploads the output (multipart when large) unless it is there already, and answers its download link. */
-  async publish(jobId: string, file: string, name: string): Promise<string> {
-    const Key = this.key(jobId, name);
-    // An output already uploaded (a job resumed elsewhere) is not written again.
-    const there = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key })).then(
-      () => true,
+  /**
+   * Uploads the output (multipart when large) unless this job's upload is there already (a job
+   * resumed elsewhere), and answers its address (s3://bucket/key). An object of another job under
+   * the same name is replaced, as IMS replaces an OSS object named again.
+   */
+  async publish(jobId: string, file: string, o: S3Object): Promise<string> {
+    const there = await this.client.send(new HeadObjectCommand(o)).then(
+      (h) => h.Metadata?.['reelsmith-job'] === jobId,
       () => false,
     );
     if (!there)
       await new Upload({
         client: this.client,
-        params: { Bucket: this.bucket, Key, Body: createReadStream(file), ContentType: 'video/mp4' },
+        params: { ...o, Body: createReadStream(file), ContentType: 'video/mp4', Metadata: { 'reelsmith-job': jobId } },
       }).done();
-    return this.link(Key);
+    return `s3://${o.Bucket}/${o.Key}`;
   }
 
-  /** The object's download URL: pre-signed for the configured lifetime, or plain for a public bucket. */
-  async link(Key: string): Promise<string> {
+  /** An object's download URL (s3://bucket/key): pre-signed for the configured lifetime, or plain for a public bucket. */
+  async link(address: string): Promise<string> {
+    const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(address);
+    if (!m) throw new Error(`not an object address: ${address}`);
+    const [Bucket, Key] = [m[1], m[2]];
     const lifetime = this.s.linkLifetimeS ?? 7 * 24 * 3600;
     if (lifetime === 0) {
-      const base = this.s.endpoint ? `${this.s.endpoint.replace(/\/+$/, '')}/${this.bucket}` : `https://${this.bucket}.s3.amazonaws.com`;
+      const base = this.s.endpoint ? `${this.s.endpoint.replace(/\/+$/, '')}/${Bucket}` : `https://${Bucket}.s3.amazonaws.com`;
       return `${base}/${Key.split('/').map(encodeURIComponent).join('/')}`;
     }
-    return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.bucket, Key }), { expiresIn: lifetime });
+    return getSignedUrl(this.client, new GetObjectCommand({ Bucket, Key }), { expiresIn: lifetime });
   }
 
   destroy(): void {

@@ -16,6 +16,7 @@ import { createError, imsCode, JobValidationError, ReelsmithError } from '../../
 import type { CallbackDispatcher } from '../../service/callbacks.js';
 import { imsTime, paramsHash } from '../../service/store.js';
 import { fetchToCache } from '../../media/fetch.js';
+import type { SubJob } from '../../batch/manifest.js';
 import type { MediaLibrary, MediaRecord } from '../../media/library.js';
 import type { JobStore } from '../../service/store.js';
 import type { WorkerRegistry } from '../../service/workers.js';
@@ -84,6 +85,8 @@ export interface JobIntake {
 
 export interface ServerOptions {
   library: MediaLibrary;
+  /** A job as answered (outputs' links signed anew from their objects); default as stored. */
+  present?: <J extends { SubJobList: SubJob[] }>(job: J) => Promise<J>;
   /** Where fetched media are cached before they join the library. */
   cacheDir: string;
   /** Served at /outputs/<JobId>/<file> (with range requests, so that browsers can play them). */
@@ -376,7 +379,7 @@ function actionHandlers(o: ServerOptions): Handlers {
     async GetBatchMediaProducingJob(p) {
       const job = await o.store.get(p.JobId);
       if (!job) throw createError('InvalidParameter.JobNotFound', p.JobId);
-      return { EditingBatchJob: job };
+      return { EditingBatchJob: o.present ? await o.present(job) : job };
     },
   };
 }

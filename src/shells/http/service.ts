@@ -251,6 +251,7 @@ export async function startService(o: ServiceOptions): Promise<Service> {
     callbacks,
     runner,
     steps,
+    present,
     close: closeRuntime,
   } = await assembleRuntime({
     home,
@@ -275,6 +276,7 @@ export async function startService(o: ServiceOptions): Promise<Service> {
     ? { isFull: async () => (await queue.waiting()) >= (o.maxQueued ?? 100), enqueue: (id) => queue.enqueue(id) }
     : { isFull: async () => runner.full, enqueue: async (id) => runner.enqueue(id) };
   const app = buildServer({
+    present,
     store,
     nonces: new NonceStore(db),
     intake,
