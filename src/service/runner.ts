@@ -173,10 +173,12 @@ export class JobRunner {
         let p = published.get(index);
         if (!p) {
           p = this.o.publish
-            ? this.o.publish({ JobId: id }, { index, file, mediaURL: parsed.job.output.mediaURL.replaceAll('{index}', String(index)) }).catch((err: Error) => {
-                log.error({ JobId: id, output: index, stage: 'publish', error: err.message }, 'output not published');
-                return undefined;
-              })
+            ? this.o
+                .publish({ JobId: id }, { index, file, mediaURL: parsed.job.output.mediaURL.replaceAll('{index}', String(index)) })
+                .catch((err: Error) => {
+                  log.error({ JobId: id, output: index, stage: 'publish', error: err.message }, 'output not published');
+                  return undefined;
+                })
             : Promise.resolve(undefined);
           published.set(index, p);
         }
