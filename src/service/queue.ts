@@ -38,6 +38,11 @@ export interface QueueOptions {
   /** Seconds between a worker's polls for work (default 1). */
   pollSeconds?: number;
   log?: { error(obj: object, msg: string): void; info(obj: object, msg: string): void };
+  /**
+   * A worker's queue: fewer connections (2), and pg-boss's maintenance (archiving, expiry) left to
+   * the service, so that a hundred workers do not each run it.
+   */
+  worker?: boolean;
 }
 
 /** What a worker does with each unit; `attempt` counts its starts (1 the first time). */
@@ -62,7 +67,13 @@ export class PgJobQueue {
   ) {}
 
   static async open(url: string, o: QueueOptions = {}): Promise<PgJobQueue> {
-    const boss = new PgBoss({ connectionString: url, max: 4, application_name: `reelsmith@${hostname()}`, schedule: false });
+    const boss = new PgBoss({
+      connectionString: url,
+      max: o.worker ? 2 : 4,
+      application_name: `reelsmith@${hostname()}`,
+      schedule: false,
+      supervise: !o.worker,
+    });
     boss.on('error', (err: Error) => o.log?.error({ err: err.message }, 'queue error'));
     await boss.start();
     // Units are retried every 2 s (a failure of the database, a worker gone): the steps count
@@ -91,6 +102,26 @@ export class PgJobQueue {
 
   private async send(queue: string, unit: Unit, name: string, priority = 0): Promise<void> {
     await this.boss.send(queue, unit, { id: unitId(name), priority });
+    // This process's own idle loops look at once (others within their poll interval).
+    for (const wake of this.sleepers.splice(0)) wake();
+  }
+
+  /** Idle loops of this process, woken when it queues work. */
+  private readonly sleepers: (() => void)[] = [];
+
+  private idle(seconds: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        const i = this.sleepers.indexOf(done);
+        if (i >= 0) this.sleepers.splice(i, 1);
+        resolve();
+      }, seconds * 1000);
+      this.sleepers.push(done);
+    });
   }
 
   /** Jobs waiting to be planned. */
@@ -210,7 +241,7 @@ export class PgJobQueue {
         continue;
       }
       if (!job) {
-        await pause(this.o.pollSeconds ?? 1);
+        await this.idle(this.o.pollSeconds ?? 1);
         continue;
       }
       let failure: Error | undefined;

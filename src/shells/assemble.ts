@@ -36,6 +36,8 @@ export interface RuntimeOptions {
   callbackBaseDelayMs?: number;
   /** The service's base URL as clients reach it (read when an output is published). */
   publicUrl: () => string | undefined;
+  /** PostgreSQL connections this process's store may hold at once (default 10). */
+  poolSize?: number;
   /** Outputs go to this S3-compatible bucket (else they are served from the data folder). */
   storage?: S3Settings;
 }
@@ -52,7 +54,7 @@ export async function assembleRuntime(o: RuntimeOptions) {
     ...o.download,
     s3: o.storage,
   };
-  const db = await openDatabase(o.database ?? o.home.database);
+  const db = await openDatabase(o.database ?? o.home.database, { poolSize: o.poolSize });
   const store = new JobStore(db);
   const library = new MediaLibrary(db, o.home.media);
   const callbacks = new CallbackDispatcher(db, { allowPrivate: o.allowPrivateUrls, baseDelayMs: o.callbackBaseDelayMs });

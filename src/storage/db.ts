@@ -238,11 +238,11 @@ export const isPostgres = (db: Kysely<DB>) => db.getExecutor().adapter instanceo
 export const isPostgresUrl = (target: string) => /^postgres(ql)?:\/\//i.test(target);
 
 /** A PostgreSQL pool whose 64-bit integers come back as numbers (they hold times and sizes). */
-function postgresPool(url: string): pg.Pool {
+function postgresPool(url: string, max: number): pg.Pool {
   const int8 = 20;
   const pool = new pg.Pool({
     connectionString: url,
-    max: 10,
+    max,
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
         oid === int8 ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
@@ -254,11 +254,14 @@ function postgresPool(url: string): pg.Pool {
   return pool;
 }
 
-/** Opens (and migrates) the database: a SQLite file, or a postgres:// URL. */
-export async function openDatabase(target: string): Promise<Kysely<DB>> {
+/**
+ * Opens (and migrates) the database: a SQLite file, or a postgres:// URL with a pool of at most
+ * `poolSize` connections (default 10; workers take fewer: see the README's arithmetic).
+ */
+export async function openDatabase(target: string, o: { poolSize?: number } = {}): Promise<Kysely<DB>> {
   const dialect: SqlDialect = isPostgresUrl(target) ? 'postgres' : 'sqlite';
   let db: Kysely<DB>;
-  if (dialect === 'postgres') db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: postgresPool(target) }) });
+  if (dialect === 'postgres') db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: postgresPool(target, o.poolSize ?? 10) }) });
   else {
     const sqlite = new Database(target);
     sqlite.pragma('journal_mode = WAL');

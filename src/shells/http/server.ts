@@ -207,38 +207,48 @@ function actions(o: ServerOptions): Record<string, Handler> {
   );
 }
 
+/**
+ * A submission's job, parsed and checked as the service takes it (local paths only in allowed
+ * folders); refusals name the field (JobValidationError) and are always the submission's (400).
+ */
+export function checkSubmission(
+  o: Pick<ServerOptions, 'baseDir' | 'maxOutputDuration' | 'allowedMediaDirs'>,
+  p: { InputConfig: string; EditingConfig: string; OutputConfig: string; UserData?: string },
+) {
+  try {
+    const parsed = parseJob(
+      {
+        InputConfig: p.InputConfig,
+        EditingConfig: p.EditingConfig,
+        OutputConfig: p.OutputConfig,
+        ...(p.UserData ? { UserData: p.UserData } : {}),
+      },
+      { baseDir: o.baseDir ?? process.cwd(), maxOutputDuration: o.maxOutputDuration },
+    );
+    // Local paths reach the server's own disk: refused unless in an allowed folder, decided on
+    // the names alone (the answer never tells whether a path exists).
+    const local = namedRefs(parsed.job).filter(
+      (n) => n.kind === 'local' && !localRefAllowed(n.ref, parsed.job.baseDir, o.allowedMediaDirs ?? []),
+    );
+    if (local.length > 0)
+      throw new JobValidationError(
+        local.map((n) => ({
+          path: n.path,
+          reason: `${shown(n.ref)}: local files are not accepted through the API (use http(s) URLs or media IDs; an operator may allow folders with allowedMediaDirs)`,
+        })),
+      );
+    return parsed;
+  } catch (err) {
+    // Any other error of a submission is the submission's (the catalogue gives 400s), never a 500.
+    if (err instanceof ReelsmithError && err.status >= 500) throw new ReelsmithError('InvalidParameter', err.message);
+    throw err;
+  }
+}
+
 function actionHandlers(o: ServerOptions): Handlers {
   return {
     async SubmitBatchMediaProducingJob(p, caller) {
-      let jobType = 'Script';
-      try {
-        const parsed = parseJob(
-          {
-            InputConfig: p.InputConfig,
-            EditingConfig: p.EditingConfig,
-            OutputConfig: p.OutputConfig,
-            ...(p.UserData ? { UserData: p.UserData } : {}),
-          },
-          { baseDir: o.baseDir ?? process.cwd(), maxOutputDuration: o.maxOutputDuration },
-        );
-        jobType = parsed.job.type;
-        // Local paths reach the server's own disk: refused unless in an allowed folder, decided on
-        // the names alone (the answer never tells whether a path exists).
-        const local = namedRefs(parsed.job).filter(
-          (n) => n.kind === 'local' && !localRefAllowed(n.ref, parsed.job.baseDir, o.allowedMediaDirs ?? []),
-        );
-        if (local.length > 0)
-          throw new JobValidationError(
-            local.map((n) => ({
-              path: n.path,
-              reason: `${shown(n.ref)}: local files are not accepted through the API (use http(s) URLs or media IDs; an operator may allow folders with allowedMediaDirs)`,
-            })),
-          );
-      } catch (err) {
-        // Any other error of a submission is the submission's (the catalogue gives 400s), never a 500.
-        if (err instanceof ReelsmithError && err.status >= 500) throw new ReelsmithError('InvalidParameter', err.message);
-        throw err;
-      }
+      const jobType = checkSubmission(o, p).job.type;
       const hash = paramsHash({
         InputConfig: p.InputConfig,
         EditingConfig: p.EditingConfig,

@@ -62,6 +62,8 @@ export async function startWorker(o: WorkerOptions): Promise<Worker> {
     allowPrivateUrls: o.allowPrivateUrls,
     publicUrl: () => o.publicUrl.replace(/\/+$/, ''),
     storage: o.storage,
+    // The store's queries are short (records, heartbeats): a small pool per worker.
+    poolSize: 3,
   });
   if (o.log) steps.setLog(o.log);
   // Heartbeats every 2 s: who this worker is and what it runs (reelsmith workers, /healthz).
@@ -72,7 +74,7 @@ export async function startWorker(o: WorkerOptions): Promise<Worker> {
     registry.beat({ ...me, jobs: [...running] }).catch((err: Error) => o.log?.error({ err: err.message }, 'heartbeat failed'));
   await beat();
   const heartbeat = setInterval(() => void beat(), 2000);
-  const queue = await PgJobQueue.open(o.database, { log: o.log });
+  const queue = await PgJobQueue.open(o.database, { log: o.log, worker: true });
   // Outputs rendered at once: what the cores carry (each render's FFmpeg uses several threads).
   await queue.work(o.renders ?? defaultConcurrency(), {
     plan: (id, attempt) => steps.plan(id, attempt),
