@@ -43,4 +43,6 @@ if [ "$node_major" -lt 20 ]; then
 fi
 
 npm ci --no-audit --no-fund
+# The web console (served by reelsmith serve at /): built here, nothing fetched at run time.
+npm run build:console
 echo "ready: $(ffmpeg -hide_banner -version | head -1); espeak-ng $(espeak-ng --version | awk '{print $4}')"

@@ -137,7 +137,7 @@ describe('workers on PostgreSQL', () => {
     expect(((await (await fetch(`${service.url}/healthz`)).json()) as { Workers: number }).Workers).toBe(1);
   }, 240_000);
 
-  it('kill -9 of busy workers six times at random moments, three workers sharing the outputs of one job: no output lost, made twice or half-written, one media ID per output, one completion callback', async () => {
+  it('kill -9 of busy workers six times at random moments, three workers sharing the outputs of a 10-output job: no output lost, made twice or half-written, one media ID per output, one completion callback', async () => {
     for (const w of workers.splice(0)) w.kill('SIGKILL');
     // A receiver counting completion callbacks.
     const got: string[] = [];
@@ -155,7 +155,7 @@ describe('workers on PostgreSQL', () => {
     const notify = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/done`;
     try {
       const live = await Promise.all([worker('--jobs', '1'), worker('--jobs', '1'), worker('--jobs', '1')]);
-      const r = await client.request('SubmitBatchMediaProducingJob', job(8, 8, { UserData: JSON.stringify({ NotifyAddress: notify }) }), {
+      const r = await client.request('SubmitBatchMediaProducingJob', job(10, 10, { UserData: JSON.stringify({ NotifyAddress: notify }) }), {
         method: 'POST',
       });
       const id = r.JobId as string;
@@ -186,14 +186,14 @@ describe('workers on PostgreSQL', () => {
       expect(seen.size).toBeGreaterThanOrEqual(2);
       const b = await jobEnd(client, id, 300);
       expect(b.Status).toBe('Finished');
-      expect(b.SubJobList.map((s) => s.Status)).toEqual(Array(8).fill('Success'));
+      expect(b.SubJobList.map((s) => s.Status)).toEqual(Array(10).fill('Success'));
       const dir = join(data, 'outputs', id);
       const files = readdirSync(dir);
       expect(files.filter((f) => f.endsWith('.part'))).toEqual([]);
-      expect(files.filter((f) => f.endsWith('.mp4')).sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7].map((k) => `w_${k}.mp4`));
-      for (const f of files.filter((x) => x.endsWith('.mp4'))) expect((await ffprobe(join(dir, f))).duration).toBeGreaterThan(7.5);
+      expect(files.filter((f) => f.endsWith('.mp4')).sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((k) => `w_${k}.mp4`));
+      for (const f of files.filter((x) => x.endsWith('.mp4'))) expect((await ffprobe(join(dir, f))).duration).toBeGreaterThan(9.5);
       // One media ID per output, however many times a render was started.
-      expect(new Set(b.SubJobList.map((s) => s.MediaId)).size).toBe(8);
+      expect(new Set(b.SubJobList.map((s) => s.MediaId)).size).toBe(10);
       for (let i = 0; i < 50 && got.length < 1; i++) await new Promise((res) => setTimeout(res, 100));
       await new Promise((res) => setTimeout(res, 1000));
       expect(got.filter((x) => x.includes('BatchProduceMediaComplete'))).toHaveLength(1);

@@ -46,14 +46,19 @@ function sameSecret(a: string, b: string): boolean {
 
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
-export function registerRest(app: FastifyInstance, o: RestOptions): void {
-  const auth = (req: FastifyRequest) => {
+/** `Authorization: Bearer <AccessKeyId>:<AccessKeySecret>` checked against the keys: the key's id, else throws. */
+export function bearerAuth(keys: Map<string, string>, unauthorized: () => Error) {
+  return (req: FastifyRequest): string => {
     const m = /^Bearer\s+([^:\s]+):(\S+)$/.exec(String(req.headers.authorization ?? ''));
-    const secret = m ? o.keys.get(m[1]) : undefined;
+    const secret = m ? keys.get(m[1]) : undefined;
     // Compared in constant time: the answer's timing must not tell how much of a secret matched.
-    if (!m || !secret || !sameSecret(secret, m[2])) throw o.unauthorized();
+    if (!m || !secret || !sameSecret(secret, m[2])) throw unauthorized();
     return m[1];
   };
+}
+
+export function registerRest(app: FastifyInstance, o: RestOptions): void {
+  const auth = bearerAuth(o.keys, o.unauthorized);
   const route = (
     method: 'GET' | 'POST' | 'PUT' | 'DELETE',
     url: string,

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
-import { resolve as resolvePath } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type AccessPolicy, isInside } from '../../media/fetch.js';
 import { namedRefs } from '../../job/refs.js';
@@ -22,7 +22,10 @@ import type { JobStore } from '../../service/store.js';
 import type { WorkerRegistry } from '../../service/workers.js';
 import type { NonceStore } from './nonces.js';
 import { type Action, actionParams, type ParamsOf, parseTimestamp } from './params.js';
-import { registerRest } from './rest.js';
+import { bearerAuth, registerRest } from './rest.js';
+import { registerConsoleApi } from './console-api.js';
+import type { SpeechEngine } from '../../speech/engine.js';
+import { existsSync, readFileSync } from 'node:fs';
 import { acs3Signature, parseAcs3Authorization, rpcSignatureV1, signaturesEqual } from './signature.js';
 import { createHash } from 'node:crypto';
 import { VOICES } from '../../speech/voices.js';
@@ -85,6 +88,12 @@ export interface JobIntake {
 
 export interface ServerOptions {
   library: MediaLibrary;
+  /** The built web console (dist/console), served at / and /console/; absent: / answers how to build it. */
+  consoleDir?: string;
+  /** The speech engine of voice samples (default espeak-ng). */
+  engine?: SpeechEngine;
+  /** Largest upload into the library, bytes (default 2 GiB). */
+  maxUploadBytes?: number;
   /** A job as answered (outputs' links signed anew from their objects); default as stored. */
   present?: <J extends { SubJobList: SubJob[] }>(job: J) => Promise<J>;
   /** Where fetched media are cached before they join the library. */
@@ -488,7 +497,37 @@ export function buildServer(o: ServerOptions): FastifyInstance {
       return reply.code(503).send({ Status: 'unavailable', Database: 'unreachable' });
     }
   });
-  app.get('/', rpc);
+  registerConsoleApi(app, {
+    auth: bearerAuth(o.keys, () => createError('Unauthorized')),
+    respond,
+    library: o.library,
+    store: o.store,
+    cacheDir: o.cacheDir,
+    present: o.present,
+    check: (p) => checkSubmission(o, p),
+    maxUploadBytes: o.maxUploadBytes,
+    engine: o.engine,
+    mediaInfo: (r) => mediaInfo(r, true),
+  });
+  // The web console at / (its files under /console/); the IMS RPC API at / too, told apart by its
+  // Action parameter (GET) or its body (POST).
+  const consoleDir = o.consoleDir && existsSync(join(o.consoleDir, 'index.html')) ? o.consoleDir : undefined;
+  if (consoleDir) app.register(fastifyStatic, { root: consoleDir, prefix: '/console/', decorateReply: false, index: false });
+  app.get('/', (req, reply) => {
+    const q = req.query as Record<string, unknown>;
+    const signedV3 = typeof req.headers['x-acs-action'] === 'string';
+    if (q.Action !== undefined || signedV3 || !String(req.headers.accept ?? '').includes('text/html')) return rpc(req, reply);
+    if (!consoleDir)
+      return reply
+        .type('text/html')
+        .send(
+          '<!doctype html><title>reelsmith</title><p>The web console is not built: run <code>npm run build:console</code> (the install script does).</p>',
+        );
+    return reply
+      .type('text/html')
+      .header('cache-control', 'no-cache')
+      .send(readFileSync(join(consoleDir, 'index.html')));
+  });
   app.post('/', rpc);
   return app;
 }

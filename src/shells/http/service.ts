@@ -5,6 +5,7 @@
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { type Home, reelsmithHome } from '../../config/home.js';
 import type { CallbackDispatcher } from '../../service/callbacks.js';
@@ -23,6 +24,8 @@ import type { RenderSettings } from '../../render/settings.js';
 
 export interface ServiceOptions {
   port: number;
+  /** The built web console; default the package's dist/console (npm run build:console). */
+  consoleDir?: string;
   host?: string;
   /** The data folder (database, caches, outputs); default $REELSMITH_HOME. */
   dataDir?: string;
@@ -277,6 +280,8 @@ export async function startService(o: ServiceOptions): Promise<Service> {
     : { isFull: async () => runner.full, enqueue: async (id) => runner.enqueue(id) };
   const app = buildServer({
     present,
+    consoleDir: o.consoleDir ?? fileURLToPath(new URL('../../../dist/console', import.meta.url)),
+    engine: o.engine,
     store,
     nonces: new NonceStore(db),
     intake,

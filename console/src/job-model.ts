@@ -1,0 +1,215 @@
+/**
+ * The console's job builder state and the IMS job it stands for. The job document (InputConfig,
+ * EditingConfig, OutputConfig, UserData as objects) stays the source of truth: the form is a set of
+ * lenses on it. `readForm` reads the fields the form shows; `writeForm` writes back only the fields
+ * that changed, so every key the form does not show (and every spelling it does not use, as
+ * `"true"` for true) survives: writeForm(job, readForm(job)) is the job itself, for every job.
+ * No DOM here: tested on its own.
+ */
+
+export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+export type JsonObject = { [k: string]: Json };
+
+/** An IMS job with its configs as objects (the API takes them as JSON strings: `toSubmission`). */
+export interface ImsJob {
+  InputConfig: JsonObject;
+  EditingConfig: JsonObject;
+  OutputConfig: JsonObject;
+  UserData?: JsonObject | string;
+}
+
+export interface Scene {
+  name: string;
+  media: string[];
+  /** Per-scene voice-over texts (Script mode). */
+  texts: string[];
+}
+
+/** What the form shows. */
+export interface Form {
+  mode: 'Script' | 'Smart_Mix';
+  scenes: Scene[];
+  /** Smart_Mix: the materials matched to the texts. */
+  media: string[];
+  /** Global voice-over texts (one is drawn per output). */
+  speechTexts: string[];
+  titles: string[];
+  music: string[];
+  voice: string;
+  speechRate: number;
+  captionIn: string;
+  transitions: boolean;
+  count: number;
+  width: number;
+  height: number;
+  mediaURL: string;
+}
+
+export const SIZE_PRESETS: { label: string; width: number; height: number }[] = [
+  { label: '9:16 1080x1920', width: 1080, height: 1920 },
+  { label: '9:16 720x1280', width: 720, height: 1280 },
+  { label: '9:16 360x640 (draft)', width: 360, height: 640 },
+  { label: '16:9 1920x1080', width: 1920, height: 1080 },
+  { label: '1:1 1080x1080', width: 1080, height: 1080 },
+];
+
+const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+const num = (v: unknown, d: number): number => {
+  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
+  return typeof n === 'number' && Number.isFinite(n) ? n : d;
+};
+const bool = (v: unknown, d: boolean): boolean => (v === undefined ? d : v === true || v === 'true' || v === 'True');
+
+/** A config given as a JSON string (as the API takes it) or an object → an object. */
+export function asObject(v: unknown): JsonObject {
+  if (isObject(v)) return v;
+  if (typeof v === 'string' && v.trim() !== '') {
+    const parsed = JSON.parse(v) as unknown;
+    if (isObject(parsed)) return parsed;
+  }
+  return {};
+}
+
+export function jobFromJson(v: unknown): ImsJob {
+  const o = asObject(v);
+  const job: ImsJob = {
+    InputConfig: asObject(o.InputConfig),
+    EditingConfig: asObject(o.EditingConfig),
+    OutputConfig: asObject(o.OutputConfig),
+  };
+  if (o.UserData !== undefined) {
+    // UserData is a JSON string in IMS; an object when it is one (as the configs).
+    let u: unknown = o.UserData;
+    if (typeof u === 'string')
+      try {
+        const parsed = JSON.parse(u) as unknown;
+        if (isObject(parsed)) u = parsed;
+      } catch {
+        /* a plain string stays one */
+      }
+    job.UserData = isObject(u) ? u : String(u);
+  }
+  return job;
+}
+
+export const emptyJob = (): ImsJob => ({
+  InputConfig: { MediaGroupArray: [{ GroupName: 'scene 1', MediaArray: [] }], SpeechTextArray: [''] },
+  EditingConfig: { SpeechConfig: { Voice: 'cally' }, ProcessConfig: { AllowTransition: true } },
+  OutputConfig: { MediaURL: 'video_{index}.mp4', Count: 2, Width: 1080, Height: 1920 },
+});
+
+export function readForm(job: ImsJob): Form {
+  const i = job.InputConfig;
+  const e = job.EditingConfig;
+  const o = job.OutputConfig;
+  const speech = asObject(e.SpeechConfig);
+  const asr = asObject(speech.AsrConfig);
+  const groups = Array.isArray(i.MediaGroupArray) ? i.MediaGroupArray.filter(isObject) : undefined;
+  return {
+    mode: groups ? 'Script' : 'Smart_Mix',
+    scenes: (groups ?? []).map((g) => ({
+      name: typeof g.GroupName === 'string' ? g.GroupName : '',
+      media: strings(g.MediaArray),
+      texts: strings(g.SpeechTextArray),
+    })),
+    media: strings(i.MediaArray),
+    speechTexts: strings(i.SpeechTextArray),
+    titles: strings(i.TitleArray),
+    music: strings(i.BackgroundMusicArray),
+    voice: typeof speech.Voice === 'string' ? speech.Voice : '',
+    speechRate: num(speech.SpeechRate, 0),
+    captionIn: typeof asr.AaiMotionInEffect === 'string' ? asr.AaiMotionInEffect : '',
+    transitions: bool(asObject(e.ProcessConfig).AllowTransition, true),
+    count: num(o.Count, 1),
+    width: num(o.Width, 1080),
+    height: num(o.Height, 1920),
+    mediaURL: typeof o.MediaURL === 'string' ? o.MediaURL : '',
+  };
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** Sets obj[path] (making the objects on the way), or removes it when `value` is undefined. */
+function setPath(obj: JsonObject, path: string[], value: Json | undefined): JsonObject {
+  const [head, ...rest] = path;
+  const out: JsonObject = { ...obj };
+  if (rest.length === 0) {
+    if (value === undefined) delete out[head];
+    else out[head] = value;
+    return out;
+  }
+  out[head] = setPath(asObject(obj[head]), rest, value);
+  return out;
+}
+
+/** The job with the form's changed fields written into it (everything else as it was). */
+export function writeForm(job: ImsJob, form: Form): ImsJob {
+  const was = readForm(job);
+  let { InputConfig: i, EditingConfig: e, OutputConfig: o } = job;
+  const list = (v: string[]) => (v.length > 0 ? v : undefined);
+  if (!same(was.mode, form.mode) || !same(was.scenes, form.scenes)) {
+    if (form.mode === 'Script') {
+      const old = Array.isArray(i.MediaGroupArray) ? i.MediaGroupArray.filter(isObject) : [];
+      i = setPath(
+        i,
+        ['MediaGroupArray'],
+        form.scenes.map((s, k) => {
+          // A scene keeps the keys the form does not show (Duration, Volume, SplitMode…).
+          let g: JsonObject = { ...(old[k] ?? {}), GroupName: s.name, MediaArray: s.media };
+          g = s.texts.length > 0 ? { ...g, SpeechTextArray: s.texts } : setPath(g, ['SpeechTextArray'], undefined);
+          return g;
+        }),
+      );
+    } else i = setPath(i, ['MediaGroupArray'], undefined);
+  }
+  if (!same(was.media, form.media) || was.mode !== form.mode)
+    i = setPath(i, ['MediaArray'], form.mode === 'Smart_Mix' ? (list(form.media) ?? []) : list(form.media));
+  if (!same(was.speechTexts, form.speechTexts)) i = setPath(i, ['SpeechTextArray'], list(form.speechTexts));
+  if (!same(was.titles, form.titles)) i = setPath(i, ['TitleArray'], list(form.titles));
+  if (!same(was.music, form.music)) i = setPath(i, ['BackgroundMusicArray'], list(form.music));
+  if (was.voice !== form.voice) e = setPath(e, ['SpeechConfig', 'Voice'], form.voice || undefined);
+  if (was.speechRate !== form.speechRate) e = setPath(e, ['SpeechConfig', 'SpeechRate'], form.speechRate);
+  if (was.captionIn !== form.captionIn) e = setPath(e, ['SpeechConfig', 'AsrConfig', 'AaiMotionInEffect'], form.captionIn || undefined);
+  if (was.transitions !== form.transitions) e = setPath(e, ['ProcessConfig', 'AllowTransition'], form.transitions);
+  if (was.count !== form.count) o = setPath(o, ['Count'], form.count);
+  if (was.width !== form.width) o = setPath(o, ['Width'], form.width);
+  if (was.height !== form.height) o = setPath(o, ['Height'], form.height);
+  if (was.mediaURL !== form.mediaURL) o = setPath(o, ['MediaURL'], form.mediaURL || undefined);
+  return { ...job, InputConfig: i, EditingConfig: e, OutputConfig: o };
+}
+
+/** The API's parameters: each config as a JSON string, as IMS takes them. */
+export function toSubmission(job: ImsJob): Record<string, string> {
+  const p: Record<string, string> = {
+    InputConfig: JSON.stringify(job.InputConfig),
+    EditingConfig: JSON.stringify(job.EditingConfig),
+    OutputConfig: JSON.stringify(job.OutputConfig),
+  };
+  if (job.UserData !== undefined) p.UserData = typeof job.UserData === 'string' ? job.UserData : JSON.stringify(job.UserData);
+  return p;
+}
+
+/**
+ * Which form field shows the error of a job field path (as the API names them:
+ * `InputConfig.MediaGroupArray[1].MediaArray[0]`, `OutputConfig.Width`): the field's id, or
+ * undefined (shown with the JSON view).
+ */
+export function fieldOf(path: string): string | undefined {
+  const scene = /^InputConfig\.MediaGroupArray\[(\d+)\]/.exec(path);
+  if (scene) return /SpeechTextArray/.test(path) ? `scene-${scene[1]}-texts` : `scene-${scene[1]}-media`;
+  const table: [RegExp, string][] = [
+    [/^InputConfig\.MediaArray/, 'media'],
+    [/^InputConfig\.SpeechTextArray/, 'speech-texts'],
+    [/^InputConfig\.TitleArray/, 'titles'],
+    [/^InputConfig\.BackgroundMusicArray/, 'music'],
+    [/^EditingConfig\.SpeechConfig\.Voice/, 'voice'],
+    [/^EditingConfig\.SpeechConfig\.SpeechRate/, 'speech-rate'],
+    [/^EditingConfig\.SpeechConfig\.AsrConfig\.AaiMotionInEffect/, 'caption-in'],
+    [/^OutputConfig\.Count/, 'count'],
+    [/^OutputConfig\.Width/, 'width'],
+    [/^OutputConfig\.Height/, 'height'],
+    [/^OutputConfig\.MediaURL/, 'media-url'],
+  ];
+  return table.find(([re]) => re.test(path))?.[1];
+}

@@ -1,0 +1,404 @@
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { Api, MediaItem } from '../api';
+import { emptyJob, fieldOf, type Form, type ImsJob, jobFromJson, readForm, SIZE_PRESETS, toSubmission, writeForm } from '../job-model';
+import { Thumb, useLibrary } from './Library';
+
+interface Issue {
+  Path: string;
+  Reason: string;
+}
+
+const DRAFT = 'reelsmith.draft';
+const lines = (s: string) => s.split('\n').map((x) => x.trim()).filter(Boolean);
+
+/** Names of a catalogue in the job's JSON Schema (e.g. the caption animations), found by property name. */
+function enumOf(schema: unknown, property: string): string[] {
+  const seen = new Set<unknown>();
+  const walk = (n: unknown): string[] | undefined => {
+    if (!n || typeof n !== 'object' || seen.has(n)) return undefined;
+    seen.add(n);
+    const o = n as Record<string, unknown>;
+    const props = o.properties as Record<string, Record<string, unknown>> | undefined;
+    const hit = props?.[property];
+    if (hit) {
+      const found = walk2(hit);
+      if (found) return found;
+    }
+    for (const v of Object.values(o)) {
+      const r = walk(v);
+      if (r) return r;
+    }
+    return undefined;
+  };
+  const walk2 = (n: Record<string, unknown>): string[] | undefined => {
+    if (Array.isArray(n.enum)) return n.enum as string[];
+    for (const k of ['anyOf', 'oneOf']) for (const x of (n[k] as Record<string, unknown>[] | undefined) ?? []) if (Array.isArray(x.enum)) return x.enum as string[];
+    return undefined;
+  };
+  return walk(schema) ?? [];
+}
+
+function FieldError({ issues, id }: { issues: Issue[]; id: string }) {
+  const mine = issues.filter((i) => fieldOf(i.Path) === id);
+  if (mine.length === 0) return null;
+  return (
+    <p class="error field-error" id={`${id}-error`} role="alert">
+      {mine.map((i) => `${i.Path}: ${i.Reason}`).join('; ')}
+    </p>
+  );
+}
+
+/** The job builder: a form over the IMS job, its JSON both ways, validated as typed. */
+export function Create({ api }: { api: Api }) {
+  const { items } = useLibrary(api);
+  const [job, setJob] = useState<ImsJob>(() => {
+    const s = localStorage.getItem(DRAFT);
+    return s ? jobFromJson(JSON.parse(s)) : emptyJob();
+  });
+  const form = useMemo(() => readForm(job), [job]);
+  const [jsonText, setJsonText] = useState(() => JSON.stringify(job, null, 2));
+  const [jsonError, setJsonError] = useState('');
+  const [issues, setIssues] = useState<Issue[]>([]);
+  const [voices, setVoices] = useState<string[]>([]);
+  const [animations, setAnimations] = useState<string[]>([]);
+  const [submitError, setSubmitError] = useState('');
+  const [sample, setSample] = useState('');
+  const audio = useRef<HTMLAudioElement>(null);
+
+  useEffect(() => {
+    api
+      .call<{ VoiceGroups: { VoiceList: { Voice: string }[] }[] }>('GET', '/api/v1/voices')
+      .then((r) => setVoices(r.VoiceGroups.flatMap((g) => g.VoiceList.map((v) => v.Voice))));
+    fetch('/api/v1/job.schema.json')
+      .then((r) => r.json())
+      .then((s) => setAnimations(enumOf(s, 'AaiMotionInEffect')));
+  }, []);
+
+  // Every change: kept as a draft, shown as JSON, validated by the service (debounced).
+  useEffect(() => {
+    localStorage.setItem(DRAFT, JSON.stringify(job));
+    const t = setTimeout(async () => {
+      try {
+        const r = await api.call<{ Valid: boolean; Issues: Issue[] }>('POST', '/api/v1/jobs/validate', toSubmission(job));
+        setIssues(r.Issues);
+      } catch {
+        /* the next change validates again */
+      }
+    }, 300);
+    return () => clearTimeout(t);
+  }, [job]);
+
+  const set = (patch: Partial<Form>) => {
+    const next = writeForm(job, { ...form, ...patch });
+    setJob(next);
+    setJsonText(JSON.stringify(next, null, 2));
+  };
+  const setScene = (k: number, patch: Partial<Form['scenes'][number]>) =>
+    set({ scenes: form.scenes.map((s, i) => (i === k ? { ...s, ...patch } : s)) });
+  const moveScene = (k: number, to: number) => {
+    if (to < 0 || to >= form.scenes.length) return;
+    const scenes = [...form.scenes];
+    const [s] = scenes.splice(k, 1);
+    scenes.splice(to, 0, s);
+    set({ scenes });
+  };
+  const title = (id: string) => items.find((m) => m.MediaId === id)?.MediaBasicInfo.Title ?? id;
+  const described = (id: string) => (issues.some((i) => fieldOf(i.Path) === id) ? `${id}-error` : undefined);
+  const preset = SIZE_PRESETS.find((p) => p.width === form.width && p.height === form.height);
+  const videos = items.filter((m) => m.MediaBasicInfo.MediaType !== 'audio');
+  const music = items.filter((m) => m.MediaBasicInfo.MediaType === 'audio');
+
+  const mediaPicker = (id: string, label: string, list: string[], onChange: (l: string[]) => void, from: MediaItem[]) => (
+    <div
+      class="media-field"
+      onDragOver={(e) => e.preventDefault()}
+      onDrop={(e) => {
+        e.preventDefault();
+        const m = e.dataTransfer?.getData('text/x-media-id');
+        if (m) onChange([...list, m]);
+      }}
+    >
+      <span class="label">{label}</span>
+      <ul class="chips">
+        {list.map((m, i) => (
+          <li>
+            {title(m)}
+            <button type="button" class="link" aria-label={`Remove ${title(m)}`} onClick={() => onChange(list.filter((_, j) => j !== i))}>
+              ×
+            </button>
+          </li>
+        ))}
+      </ul>
+      <label>
+        Add
+        <select
+          id={id}
+          aria-describedby={described(id)}
+          value=""
+          onChange={(e) => {
+            if (e.currentTarget.value) onChange([...list, e.currentTarget.value]);
+          }}
+        >
+          <option value="">choose from the library…</option>
+          {from.map((m) => (
+            <option value={m.MediaId}>{m.MediaBasicInfo.Title}</option>
+          ))}
+        </select>
+      </label>
+      <FieldError issues={issues} id={id} />
+    </div>
+  );
+
+  return (
+    <section aria-labelledby="create-title" class="create">
+      <h1 id="create-title">Create a batch</h1>
+      <div class="builder">
+        <form
+          class="job-form"
+          onSubmit={async (e) => {
+            e.preventDefault();
+            setSubmitError('');
+            try {
+              const r = await api.call<{ JobId: string }>('POST', '/api/v1/jobs', toSubmission(job));
+              location.hash = `#/jobs/${r.JobId}`;
+            } catch (err) {
+              setSubmitError((err as Error).message);
+            }
+          }}
+        >
+          <fieldset>
+            <legend>Mode</legend>
+            {(['Script', 'Smart_Mix'] as const).map((m) => (
+              <label class="inline">
+                <input type="radio" name="mode" checked={form.mode === m} onChange={() => set({ mode: m, scenes: m === 'Script' && form.scenes.length === 0 ? [{ name: 'scene 1', media: [], texts: [] }] : form.scenes })} />
+                {m === 'Script' ? 'Script (scenes in order)' : 'Smart mix (materials matched to the text)'}
+              </label>
+            ))}
+          </fieldset>
+          {form.mode === 'Script' ? (
+            <fieldset>
+              <legend>Scenes</legend>
+              <ol class="scenes">
+                {form.scenes.map((s, k) => (
+                  <li
+                    draggable
+                    onDragStart={(e) => e.dataTransfer?.setData('text/x-scene', String(k))}
+                    onDragOver={(e) => e.preventDefault()}
+                    onDrop={(e) => {
+                      const from = e.dataTransfer?.getData('text/x-scene');
+                      if (from) {
+                        e.preventDefault();
+                        moveScene(Number(from), k);
+                      }
+                    }}
+                  >
+                    <label>
+                      Scene name
+                      <input value={s.name} onInput={(e) => setScene(k, { name: e.currentTarget.value })} />
+                    </label>
+                    {mediaPicker(`scene-${k}-media`, `Media of scene ${k + 1}`, s.media, (media) => setScene(k, { media }), videos)}
+                    <label>
+                      Scene texts (one per line)
+                      <textarea
+                        id={`scene-${k}-texts`}
+                        rows={2}
+                        value={s.texts.join('\n')}
+                        onChange={(e) => setScene(k, { texts: lines(e.currentTarget.value) })}
+                      />
+                    </label>
+                    <FieldError issues={issues} id={`scene-${k}-texts`} />
+                    <div class="row">
+                      <button type="button" onClick={() => moveScene(k, k - 1)} aria-label={`Move scene ${k + 1} up`}>
+                        ↑
+                      </button>
+                      <button type="button" onClick={() => moveScene(k, k + 1)} aria-label={`Move scene ${k + 1} down`}>
+                        ↓
+                      </button>
+                      <button type="button" onClick={() => set({ scenes: form.scenes.filter((_, i) => i !== k) })}>
+                        Remove scene
+                      </button>
+                    </div>
+                  </li>
+                ))}
+              </ol>
+              <button type="button" onClick={() => set({ scenes: [...form.scenes, { name: `scene ${form.scenes.length + 1}`, media: [], texts: [] }] })}>
+                Add scene
+              </button>
+            </fieldset>
+          ) : (
+            mediaPicker('media', 'Materials', form.media, (media) => set({ media }), videos)
+          )}
+          <label>
+            Voice-over texts (one per line; one is used per video)
+            <textarea
+              id="speech-texts"
+              rows={3}
+              aria-describedby={described('speech-texts')}
+              value={form.speechTexts.join('\n')}
+              onChange={(e) => set({ speechTexts: lines(e.currentTarget.value) })}
+            />
+          </label>
+          <FieldError issues={issues} id="speech-texts" />
+          <label>
+            Titles (one per line)
+            <textarea id="titles" rows={2} value={form.titles.join('\n')} onChange={(e) => set({ titles: lines(e.currentTarget.value) })} />
+          </label>
+          <div class="row">
+            <label>
+              Voice
+              <select id="voice" aria-describedby={described('voice')} value={form.voice} onChange={(e) => set({ voice: e.currentTarget.value })}>
+                <option value="">(default)</option>
+                {voices.map((v) => (
+                  <option value={v}>{v}</option>
+                ))}
+              </select>
+            </label>
+            <label>
+              Speech rate
+              <input id="speech-rate" type="number" min={-500} max={500} value={form.speechRate} onChange={(e) => set({ speechRate: Number(e.currentTarget.value) })} />
+            </label>
+            <button
+              type="button"
+              onClick={async () => {
+                const url = await api.sample(form.voice || 'cally', form.speechRate, form.speechTexts[0]?.slice(0, 120));
+                setSample(url);
+                setTimeout(() => void audio.current?.play(), 0);
+              }}
+            >
+              Listen
+            </button>
+            {sample && <audio ref={audio} src={sample} controls aria-label="voice sample" />}
+          </div>
+          <FieldError issues={issues} id="voice" />
+          <label>
+            Caption animation
+            <select id="caption-in" aria-describedby={described('caption-in')} value={form.captionIn} onChange={(e) => set({ captionIn: e.currentTarget.value })}>
+              <option value="">(none)</option>
+              {animations.map((a) => (
+                <option value={a}>{a}</option>
+              ))}
+            </select>
+          </label>
+          <FieldError issues={issues} id="caption-in" />
+          <label class="inline">
+            <input type="checkbox" checked={form.transitions} onChange={(e) => set({ transitions: e.currentTarget.checked })} />
+            Transitions between shots
+          </label>
+          {mediaPicker('music', 'Music', form.music, (m) => set({ music: m }), music)}
+          <div class="row">
+            <label>
+              Size
+              <select
+                value={preset ? preset.label : ''}
+                onChange={(e) => {
+                  const p = SIZE_PRESETS.find((x) => x.label === e.currentTarget.value);
+                  if (p) set({ width: p.width, height: p.height });
+                }}
+              >
+                {!preset && <option value="">{`${form.width}x${form.height}`}</option>}
+                {SIZE_PRESETS.map((p) => (
+                  <option value={p.label}>{p.label}</option>
+                ))}
+              </select>
+            </label>
+            <label>
+              Width
+              <input id="width" type="number" aria-describedby={described('width')} value={form.width} onChange={(e) => set({ width: Number(e.currentTarget.value) })} />
+            </label>
+            <label>
+              Height
+              <input id="height" type="number" aria-describedby={described('height')} value={form.height} onChange={(e) => set({ height: Number(e.currentTarget.value) })} />
+            </label>
+            <label>
+              Count
+              <input id="count" type="number" min={1} max={100} aria-describedby={described('count')} value={form.count} onChange={(e) => set({ count: Number(e.currentTarget.value) })} />
+            </label>
+          </div>
+          <FieldError issues={issues} id="width" />
+          <FieldError issues={issues} id="height" />
+          <FieldError issues={issues} id="count" />
+          <label>
+            Output names
+            <input id="media-url" value={form.mediaURL} onChange={(e) => set({ mediaURL: e.currentTarget.value })} />
+          </label>
+          <FieldError issues={issues} id="media-url" />
+          {submitError && (
+            <p class="error" role="alert">
+              {submitError}
+            </p>
+          )}
+          <button type="submit" class="primary">
+            Submit
+          </button>
+        </form>
+        <aside class="json-view">
+          <label>
+            Job JSON
+            <textarea
+              id="job-json"
+              spellcheck={false}
+              rows={30}
+              value={jsonText}
+              onInput={(e) => {
+                const text = e.currentTarget.value;
+                setJsonText(text);
+                try {
+                  setJob(jobFromJson(JSON.parse(text)));
+                  setJsonError('');
+                } catch (err) {
+                  setJsonError((err as Error).message);
+                }
+              }}
+            />
+          </label>
+          {jsonError && <p class="error">{jsonError}</p>}
+          <ul class="issues" aria-label="problems">
+            {issues.map((i) => (
+              <li class="error">
+                <code>{i.Path}</code>: {i.Reason}
+              </li>
+            ))}
+          </ul>
+          <div class="row">
+            <label>
+              Import a job file
+              <input
+                type="file"
+                accept=".json,.jsonc,application/json"
+                onChange={async (e) => {
+                  const f = e.currentTarget.files?.[0];
+                  if (!f) return;
+                  const next = jobFromJson(JSON.parse(await f.text()));
+                  setJob(next);
+                  setJsonText(JSON.stringify(next, null, 2));
+                }}
+              />
+            </label>
+            <a href={`data:application/json,${encodeURIComponent(JSON.stringify(job, null, 2))}`} download="job.json">
+              Export
+            </a>
+            <button
+              type="button"
+              onClick={() => {
+                const next = emptyJob();
+                setJob(next);
+                setJsonText(JSON.stringify(next, null, 2));
+              }}
+            >
+              New
+            </button>
+          </div>
+          <h2>Library</h2>
+          <ul class="grid small" aria-label="drag media into a scene">
+            {videos.map((m) => (
+              <li class="card" draggable onDragStart={(e) => e.dataTransfer?.setData('text/x-media-id', m.MediaId)}>
+                <Thumb api={api} item={m} />
+                <span>{m.MediaBasicInfo.Title}</span>
+              </li>
+            ))}
+          </ul>
+        </aside>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,197 @@
+/**
+ * What the web console needs from the API, usable by any client and described in the OpenAPI
+ * document: uploads with progress (a raw body, streamed to disk), thumbnails of library media, a
+ * job's progress as server-sent events, validation of a job without submitting it, and a spoken
+ * sample of a voice.
+ */
+import { createWriteStream } from 'node:fs';
+import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { createError, JobValidationError, ReelsmithError } from '../../errors.js';
+import type { MediaLibrary, MediaRecord } from '../../media/library.js';
+import type { JobStore } from '../../service/store.js';
+import type { SpeechEngine } from '../../speech/engine.js';
+import { EspeakEngine } from '../../speech/espeak.js';
+import { SpeechSynthesizer } from '../../speech/synth.js';
+import { findVoice } from '../../speech/voices.js';
+import { runTool } from '../../util/tool.js';
+
+export interface ConsoleApiOptions {
+  /** Checks the caller's key (Bearer); throws when it is not one. */
+  auth: (req: FastifyRequest) => string;
+  respond: (req: FastifyRequest, reply: FastifyReply, work: () => Promise<object>, status?: number) => Promise<unknown>;
+  library: MediaLibrary;
+  store: JobStore;
+  cacheDir: string;
+  /** A job as answered (links signed anew). */
+  present?: <J extends { SubJobList: import('../../batch/manifest.js').SubJob[] }>(job: J) => Promise<J>;
+  /** A job checked as a submission is (throws JobValidationError naming the fields). */
+  check: (p: { InputConfig: string; EditingConfig: string; OutputConfig: string; UserData?: string }) => { warnings: string[] };
+  /** Largest upload, bytes (default 2 GiB). */
+  maxUploadBytes?: number;
+  engine?: SpeechEngine;
+  /** The library record as IMS shows it. */
+  mediaInfo: (r: MediaRecord) => object;
+  /** Seconds between looks at a job for its event stream (default 1). */
+  eventEverySeconds?: number;
+}
+
+/** A config given as an object or as the JSON string IMS takes. */
+const asString = (v: unknown) => (typeof v === 'string' ? v : v === undefined ? '' : JSON.stringify(v));
+
+export function registerConsoleApi(app: FastifyInstance, o: ConsoleApiOptions): void {
+  const maxUpload = o.maxUploadBytes ?? 2 * 1024 ** 3;
+  // Uploads: the body as it comes (any type), streamed to a temporary file, then into the library.
+  app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
+    scope.put('/api/v1/media/upload', { bodyLimit: maxUpload }, (req, reply) =>
+      o.respond(
+        req,
+        reply,
+        async () => {
+          o.auth(req);
+          const q = req.query as Record<string, string | undefined>;
+          const name = (q.name ?? 'upload').replace(/[/\\\0]/g, '_').slice(0, 200);
+          const dir = join(o.cacheDir, 'uploads');
+          await mkdir(dir, { recursive: true });
+          const tmp = join(dir, `${randomUUID()}-${name}`);
+          let bytes = 0;
+          const limit = new Transform({
+            transform(chunk: Buffer, _enc, cb) {
+              bytes += chunk.length;
+              if (bytes > maxUpload) cb(new ReelsmithError('InvalidParameter', `the upload is larger than ${maxUpload} bytes`));
+              else cb(null, chunk);
+            },
+          });
+          try {
+            await pipeline(req.body as NodeJS.ReadableStream, limit, createWriteStream(tmp));
+            if ((await stat(tmp)).size === 0) throw new ReelsmithError('InvalidParameter', `${name}: the upload is empty`);
+            const rec = await o.library
+              .add(tmp, {
+                title: q.title || name.replace(/\.[^.]*$/, ''),
+                description: q.description ?? '',
+                tags: q.tags ? q.tags.split(',').map((t) => t.trim()) : [],
+              })
+              .catch((err: Error) => {
+                throw new ReelsmithError(
+                  'InvalidMaterial.Unreadable',
+                  `${name}: not a video, image or audio file FFmpeg can read`,
+                  undefined,
+                  { detail: err.message },
+                );
+              });
+            return { MediaId: rec.id, MediaInfo: o.mediaInfo(rec) };
+          } finally {
+            await rm(tmp, { force: true });
+          }
+        },
+        201,
+      ),
+    );
+  });
+
+  // Thumbnails: a frame of a video, the image scaled, the waveform of audio (JPEG/PNG, cached).
+  app.get('/api/v1/media/:id/thumbnail', async (req, reply) => {
+    o.auth(req);
+    const rec = await o.library.get((req.params as { id: string }).id);
+    if (!rec) throw new ReelsmithError('InvalidParameter', 'no such media in the library');
+    const dir = join(o.cacheDir, 'thumbnails');
+    await mkdir(dir, { recursive: true });
+    const out = join(dir, `${rec.id}.${rec.kind === 'audio' ? 'png' : 'jpg'}`);
+    const exists = await stat(out).then(
+      () => true,
+      () => false,
+    );
+    if (!exists) {
+      const at = rec.kind === 'video' ? Math.min(1, (rec.duration ?? 0) / 3) : 0;
+      const args =
+        rec.kind === 'audio'
+          ? ['-i', rec.file, '-filter_complex', 'showwavespic=s=320x120:colors=0x3b82f6', '-frames:v', '1']
+          : ['-ss', String(at), '-i', rec.file, '-vf', 'scale=320:320:force_original_aspect_ratio=decrease', '-frames:v', '1'];
+      const tmp = `${out}.${randomUUID()}.part${rec.kind === 'audio' ? '.png' : '.jpg'}`;
+      await runTool('ffmpeg', ['-v', 'error', '-y', ...args, tmp], { timeoutMs: 30_000 });
+      await rename(tmp, out);
+    }
+    return reply
+      .type(rec.kind === 'audio' ? 'image/png' : 'image/jpeg')
+      .header('cache-control', 'private, max-age=86400')
+      .send(await readFile(out));
+  });
+
+  // A job's progress as server-sent events: `job` with the whole job on each change, until it ends.
+  app.get('/api/v1/jobs/:id/events', async (req, reply) => {
+    const id = (req.params as { id: string }).id;
+    o.auth(req);
+    if (!(await o.store.get(id))) throw createError('InvalidParameter.JobNotFound', id);
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    let closed = false;
+    req.raw.on('close', () => {
+      closed = true;
+    });
+    let last = '';
+    while (!closed) {
+      const job = await o.store.get(id).catch(() => undefined);
+      if (job) {
+        const shown = o.present ? await o.present(job) : job;
+        // Compared without the links (signed anew each time): an event only when something changed.
+        const key = JSON.stringify({ ...shown, SubJobList: shown.SubJobList.map((s) => ({ ...s, MediaURL: '' })) });
+        if (key !== last) {
+          last = key;
+          res.write(`event: job\ndata: ${JSON.stringify(shown)}\n\n`);
+        }
+        if (job.Status === 'Finished' || job.Status === 'Failed') break;
+      } else res.write(': waiting for the database\n\n');
+      await new Promise((r) => setTimeout(r, (o.eventEverySeconds ?? 1) * 1000));
+    }
+    res.end();
+  });
+
+  // A job checked as a submission would be, without submitting it: every problem with its field.
+  app.post('/api/v1/jobs/validate', (req, reply) =>
+    o.respond(req, reply, async () => {
+      o.auth(req);
+      const b = (req.body ?? {}) as Record<string, unknown>;
+      try {
+        const { warnings } = o.check({
+          InputConfig: asString(b.InputConfig),
+          EditingConfig: asString(b.EditingConfig),
+          OutputConfig: asString(b.OutputConfig),
+          ...(b.UserData !== undefined ? { UserData: asString(b.UserData) } : {}),
+        });
+        return { Valid: true, Issues: [], Warnings: warnings };
+      } catch (err) {
+        if (err instanceof JobValidationError)
+          return { Valid: false, Issues: err.issues.map((i) => ({ Path: i.path, Reason: i.reason })), Warnings: [] };
+        if (err instanceof ReelsmithError && err.status < 500)
+          return { Valid: false, Issues: [{ Path: '', Reason: err.message }], Warnings: [] };
+        throw err;
+      }
+    }),
+  );
+
+  // A voice speaking a sample line (the console's "listen"), as WAV.
+  const synth = new SpeechSynthesizer(o.engine ?? new EspeakEngine(), o.cacheDir);
+  app.post('/api/v1/voices/sample', async (req, reply) => {
+    o.auth(req);
+    {
+      const b = (req.body ?? {}) as { Voice?: string; SpeechRate?: number; Text?: string; Style?: string };
+      const voice = findVoice(String(b.Voice ?? ''));
+      if (!voice) throw new ReelsmithError('InvalidParameter', `Voice: unknown voice "${String(b.Voice ?? '')}"`);
+      const text =
+        String(b.Text ?? '').trim() || (voice.language.startsWith('en') ? 'Hello, this is how I sound.' : '你好，这是我的声音。');
+      if (text.length > 300) throw new ReelsmithError('InvalidParameter', 'Text: at most 300 characters');
+      const rate = Number(b.SpeechRate ?? 0);
+      if (!Number.isInteger(rate) || rate < -500 || rate > 500)
+        throw new ReelsmithError('InvalidParameter', 'SpeechRate: an integer from -500 to 500');
+      const file = (await synth.clip(voice.name, rate, text, undefined, b.Style as never)).path;
+      return reply.type('audio/wav').send(await readFile(file));
+    }
+  });
+}

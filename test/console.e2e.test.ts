@@ -1,0 +1,160 @@
+/**
+ * The web console end to end, in Debian's Chromium driven by playwright-core, against a real
+ * `reelsmith serve` on loopback: sign in, upload media, build a Script job with two scenes, a voice
+ * and a caption animation, see a wrong field's error next to it, submit Count 2 at a small size,
+ * follow it to its end, play an output in the page and download it. Screenshots of the main screens
+ * at 1280x800 and 390x844 go to docs/console/ (shown in the README).
+ */
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Service, startService } from '../src/shells/http/service.js';
+import { ffprobe, media, tempDir } from './helpers.js';
+
+const AK = 'LTAI5tConsole';
+const SECRET = 'console-secret-0123456789';
+const SHOTS = join(import.meta.dirname, '..', 'docs', 'console');
+let service: Service;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!existsSync(join(import.meta.dirname, '..', 'dist', 'console', 'index.html')))
+    throw new Error('the console is not built: npm run build:console (npm test does it)');
+  service = await startService({ port: 0, dataDir: tempDir('rs-console-'), keys: new Map([[AK, SECRET]]) });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--autoplay-policy=no-user-gesture-required'],
+  });
+  mkdirSync(SHOTS, { recursive: true });
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  await service?.close();
+});
+
+async function signIn(page: Page) {
+  await page.goto(service.url);
+  await page.getByLabel('Access key ID').fill(AK);
+  await page.getByLabel('Access key secret').fill(SECRET);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Media library' }).waitFor();
+}
+
+describe('the web console', () => {
+  it('refuses a wrong key with a message, in the page', async () => {
+    const page = await browser.newPage();
+    await page.goto(service.url);
+    await page.getByLabel('Access key ID').fill(AK);
+    await page.getByLabel('Access key secret').fill('wrong');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/./);
+    expect(await page.getByRole('heading', { name: 'Media library' }).count()).toBe(0);
+    await page.close();
+  });
+
+  it('signs in, uploads, builds a two-scene job, shows a field error at its field, renders Count 2, plays and downloads an output', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await signIn(page);
+
+    // Library: two uploads with progress, then their cards with thumbnails.
+    await page.locator('input[type=file]').setInputFiles([media('storefront_opening.mp4'), media('mall_crowd.mp4')]);
+    await expect.poll(() => page.getByText('uploaded').count(), { timeout: 60_000 }).toBe(2);
+    const cards = page.locator('ul[aria-label=media] li');
+    await expect.poll(() => cards.count()).toBe(2);
+    await expect
+      .poll(
+        () =>
+          page
+            .locator('ul[aria-label=media] img')
+            .evaluateAll((imgs) => imgs.filter((i) => (i as HTMLImageElement).naturalWidth > 0).length),
+        {
+          timeout: 30_000,
+        },
+      )
+      .toBe(2);
+    await page.screenshot({ path: join(SHOTS, 'library-1280.png') });
+
+    // Create: two scenes, a voice, a caption animation, a small size, Count 2.
+    await page.getByRole('link', { name: 'Create' }).click();
+    await page.getByRole('button', { name: 'New' }).click();
+    await page.locator('#scene-0-media').selectOption({ label: 'storefront_opening' });
+    await page.getByRole('button', { name: 'Add scene' }).click();
+    await page.locator('#scene-1-media').selectOption({ label: 'mall_crowd' });
+    await page.locator('#speech-texts').fill('Grand opening today. Come and see.');
+    await page.locator('#speech-texts').blur();
+    await page.locator('#voice').selectOption('cally');
+    const animations = await page.locator('#caption-in option').allTextContents();
+    expect(animations.length).toBeGreaterThan(5);
+    await page.locator('#caption-in').selectOption(animations[2]);
+    await page.locator('#height').fill('320');
+    await page.locator('#height').blur();
+    await page.locator('#count').fill('2');
+    await page.locator('#count').blur();
+    // A wrong width: the service's reason appears next to the field, naming it.
+    await page.locator('#width').fill('5');
+    await page.locator('#width').blur();
+    await expect.poll(() => page.locator('#width-error').textContent(), { timeout: 10_000 }).toMatch(/OutputConfig\.Width.*128/);
+    expect(await page.locator('#width').getAttribute('aria-describedby')).toBe('width-error');
+    await page.screenshot({ path: join(SHOTS, 'create-1280.png'), fullPage: true });
+    await page.locator('#width').fill('180');
+    await page.locator('#width').blur();
+    await expect.poll(() => page.locator('#width-error').count()).toBe(0);
+    // The JSON view shows the job being built.
+    const json = JSON.parse(await page.locator('#job-json').inputValue()) as {
+      InputConfig: { MediaGroupArray: unknown[] };
+      OutputConfig: object;
+    };
+    expect(json.InputConfig.MediaGroupArray).toHaveLength(2);
+    expect(json.OutputConfig).toMatchObject({ Width: 180, Height: 320, Count: 2 });
+
+    // Submit, follow it to the end (server-sent events), play and download an output.
+    await page.getByRole('button', { name: 'Submit' }).click();
+    await page.waitForURL(/#\/jobs\/[0-9a-f]{32}$/);
+    await expect.poll(() => page.getByTestId('job-status').textContent(), { timeout: 180_000, interval: 500 }).toBe('Finished');
+    const videos = page.locator('ul[aria-label=outputs] video');
+    await expect.poll(() => videos.count()).toBe(2);
+    const played = await videos.first().evaluate(async (v: HTMLVideoElement) => {
+      v.muted = true;
+      await v.play();
+      await new Promise((r) => setTimeout(r, 800));
+      return { readyState: v.readyState, currentTime: v.currentTime, width: v.videoWidth, height: v.videoHeight };
+    });
+    expect(played.readyState).toBe(4);
+    expect(played.currentTime).toBeGreaterThan(0.2);
+    expect([played.width, played.height]).toEqual([180, 320]);
+    await page.screenshot({ path: join(SHOTS, 'job-1280.png') });
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download' }).first().click()]);
+    const saved = join(tempDir('rs-console-dl-'), download.suggestedFilename());
+    await download.saveAs(saved);
+    expect(statSync(saved).size).toBeGreaterThan(1000);
+    expect((await ffprobe(saved)).streams.find((s) => s.codec_type === 'video')).toMatchObject({ width: 180, height: 320 });
+
+    // Phone-sized: the same screens fit, and are shot.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: join(SHOTS, 'job-390.png') });
+    await page.getByRole('link', { name: 'Library' }).click();
+    await page.getByRole('heading', { name: 'Media library' }).waitFor();
+    await expect
+      .poll(
+        () =>
+          page
+            .locator('ul[aria-label=media] img')
+            .evaluateAll((imgs) => imgs.filter((i) => (i as HTMLImageElement).naturalWidth > 0).length),
+        {
+          timeout: 30_000,
+        },
+      )
+      .toBe(4);
+    await page.screenshot({ path: join(SHOTS, 'library-390.png') });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.getByRole('link', { name: 'Create' }).click();
+    await page.screenshot({ path: join(SHOTS, 'create-390.png') });
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 300_000);
+});
