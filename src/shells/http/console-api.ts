@@ -7,7 +7,7 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Transform } from 'node:stream';
+import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -54,7 +54,22 @@ export function registerConsoleApi(app: FastifyInstance, o: ConsoleApiOptions): 
         req,
         reply,
         async () => {
-          o.auth(req);
+          const body = req.body as Readable;
+          const tooLarge = () => new ReelsmithError('InvalidParameter', `the upload is larger than ${maxUpload} bytes (maxUploadBytes)`);
+          // Refused before its body is read: said at once, and the connection closed (not read to its end).
+          if (Number(req.headers['content-length']) > maxUpload) {
+            reply.header('connection', 'close');
+            throw tooLarge();
+          }
+          try {
+            o.auth(req);
+          } catch (err) {
+            // The body of a request refused is read and dropped, so that the answer reaches the client.
+            await new Promise((done) => {
+              body.on('end', done).on('error', done).on('close', done).resume();
+            });
+            throw err;
+          }
           const q = req.query as Record<string, string | undefined>;
           const name = (q.name ?? 'upload').replace(/[/\\\0]/g, '_').slice(0, 200);
           const dir = join(o.cacheDir, 'uploads');
@@ -64,12 +79,14 @@ export function registerConsoleApi(app: FastifyInstance, o: ConsoleApiOptions): 
           const limit = new Transform({
             transform(chunk: Buffer, _enc, cb) {
               bytes += chunk.length;
-              if (bytes > maxUpload) cb(new ReelsmithError('InvalidParameter', `the upload is larger than ${maxUpload} bytes`));
-              else cb(null, chunk);
+              if (bytes > maxUpload) {
+                reply.header('connection', 'close');
+                cb(tooLarge());
+              } else cb(null, chunk);
             },
           });
           try {
-            await pipeline(req.body as NodeJS.ReadableStream, limit, createWriteStream(tmp));
+            await pipeline(body, limit, createWriteStream(tmp));
             if ((await stat(tmp)).size === 0) throw new ReelsmithError('InvalidParameter', `${name}: the upload is empty`);
             const rec = await o.library
               .add(tmp, {

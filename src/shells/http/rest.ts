@@ -127,6 +127,8 @@ const obj = (description: string) => ({ type: 'object', description, additionalP
 const listParams = (names: string[]) =>
   names.map((n) => ({ name: n, in: 'query', required: false, schema: { type: n === 'maxResults' ? 'integer' : 'string' } }));
 
+const ID = [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }];
+
 export const OPENAPI = {
   openapi: '3.1.0',
   info: {
@@ -210,6 +212,61 @@ export const OPENAPI = {
         summary: 'The job format as a JSON Schema (2020-12), for editors and forms; no key needed',
         security: [],
         responses: { '200': { description: 'The JSON Schema of a job (InputConfig, EditingConfig, OutputConfig, UserData)' } },
+      },
+    },
+    '/api/v1/jobs/{id}/events': {
+      get: {
+        summary:
+          "A job's progress as server-sent events: an event `job` with the whole job (as GetBatchMediaProducingJob's EditingBatchJob) at once and on each change, until the job ends",
+        parameters: ID,
+        responses: {
+          '200': { description: 'text/event-stream', content: { 'text/event-stream': { schema: { type: 'string' } } } },
+          ...errors,
+        },
+      },
+    },
+    '/api/v1/jobs/validate': {
+      post: {
+        summary: 'Checks a job as a submission is checked, without submitting it: every problem with its field path',
+        requestBody: { required: true, ...json({ $ref: '#/components/schemas/Job' }) },
+        responses: {
+          '200': { description: 'Valid, Issues [{Path, Reason}], Warnings', ...json(obj('Valid, Issues, Warnings')) },
+          ...errors,
+        },
+      },
+    },
+    '/api/v1/media/upload': {
+      put: {
+        summary: 'Uploads one file into the media library: the body is the file (any content type), streamed to disk',
+        parameters: [
+          { name: 'name', in: 'query', required: true, schema: { type: 'string' }, description: "the file's name" },
+          { name: 'title', in: 'query', required: false, schema: { type: 'string' } },
+          { name: 'description', in: 'query', required: false, schema: { type: 'string' } },
+          { name: 'tags', in: 'query', required: false, schema: { type: 'string' }, description: 'comma-separated' },
+        ],
+        requestBody: { required: true, content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } },
+        responses: { '201': { description: 'MediaId, MediaInfo', ...json(obj('MediaId, MediaInfo')) }, ...errors },
+      },
+    },
+    '/api/v1/media/{id}/thumbnail': {
+      get: {
+        summary: 'A thumbnail of a library item: a frame of a video, the image scaled (JPEG), the waveform of audio (PNG), 320 px',
+        parameters: ID,
+        responses: { '200': { description: 'image/jpeg or image/png' }, ...errors },
+      },
+    },
+    '/api/v1/voices/sample': {
+      post: {
+        summary: 'A voice speaking a sample line (WAV): Voice, SpeechRate (-500..500), Text (at most 300 characters; default a greeting)',
+        requestBody: {
+          required: true,
+          ...json({
+            type: 'object',
+            required: ['Voice'],
+            properties: { Voice: { type: 'string' }, SpeechRate: { type: 'integer' }, Text: { type: 'string' }, Style: { type: 'string' } },
+          }),
+        },
+        responses: { '200': { description: 'audio/wav' }, ...errors },
       },
     },
     '/api/v1/jobs/{id}/callbacks': {

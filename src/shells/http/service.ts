@@ -26,6 +26,8 @@ export interface ServiceOptions {
   port: number;
   /** The built web console; default the package's dist/console (npm run build:console). */
   consoleDir?: string;
+  /** Largest upload into the media library, bytes (default 2 GiB; setting maxUploadBytes). */
+  maxUploadBytes?: number;
   host?: string;
   /** The data folder (database, caches, outputs); default $REELSMITH_HOME. */
   dataDir?: string;
@@ -131,6 +133,7 @@ export async function loadServiceConfig(file: string | undefined, env: NodeJS.Pr
     'downloadTimeoutS',
     'log',
     'maxRenderMemoryMB',
+    'maxUploadBytes',
     'concurrentJobs',
     'publicUrl',
     'database',
@@ -181,6 +184,7 @@ export async function loadServiceConfig(file: string | undefined, env: NodeJS.Pr
     },
     log: raw.log === undefined ? undefined : raw.log === true,
     maxRenderMemoryMB: positive(raw.maxRenderMemoryMB, 'maxRenderMemoryMB'),
+    maxUploadBytes: positive(raw.maxUploadBytes, 'maxUploadBytes'),
     concurrentJobs: positive(raw.concurrentJobs, 'concurrentJobs'),
   };
 }
@@ -282,6 +286,7 @@ export async function startService(o: ServiceOptions): Promise<Service> {
     present,
     consoleDir: o.consoleDir ?? fileURLToPath(new URL('../../../dist/console', import.meta.url)),
     engine: o.engine,
+    maxUploadBytes: o.maxUploadBytes,
     store,
     nonces: new NonceStore(db),
     intake,

@@ -1,0 +1,150 @@
+/**
+ * The API the web console uses, as any client uses it: uploads streamed into the library,
+ * thumbnails, validation without submitting, voice samples, a job's progress as server-sent events.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Service, startService } from '../src/shells/http/service.js';
+import { ffprobe, media, tempDir } from './helpers.js';
+
+let service: Service;
+const H = { authorization: 'Bearer AKconsole:console-secret' };
+
+beforeAll(async () => {
+  service = await startService({
+    port: 0,
+    dataDir: tempDir('rs-capi-'),
+    keys: new Map([['AKconsole', 'console-secret']]),
+    maxUploadBytes: 3_000_000,
+  });
+});
+afterAll(() => service?.close());
+
+const upload = (name: string, body: Buffer | Uint8Array | string, headers: Record<string, string> = H) =>
+  fetch(`${service.url}/api/v1/media/upload?name=${encodeURIComponent(name)}&tags=a,b`, { method: 'PUT', headers, body: body as BodyInit });
+
+/** A decoded image's size and mean luma (ffmpeg). */
+function picture(bytes: Buffer): { width: number; height: number; mean: number } {
+  const dir = tempDir('rs-thumb-');
+  const f = join(dir, 'thumb');
+  writeFileSync(f, bytes);
+  const probe = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_streams', '-of', 'json', f]).toString()) as {
+    streams: { width: number; height: number }[];
+  };
+  const gray = execFileSync('ffmpeg', ['-v', 'error', '-i', f, '-f', 'rawvideo', '-pix_fmt', 'gray', '-']);
+  return { ...probe.streams[0], mean: gray.reduce((a, b) => a + b, 0) / gray.length };
+}
+
+describe('the console API', () => {
+  it('streams an upload into the library, with its tags; refuses a file that is not media, naming it; refuses one too large', async () => {
+    const r = await upload('storefront.mp4', readFileSync(media('storefront_opening.mp4')));
+    expect(r.status).toBe(201);
+    const body = (await r.json()) as {
+      MediaId: string;
+      MediaInfo: { MediaBasicInfo: { MediaType: string; Title: string; MediaTags: string } };
+    };
+    expect(body.MediaInfo.MediaBasicInfo).toMatchObject({ MediaType: 'video', Title: 'storefront' });
+    const bad = await upload('notes.mp4', 'just some text');
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { Message: string }).Message).toMatch(/^notes\.mp4: not a video, image or audio file/);
+    const big = await upload('big.mp4', new Uint8Array(4_000_000));
+    expect(big.status).toBe(400);
+    expect((await upload('x.mp4', 'x', {})).status).toBe(401);
+    // Nothing half-written is left in the library: one item.
+    const list = (await (await fetch(`${service.url}/api/v1/media`, { headers: H })).json()) as { MediaInfos: unknown[] };
+    expect(list.MediaInfos).toHaveLength(1);
+  });
+
+  it('answers thumbnails: a frame of a video (not black), a scaled image, the waveform of audio', async () => {
+    const ids: Record<string, string> = {};
+    for (const f of ['mall_crowd.mp4', 'fresh_fruit.png', 'relaxing_theme.mp3'])
+      ids[f] = ((await (await upload(f, readFileSync(media(f)))).json()) as { MediaId: string }).MediaId;
+    const get = async (id: string) => {
+      const r = await fetch(`${service.url}/api/v1/media/${id}/thumbnail`, { headers: H });
+      expect(r.status).toBe(200);
+      return { type: r.headers.get('content-type'), bytes: Buffer.from(await r.arrayBuffer()) };
+    };
+    const video = await get(ids['mall_crowd.mp4']);
+    expect(video.type).toBe('image/jpeg');
+    const v = picture(video.bytes);
+    expect(Math.max(v.width, v.height)).toBeLessThanOrEqual(320);
+    expect(v.mean).toBeGreaterThan(20);
+    const image = await get(ids['fresh_fruit.png']);
+    expect(picture(image.bytes).width).toBeLessThanOrEqual(320);
+    const audio = await get(ids['relaxing_theme.mp3']);
+    expect(audio.type).toBe('image/png');
+    expect(picture(audio.bytes)).toMatchObject({ width: 320, height: 120 });
+    expect((await fetch(`${service.url}/api/v1/media/${ids['mall_crowd.mp4']}/thumbnail`)).status).toBe(401);
+  });
+
+  it('validates a job without submitting it: every problem with its field path', async () => {
+    const r = await fetch(`${service.url}/api/v1/jobs/validate`, {
+      method: 'POST',
+      headers: { ...H, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        InputConfig: { MediaArray: ['a.mp4'] },
+        EditingConfig: { SpeechConfig: { Voice: 'nobody' } },
+        OutputConfig: { Width: 5 },
+      }),
+    });
+    const v = (await r.json()) as { Valid: boolean; Issues: { Path: string; Reason: string }[] };
+    expect(v.Valid).toBe(false);
+    expect(v.Issues.map((i) => i.Path)).toEqual(expect.arrayContaining(['EditingConfig.SpeechConfig.Voice', 'OutputConfig.Width']));
+    const jobs = (await (await fetch(`${service.url}/api/v1/jobs`, { headers: H })).json()) as { EditingBatchJobList: unknown[] };
+    expect(jobs.EditingBatchJobList).toHaveLength(0);
+  });
+
+  it('speaks a sample of a voice as WAV; an unknown voice is refused naming it', async () => {
+    const r = await fetch(`${service.url}/api/v1/voices/sample`, {
+      method: 'POST',
+      headers: { ...H, 'content-type': 'application/json' },
+      body: JSON.stringify({ Voice: 'cally', Text: 'Grand opening today.' }),
+    });
+    expect(r.headers.get('content-type')).toBe('audio/wav');
+    const f = join(tempDir('rs-sample-'), 's.wav');
+    writeFileSync(f, Buffer.from(await r.arrayBuffer()));
+    expect((await ffprobe(f)).duration).toBeGreaterThan(0.5);
+    const bad = await fetch(`${service.url}/api/v1/voices/sample`, {
+      method: 'POST',
+      headers: { ...H, 'content-type': 'application/json' },
+      body: JSON.stringify({ Voice: 'nobody' }),
+    });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { Message: string }).Message).toMatch(/Voice: unknown voice "nobody"/);
+  });
+
+  it("streams a job's progress as server-sent events until it ends", async () => {
+    const id = (
+      (await (
+        await fetch(`${service.url}/api/v1/jobs`, {
+          method: 'POST',
+          headers: { ...H, 'content-type': 'application/json' },
+          body: JSON.stringify({
+            InputConfig: {
+              MediaArray: [
+                ((await (await upload('c.mp4', readFileSync(media('checkout_queue.mp4')))).json()) as { MediaId: string }).MediaId,
+              ],
+            },
+            EditingConfig: {},
+            OutputConfig: { MediaURL: 'e_{index}.mp4', Count: 2, Width: 180, Height: 320, MaxDuration: 2 },
+          }),
+        })
+      ).json()) as { JobId: string }
+    ).JobId;
+    const r = await fetch(`${service.url}/api/v1/jobs/${id}/events`, { headers: H });
+    expect(r.headers.get('content-type')).toBe('text/event-stream');
+    const events = (await r.text())
+      .split('\n\n')
+      .filter((e) => e.startsWith('event: job'))
+      .map((e) => JSON.parse(e.slice(e.indexOf('data: ') + 6)) as { Status: string; SubJobList: { Status: string }[] });
+    expect(events.length).toBeGreaterThanOrEqual(2);
+    expect(events.at(-1)?.Status).toBe('Finished');
+    expect(events.at(-1)?.SubJobList.map((s) => s.Status)).toEqual(['Success', 'Success']);
+    // Each event says something new.
+    const shown = events.map((e) => JSON.stringify(e));
+    expect(new Set(shown).size).toBe(shown.length);
+    expect((await fetch(`${service.url}/api/v1/jobs/${'0'.repeat(32)}/events`, { headers: H })).status).toBe(404);
+  });
+});
