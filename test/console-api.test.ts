@@ -147,4 +147,70 @@ describe('the console API', () => {
     expect(new Set(shown).size).toBe(shown.length);
     expect((await fetch(`${service.url}/api/v1/jobs/${'0'.repeat(32)}/events`, { headers: H })).status).toBe(404);
   });
+
+  it('previews the plans as storyboards before submitting; with the same ClientToken the job makes exactly those plans', async () => {
+    const ids = await Promise.all(
+      ['storefront_opening.mp4', 'store_interior.mp4', 'snacks_and_drinks.mp4'].map(
+        async (f) => ((await (await upload(f, readFileSync(media(f)))).json()) as { MediaId: string }).MediaId,
+      ),
+    );
+    const job = {
+      InputConfig: {
+        MediaGroupArray: [
+          { GroupName: 'a', MediaArray: [ids[0], ids[1]] },
+          { GroupName: 'b', MediaArray: [ids[1], ids[2]] },
+        ],
+        SpeechTextArray: ['Grand opening today. Come and see the fresh fruit.'],
+      },
+      EditingConfig: { SpeechConfig: { Voice: 'cally' } },
+      OutputConfig: { MediaURL: 'p_{index}.mp4', Count: 3, Width: 180, Height: 320 },
+      ClientToken: 'preview-token-1',
+    };
+    const post = async (path: string, body: object) =>
+      (
+        await fetch(`${service.url}${path}`, {
+          method: 'POST',
+          headers: { ...H, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        })
+      ).json();
+    const preview = (await post('/api/v1/jobs/preview', job)) as {
+      Count: number;
+      Outputs: {
+        Index: number;
+        Duration: number;
+        Shots: { Material: string; Group: string; Start: number }[];
+        Captions: { Text: string; Start: number; End: number }[];
+        Transitions: { Name: string }[];
+      }[];
+      Uniqueness: { possibleSequences: number };
+      Estimate: { RenderSeconds: number; Basis: string };
+    };
+    expect(preview.Count).toBe(3);
+    expect(preview.Outputs).toHaveLength(3);
+    for (const o of preview.Outputs) {
+      expect(o.Shots.map((x) => x.Group)).toEqual(expect.arrayContaining(['a', 'b']));
+      expect(o.Captions.length).toBeGreaterThan(0);
+      expect(o.Captions.at(-1)!.End).toBeLessThanOrEqual(o.Duration + 0.01);
+    }
+    expect(preview.Uniqueness.possibleSequences).toBeGreaterThan(3);
+    expect(preview.Estimate.RenderSeconds).toBeGreaterThanOrEqual(0);
+    // Submitted with the same token: the outputs are the plans shown.
+    const { JobId } = (await post('/api/v1/jobs', job)) as { JobId: string };
+    for (let i = 0; i < 600; i++) {
+      const b = (
+        (await (await fetch(`${service.url}/api/v1/jobs/${JobId}`, { headers: H })).json()) as { EditingBatchJob: { Status: string } }
+      ).EditingBatchJob;
+      if (b.Status === 'Finished' || b.Status === 'Failed') break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const manifest = JSON.parse(readFileSync(join(service.home.root, 'outputs', JobId, 'manifest.json'), 'utf8')) as {
+      Plans: { timeline: { duration: number; shots: { material: { ref: string }; start: number }[] } }[];
+    };
+    for (const [k, o] of preview.Outputs.entries()) {
+      const t = manifest.Plans[k].timeline;
+      expect(t.shots.map((x) => x.material.ref)).toEqual(o.Shots.map((x) => x.Material));
+      expect(Math.abs(t.duration - o.Duration)).toBeLessThan(0.01);
+    }
+  });
 });

@@ -25,6 +25,7 @@ import type { Timeline } from '../planner/timeline.js';
 import { drawVariants } from '../planner/variants.js';
 import { QualityCheckError } from '../render/quality.js';
 import { renderTimeline } from '../render/render.js';
+import { recordRender } from '../render/speed.js';
 import type { RenderSettings } from '../render/settings.js';
 import type { ParsedJob } from '../job/job.js';
 import type { SpeechEngine } from '../speech/engine.js';
@@ -264,6 +265,7 @@ export async function renderOutput(prepared: Prepared, r: SubJobResult, opts: Re
   const delays = opts.renderRetryDelaysMs ?? [1000, 4000];
   let timeline = r.timeline as Timeline;
   let safePath = false;
+  const started = performance.now();
   for (let attempt = 0; ; attempt++) {
     try {
       const rendered = await renderTimeline(timeline, r.file, {
@@ -285,6 +287,7 @@ export async function renderOutput(prepared: Prepared, r: SubJobResult, opts: Re
       r.status = 'Success';
       r.error = undefined;
       r.quality = rendered.quality;
+      recordRender((performance.now() - started) / 1000, timeline.duration, timeline.width, timeline.height);
       break;
     } catch (err) {
       r.status = 'Failed';

@@ -192,7 +192,7 @@ export class JobRunner {
       const m = await produce(parsed, {
         outDir,
         jobId: id,
-        seed: id,
+        seed: await this.store.seedOf(id),
         resume: true,
         home: this.o.home,
         engine: this.o.engine,

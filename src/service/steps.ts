@@ -1,7 +1,7 @@
 /**
  * A job of the scaled deployment as units of work any worker may take (service/queue.ts):
  *
- * - **plan**: parses and plans the job (seeded by its id), records its outputs (Init, or Failed
+ * - **plan**: parses and plans the job (seeded by its ClientToken, else its id), records its outputs (Init, or Failed
  *   with the plan's reason) and answers the outputs to render, each queued as its own unit;
  * - **output**: renders one output, publishes it, records it; answers whether it was the job's last;
  * - **complete**: records the job's outcome once and its completion events.
@@ -67,7 +67,7 @@ export class JobSteps {
           { baseDir: this.o.baseDir ?? process.cwd(), maxOutputDuration: this.o.maxOutputDuration },
         );
         return prepare(parsed, {
-          seed: job.JobId,
+          seed: await this.store.seedOf(job.JobId),
           home: this.o.home,
           engine: this.o.engine,
           policy: this.o.policy,

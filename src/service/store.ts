@@ -33,6 +33,12 @@ export function paramsHash(p: { InputConfig?: string; EditingConfig?: string; Ou
     .digest('hex');
 }
 
+/**
+ * What a job's plans are seeded by: its ClientToken when it has one (a preview asked with the same
+ * token before submitting shows the very plans the job makes), else its id.
+ */
+export const planSeed = (jobId: string, clientToken?: string | null) => (clientToken ? `token:${clientToken}` : jobId);
+
 /** IMS times: ISO-8601 UTC to the second. */
 export const imsTime = (d = new Date()) => `${d.toISOString().slice(0, 19)}Z`;
 
@@ -92,6 +98,7 @@ export class JobStore {
           params_hash: job.paramsHash ?? null,
           attempts: 0,
           user_id: job.userId ?? null,
+          seed: planSeed(id, job.clientToken),
         })
         // Two submissions with one ClientToken at once (several processes on one database): the
         // second inserts nothing and answers with the first one's job.
@@ -109,6 +116,12 @@ export class JobStore {
         };
       return { id, created: true };
     });
+  }
+
+  /** What a job's plans are seeded by (its id for jobs recorded before seeds were). */
+  async seedOf(id: string): Promise<string> {
+    const r = await this.db.selectFrom('batch_jobs').select('seed').where('id', '=', id).executeTakeFirst();
+    return r?.seed ?? id;
   }
 
   /** The account that submitted a job (callbacks' UserId), if the service knows it. */

@@ -10,6 +10,8 @@ import { MediaLibrary } from '../media/library.js';
 import type { RenderSettings } from '../render/settings.js';
 import { CallbackDispatcher } from '../service/callbacks.js';
 import type { SubJob } from '../batch/manifest.js';
+import { prepare } from '../batch/produce.js';
+import type { ParsedJob } from '../job/job.js';
 import { JobRunner, type RunnerOptions } from '../service/runner.js';
 import { JobSteps } from '../service/steps.js';
 import { JobStore } from '../service/store.js';
@@ -103,5 +105,8 @@ export async function assembleRuntime(o: RuntimeOptions) {
       job.SubJobList.map(async ({ Object: object, ...s }) => (object && bucket ? { ...s, MediaURL: await bucket.link(object) } : s)),
     ),
   });
-  return { db, store, library, callbacks, runner, steps, present, close: () => bucket?.destroy() };
+  /** A job prepared (materials, speech, plans) as its renders would be, without rendering: previews. */
+  const prepareJob = (parsed: ParsedJob, seed: string) =>
+    prepare(parsed, { seed, home: o.home, engine: o.engine, policy, maxOutputDuration: o.maxOutputDuration, library });
+  return { db, store, library, callbacks, runner, steps, present, prepareJob, close: () => bucket?.destroy() };
 }

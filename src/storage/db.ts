@@ -58,6 +58,8 @@ export interface BatchJobTable {
   attempts: number;
   /** The account of the access key that submitted it (callbacks' UserId). */
   user_id: number | null;
+  /** What its plans are seeded by: its ClientToken when it had one (so a preview made before submitting shows its plans), else its id. */
+  seed: string | null;
 }
 
 /** Signature nonces seen (replays are refused), with their time for expiry. */
@@ -199,6 +201,11 @@ const migrationsFor = (d: SqlDialect): Record<string, Migration> => {
     '0007_job_owner': {
       async up(db) {
         await db.schema.alterTable('batch_jobs').addColumn('user_id', t.int64).execute();
+      },
+    },
+    '0008_job_seed': {
+      async up(db) {
+        await db.schema.alterTable('batch_jobs').addColumn('seed', 'text').execute();
       },
     },
     '0003_callbacks': {

@@ -19,6 +19,10 @@ import { EspeakEngine } from '../../speech/espeak.js';
 import { SpeechSynthesizer } from '../../speech/synth.js';
 import { findVoice } from '../../speech/voices.js';
 import { runTool } from '../../util/tool.js';
+import type { Prepared } from '../../batch/produce.js';
+import { storyboard } from '../../batch/storyboard.js';
+import type { ParsedJob } from '../../job/job.js';
+import { planSeed } from '../../service/store.js';
 
 export interface ConsoleApiOptions {
   /** Checks the caller's key (Bearer); throws when it is not one. */
@@ -30,7 +34,9 @@ export interface ConsoleApiOptions {
   /** A job as answered (links signed anew). */
   present?: <J extends { SubJobList: import('../../batch/manifest.js').SubJob[] }>(job: J) => Promise<J>;
   /** A job checked as a submission is (throws JobValidationError naming the fields). */
-  check: (p: { InputConfig: string; EditingConfig: string; OutputConfig: string; UserData?: string }) => { warnings: string[] };
+  check: (p: { InputConfig: string; EditingConfig: string; OutputConfig: string; UserData?: string }) => ParsedJob;
+  /** A job prepared as its renders would be (materials, speech, plans). */
+  prepareJob?: (parsed: ParsedJob, seed: string) => Promise<Prepared>;
   /** Largest upload, bytes (default 2 GiB). */
   maxUploadBytes?: number;
   engine?: SpeechEngine;
@@ -190,6 +196,26 @@ export function registerConsoleApi(app: FastifyInstance, o: ConsoleApiOptions): 
           return { Valid: false, Issues: [{ Path: '', Reason: err.message }], Warnings: [] };
         throw err;
       }
+    }),
+  );
+
+  // The plans of the first outputs as storyboards, before submitting: with the ClientToken the job
+  // will be submitted with, they are the very plans it makes (its seed).
+  app.post('/api/v1/jobs/preview', (req, reply) =>
+    o.respond(req, reply, async () => {
+      o.auth(req);
+      if (!o.prepareJob) throw new ReelsmithError('InvalidParameter', 'previews are not available on this service');
+      const b = (req.body ?? {}) as Record<string, unknown>;
+      const parsed = o.check({
+        InputConfig: asString(b.InputConfig),
+        EditingConfig: asString(b.EditingConfig),
+        OutputConfig: asString(b.OutputConfig),
+        ...(b.UserData !== undefined ? { UserData: asString(b.UserData) } : {}),
+      });
+      const token = typeof b.ClientToken === 'string' && b.ClientToken ? b.ClientToken : undefined;
+      const outputs = Math.min(10, Math.max(1, Number(b.Outputs ?? 3) || 3));
+      const prepared = await o.prepareJob(parsed, planSeed(randomUUID().replace(/-/g, ''), token));
+      return storyboard(prepared, { outputs });
     }),
   );
 

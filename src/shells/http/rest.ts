@@ -235,6 +235,17 @@ export const OPENAPI = {
         },
       },
     },
+    '/api/v1/jobs/preview': {
+      post: {
+        summary:
+          'The plans of the first outputs (Outputs, default 3, at most 10) as storyboards, before submitting: shots (material, group, start, duration, source in/out, effect), transitions, captions with timing, title; Uniqueness (distinct sequences the materials allow), Warnings, and an Estimate of the render time on this machine. With the ClientToken the job is then submitted with, they are the plans it makes.',
+        requestBody: { required: true, ...json({ $ref: '#/components/schemas/Job' }) },
+        responses: {
+          '200': { description: 'Seed, Count, Outputs, Uniqueness, Warnings, Estimate', ...json(obj('storyboards')) },
+          ...errors,
+        },
+      },
+    },
     '/api/v1/media/upload': {
       put: {
         summary: 'Uploads one file into the media library: the body is the file (any content type), streamed to disk',

@@ -17,6 +17,8 @@ import type { CallbackDispatcher } from '../../service/callbacks.js';
 import { imsTime, paramsHash } from '../../service/store.js';
 import { fetchToCache } from '../../media/fetch.js';
 import type { SubJob } from '../../batch/manifest.js';
+import type { Prepared } from '../../batch/produce.js';
+import type { ParsedJob } from '../../job/job.js';
 import type { MediaLibrary, MediaRecord } from '../../media/library.js';
 import type { JobStore } from '../../service/store.js';
 import type { WorkerRegistry } from '../../service/workers.js';
@@ -94,6 +96,8 @@ export interface ServerOptions {
   engine?: SpeechEngine;
   /** Largest upload into the library, bytes (default 2 GiB). */
   maxUploadBytes?: number;
+  /** A job prepared as its renders would be (previews); absent: no previews. */
+  prepareJob?: (parsed: ParsedJob, seed: string) => Promise<Prepared>;
   /** A job as answered (outputs' links signed anew from their objects); default as stored. */
   present?: <J extends { SubJobList: SubJob[] }>(job: J) => Promise<J>;
   /** Where fetched media are cached before they join the library. */
@@ -505,6 +509,7 @@ export function buildServer(o: ServerOptions): FastifyInstance {
     cacheDir: o.cacheDir,
     present: o.present,
     check: (p) => checkSubmission(o, p),
+    prepareJob: o.prepareJob,
     maxUploadBytes: o.maxUploadBytes,
     engine: o.engine,
     mediaInfo: (r) => mediaInfo(r, true),

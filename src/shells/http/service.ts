@@ -259,6 +259,7 @@ export async function startService(o: ServiceOptions): Promise<Service> {
     runner,
     steps,
     present,
+    prepareJob,
     close: closeRuntime,
   } = await assembleRuntime({
     home,
@@ -284,6 +285,7 @@ export async function startService(o: ServiceOptions): Promise<Service> {
     : { isFull: async () => runner.full, enqueue: async (id) => runner.enqueue(id) };
   const app = buildServer({
     present,
+    prepareJob,
     consoleDir: o.consoleDir ?? fileURLToPath(new URL('../../../dist/console', import.meta.url)),
     engine: o.engine,
     maxUploadBytes: o.maxUploadBytes,
