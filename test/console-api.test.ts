@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Service, startService } from '../src/shells/http/service.js';
 import { ffprobe, media, tempDir } from './helpers.js';
+import { failedOutputAgain } from './rerender.js';
 
 let service: Service;
 const H = { authorization: 'Bearer AKconsole:console-secret' };
@@ -212,5 +213,12 @@ describe('the console API', () => {
       expect(t.shots.map((x) => x.material.ref)).toEqual(o.Shots.map((x) => x.Material));
       expect(Math.abs(t.duration - o.Duration)).toBeLessThan(0.01);
     }
+  });
+
+  it('renders a failed output once more on request (the job completes again), and zips the outputs of a job', async () => {
+    await failedOutputAgain(
+      (o) => startService({ port: 0, dataDir: tempDir('rs-rerender-'), keys: new Map([['AKconsole', 'console-secret']]), ...o }),
+      H,
+    );
   });
 });

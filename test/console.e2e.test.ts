@@ -5,7 +5,7 @@
  * follow it to its end, play an output in the page and download it. Screenshots of the main screens
  * at 1280x800 and 390x844 go to docs/console/ (shown in the README).
  */
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -111,6 +111,15 @@ describe('the web console', () => {
     expect(json.InputConfig.MediaGroupArray).toHaveLength(2);
     expect(json.OutputConfig).toMatchObject({ Width: 180, Height: 320, Count: 2 });
 
+    // Preview: the plans of both videos as storyboards, with their captions and an estimate.
+    await page.getByRole('button', { name: 'Preview' }).click();
+    const boards = page.locator('article.storyboard');
+    await expect.poll(() => boards.count(), { timeout: 60_000 }).toBe(2);
+    expect(await page.getByTestId('preview-summary').textContent()).toMatch(/2 videos; the materials allow \d+ distinct sequences/);
+    expect(await boards.first().locator('.shots li').count()).toBeGreaterThanOrEqual(2);
+    expect(await boards.first().locator('.captions li').first().textContent()).toMatch(/Grand opening/);
+    await page.screenshot({ path: join(SHOTS, 'preview-1280.png'), fullPage: true });
+
     // Submit, follow it to the end (server-sent events), play and download an output.
     await page.getByRole('button', { name: 'Submit' }).click();
     await page.waitForURL(/#\/jobs\/[0-9a-f]{32}$/);
@@ -132,6 +141,23 @@ describe('the web console', () => {
     await download.saveAs(saved);
     expect(statSync(saved).size).toBeGreaterThan(1000);
     expect((await ffprobe(saved)).streams.find((s) => s.codec_type === 'video')).toMatchObject({ width: 180, height: 320 });
+
+    const [zip] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download all (zip)' }).click()]);
+    const zipFile = join(tempDir('rs-console-zip-'), zip.suggestedFilename());
+    await zip.saveAs(zipFile);
+    expect(readFileSync(zipFile).readUInt32LE(0)).toBe(0x04034b50);
+
+    // Settings: the event callback, saved through the API.
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByLabel('Callback address').fill('https://example.com/ims-events');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('status').waitFor();
+    const callback = (await (
+      await fetch(`${service.url}/api/v1/event-callback`, { headers: { authorization: `Bearer ${AK}:${SECRET}` } })
+    ).json()) as {
+      CallbackURL: string;
+    };
+    expect(callback.CallbackURL).toBe('https://example.com/ims-events');
 
     // Phone-sized: the same screens fit, and are shot.
     await page.setViewportSize({ width: 390, height: 844 });

@@ -6,9 +6,10 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/storage/db.js';
-import { type Service, startService } from '../src/shells/http/service.js';
+import { type Service, type ServiceOptions, startService } from '../src/shells/http/service.js';
 import { MEDIA, media, tempDir } from './helpers.js';
 import { type ImsClient, imsClient, jobEnd } from './ims.js';
+import { failedOutputAgain } from './rerender.js';
 import { startPostgres, type TestPostgres } from './postgres.js';
 
 const AK = 'LTAI5tReelsmithPg';
@@ -18,7 +19,7 @@ let postgres: TestPostgres;
 let service: Service;
 let client: ImsClient;
 
-const start = (database: string) =>
+const start = (database: string, o: Partial<ServiceOptions> = {}) =>
   startService({
     port: 0,
     dataDir: tempDir('rs-pg-service-'),
@@ -27,6 +28,7 @@ const start = (database: string) =>
     allowedMediaDirs: [MEDIA()],
     // On PostgreSQL the service renders only when told to (else its workers do).
     concurrentJobs: 2,
+    ...o,
   });
 const clientOf = (s: Service) => imsClient(s.url, AK, SECRET);
 
@@ -143,5 +145,10 @@ describe('the service on PostgreSQL', () => {
     } finally {
       await Promise.all([a.close(), b.close()]);
     }
+  });
+
+  it('renders a failed output once more on request, as a unit of work on the queue, and completes the job again', async () => {
+    const database = await postgres.database('rerender');
+    await failedOutputAgain((o) => start(database, o), { authorization: `Bearer ${AK}:${SECRET}` });
   });
 });

@@ -409,6 +409,8 @@ describe('REST API (/api/v1) with its OpenAPI document', () => {
       ['/api/v1/jobs/{id}/events', ['get']],
       ['/api/v1/jobs/validate', ['post']],
       ['/api/v1/jobs/preview', ['post']],
+      ['/api/v1/jobs/{id}/outputs.zip', ['get']],
+      ['/api/v1/jobs/{id}/outputs/{index}/render', ['post']],
       ['/api/v1/media/upload', ['put']],
       ['/api/v1/media/{id}/thumbnail', ['get']],
       ['/api/v1/voices/sample', ['post']],

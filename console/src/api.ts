@@ -113,6 +113,18 @@ export class Api {
     return p;
   }
 
+  /** Saves a file the API answers (with the key) under `name`. */
+  async download(path: string, name: string): Promise<void> {
+    const r = await fetch(path, { headers: this.auth });
+    if (!r.ok) throw new ApiError(String(r.status), r.statusText, r.status);
+    const url = URL.createObjectURL(await r.blob());
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = name;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  }
+
   /** A voice speaking a sample line, as an object URL of a WAV file. */
   async sample(voice: string, rate: number, text?: string): Promise<string> {
     const r = await fetch('/api/v1/voices/sample', {

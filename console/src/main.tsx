@@ -8,6 +8,7 @@ import { Api, type Key } from './api';
 import { Create } from './pages/Create';
 import { JobDetail, Jobs } from './pages/Jobs';
 import { Library } from './pages/Library';
+import { Settings } from './pages/Settings';
 import { SignIn } from './pages/SignIn';
 import './style.css';
 
@@ -44,6 +45,7 @@ function App() {
     ['#/library', 'Library'],
     ['#/create', 'Create'],
     ['#/jobs', 'Jobs'],
+    ['#/settings', 'Settings'],
   ];
   return (
     <div class="shell">
@@ -72,6 +74,8 @@ function App() {
           <JobDetail api={api} id={job[1]} />
         ) : route.startsWith('/create') ? (
           <Create api={api} />
+        ) : route.startsWith('/settings') ? (
+          <Settings api={api} />
         ) : route.startsWith('/jobs') ? (
           <Jobs api={api} />
         ) : (

@@ -30,7 +30,11 @@ function unitId(name: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
-type Unit = { lock: string } & ({ step: 'plan' | 'complete'; jobId: string } | { step: 'output'; jobId: string; index: number });
+/** A unit of work; `round` tells a second round of a job's outputs (a failed output rendered again) from its first. */
+type Unit = { lock: string; round?: string } & (
+  | { step: 'plan' | 'complete'; jobId: string }
+  | { step: 'output'; jobId: string; index: number }
+);
 
 export interface QueueOptions {
   /** Seconds between supervisor rounds (default 2). */
@@ -98,6 +102,12 @@ export class PgJobQueue {
   /** Queues a job's plan step (once: queuing a job already queued or running does nothing). */
   async enqueue(jobId: string): Promise<void> {
     await this.send(JOB_QUEUE, { step: 'plan', jobId, lock: jobId }, `${jobId}:plan`);
+  }
+
+  /** Queues one output of a job again (a failed output rendered once more). */
+  async enqueueOutput(jobId: string, index: number): Promise<void> {
+    const round = `again-${Date.now()}`;
+    await this.send(OUTPUT_QUEUE, { step: 'output', jobId, index, lock: `${jobId}-${index}`, round }, `${jobId}:${index}:${round}`, -index);
   }
 
   private async send(queue: string, unit: Unit, name: string, priority = 0): Promise<void> {
@@ -221,7 +231,7 @@ export class PgJobQueue {
           h.running?.(u.lock, true);
           try {
             const { done } = await h.output(u.jobId, u.index, attempt);
-            if (done) await this.completeLater(u.jobId);
+            if (done) await this.completeLater(u.jobId, u.round);
           } finally {
             h.running?.(u.lock, false);
           }
@@ -259,9 +269,9 @@ export class PgJobQueue {
     }
   }
 
-  /** Queues a job's completion step (once). */
-  private completeLater(jobId: string): Promise<void> {
-    return this.send(JOB_QUEUE, { step: 'complete', jobId, lock: jobId }, `${jobId}:complete`, 1);
+  /** Queues a job's completion step (once per round of its outputs). */
+  private completeLater(jobId: string, round?: string): Promise<void> {
+    return this.send(JOB_QUEUE, { step: 'complete', jobId, lock: jobId }, `${jobId}:complete${round ? `:${round}` : ''}`, 1);
   }
 
   /** The supervisor's own connection, kept between rounds (made again when lost). */

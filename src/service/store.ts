@@ -224,6 +224,29 @@ export class JobStore {
   }
 
   /**
+   * Opens a failed output of a finished job again (Init, its error cleared; the job Processing):
+   * false when the job is not finished or the output did not fail.
+   */
+  async reopenOutput(id: string, index: number): Promise<boolean> {
+    return this.db.transaction().execute(async (tx) => {
+      let q = tx.selectFrom('batch_jobs').select(['sub_jobs', 'status']).where('id', '=', id);
+      if (isPostgres(tx)) q = q.forUpdate();
+      const row = await q.executeTakeFirst();
+      if (!row || (row.status !== 'Finished' && row.status !== 'Failed')) return false;
+      const subJobs = JSON.parse(row.sub_jobs) as SubJob[];
+      const s = subJobs[index];
+      if (!s || s.Status !== 'Failed') return false;
+      subJobs[index] = { ...s, Status: 'Init', ErrorCode: null, ErrorMessage: null };
+      await tx
+        .updateTable('batch_jobs')
+        .set({ sub_jobs: JSON.stringify(subJobs), status: 'Processing', completed_at: null, modified_at: imsTime() })
+        .where('id', '=', id)
+        .execute();
+      return true;
+    });
+  }
+
+  /**
    * Records a job's outcome unless one is recorded already; true when this call did (the process
    * that sends its completion events).
    */

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Api, MediaItem } from '../api';
 import { emptyJob, fieldOf, type Form, type ImsJob, jobFromJson, readForm, SIZE_PRESETS, toSubmission, writeForm } from '../job-model';
 import { Thumb, useLibrary } from './Library';
+import { type Preview, Storyboard } from './Storyboard';
 
 interface Issue {
   Path: string;
@@ -9,6 +10,8 @@ interface Issue {
 }
 
 const DRAFT = 'reelsmith.draft';
+const TOKEN = 'reelsmith.draft-token';
+const newToken = () => crypto.randomUUID();
 const lines = (s: string) => s.split('\n').map((x) => x.trim()).filter(Boolean);
 
 /** Names of a catalogue in the job's JSON Schema (e.g. the caption animations), found by property name. */
@@ -63,6 +66,12 @@ export function Create({ api }: { api: Api }) {
   const [animations, setAnimations] = useState<string[]>([]);
   const [submitError, setSubmitError] = useState('');
   const [sample, setSample] = useState('');
+  // The ClientToken the job will be submitted with: its preview shows the very plans it makes.
+  const [token, setToken] = useState(() => localStorage.getItem(TOKEN) ?? newToken());
+  const [preview, setPreview] = useState<Preview>();
+  const [previewError, setPreviewError] = useState('');
+  const [previewing, setPreviewing] = useState(false);
+  useEffect(() => localStorage.setItem(TOKEN, token), [token]);
   const audio = useRef<HTMLAudioElement>(null);
 
   useEffect(() => {
@@ -89,6 +98,7 @@ export function Create({ api }: { api: Api }) {
   }, [job]);
 
   const set = (patch: Partial<Form>) => {
+    setPreview(undefined);
     const next = writeForm(job, { ...form, ...patch });
     setJob(next);
     setJsonText(JSON.stringify(next, null, 2));
@@ -159,7 +169,8 @@ export function Create({ api }: { api: Api }) {
             e.preventDefault();
             setSubmitError('');
             try {
-              const r = await api.call<{ JobId: string }>('POST', '/api/v1/jobs', toSubmission(job));
+              const r = await api.call<{ JobId: string }>('POST', '/api/v1/jobs', { ...toSubmission(job), ClientToken: token });
+              setToken(newToken());
               location.hash = `#/jobs/${r.JobId}`;
             } catch (err) {
               setSubmitError((err as Error).message);
@@ -327,9 +338,35 @@ export function Create({ api }: { api: Api }) {
               {submitError}
             </p>
           )}
-          <button type="submit" class="primary">
-            Submit
-          </button>
+          <div class="row">
+            <button
+              type="button"
+              disabled={previewing}
+              onClick={async () => {
+                setPreviewing(true);
+                setPreviewError('');
+                try {
+                  setPreview(await api.call<Preview>('POST', '/api/v1/jobs/preview', { ...toSubmission(job), ClientToken: token }));
+                } catch (err) {
+                  setPreview(undefined);
+                  setPreviewError((err as Error).message);
+                } finally {
+                  setPreviewing(false);
+                }
+              }}
+            >
+              {previewing ? 'Planning…' : 'Preview'}
+            </button>
+            <button type="submit" class="primary">
+              Submit
+            </button>
+          </div>
+          {previewError && (
+            <p class="error" role="alert">
+              {previewError}
+            </p>
+          )}
+          {preview && <Storyboard api={api} preview={preview} items={items} />}
         </form>
         <aside class="json-view">
           <label>

@@ -48,13 +48,15 @@ export function Jobs({ api }: { api: Api }) {
 export function JobDetail({ api, id }: { api: Api; id: string }) {
   const [job, setJob] = useState<BatchJob>();
   const [error, setError] = useState('');
+  // Followed again after a failed output is sent to render once more.
+  const [follow, setFollow] = useState(0);
   useEffect(() => {
     const stop = new AbortController();
     api.follow(id, setJob, stop.signal).catch((err: Error) => {
       if (!stop.signal.aborted) setError(err.message);
     });
     return () => stop.abort();
-  }, [id]);
+  }, [id, follow]);
   if (error) return <p class="error">{error}</p>;
   if (!job) return <p>Loading…</p>;
   const done = job.SubJobList.filter((s) => s.Status === 'Success' || s.Status === 'Failed').length;
@@ -78,6 +80,13 @@ export function JobDetail({ api, id }: { api: Api; id: string }) {
           </>
         )}
       </p>
+      <div class="row">
+        {job.SubJobList.some((s) => s.Status === 'Success') && (
+          <button type="button" onClick={() => void api.download(`/api/v1/jobs/${job.JobId}/outputs.zip`, `${job.JobId}.zip`)}>
+            Download all (zip)
+          </button>
+        )}
+      </div>
       {job.Status === 'Failed' && extend.ErrorMessage && (
         <p class="error" role="alert">
           {extend.ErrorMessage}
@@ -98,10 +107,40 @@ export function JobDetail({ api, id }: { api: Api; id: string }) {
                 {s.Duration !== null && <span>{s.Duration.toFixed(1)} s</span>}
               </>
             ) : s.Status === 'Failed' ? (
-              <p class="error">
-                {s.ErrorCode}: {s.ErrorMessage}
-              </p>
+              <>
+                <p class="error">
+                  {s.ErrorCode}: {s.ErrorMessage}
+                </p>
+                {(job.Status === 'Finished' || job.Status === 'Failed') && (
+                  <button
+                    type="button"
+                    onClick={async () => {
+                      try {
+                        await api.call('POST', `/api/v1/jobs/${job.JobId}/outputs/${k}/render`);
+                        setFollow((n) => n + 1);
+                      } catch (err) {
+                        setError((err as Error).message);
+                      }
+                    }}
+                  >
+                    Render again
+                  </button>
+                )}
+              </>
             ) : null}
+            {s.Quality && (
+              <details>
+                <summary>Quality</summary>
+                <dl class="quality">
+                  {Object.entries(s.Quality).map(([k2, v]) => (
+                    <>
+                      <dt>{k2}</dt>
+                      <dd>{typeof v === 'object' ? JSON.stringify(v) : String(v)}</dd>
+                    </>
+                  ))}
+                </dl>
+              </details>
+            )}
           </li>
         ))}
       </ul>

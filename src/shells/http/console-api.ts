@@ -4,10 +4,11 @@
  * job's progress as server-sent events, validation of a job without submitting it, and a spoken
  * sample of a voice.
  */
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { type Readable, Transform } from 'node:stream';
+import { basename, join } from 'node:path';
+import { ZipFile } from 'yazl';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -42,6 +43,10 @@ export interface ConsoleApiOptions {
   engine?: SpeechEngine;
   /** The library record as IMS shows it. */
   mediaInfo: (r: MediaRecord) => object;
+  /** Renders a failed output of a finished job once more (throws when it is not one). */
+  rerender: (jobId: string, index: number) => Promise<void>;
+  /** Where outputs are (<outputsDir>/<JobId>/<file>), for zips. */
+  outputsDir?: string;
   /** Seconds between looks at a job for its event stream (default 1). */
   eventEverySeconds?: number;
 }
@@ -217,6 +222,52 @@ export function registerConsoleApi(app: FastifyInstance, o: ConsoleApiOptions): 
       const prepared = await o.prepareJob(parsed, planSeed(randomUUID().replace(/-/g, ''), token));
       return storyboard(prepared, { outputs });
     }),
+  );
+
+  // Every successful output of a job in one zip (stored, not compressed: MP4 does not shrink),
+  // streamed as it is read: from the data folder, else from its download link (a bucket).
+  app.get('/api/v1/jobs/:id/outputs.zip', async (req, reply) => {
+    o.auth(req);
+    const id = (req.params as { id: string }).id;
+    const job = await o.store.get(id);
+    if (!job) throw createError('InvalidParameter.JobNotFound', id);
+    const shown = o.present ? await o.present(job) : job;
+    const zip = new ZipFile();
+    const names = new Set<string>();
+    for (const [k, s] of shown.SubJobList.entries()) {
+      if (s.Status !== 'Success') continue;
+      let name = basename(decodeURIComponent(new URL(s.MediaURL, 'http://x/').pathname)) || `output_${k}.mp4`;
+      if (names.has(name)) name = `${k}_${name}`;
+      names.add(name);
+      const local = o.outputsDir ? join(o.outputsDir, id, name) : undefined;
+      if (local && existsSync(local)) zip.addFile(local, name, { compress: false });
+      else {
+        const r = await fetch(s.MediaURL);
+        if (!r.ok || !r.body) throw new ReelsmithError('Internal', `output ${k} could not be read (${r.status})`);
+        zip.addReadStream(Readable.fromWeb(r.body as never), name, { compress: false });
+      }
+    }
+    zip.end();
+    return reply.type('application/zip').header('content-disposition', `attachment; filename="${id}.zip"`).send(zip.outputStream);
+  });
+
+  // A failed output rendered once more (its job's plans: the same seed); the job is Processing
+  // until it is done, then complete again (its callback sent again).
+  app.post('/api/v1/jobs/:id/outputs/:index/render', (req, reply) =>
+    o.respond(
+      req,
+      reply,
+      async () => {
+        o.auth(req);
+        const p = req.params as { id: string; index: string };
+        if (!(await o.store.get(p.id))) throw createError('InvalidParameter.JobNotFound', p.id);
+        const index = Number(p.index);
+        if (!Number.isInteger(index) || index < 0) throw new ReelsmithError('InvalidParameter', 'index: an output index from 0');
+        await o.rerender(p.id, index);
+        return { JobId: p.id };
+      },
+      202,
+    ),
   );
 
   // A voice speaking a sample line (the console's "listen"), as WAV.

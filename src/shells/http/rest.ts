@@ -246,6 +246,21 @@ export const OPENAPI = {
         },
       },
     },
+    '/api/v1/jobs/{id}/outputs.zip': {
+      get: {
+        summary: 'Every successful output of a job in one zip (stored entries, streamed)',
+        parameters: ID,
+        responses: { '200': { description: 'application/zip' }, ...errors },
+      },
+    },
+    '/api/v1/jobs/{id}/outputs/{index}/render': {
+      post: {
+        summary:
+          'Renders a failed output of a finished job once more (the same plan: the job keeps its seed); the job is Processing until it is done, then complete again (its completion callback sent again)',
+        parameters: [...ID, { name: 'index', in: 'path', required: true, schema: { type: 'integer', minimum: 0 } }],
+        responses: { '202': { description: 'JobId', ...json(obj('JobId')) }, ...errors },
+      },
+    },
     '/api/v1/media/upload': {
       put: {
         summary: 'Uploads one file into the media library: the body is the file (any content type), streamed to disk',

@@ -86,6 +86,8 @@ const token = {
 export interface JobIntake {
   isFull(): Promise<boolean>;
   enqueue(jobId: string): Promise<void>;
+  /** Renders one output of a job again (it was opened again in the store). */
+  renderOutput(jobId: string, index: number): Promise<void>;
 }
 
 export interface ServerOptions {
@@ -510,6 +512,12 @@ export function buildServer(o: ServerOptions): FastifyInstance {
     present: o.present,
     check: (p) => checkSubmission(o, p),
     prepareJob: o.prepareJob,
+    outputsDir: o.outputsDir,
+    rerender: async (id, index) => {
+      if (!(await o.store.reopenOutput(id, index)))
+        throw new ReelsmithError('InvalidParameter', `output ${index} of job ${id} is not a failed output of a finished job`);
+      await o.intake.renderOutput(id, index);
+    },
     maxUploadBytes: o.maxUploadBytes,
     engine: o.engine,
     mediaInfo: (r) => mediaInfo(r, true),

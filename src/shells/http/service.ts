@@ -281,8 +281,22 @@ export async function startService(o: ServiceOptions): Promise<Service> {
   // when given concurrentJobs); on SQLite, to the in-process runner.
   const queue = postgres ? await PgJobQueue.open(o.database!) : undefined;
   const intake: JobIntake = queue
-    ? { isFull: async () => (await queue.waiting()) >= (o.maxQueued ?? 100), enqueue: (id) => queue.enqueue(id) }
-    : { isFull: async () => runner.full, enqueue: async (id) => runner.enqueue(id) };
+    ? {
+        isFull: async () => (await queue.waiting()) >= (o.maxQueued ?? 100),
+        enqueue: (id) => queue.enqueue(id),
+        renderOutput: (id, index) => queue.enqueueOutput(id, index),
+      }
+    : {
+        isFull: async () => runner.full,
+        enqueue: async (id) => runner.enqueue(id),
+        // One output of a finished job: its unit of work, here (the same steps the workers run).
+        renderOutput: async (id, index) => {
+          void steps
+            .output(id, index, 1)
+            .then(({ done }) => (done ? steps.complete(id) : undefined))
+            .catch((err: Error) => app.log.error({ JobId: id, output: index, err: err.message }, 'output not rendered again'));
+        },
+      };
   const app = buildServer({
     present,
     prepareJob,
