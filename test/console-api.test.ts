@@ -80,6 +80,19 @@ describe('the console API', () => {
     expect((await fetch(`${service.url}/api/v1/media/${ids['mall_crowd.mp4']}/thumbnail`)).status).toBe(401);
   });
 
+  it('draws what a transition looks like as a strip of frames (kept), and refuses names outside the catalogue', async () => {
+    const r = await fetch(`${service.url}/api/v1/previews/transitions/wipeleft.png`, { headers: H });
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toBe('image/png');
+    const strip = picture(Buffer.from(await r.arrayBuffer()));
+    // Five frames side by side, each a 9:16 sample.
+    expect(strip.width).toBeGreaterThan(strip.height);
+    expect(strip.mean).toBeGreaterThan(20);
+    const bad = await fetch(`${service.url}/api/v1/previews/transitions/${encodeURIComponent('../../etc')}.png`, { headers: H });
+    expect(bad.status).toBe(400);
+    expect((await fetch(`${service.url}/api/v1/previews/effects/nothing.png`, { headers: H })).status).toBe(400);
+  });
+
   it('validates a job without submitting it: every problem with its field path', async () => {
     const r = await fetch(`${service.url}/api/v1/jobs/validate`, {
       method: 'POST',

@@ -90,6 +90,14 @@ describe('the web console', () => {
     const animations = await page.locator('#caption-in option').allTextContents();
     expect(animations.length).toBeGreaterThan(5);
     await page.locator('#caption-in').selectOption(animations[2]);
+    // Transitions: one chosen from the catalogue, its strip shown; a blurred background.
+    await page.locator('details.transition-list summary').click();
+    await page.locator('details.transition-list input[type=checkbox]').first().check();
+    await page.locator('details.transition-list button').first().click();
+    await expect
+      .poll(() => page.locator('img.strip').evaluate((i) => (i as HTMLImageElement).naturalWidth), { timeout: 30_000 })
+      .toBeGreaterThan(100);
+    await page.getByLabel('blurred picture').check();
     await page.locator('#height').fill('320');
     await page.locator('#height').blur();
     await page.locator('#count').fill('2');
@@ -110,6 +118,10 @@ describe('the web console', () => {
     };
     expect(json.InputConfig.MediaGroupArray).toHaveLength(2);
     expect(json.OutputConfig).toMatchObject({ Width: 180, Height: 320, Count: 2 });
+    const editing = (json as unknown as { EditingConfig: { ProcessConfig: { TransitionList: string[] }; BackgroundImageConfig: object } })
+      .EditingConfig;
+    expect(editing.ProcessConfig.TransitionList).toHaveLength(1);
+    expect(editing.BackgroundImageConfig).toEqual({ SubType: 'Blur' });
 
     // Preview: the plans of both videos as storyboards, with their captions and an estimate.
     await page.getByRole('button', { name: 'Preview' }).click();

@@ -125,6 +125,13 @@ export class Api {
     setTimeout(() => URL.revokeObjectURL(url), 60_000);
   }
 
+  /** An image the API answers (with the key), as an object URL. */
+  async image(path: string): Promise<string> {
+    const r = await fetch(path, { headers: this.auth });
+    if (!r.ok) throw new ApiError(String(r.status), r.statusText, r.status);
+    return URL.createObjectURL(await r.blob());
+  }
+
   /** A voice speaking a sample line, as an object URL of a WAV file. */
   async sample(voice: string, rate: number, text?: string): Promise<string> {
     const r = await fetch('/api/v1/voices/sample', {

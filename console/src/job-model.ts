@@ -39,6 +39,16 @@ export interface Form {
   speechRate: number;
   captionIn: string;
   transitions: boolean;
+  /** Transitions drawn from (ProcessConfig.TransitionList); empty: any. */
+  transitionList: string[];
+  /** Fill for mismatched aspect ratios: '' (the default), Blur, Color; images fill from `backgroundImages`. */
+  background: '' | 'Blur' | 'Color';
+  backgroundColor: string;
+  backgroundImages: string[];
+  /** Music by style from the music library (BackgroundMusicConfig.Style), when no track is chosen. */
+  musicStyle: string;
+  /** Music volume (BackgroundMusicConfig.Volume, 0–10; 1 as given). */
+  musicVolume: number;
   count: number;
   width: number;
   height: number;
@@ -121,6 +131,18 @@ export function readForm(job: ImsJob): Form {
     speechRate: num(speech.SpeechRate, 0),
     captionIn: typeof asr.AaiMotionInEffect === 'string' ? asr.AaiMotionInEffect : '',
     transitions: bool(asObject(e.ProcessConfig).AllowTransition, true),
+    transitionList: (() => {
+      const l = asObject(e.ProcessConfig).TransitionList;
+      return typeof l === 'string' ? l.split(',').map((x) => x.trim()).filter(Boolean) : strings(l);
+    })(),
+    background: (() => {
+      const t = String(asObject(e.BackgroundImageConfig).SubType ?? '').toLowerCase();
+      return t === 'blur' ? 'Blur' : t === 'color' ? 'Color' : '';
+    })(),
+    backgroundColor: typeof asObject(e.BackgroundImageConfig).Color === 'string' ? (asObject(e.BackgroundImageConfig).Color as string) : '',
+    backgroundImages: strings(i.BackgroundImageArray),
+    musicStyle: typeof asObject(e.BackgroundMusicConfig).Style === 'string' ? (asObject(e.BackgroundMusicConfig).Style as string) : '',
+    musicVolume: num(asObject(e.BackgroundMusicConfig).Volume, 1),
     count: num(o.Count, 1),
     width: num(o.Width, 1080),
     height: num(o.Height, 1920),
@@ -172,6 +194,13 @@ export function writeForm(job: ImsJob, form: Form): ImsJob {
   if (was.speechRate !== form.speechRate) e = setPath(e, ['SpeechConfig', 'SpeechRate'], form.speechRate);
   if (was.captionIn !== form.captionIn) e = setPath(e, ['SpeechConfig', 'AsrConfig', 'AaiMotionInEffect'], form.captionIn || undefined);
   if (was.transitions !== form.transitions) e = setPath(e, ['ProcessConfig', 'AllowTransition'], form.transitions);
+  if (!same(was.transitionList, form.transitionList)) e = setPath(e, ['ProcessConfig', 'TransitionList'], list(form.transitionList));
+  if (was.background !== form.background) e = setPath(e, ['BackgroundImageConfig', 'SubType'], form.background || undefined);
+  if (was.backgroundColor !== form.backgroundColor)
+    e = setPath(e, ['BackgroundImageConfig', 'Color'], form.backgroundColor || undefined);
+  if (!same(was.backgroundImages, form.backgroundImages)) i = setPath(i, ['BackgroundImageArray'], list(form.backgroundImages));
+  if (was.musicStyle !== form.musicStyle) e = setPath(e, ['BackgroundMusicConfig', 'Style'], form.musicStyle || undefined);
+  if (was.musicVolume !== form.musicVolume) e = setPath(e, ['BackgroundMusicConfig', 'Volume'], form.musicVolume);
   if (was.count !== form.count) o = setPath(o, ['Count'], form.count);
   if (was.width !== form.width) o = setPath(o, ['Width'], form.width);
   if (was.height !== form.height) o = setPath(o, ['Height'], form.height);
@@ -203,6 +232,10 @@ export function fieldOf(path: string): string | undefined {
     [/^InputConfig\.SpeechTextArray/, 'speech-texts'],
     [/^InputConfig\.TitleArray/, 'titles'],
     [/^InputConfig\.BackgroundMusicArray/, 'music'],
+    [/^InputConfig\.BackgroundImageArray/, 'background-images'],
+    [/^EditingConfig\.BackgroundImageConfig/, 'background'],
+    [/^EditingConfig\.BackgroundMusicConfig/, 'music-style'],
+    [/^EditingConfig\.ProcessConfig\.TransitionList/, 'transition-list'],
     [/^EditingConfig\.SpeechConfig\.Voice/, 'voice'],
     [/^EditingConfig\.SpeechConfig\.SpeechRate/, 'speech-rate'],
     [/^EditingConfig\.SpeechConfig\.AsrConfig\.AaiMotionInEffect/, 'caption-in'],

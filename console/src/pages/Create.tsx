@@ -14,28 +14,29 @@ const TOKEN = 'reelsmith.draft-token';
 const newToken = () => crypto.randomUUID();
 const lines = (s: string) => s.split('\n').map((x) => x.trim()).filter(Boolean);
 
+/** The first `enum` found inside a JSON Schema node (depth first). */
+function firstEnum(n: unknown): string[] | undefined {
+  if (!n || typeof n !== 'object') return undefined;
+  const o = n as Record<string, unknown>;
+  if (Array.isArray(o.enum)) return o.enum as string[];
+  for (const v of Object.values(o)) {
+    const r = firstEnum(v);
+    if (r) return r;
+  }
+  return undefined;
+}
+
 /** Names of a catalogue in the job's JSON Schema (e.g. the caption animations), found by property name. */
 function enumOf(schema: unknown, property: string): string[] {
-  const seen = new Set<unknown>();
   const walk = (n: unknown): string[] | undefined => {
-    if (!n || typeof n !== 'object' || seen.has(n)) return undefined;
-    seen.add(n);
+    if (!n || typeof n !== 'object') return undefined;
     const o = n as Record<string, unknown>;
-    const props = o.properties as Record<string, Record<string, unknown>> | undefined;
-    const hit = props?.[property];
-    if (hit) {
-      const found = walk2(hit);
-      if (found) return found;
-    }
+    const hit = (o.properties as Record<string, unknown> | undefined)?.[property];
+    if (hit) return firstEnum(hit);
     for (const v of Object.values(o)) {
       const r = walk(v);
       if (r) return r;
     }
-    return undefined;
-  };
-  const walk2 = (n: Record<string, unknown>): string[] | undefined => {
-    if (Array.isArray(n.enum)) return n.enum as string[];
-    for (const k of ['anyOf', 'oneOf']) for (const x of (n[k] as Record<string, unknown>[] | undefined) ?? []) if (Array.isArray(x.enum)) return x.enum as string[];
     return undefined;
   };
   return walk(schema) ?? [];
@@ -64,6 +65,9 @@ export function Create({ api }: { api: Api }) {
   const [issues, setIssues] = useState<Issue[]>([]);
   const [voices, setVoices] = useState<string[]>([]);
   const [animations, setAnimations] = useState<string[]>([]);
+  const [transitionNames, setTransitionNames] = useState<string[]>([]);
+  const [musicStyles, setMusicStyles] = useState<string[]>([]);
+  const [strip, setStrip] = useState<{ name: string; src: string }>();
   const [submitError, setSubmitError] = useState('');
   const [sample, setSample] = useState('');
   // The ClientToken the job will be submitted with: its preview shows the very plans it makes.
@@ -80,7 +84,11 @@ export function Create({ api }: { api: Api }) {
       .then((r) => setVoices(r.VoiceGroups.flatMap((g) => g.VoiceList.map((v) => v.Voice))));
     fetch('/api/v1/job.schema.json')
       .then((r) => r.json())
-      .then((s) => setAnimations(enumOf(s, 'AaiMotionInEffect')));
+      .then((s) => {
+        setAnimations(enumOf(s, 'AaiMotionInEffect'));
+        setTransitionNames(enumOf(s, 'TransitionList'));
+        setMusicStyles(enumOf(s, 'BackgroundMusicConfig'));
+      });
   }, []);
 
   // Every change: kept as a draft, shown as JSON, validated by the service (debounced).
@@ -295,7 +303,92 @@ export function Create({ api }: { api: Api }) {
             <input type="checkbox" checked={form.transitions} onChange={(e) => set({ transitions: e.currentTarget.checked })} />
             Transitions between shots
           </label>
+          {form.transitions && (
+            <details class="transition-list">
+              <summary>Transitions: {form.transitionList.length === 0 ? 'any' : form.transitionList.join(', ')}</summary>
+              <ul class="names">
+                {transitionNames.map((n) => (
+                  <li>
+                    <label class="inline">
+                      <input
+                        type="checkbox"
+                        checked={form.transitionList.includes(n)}
+                        onChange={(e) =>
+                          set({ transitionList: e.currentTarget.checked ? [...form.transitionList, n] : form.transitionList.filter((x) => x !== n) })
+                        }
+                      />
+                      {n}
+                    </label>
+                    <button
+                      type="button"
+                      class="link"
+                      aria-label={`Show ${n}`}
+                      onClick={async () => setStrip({ name: n, src: await api.image(`/api/v1/previews/transitions/${n}.png`) })}
+                    >
+                      show
+                    </button>
+                  </li>
+                ))}
+              </ul>
+              {strip && <img class="strip" src={strip.src} alt={`${strip.name}: frames across the transition`} />}
+              <FieldError issues={issues} id="transition-list" />
+            </details>
+          )}
+          <fieldset>
+            <legend>Background (for materials of another shape)</legend>
+            <div class="row">
+              {(
+                [
+                  ['', 'default'],
+                  ['Blur', 'blurred picture'],
+                  ['Color', 'colour'],
+                ] as const
+              ).map(([v, label]) => (
+                <label class="inline">
+                  <input type="radio" name="background" checked={form.background === v} onChange={() => set({ background: v })} />
+                  {label}
+                </label>
+              ))}
+              {form.background === 'Color' && (
+                <label>
+                  Colour
+                  <input type="color" value={form.backgroundColor || '#000000'} onInput={(e) => set({ backgroundColor: e.currentTarget.value })} />
+                </label>
+              )}
+            </div>
+            {mediaPicker(
+              'background-images',
+              'Background images',
+              form.backgroundImages,
+              (l) => set({ backgroundImages: l }),
+              items.filter((m) => m.MediaBasicInfo.MediaType === 'image'),
+            )}
+            <FieldError issues={issues} id="background" />
+          </fieldset>
           {mediaPicker('music', 'Music', form.music, (m) => set({ music: m }), music)}
+          <div class="row">
+            <label>
+              Music style (when no track is chosen)
+              <select id="music-style" value={form.musicStyle} onChange={(e) => set({ musicStyle: e.currentTarget.value })}>
+                <option value="">(none)</option>
+                {musicStyles.map((m) => (
+                  <option value={m}>{m}</option>
+                ))}
+              </select>
+            </label>
+            <label>
+              Music volume
+              <input
+                type="range"
+                min={0}
+                max={2}
+                step={0.05}
+                value={form.musicVolume}
+                onInput={(e) => set({ musicVolume: Number(e.currentTarget.value) })}
+              />
+            </label>
+          </div>
+          <FieldError issues={issues} id="music-style" />
           <div class="row">
             <label>
               Size

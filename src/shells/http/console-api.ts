@@ -45,6 +45,10 @@ export interface ConsoleApiOptions {
   mediaInfo: (r: MediaRecord) => object;
   /** Renders a failed output of a finished job once more (throws when it is not one). */
   rerender: (jobId: string, index: number) => Promise<void>;
+  /** Draws a transition's or an effect's contact strip into a PNG (batch/preview.ts). */
+  strip?: (kind: 'transition' | 'effect', name: string, outPng: string) => Promise<void>;
+  /** The catalogue's names (a strip is drawn only for one of them). */
+  catalogue?: { transitions: readonly string[]; effects: readonly string[] };
   /** Where outputs are (<outputsDir>/<JobId>/<file>), for zips. */
   outputsDir?: string;
   /** Seconds between looks at a job for its event stream (default 1). */
@@ -269,6 +273,37 @@ export function registerConsoleApi(app: FastifyInstance, o: ConsoleApiOptions): 
       202,
     ),
   );
+
+  // What a transition or an effect looks like: frames across it on two sample clips, drawn once
+  // (one at a time: each is a small render) and kept in the cache.
+  let drawing: Promise<unknown> = Promise.resolve();
+  app.get('/api/v1/previews/:kind/:name', async (req, reply) => {
+    o.auth(req);
+    const p = req.params as { kind: string; name: string };
+    const name = p.name.replace(/\.png$/, '');
+    const kind = p.kind === 'transitions' ? 'transition' : p.kind === 'effects' ? 'effect' : undefined;
+    const known = kind === 'transition' ? o.catalogue?.transitions : kind === 'effect' ? o.catalogue?.effects : undefined;
+    if (!kind || !o.strip || !known?.includes(name))
+      throw new ReelsmithError('InvalidParameter', `no ${kind ?? 'preview kind'} named ${JSON.stringify(name).slice(0, 80)}`);
+    const dir = join(o.cacheDir, 'strips');
+    await mkdir(dir, { recursive: true });
+    const out = join(dir, `${kind}-${name}.png`);
+    if (!existsSync(out)) {
+      const strip = o.strip;
+      const run = drawing.then(async () => {
+        if (existsSync(out)) return;
+        const tmp = `${out}.${randomUUID()}.png`;
+        await strip(kind, name, tmp);
+        await rename(tmp, out);
+      });
+      drawing = run.catch(() => {});
+      await run;
+    }
+    return reply
+      .type('image/png')
+      .header('cache-control', 'private, max-age=86400')
+      .send(await readFile(out));
+  });
 
   // A voice speaking a sample line (the console's "listen"), as WAV.
   const synth = new SpeechSynthesizer(o.engine ?? new EspeakEngine(), o.cacheDir);

@@ -261,6 +261,17 @@ export const OPENAPI = {
         responses: { '202': { description: 'JobId', ...json(obj('JobId')) }, ...errors },
       },
     },
+    '/api/v1/previews/{kind}/{name}': {
+      get: {
+        summary:
+          "What a transition or an effect looks like: a PNG strip of frames across it on two sample clips (kind: transitions or effects; name: the catalogue's, with or without .png). Drawn once, then kept.",
+        parameters: [
+          { name: 'kind', in: 'path', required: true, schema: { type: 'string', enum: ['transitions', 'effects'] } },
+          { name: 'name', in: 'path', required: true, schema: { type: 'string' } },
+        ],
+        responses: { '200': { description: 'image/png' }, ...errors },
+      },
+    },
     '/api/v1/media/upload': {
       put: {
         summary: 'Uploads one file into the media library: the body is the file (any content type), streamed to disk',

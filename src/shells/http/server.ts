@@ -31,6 +31,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { acs3Signature, parseAcs3Authorization, rpcSignatureV1, signaturesEqual } from './signature.js';
 import { createHash } from 'node:crypto';
 import { VOICES } from '../../speech/voices.js';
+import { TRANSITIONS, VFX_BASIC, VFX_OTHER } from '../../job/catalogue.js';
 import { parseJob } from '../../job/parse.js';
 
 export const IMS_VERSION = '2020-11-09';
@@ -98,6 +99,8 @@ export interface ServerOptions {
   engine?: SpeechEngine;
   /** Largest upload into the library, bytes (default 2 GiB). */
   maxUploadBytes?: number;
+  /** Draws a transition's or an effect's contact strip (previews); absent: none. */
+  strip?: (kind: 'transition' | 'effect', name: string, outPng: string) => Promise<void>;
   /** A job prepared as its renders would be (previews); absent: no previews. */
   prepareJob?: (parsed: ParsedJob, seed: string) => Promise<Prepared>;
   /** A job as answered (outputs' links signed anew from their objects); default as stored. */
@@ -513,6 +516,8 @@ export function buildServer(o: ServerOptions): FastifyInstance {
     check: (p) => checkSubmission(o, p),
     prepareJob: o.prepareJob,
     outputsDir: o.outputsDir,
+    strip: o.strip,
+    catalogue: { transitions: TRANSITIONS, effects: [...VFX_BASIC, ...VFX_OTHER] },
     rerender: async (id, index) => {
       if (!(await o.store.reopenOutput(id, index)))
         throw new ReelsmithError('InvalidParameter', `output ${index} of job ${id} is not a failed output of a finished job`);

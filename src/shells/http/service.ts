@@ -6,6 +6,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { previewStrip } from '../../batch/preview.js';
 import type { FastifyInstance } from 'fastify';
 import { type Home, reelsmithHome } from '../../config/home.js';
 import type { CallbackDispatcher } from '../../service/callbacks.js';
@@ -300,6 +301,9 @@ export async function startService(o: ServiceOptions): Promise<Service> {
   const app = buildServer({
     present,
     prepareJob,
+    strip: async (kind, name, outPng) => {
+      await previewStrip({ kind, name, outPng, home, width: 180, height: 320, frames: 5 });
+    },
     consoleDir: o.consoleDir ?? fileURLToPath(new URL('../../../dist/console', import.meta.url)),
     engine: o.engine,
     maxUploadBytes: o.maxUploadBytes,
