@@ -58,6 +58,24 @@ describe('the console API', () => {
     expect(list.MediaInfos).toHaveLength(1);
   });
 
+  it('plays library media in a page through a signed link with range requests; a forged or expired link is refused', async () => {
+    const id = ((await (await upload('queue.mp4', readFileSync(media('checkout_queue.mp4')))).json()) as { MediaId: string }).MediaId;
+    const link = (await (await fetch(`${service.url}/api/v1/media/${id}/link`, { headers: H })).json()) as { URL: string };
+    expect(link.URL).toMatch(new RegExp(`^/media-files/${id}\\?expires=\\d+&signature=[0-9a-f]{64}$`));
+    const whole = readFileSync(media('checkout_queue.mp4'));
+    const part = await fetch(`${service.url}${link.URL}`, { headers: { range: 'bytes=100-1099' } });
+    expect(part.status).toBe(206);
+    expect(part.headers.get('content-range')).toBe(`bytes 100-1099/${whole.length}`);
+    expect(Buffer.from(await part.arrayBuffer()).equals(whole.subarray(100, 1100))).toBe(true);
+    const all = await fetch(`${service.url}${link.URL}`);
+    expect(Buffer.from(await all.arrayBuffer()).equals(whole)).toBe(true);
+    const forged = link.URL.replace(/signature=(.)/, (_m, c: string) => `signature=${c === 'a' ? 'b' : 'a'}`);
+    expect((await fetch(`${service.url}${forged}`)).status).toBe(401);
+    const expired = link.URL.replace(/expires=\d+/, 'expires=1000');
+    expect((await fetch(`${service.url}${expired}`)).status).toBe(401);
+    expect((await fetch(`${service.url}/api/v1/media/${id}/link`)).status).toBe(401);
+  });
+
   it('answers thumbnails: a frame of a video (not black), a scaled image, the waveform of audio', async () => {
     const ids: Record<string, string> = {};
     for (const f of ['mall_crowd.mp4', 'fresh_fruit.png', 'relaxing_theme.mp3'])

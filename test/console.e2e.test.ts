@@ -82,6 +82,16 @@ describe('the web console', () => {
     await page.getByRole('link', { name: 'Create' }).click();
     await page.getByRole('button', { name: 'New' }).click();
     await page.locator('#scene-0-media').selectOption({ label: 'storefront_opening' });
+    // In/out points of the first scene's clip, picked over the clip playing in the page.
+    await page.getByRole('button', { name: 'In and out points of storefront_opening' }).click();
+    const clip = page.getByLabel('storefront_opening preview');
+    await expect.poll(() => clip.evaluate((v: HTMLVideoElement) => v.readyState), { timeout: 20_000 }).toBeGreaterThanOrEqual(1);
+    await page.getByRole('button', { name: 'Add a range' }).click();
+    await page.getByLabel('In (s)').fill('0.5');
+    await page.getByLabel('In (s)').blur();
+    await page.getByLabel('Out (s)').fill('1.5');
+    await page.getByLabel('Out (s)').blur();
+    await page.getByRole('button', { name: 'Done' }).click();
     await page.getByRole('button', { name: 'Add scene' }).click();
     await page.locator('#scene-1-media').selectOption({ label: 'mall_crowd' });
     await page.locator('#speech-texts').fill('Grand opening today. Come and see.');
@@ -122,6 +132,15 @@ describe('the web console', () => {
       .EditingConfig;
     expect(editing.ProcessConfig.TransitionList).toHaveLength(1);
     expect(editing.BackgroundImageConfig).toEqual({ SubType: 'Blur' });
+    expect((editing as unknown as { MediaConfig: object }).MediaConfig).toEqual({
+      MediaMetaDataArray: [
+        {
+          Media: json.InputConfig.MediaGroupArray[0] && (json.InputConfig.MediaGroupArray[0] as { MediaArray: string[] }).MediaArray[0],
+          TimeRangeList: [{ In: 0.5, Out: 1.5 }],
+          GroupName: 'scene 1',
+        },
+      ],
+    });
 
     // Preview: the plans of both videos as storyboards, with their captions and an estimate.
     await page.getByRole('button', { name: 'Preview' }).click();

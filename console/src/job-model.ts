@@ -25,6 +25,14 @@ export interface Scene {
   texts: string[];
 }
 
+/** In/out points of a material (EditingConfig.MediaConfig.MediaMetaDataArray), in seconds. */
+export interface Cut {
+  media: string;
+  /** The scene it applies to (empty: every scene using the material). */
+  group: string;
+  ranges: { in: number; out: number }[];
+}
+
 /** What the form shows. */
 export interface Form {
   mode: 'Script' | 'Smart_Mix';
@@ -39,6 +47,7 @@ export interface Form {
   speechRate: number;
   captionIn: string;
   transitions: boolean;
+  cuts: Cut[];
   /** Transitions drawn from (ProcessConfig.TransitionList); empty: any. */
   transitionList: string[];
   /** Fill for mismatched aspect ratios: '' (the default), Blur, Color; images fill from `backgroundImages`. */
@@ -131,6 +140,14 @@ export function readForm(job: ImsJob): Form {
     speechRate: num(speech.SpeechRate, 0),
     captionIn: typeof asr.AaiMotionInEffect === 'string' ? asr.AaiMotionInEffect : '',
     transitions: bool(asObject(e.ProcessConfig).AllowTransition, true),
+    cuts: (() => {
+      const l = asObject(e.MediaConfig).MediaMetaDataArray;
+      return (Array.isArray(l) ? l.filter(isObject) : []).map((m) => ({
+        media: typeof m.Media === 'string' ? m.Media : '',
+        group: typeof m.GroupName === 'string' ? m.GroupName : '',
+        ranges: (Array.isArray(m.TimeRangeList) ? m.TimeRangeList.filter(isObject) : []).map((r) => ({ in: num(r.In, 0), out: num(r.Out, 0) })),
+      }));
+    })(),
     transitionList: (() => {
       const l = asObject(e.ProcessConfig).TransitionList;
       return typeof l === 'string' ? l.split(',').map((x) => x.trim()).filter(Boolean) : strings(l);
@@ -194,6 +211,21 @@ export function writeForm(job: ImsJob, form: Form): ImsJob {
   if (was.speechRate !== form.speechRate) e = setPath(e, ['SpeechConfig', 'SpeechRate'], form.speechRate);
   if (was.captionIn !== form.captionIn) e = setPath(e, ['SpeechConfig', 'AsrConfig', 'AaiMotionInEffect'], form.captionIn || undefined);
   if (was.transitions !== form.transitions) e = setPath(e, ['ProcessConfig', 'AllowTransition'], form.transitions);
+  if (!same(was.cuts, form.cuts)) {
+    const old = asObject(e.MediaConfig).MediaMetaDataArray;
+    const oldList = Array.isArray(old) ? old.filter(isObject) : [];
+    e = setPath(
+      e,
+      ['MediaConfig', 'MediaMetaDataArray'],
+      form.cuts.length > 0
+        ? form.cuts.map((c, k) => {
+            // An entry keeps what the form does not show; GroupName only when it names a scene.
+            const base: JsonObject = { ...(oldList[k] ?? {}), Media: c.media, TimeRangeList: c.ranges.map((r) => ({ In: r.in, Out: r.out })) };
+            return c.group ? { ...base, GroupName: c.group } : setPath(base, ['GroupName'], undefined);
+          })
+        : undefined,
+    );
+  }
   if (!same(was.transitionList, form.transitionList)) e = setPath(e, ['ProcessConfig', 'TransitionList'], list(form.transitionList));
   if (was.background !== form.background) e = setPath(e, ['BackgroundImageConfig', 'SubType'], form.background || undefined);
   if (was.backgroundColor !== form.backgroundColor)
@@ -236,6 +268,7 @@ export function fieldOf(path: string): string | undefined {
     [/^EditingConfig\.BackgroundImageConfig/, 'background'],
     [/^EditingConfig\.BackgroundMusicConfig/, 'music-style'],
     [/^EditingConfig\.ProcessConfig\.TransitionList/, 'transition-list'],
+    [/^EditingConfig\.MediaConfig\.MediaMetaDataArray/, 'cuts'],
     [/^EditingConfig\.SpeechConfig\.Voice/, 'voice'],
     [/^EditingConfig\.SpeechConfig\.SpeechRate/, 'speech-rate'],
     [/^EditingConfig\.SpeechConfig\.AsrConfig\.AaiMotionInEffect/, 'caption-in'],

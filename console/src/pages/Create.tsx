@@ -3,6 +3,7 @@ import type { Api, MediaItem } from '../api';
 import { emptyJob, fieldOf, type Form, type ImsJob, jobFromJson, readForm, SIZE_PRESETS, toSubmission, writeForm } from '../job-model';
 import { Thumb, useLibrary } from './Library';
 import { type Preview, Storyboard } from './Storyboard';
+import { CutEditor } from './Cuts';
 
 interface Issue {
   Path: string;
@@ -68,6 +69,8 @@ export function Create({ api }: { api: Api }) {
   const [transitionNames, setTransitionNames] = useState<string[]>([]);
   const [musicStyles, setMusicStyles] = useState<string[]>([]);
   const [strip, setStrip] = useState<{ name: string; src: string }>();
+  /** The clip whose in/out points are being edited: its scene's name and the media. */
+  const [cutting, setCutting] = useState<{ group: string; media: string }>();
   const [submitError, setSubmitError] = useState('');
   const [sample, setSample] = useState('');
   // The ClientToken the job will be submitted with: its preview shows the very plans it makes.
@@ -126,7 +129,14 @@ export function Create({ api }: { api: Api }) {
   const videos = items.filter((m) => m.MediaBasicInfo.MediaType !== 'audio');
   const music = items.filter((m) => m.MediaBasicInfo.MediaType === 'audio');
 
-  const mediaPicker = (id: string, label: string, list: string[], onChange: (l: string[]) => void, from: MediaItem[]) => (
+  const cutOf = (group: string, media: string) => form.cuts.find((c) => c.media === media && c.group === group);
+  const setCut = (group: string, media: string, ranges: { in: number; out: number }[]) => {
+    const others = form.cuts.filter((c) => !(c.media === media && c.group === group));
+    const at = form.cuts.findIndex((c) => c.media === media && c.group === group);
+    const cuts = ranges.length === 0 ? others : at >= 0 ? form.cuts.map((c, i) => (i === at ? { ...c, ranges } : c)) : [...form.cuts, { media, group, ranges }];
+    set({ cuts });
+  };
+  const mediaPicker = (id: string, label: string, list: string[], onChange: (l: string[]) => void, from: MediaItem[], group?: string) => (
     <div
       class="media-field"
       onDragOver={(e) => e.preventDefault()}
@@ -141,12 +151,27 @@ export function Create({ api }: { api: Api }) {
         {list.map((m, i) => (
           <li>
             {title(m)}
+            {group !== undefined && items.find((x) => x.MediaId === m)?.MediaBasicInfo.MediaType === 'video' && (
+              <button type="button" class="link" aria-label={`In and out points of ${title(m)}`} onClick={() => setCutting({ group, media: m })}>
+                {cutOf(group, m) ? `✂ ${cutOf(group, m)?.ranges.map((r) => `${r.in}–${r.out} s`).join(', ')}` : '✂'}
+              </button>
+            )}
             <button type="button" class="link" aria-label={`Remove ${title(m)}`} onClick={() => onChange(list.filter((_, j) => j !== i))}>
               ×
             </button>
           </li>
         ))}
       </ul>
+      {group !== undefined && cutting && cutting.group === group && list.includes(cutting.media) && (
+        <CutEditor
+          api={api}
+          media={cutting.media}
+          title={title(cutting.media)}
+          ranges={cutOf(group, cutting.media)?.ranges ?? []}
+          onChange={(r) => setCut(group, cutting.media, r)}
+          onClose={() => setCutting(undefined)}
+        />
+      )}
       <label>
         Add
         <select
@@ -215,7 +240,7 @@ export function Create({ api }: { api: Api }) {
                       Scene name
                       <input value={s.name} onInput={(e) => setScene(k, { name: e.currentTarget.value })} />
                     </label>
-                    {mediaPicker(`scene-${k}-media`, `Media of scene ${k + 1}`, s.media, (media) => setScene(k, { media }), videos)}
+                    {mediaPicker(`scene-${k}-media`, `Media of scene ${k + 1}`, s.media, (media) => setScene(k, { media }), videos, s.name)}
                     <label>
                       Scene texts (one per line)
                       <textarea
@@ -243,6 +268,7 @@ export function Create({ api }: { api: Api }) {
               <button type="button" onClick={() => set({ scenes: [...form.scenes, { name: `scene ${form.scenes.length + 1}`, media: [], texts: [] }] })}>
                 Add scene
               </button>
+              <FieldError issues={issues} id="cuts" />
             </fieldset>
           ) : (
             mediaPicker('media', 'Materials', form.media, (media) => set({ media }), videos)

@@ -4,13 +4,13 @@
  * job's progress as server-sent events, validation of a job without submitting it, and a spoken
  * sample of a voice.
  */
-import { createWriteStream, existsSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { ZipFile } from 'yazl';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createError, JobValidationError, ReelsmithError } from '../../errors.js';
 import type { MediaLibrary, MediaRecord } from '../../media/library.js';
@@ -51,6 +51,8 @@ export interface ConsoleApiOptions {
   catalogue?: { transitions: readonly string[]; effects: readonly string[] };
   /** Where outputs are (<outputsDir>/<JobId>/<file>), for zips. */
   outputsDir?: string;
+  /** The secret media links are signed with (shared by every process of the service: its database's). */
+  linkSecret?: () => Promise<string>;
   /** Seconds between looks at a job for its event stream (default 1). */
   eventEverySeconds?: number;
 }
@@ -303,6 +305,48 @@ export function registerConsoleApi(app: FastifyInstance, o: ConsoleApiOptions): 
       .type('image/png')
       .header('cache-control', 'private, max-age=86400')
       .send(await readFile(out));
+  });
+
+  // Library media played in a page (the console's in/out picker): a link signed for an hour, so
+  // that a <video> element, which sends no key, may fetch it; served with range requests.
+  const sign = async (id: string, expires: number) =>
+    createHmac('sha256', (await o.linkSecret?.()) ?? '')
+      .update(`${id}:${expires}`)
+      .digest('hex');
+  app.get('/api/v1/media/:id/link', (req, reply) =>
+    o.respond(req, reply, async () => {
+      o.auth(req);
+      const id = (req.params as { id: string }).id;
+      if (!o.linkSecret || !(await o.library.get(id))) throw new ReelsmithError('InvalidParameter', 'no such media in the library');
+      const expires = Math.floor(Date.now() / 1000) + 3600;
+      return { URL: `/media-files/${id}?expires=${expires}&signature=${await sign(id, expires)}`, Expires: expires };
+    }),
+  );
+  app.get('/media-files/:id', async (req, reply) => {
+    const id = (req.params as { id: string }).id;
+    const q = req.query as { expires?: string; signature?: string };
+    const expires = Number(q.expires);
+    const expected = Buffer.from(await sign(id, expires));
+    const given = Buffer.from(String(q.signature ?? ''));
+    if (!o.linkSecret || !(expires > Date.now() / 1000) || given.length !== expected.length || !timingSafeEqual(given, expected))
+      throw createError('Unauthorized');
+    const rec = await o.library.get(id);
+    if (!rec) throw new ReelsmithError('InvalidParameter', 'no such media in the library');
+    const size = (await stat(rec.file)).size;
+    const type = rec.kind === 'video' ? 'video/mp4' : rec.kind === 'audio' ? 'audio/mpeg' : 'image/*';
+    reply.header('accept-ranges', 'bytes').header('cache-control', 'private, max-age=3600').type(type);
+    const range = /^bytes=(\d*)-(\d*)$/.exec(String(req.headers.range ?? ''));
+    if (range && (range[1] || range[2])) {
+      const start = range[1] ? Number(range[1]) : Math.max(0, size - Number(range[2]));
+      const end = range[1] && range[2] ? Math.min(Number(range[2]), size - 1) : size - 1;
+      if (start > end || start >= size) return reply.code(416).header('content-range', `bytes */${size}`).send();
+      return reply
+        .code(206)
+        .header('content-range', `bytes ${start}-${end}/${size}`)
+        .header('content-length', end - start + 1)
+        .send(createReadStream(rec.file, { start, end }));
+    }
+    return reply.header('content-length', size).send(createReadStream(rec.file));
   });
 
   // A voice speaking a sample line (the console's "listen"), as WAV.

@@ -272,6 +272,14 @@ export const OPENAPI = {
         responses: { '200': { description: 'image/png' }, ...errors },
       },
     },
+    '/api/v1/media/{id}/link': {
+      get: {
+        summary:
+          "A link to the media file that plays in a page without a key (a <video> sends none): /media-files/{id}?expires=…&signature=… (HMAC-SHA256 with the service's secret), valid one hour, served with range requests",
+        parameters: ID,
+        responses: { '200': { description: 'URL, Expires (unix seconds)', ...json(obj('URL, Expires')) }, ...errors },
+      },
+    },
     '/api/v1/media/upload': {
       put: {
         summary: 'Uploads one file into the media library: the body is the file (any content type), streamed to disk',

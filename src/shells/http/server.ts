@@ -99,6 +99,8 @@ export interface ServerOptions {
   engine?: SpeechEngine;
   /** Largest upload into the library, bytes (default 2 GiB). */
   maxUploadBytes?: number;
+  /** The secret media links are signed with (the database's, the same in every process). */
+  linkSecret?: () => Promise<string>;
   /** Draws a transition's or an effect's contact strip (previews); absent: none. */
   strip?: (kind: 'transition' | 'effect', name: string, outPng: string) => Promise<void>;
   /** A job prepared as its renders would be (previews); absent: no previews. */
@@ -517,6 +519,7 @@ export function buildServer(o: ServerOptions): FastifyInstance {
     prepareJob: o.prepareJob,
     outputsDir: o.outputsDir,
     strip: o.strip,
+    linkSecret: o.linkSecret,
     catalogue: { transitions: TRANSITIONS, effects: [...VFX_BASIC, ...VFX_OTHER] },
     rerender: async (id, index) => {
       if (!(await o.store.reopenOutput(id, index)))

@@ -7,6 +7,9 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { previewStrip } from '../../batch/preview.js';
+import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../storage/db.js';
 import type { FastifyInstance } from 'fastify';
 import { type Home, reelsmithHome } from '../../config/home.js';
 import type { CallbackDispatcher } from '../../service/callbacks.js';
@@ -110,6 +113,17 @@ export interface ServiceConfig extends ServiceOptions {}
  * "allowPrivateUrls", "maxQueued"}`, all optional), then the environment (REELSMITH_ACCESS_KEYS adds
  * keys, REELSMITH_ALLOW_PRIVATE_URLS=1, REELSMITH_PORT), then command-line options.
  */
+/** A random secret made once and kept in the database's settings: every process of the service signs with it. */
+async function sharedSecret(db: Kysely<DB>, key: string): Promise<string> {
+  await db
+    .insertInto('settings')
+    .values({ key, value: randomBytes(32).toString('hex') })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .execute();
+  const r = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirstOrThrow();
+  return r.value;
+}
+
 export async function loadServiceConfig(file: string | undefined, env: NodeJS.ProcessEnv): Promise<ServiceConfig> {
   let raw: Record<string, unknown> = {};
   if (file) {
@@ -298,9 +312,11 @@ export async function startService(o: ServiceOptions): Promise<Service> {
             .catch((err: Error) => app.log.error({ JobId: id, output: index, err: err.message }, 'output not rendered again'));
         },
       };
+  let linkSecret: Promise<string> | undefined;
   const app = buildServer({
     present,
     prepareJob,
+    linkSecret: () => (linkSecret ??= sharedSecret(db, 'media_link_secret')),
     strip: async (kind, name, outPng) => {
       await previewStrip({ kind, name, outPng, home, width: 180, height: 320, frames: 5 });
     },
