@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'jsonc-parser';
 import { describe, expect, it } from 'vitest';
-import { emptyJob, fieldOf, type ImsJob, jobFromJson, readForm, toSubmission, writeForm } from '../console/src/job-model.js';
+import { emptyJob, fieldOf, type ImsJob, jobFromJson, readForm, stickerBox, toSubmission, writeForm } from '../console/src/job-model.js';
 
 const root = join(import.meta.dirname, '..');
 const guide = join(root, 'test', 'guide');
@@ -60,6 +60,35 @@ describe('the console job model', () => {
     const smart = writeForm(job, { ...form, mode: 'Smart_Mix', media: ['x.mp4', 'y.png'] });
     expect(smart.InputConfig).toEqual({ SpeechTextArray: ['hi'], MediaArray: ['x.mp4', 'y.png'] });
     expect(readForm(smart).mode).toBe('Smart_Mix');
+  });
+
+  it('stickers and in/out points: an edit rewrites only what changed, a sticker given in pixels stays in pixels', () => {
+    const job = jobFromJson({
+      InputConfig: {
+        MediaArray: ['a.mp4'],
+        StickerArray: [
+          { MediaURL: 'logo.png', X: 10, Y: 100, Width: 300, Height: 300 },
+          { MediaId: 'f'.repeat(32), X: 0.5, Y: 0.5, Width: 0.2, Height: 0.1, Opacity: 0.6, DyncFrames: 25 },
+        ],
+      },
+      EditingConfig: {
+        MediaConfig: { Volume: 0, MediaMetaDataArray: [{ Media: 'a.mp4', GroupName: 'g', TimeRangeList: [{ In: 5, Out: 10 }] }] },
+      },
+      OutputConfig: { Width: 1080, Height: 1920 },
+    });
+    const form = readForm(job);
+    expect(stickerBox(form.stickers[0], 1080, 1920)).toEqual({ x: 10 / 1080, y: 100 / 1920, width: 300 / 1080, height: 300 / 1920 });
+    const moved = writeForm(job, { ...form, stickers: [form.stickers[0], { ...form.stickers[1], x: 0.3 }] });
+    const list = (moved.InputConfig.StickerArray as object[]) ?? [];
+    expect(list[0]).toEqual({ MediaURL: 'logo.png', X: 10, Y: 100, Width: 300, Height: 300 });
+    expect(list[1]).toEqual({ MediaId: 'f'.repeat(32), X: 0.3, Y: 0.5, Width: 0.2, Height: 0.1, Opacity: 0.6, DyncFrames: 25 });
+    const cut = writeForm(job, { ...form, cuts: [{ ...form.cuts[0], ranges: [{ in: 1, out: 2 }] }] });
+    expect(cut.EditingConfig.MediaConfig).toEqual({
+      Volume: 0,
+      MediaMetaDataArray: [{ Media: 'a.mp4', GroupName: 'g', TimeRangeList: [{ In: 1, Out: 2 }] }],
+    });
+    const uncut = writeForm(job, { ...form, cuts: [] });
+    expect(uncut.EditingConfig.MediaConfig).toEqual({ Volume: 0 });
   });
 
   it("shows the API's field errors next to the fields they name", () => {

@@ -60,11 +60,11 @@ describe('the web console', () => {
     page.on('pageerror', (e) => errors.push(e.message));
     await signIn(page);
 
-    // Library: two uploads with progress, then their cards with thumbnails.
-    await page.locator('input[type=file]').setInputFiles([media('storefront_opening.mp4'), media('mall_crowd.mp4')]);
-    await expect.poll(() => page.getByText('uploaded').count(), { timeout: 60_000 }).toBe(2);
+    // Library: three uploads with progress, then their cards with thumbnails.
+    await page.locator('input[type=file]').setInputFiles([media('storefront_opening.mp4'), media('mall_crowd.mp4'), media('logo.png')]);
+    await expect.poll(() => page.getByText('uploaded').count(), { timeout: 60_000 }).toBe(3);
     const cards = page.locator('ul[aria-label=media] li');
-    await expect.poll(() => cards.count()).toBe(2);
+    await expect.poll(() => cards.count()).toBe(3);
     await expect
       .poll(
         () =>
@@ -75,7 +75,7 @@ describe('the web console', () => {
           timeout: 30_000,
         },
       )
-      .toBe(2);
+      .toBe(3);
     await page.screenshot({ path: join(SHOTS, 'library-1280.png') });
 
     // Create: two scenes, a voice, a caption animation, a small size, Count 2.
@@ -108,6 +108,18 @@ describe('the web console', () => {
       .poll(() => page.locator('img.strip').evaluate((i) => (i as HTMLImageElement).naturalWidth), { timeout: 30_000 })
       .toBeGreaterThan(100);
     await page.getByLabel('blurred picture').check();
+    // A sticker: added, dragged a fifth of the frame to the right, moved down by the keyboard.
+    await page.locator('#stickers').selectOption({ label: 'logo' });
+    const sticker = page.getByRole('button', { name: /^Sticker 1/ });
+    await page.getByLabel('preview frame').scrollIntoViewIfNeeded();
+    const frameBox = (await page.getByLabel('preview frame').boundingBox())!;
+    const box = (await sticker.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 + frameBox.width * 0.2, box.y + box.height / 2, { steps: 5 });
+    await page.mouse.up();
+    await sticker.focus();
+    await page.keyboard.press('ArrowDown');
     await page.locator('#height').fill('320');
     await page.locator('#height').blur();
     await page.locator('#count').fill('2');
@@ -132,6 +144,12 @@ describe('the web console', () => {
       .EditingConfig;
     expect(editing.ProcessConfig.TransitionList).toHaveLength(1);
     expect(editing.BackgroundImageConfig).toEqual({ SubType: 'Blur' });
+    const placed = (json.InputConfig as unknown as { StickerArray: { X: number; Y: number; Width: number; MediaId: string }[] })
+      .StickerArray;
+    expect(placed).toHaveLength(1);
+    expect(placed[0].X).toBeCloseTo(0.25, 1);
+    expect(placed[0].Y).toBeCloseTo(0.06, 2);
+    expect(placed[0].MediaId).toMatch(/^[0-9a-f]{32}$/);
     expect((editing as unknown as { MediaConfig: object }).MediaConfig).toEqual({
       MediaMetaDataArray: [
         {
@@ -182,7 +200,9 @@ describe('the web console', () => {
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByLabel('Callback address').fill('https://example.com/ims-events');
     await page.getByRole('button', { name: 'Save' }).click();
-    await page.getByRole('status').waitFor();
+    await expect
+      .poll(async () => (await page.locator('.settings [role=status], .settings [role=alert]').allTextContents()).join(' '))
+      .toBe('Saved.');
     const callback = (await (
       await fetch(`${service.url}/api/v1/event-callback`, { headers: { authorization: `Bearer ${AK}:${SECRET}` } })
     ).json()) as {
@@ -205,7 +225,7 @@ describe('the web console', () => {
           timeout: 30_000,
         },
       )
-      .toBe(4);
+      .toBe(5);
     await page.screenshot({ path: join(SHOTS, 'library-390.png') });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);

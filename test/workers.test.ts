@@ -24,6 +24,8 @@ let data: string;
 /** The workers' configuration: the test media's folder may be named by path, as for the service. */
 let config: string;
 const workers: ChildProcess[] = [];
+/** Each worker's output so far (shown when one ends unexpectedly). */
+const said = new Map<ChildProcess, string>();
 
 /** `reelsmith worker` as its own process, once it says it is ready. */
 function worker(...extra: string[]): Promise<ChildProcess> {
@@ -50,11 +52,13 @@ function worker(...extra: string[]): Promise<ChildProcess> {
     child.stdout!.on('data', (c: Buffer) => {
       if (process.env.DEBUG_WORKERS) process.stderr.write(c);
       out += c.toString();
+      said.set(child, out.slice(-4000));
       if (out.includes('reelsmith worker ready')) resolve(child);
     });
     child.stderr!.on('data', (c: Buffer) => {
       if (process.env.DEBUG_WORKERS) process.stderr.write(c);
       out += c.toString();
+      said.set(child, out.slice(-4000));
     });
     child.on('exit', (code) => reject(new Error(`worker exited (${code}): ${out.slice(-500)}`)));
   });
@@ -233,7 +237,7 @@ describe('workers on PostgreSQL', () => {
     expect(b.SubJobList.map((x) => x.Status)).toEqual(Array(4).fill('Success'));
     expect(readdirSync(join(data, 'outputs', id)).filter((f) => f.endsWith('.part'))).toEqual([]);
     // Neither worker ended; both are listed again.
-    for (const w of live) expect(w.exitCode).toBeNull();
+    for (const w of live) expect(w.exitCode, said.get(w)).toBeNull();
     for (let i = 0; i < 50; i++) {
       const h = (await (await fetch(`${service.url}/healthz`)).json()) as { Workers: number };
       if (h.Workers === 2) break;

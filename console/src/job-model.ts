@@ -33,6 +33,25 @@ export interface Cut {
   ranges: { in: number; out: number }[];
 }
 
+/**
+ * A sticker (InputConfig.StickerArray) as given: X, Y, Width, Height are fractions of the frame
+ * (0–0.9999) or pixels (≥ 2), IMS's convention; the console places in fractions.
+ */
+export interface Sticker {
+  media: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  opacity: number;
+}
+
+/** A sticker's box as fractions of a width x height frame. */
+export function stickerBox(s: Sticker, width: number, height: number) {
+  const f = (v: number, size: number) => (v >= 2 ? v / size : v);
+  return { x: f(s.x, width), y: f(s.y, height), width: f(s.width, width), height: f(s.height, height) };
+}
+
 /** What the form shows. */
 export interface Form {
   mode: 'Script' | 'Smart_Mix';
@@ -48,6 +67,7 @@ export interface Form {
   captionIn: string;
   transitions: boolean;
   cuts: Cut[];
+  stickers: Sticker[];
   /** Transitions drawn from (ProcessConfig.TransitionList); empty: any. */
   transitionList: string[];
   /** Fill for mismatched aspect ratios: '' (the default), Blur, Color; images fill from `backgroundImages`. */
@@ -140,6 +160,14 @@ export function readForm(job: ImsJob): Form {
     speechRate: num(speech.SpeechRate, 0),
     captionIn: typeof asr.AaiMotionInEffect === 'string' ? asr.AaiMotionInEffect : '',
     transitions: bool(asObject(e.ProcessConfig).AllowTransition, true),
+    stickers: (Array.isArray(i.StickerArray) ? i.StickerArray.filter(isObject) : []).map((x) => ({
+      media: typeof x.MediaId === 'string' ? x.MediaId : typeof x.MediaURL === 'string' ? x.MediaURL : '',
+      x: num(x.X, 0),
+      y: num(x.Y, 0),
+      width: num(x.Width, 0.2),
+      height: num(x.Height, 0.1),
+      opacity: num(x.Opacity, 1),
+    })),
     cuts: (() => {
       const l = asObject(e.MediaConfig).MediaMetaDataArray;
       return (Array.isArray(l) ? l.filter(isObject) : []).map((m) => ({
@@ -211,6 +239,24 @@ export function writeForm(job: ImsJob, form: Form): ImsJob {
   if (was.speechRate !== form.speechRate) e = setPath(e, ['SpeechConfig', 'SpeechRate'], form.speechRate);
   if (was.captionIn !== form.captionIn) e = setPath(e, ['SpeechConfig', 'AsrConfig', 'AaiMotionInEffect'], form.captionIn || undefined);
   if (was.transitions !== form.transitions) e = setPath(e, ['ProcessConfig', 'AllowTransition'], form.transitions);
+  if (!same(was.stickers, form.stickers)) {
+    const oldList = Array.isArray(i.StickerArray) ? i.StickerArray.filter(isObject) : [];
+    i = setPath(
+      i,
+      ['StickerArray'],
+      form.stickers.length > 0
+        ? form.stickers.map((x, k) => {
+            const old = oldList[k] ?? {};
+            // A sticker not changed stays as it was written (pixels, no Opacity…).
+            if (oldList[k] && same(was.stickers[k], x)) return old;
+            const ref: JsonObject = /^[0-9a-f]{32}$/.test(x.media) ? { MediaId: x.media } : { MediaURL: x.media };
+            const { MediaId: _id, MediaURL: _url, ...rest } = old;
+            const sticker: JsonObject = { ...rest, ...ref, X: x.x, Y: x.y, Width: x.width, Height: x.height, Opacity: x.opacity };
+            return sticker;
+          })
+        : undefined,
+    );
+  }
   if (!same(was.cuts, form.cuts)) {
     const old = asObject(e.MediaConfig).MediaMetaDataArray;
     const oldList = Array.isArray(old) ? old.filter(isObject) : [];
@@ -265,6 +311,7 @@ export function fieldOf(path: string): string | undefined {
     [/^InputConfig\.TitleArray/, 'titles'],
     [/^InputConfig\.BackgroundMusicArray/, 'music'],
     [/^InputConfig\.BackgroundImageArray/, 'background-images'],
+    [/^InputConfig\.StickerArray/, 'stickers'],
     [/^EditingConfig\.BackgroundImageConfig/, 'background'],
     [/^EditingConfig\.BackgroundMusicConfig/, 'music-style'],
     [/^EditingConfig\.ProcessConfig\.TransitionList/, 'transition-list'],

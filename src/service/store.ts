@@ -235,7 +235,7 @@ export class JobStore {
       if (!row || (row.status !== 'Finished' && row.status !== 'Failed')) return false;
       const subJobs = JSON.parse(row.sub_jobs) as SubJob[];
       const s = subJobs[index];
-      if (!s || s.Status !== 'Failed') return false;
+      if (s?.Status !== 'Failed') return false;
       subJobs[index] = { ...s, Status: 'Init', ErrorCode: null, ErrorMessage: null };
       await tx
         .updateTable('batch_jobs')

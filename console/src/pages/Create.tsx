@@ -4,6 +4,7 @@ import { emptyJob, fieldOf, type Form, type ImsJob, jobFromJson, readForm, SIZE_
 import { Thumb, useLibrary } from './Library';
 import { type Preview, Storyboard } from './Storyboard';
 import { CutEditor } from './Cuts';
+import { StickerPlacer } from './Stickers';
 
 interface Issue {
   Path: string;
@@ -360,6 +361,8 @@ export function Create({ api }: { api: Api }) {
               <FieldError issues={issues} id="transition-list" />
             </details>
           )}
+          <StickerPlacer api={api} stickers={form.stickers} items={items} width={form.width} height={form.height} onChange={(stickers) => set({ stickers })} />
+          <FieldError issues={issues} id="stickers" />
           <fieldset>
             <legend>Background (for materials of another shape)</legend>
             <div class="row">
