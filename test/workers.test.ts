@@ -159,12 +159,19 @@ describe('workers on PostgreSQL', () => {
     const notify = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/done`;
     try {
       const live = await Promise.all([worker('--jobs', '1'), worker('--jobs', '1'), worker('--jobs', '1')]);
-      const r = await client.request('SubmitBatchMediaProducingJob', job(10, 10, { UserData: JSON.stringify({ NotifyAddress: notify }) }), {
-        method: 'POST',
-      });
+      // 360x640: renders long enough for the kills to land in the middle of them.
+      const r = await client.request(
+        'SubmitBatchMediaProducingJob',
+        {
+          ...job(10, 10, { UserData: JSON.stringify({ NotifyAddress: notify }) }),
+          OutputConfig: JSON.stringify({ MediaURL: 'w_{index}.mp4', Count: 10, Width: 360, Height: 640, FixedDuration: 10 }),
+        },
+        { method: 'POST' },
+      );
       const id = r.JobId as string;
       // The outputs spread over the workers: each heartbeat names the outputs it renders.
       const seen = new Set<number>();
+      const starting: Promise<void>[] = [];
       let kills = 0;
       while (kills < 6) {
         const listed = (await (
@@ -184,8 +191,11 @@ describe('workers on PostgreSQL', () => {
         if (!victim) continue;
         victim.kill('SIGKILL');
         kills++;
-        live.splice(live.indexOf(victim), 1, await worker('--jobs', '1'));
+        // A fresh worker in its place, started without waiting for it (the next kill may come first).
+        live.splice(live.indexOf(victim), 1);
+        starting.push(worker('--jobs', '1').then((w) => void live.push(w)));
       }
+      await Promise.all(starting);
       expect(kills).toBeGreaterThanOrEqual(3);
       expect(seen.size).toBeGreaterThanOrEqual(2);
       const b = await jobEnd(client, id, 300);
