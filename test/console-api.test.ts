@@ -111,6 +111,26 @@ describe('the console API', () => {
     expect((await fetch(`${service.url}/api/v1/previews/effects/nothing.png`, { headers: H })).status).toBe(400);
   });
 
+  it("draws a caption in the job's caption style on a still; a wrong style is refused naming its field", async () => {
+    const draw = (Text: string, AsrConfig: object) =>
+      fetch(`${service.url}/api/v1/previews/caption`, {
+        method: 'POST',
+        headers: { ...H, 'content-type': 'application/json' },
+        body: JSON.stringify({ Text, AsrConfig, Width: 360, Height: 640 }),
+      });
+    const one = await draw('Grand opening today.', { AaiMotionInEffect: 'fade_in', FontColor: '#ffff00' });
+    expect(one.headers.get('content-type')).toBe('image/png');
+    const a = Buffer.from(await one.arrayBuffer());
+    expect(picture(a)).toMatchObject({ width: 360, height: 640 });
+    const other = Buffer.from(
+      await (await draw('Fresh fruit every morning.', { AaiMotionInEffect: 'fade_in', FontColor: '#ffff00' })).arrayBuffer(),
+    );
+    expect(other.equals(a)).toBe(false);
+    const bad = await draw('x', { AaiMotionInEffect: 'no_such_effect' });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { Message: string }).Message).toMatch(/EditingConfig\.SpeechConfig\.AsrConfig\.AaiMotionInEffect/);
+  });
+
   it('validates a job without submitting it: every problem with its field path', async () => {
     const r = await fetch(`${service.url}/api/v1/jobs/validate`, {
       method: 'POST',

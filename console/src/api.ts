@@ -132,6 +132,16 @@ export class Api {
     return URL.createObjectURL(await r.blob());
   }
 
+  /** An image the API draws from a JSON body (with the key), as an object URL. */
+  async imagePost(path: string, body: unknown): Promise<string> {
+    const r = await fetch(path, { method: 'POST', headers: { ...this.auth, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    if (!r.ok) {
+      const data = (await r.json().catch(() => ({}))) as Record<string, unknown>;
+      throw new ApiError(String(data.Code ?? r.status), String(data.Message ?? r.statusText), r.status);
+    }
+    return URL.createObjectURL(await r.blob());
+  }
+
   /** A voice speaking a sample line, as an object URL of a WAV file. */
   async sample(voice: string, rate: number, text?: string): Promise<string> {
     const r = await fetch('/api/v1/voices/sample', {

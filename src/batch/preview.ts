@@ -87,3 +87,45 @@ export async function previewStrip(o: PreviewOptions): Promise<{ png: string; ti
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+export interface CaptionStillOptions {
+  /** The caption's text (one sentence is shown). */
+  text: string;
+  /** EditingConfig.SpeechConfig.AsrConfig of the job (style and animation), as given. */
+  asrConfig: unknown;
+  voice?: string;
+  width: number;
+  height: number;
+  outPng: string;
+  home: Home;
+  engine?: import('../speech/engine.js').SpeechEngine;
+}
+
+/**
+ * A caption as the render draws it, on a still: a short video of a sample picture with the text
+ * spoken and captioned with the job's caption style, and the frame three quarters into the first
+ * caption (past its entrance animation). Refusals of the style name its fields.
+ */
+export async function captionStill(o: CaptionStillOptions): Promise<void> {
+  // At most 360 pixels wide, the job's shape.
+  const scale = Math.min(1, 360 / o.width);
+  const w = Math.max(128, Math.round((o.width * scale) / 2) * 2);
+  const h = Math.max(128, Math.round((o.height * scale) / 2) * 2);
+  const dir = await mkdtemp(join(tmpdir(), 'reelsmith-caption-'));
+  try {
+    const [a] = await sampleClips(dir, w, h);
+    const parsed = parseJob({
+      InputConfig: { MediaArray: [a], SpeechText: o.text },
+      EditingConfig: { SpeechConfig: { Voice: o.voice || 'cally', ...(o.asrConfig ? { AsrConfig: o.asrConfig } : {}) } },
+      OutputConfig: { MediaURL: 'caption_{index}.mp4', Width: w, Height: h },
+    });
+    const m = await produce(parsed, { home: o.home, outDir: dir, seed: 1, engine: o.engine, check: false });
+    const sub = m.EditingBatchJob.SubJobList[0];
+    if (sub.Status !== 'Success') throw new ReelsmithError('RenderFailed', sub.ErrorMessage ?? 'caption preview failed');
+    const c = m.Plans[0].timeline?.captions?.captions[0];
+    const at = c ? c.start + (c.end - c.start) * 0.75 : 0;
+    await runTool('ffmpeg', ['-v', 'error', '-y', '-ss', at.toFixed(3), '-i', join(dir, 'caption_0.mp4'), '-frames:v', '1', o.outPng]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -70,6 +70,8 @@ export function Create({ api }: { api: Api }) {
   const [transitionNames, setTransitionNames] = useState<string[]>([]);
   const [musicStyles, setMusicStyles] = useState<string[]>([]);
   const [strip, setStrip] = useState<{ name: string; src: string }>();
+  const [captionPng, setCaptionPng] = useState('');
+  const [captionBusy, setCaptionBusy] = useState(false);
   /** The clip whose in/out points are being edited: its scene's name and the media. */
   const [cutting, setCutting] = useState<{ group: string; media: string }>();
   const [submitError, setSubmitError] = useState('');
@@ -325,6 +327,35 @@ export function Create({ api }: { api: Api }) {
               ))}
             </select>
           </label>
+          <div class="row">
+            <button
+              type="button"
+              disabled={captionBusy}
+              onClick={async () => {
+                setCaptionBusy(true);
+                try {
+                  const speech = (job.EditingConfig.SpeechConfig ?? {}) as { AsrConfig?: unknown };
+                  const text = (form.speechTexts[0] ?? form.scenes.find((x) => x.texts.length > 0)?.texts[0] ?? '').split(/(?<=[.!?。！？])\s*/)[0];
+                  setCaptionPng(
+                    await api.imagePost('/api/v1/previews/caption', {
+                      Text: text.slice(0, 200),
+                      AsrConfig: speech.AsrConfig,
+                      Voice: form.voice || undefined,
+                      Width: form.width,
+                      Height: form.height,
+                    }),
+                  );
+                } catch (err) {
+                  setSubmitError((err as Error).message);
+                } finally {
+                  setCaptionBusy(false);
+                }
+              }}
+            >
+              {captionBusy ? 'Drawing…' : 'Show the caption'}
+            </button>
+          </div>
+          {captionPng && <img class="caption-still" src={captionPng} alt="the caption as it will be drawn" />}
           <FieldError issues={issues} id="caption-in" />
           <label class="inline">
             <input type="checkbox" checked={form.transitions} onChange={(e) => set({ transitions: e.currentTarget.checked })} />

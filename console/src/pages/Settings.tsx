@@ -10,7 +10,8 @@ interface Callback {
 
 /** The event callback (SetEventCallback): where completion events go, and their signing key. */
 export function Settings({ api }: { api: Api }) {
-  const [cb, setCb] = useState<Callback>({});
+  // The form appears once the current settings are read (typing never races their arrival).
+  const [cb, setCb] = useState<Callback>();
   const [saved, setSaved] = useState('');
   const [error, setError] = useState('');
   useEffect(() => {
@@ -19,6 +20,7 @@ export function Settings({ api }: { api: Api }) {
       () => setCb({ CallbackURL: '', EventTypeList: 'BatchProduceMediaComplete', AuthSwitch: 'off', AuthKey: '' }),
     );
   }, []);
+  if (!cb) return <p>Loading…</p>;
   return (
     <section aria-labelledby="settings-title">
       <h1 id="settings-title">Settings</h1>

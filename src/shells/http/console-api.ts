@@ -47,6 +47,8 @@ export interface ConsoleApiOptions {
   rerender: (jobId: string, index: number) => Promise<void>;
   /** Draws a transition's or an effect's contact strip into a PNG (batch/preview.ts). */
   strip?: (kind: 'transition' | 'effect', name: string, outPng: string) => Promise<void>;
+  /** Draws a caption in a job's caption style on a still (batch/preview.ts). */
+  captionStill?: (c: { text: string; asrConfig: unknown; voice?: string; width: number; height: number }, outPng: string) => Promise<void>;
   /** The catalogue's names (a strip is drawn only for one of them). */
   catalogue?: { transitions: readonly string[]; effects: readonly string[] };
   /** Where outputs are (<outputsDir>/<JobId>/<file>), for zips. */
@@ -347,6 +349,31 @@ export function registerConsoleApi(app: FastifyInstance, o: ConsoleApiOptions): 
         .send(createReadStream(rec.file, { start, end }));
     }
     return reply.header('content-length', size).send(createReadStream(rec.file));
+  });
+
+  // A caption in a job's caption style and animation, drawn by the render on a still (PNG).
+  app.post('/api/v1/previews/caption', async (req, reply) => {
+    o.auth(req);
+    if (!o.captionStill) throw new ReelsmithError('InvalidParameter', 'caption previews are not available on this service');
+    const b = (req.body ?? {}) as { Text?: unknown; AsrConfig?: unknown; Voice?: unknown; Width?: unknown; Height?: unknown };
+    const text = String(b.Text ?? '').trim() || 'A caption looks like this.';
+    if (text.length > 200) throw new ReelsmithError('InvalidParameter', 'Text: at most 200 characters');
+    const width = Number(b.Width ?? 1080);
+    const height = Number(b.Height ?? 1920);
+    if (!(width >= 128 && width <= 4096 && height >= 128 && height <= 4096))
+      throw new ReelsmithError('InvalidParameter', 'Width, Height: from 128 to 4096');
+    const out = join(o.cacheDir, `caption-${randomUUID()}.png`);
+    try {
+      const still = o.captionStill;
+      const run = drawing.then(() =>
+        still({ text, asrConfig: b.AsrConfig, voice: typeof b.Voice === 'string' ? b.Voice : undefined, width, height }, out),
+      );
+      drawing = run.catch(() => {});
+      await run;
+      return reply.type('image/png').send(await readFile(out));
+    } finally {
+      await rm(out, { force: true });
+    }
   });
 
   // A voice speaking a sample line (the console's "listen"), as WAV.

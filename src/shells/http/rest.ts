@@ -280,6 +280,14 @@ export const OPENAPI = {
         responses: { '200': { description: 'URL, Expires (unix seconds)', ...json(obj('URL, Expires')) }, ...errors },
       },
     },
+    '/api/v1/previews/caption': {
+      post: {
+        summary:
+          "A caption as the render draws it, on a still (PNG, at most 360 px wide, the job's shape): Text, AsrConfig (the job's EditingConfig.SpeechConfig.AsrConfig), Voice, Width, Height",
+        requestBody: { required: true, ...json(obj('Text, AsrConfig, Voice, Width, Height')) },
+        responses: { '200': { description: 'image/png' }, ...errors },
+      },
+    },
     '/api/v1/media/upload': {
       put: {
         summary: 'Uploads one file into the media library: the body is the file (any content type), streamed to disk',

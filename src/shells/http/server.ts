@@ -101,6 +101,8 @@ export interface ServerOptions {
   maxUploadBytes?: number;
   /** The secret media links are signed with (the database's, the same in every process). */
   linkSecret?: () => Promise<string>;
+  /** Draws a caption on a still (previews); absent: none. */
+  captionStill?: (c: { text: string; asrConfig: unknown; voice?: string; width: number; height: number }, outPng: string) => Promise<void>;
   /** Draws a transition's or an effect's contact strip (previews); absent: none. */
   strip?: (kind: 'transition' | 'effect', name: string, outPng: string) => Promise<void>;
   /** A job prepared as its renders would be (previews); absent: no previews. */
@@ -519,6 +521,7 @@ export function buildServer(o: ServerOptions): FastifyInstance {
     prepareJob: o.prepareJob,
     outputsDir: o.outputsDir,
     strip: o.strip,
+    captionStill: o.captionStill,
     linkSecret: o.linkSecret,
     catalogue: { transitions: TRANSITIONS, effects: [...VFX_BASIC, ...VFX_OTHER] },
     rerender: async (id, index) => {

@@ -6,7 +6,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { previewStrip } from '../../batch/preview.js';
+import { captionStill, previewStrip } from '../../batch/preview.js';
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../storage/db.js';
@@ -317,6 +317,7 @@ export async function startService(o: ServiceOptions): Promise<Service> {
     present,
     prepareJob,
     linkSecret: () => (linkSecret ??= sharedSecret(db, 'media_link_secret')),
+    captionStill: (c, outPng) => captionStill({ ...c, outPng, home, engine: o.engine }),
     strip: async (kind, name, outPng) => {
       await previewStrip({ kind, name, outPng, home, width: 180, height: 320, frames: 5 });
     },
