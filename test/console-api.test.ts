@@ -131,6 +131,45 @@ describe('the console API', () => {
     expect(((await bad.json()) as { Message: string }).Message).toMatch(/EditingConfig\.SpeechConfig\.AsrConfig\.AaiMotionInEffect/);
   });
 
+  it('signs the console in with its password (the key it is configured with); wrong passwords are counted and then refused for a while', async () => {
+    const local = await startService({
+      port: 0,
+      dataDir: tempDir('rs-password-'),
+      keys: new Map([
+        ['AKfirst', 'first-secret'],
+        ['AKconsole', 'console-secret'],
+      ]),
+      consolePassword: 'open sesame',
+      consoleKey: 'AKconsole',
+    });
+    try {
+      const signIn = (Password: string) =>
+        fetch(`${local.url}/api/v1/console/sign-in`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ Password }),
+        });
+      const ok = (await (await signIn('open sesame')).json()) as { AccessKeyId: string; AccessKeySecret: string };
+      expect(ok).toMatchObject({ AccessKeyId: 'AKconsole', AccessKeySecret: 'console-secret' });
+      expect(
+        (await fetch(`${local.url}/api/v1/voices`, { headers: { authorization: `Bearer ${ok.AccessKeyId}:${ok.AccessKeySecret}` } }))
+          .status,
+      ).toBe(200);
+      for (let i = 0; i < 5; i++) expect((await signIn('guess')).status).toBe(401);
+      // Five wrong in a row: refused for a while, even the right one.
+      expect((await signIn('open sesame')).status).toBe(429);
+    } finally {
+      await local.close();
+    }
+    // Without a password configured: said so.
+    const none = await fetch(`${service.url}/api/v1/console/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"Password":"x"}',
+    });
+    expect(((await none.json()) as { Message: string }).Message).toMatch(/no console password is configured/);
+  });
+
   it('validates a job without submitting it: every problem with its field path', async () => {
     const r = await fetch(`${service.url}/api/v1/jobs/validate`, {
       method: 'POST',

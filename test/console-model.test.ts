@@ -91,6 +91,30 @@ describe('the console job model', () => {
     expect(uncut.EditingConfig.MediaConfig).toEqual({ Volume: 0 });
   });
 
+  it('sub-headings: one edited, the others kept as written', () => {
+    const job = jobFromJson({
+      InputConfig: {
+        MediaArray: ['a.mp4'],
+        SubHeadingArray: [
+          { Level: 1, TitleArray: ['one'] },
+          { Level: '2', TitleArray: ['two'], Extra: true },
+        ],
+      },
+      EditingConfig: {},
+      OutputConfig: {},
+    });
+    const form = readForm(job);
+    expect(form.subHeadings).toEqual([
+      { level: 1, titles: ['one'] },
+      { level: 2, titles: ['two'] },
+    ]);
+    const edited = writeForm(job, { ...form, subHeadings: [{ level: 3, titles: ['uno'] }, form.subHeadings[1]] });
+    expect(edited.InputConfig.SubHeadingArray).toEqual([
+      { Level: 3, TitleArray: ['uno'] },
+      { Level: '2', TitleArray: ['two'], Extra: true },
+    ]);
+  });
+
   it("shows the API's field errors next to the fields they name", () => {
     expect(fieldOf('InputConfig.MediaGroupArray[1].MediaArray[0]')).toBe('scene-1-media');
     expect(fieldOf('InputConfig.MediaGroupArray[0].SpeechTextArray')).toBe('scene-0-texts');

@@ -21,7 +21,13 @@ let browser: Browser;
 beforeAll(async () => {
   if (!existsSync(join(import.meta.dirname, '..', 'dist', 'console', 'index.html')))
     throw new Error('the console is not built: npm run build:console (npm test does it)');
-  service = await startService({ port: 0, dataDir: tempDir('rs-console-'), keys: new Map([[AK, SECRET]]), allowPrivateUrls: true });
+  service = await startService({
+    port: 0,
+    dataDir: tempDir('rs-console-'),
+    keys: new Map([[AK, SECRET]]),
+    allowPrivateUrls: true,
+    consolePassword: 'e2e password',
+  });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--no-sandbox', '--autoplay-policy=no-user-gesture-required'],
@@ -37,7 +43,7 @@ async function signIn(page: Page) {
   await page.goto(service.url);
   await page.getByLabel('Access key ID').fill(AK);
   await page.getByLabel('Access key secret').fill(SECRET);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.getByRole('heading', { name: 'Media library' }).waitFor();
 }
 
@@ -47,9 +53,18 @@ describe('the web console', () => {
     await page.goto(service.url);
     await page.getByLabel('Access key ID').fill(AK);
     await page.getByLabel('Access key secret').fill('wrong');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/./);
     expect(await page.getByRole('heading', { name: 'Media library' }).count()).toBe(0);
+    await page.close();
+  });
+
+  it('signs in with the console password too', async () => {
+    const page = await browser.newPage();
+    await page.goto(service.url);
+    await page.getByLabel('or the console password').fill('e2e password');
+    await page.getByRole('button', { name: 'Sign in with the password' }).click();
+    await page.getByRole('heading', { name: 'Media library' }).waitFor();
     await page.close();
   });
 

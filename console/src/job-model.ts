@@ -61,6 +61,8 @@ export interface Form {
   /** Global voice-over texts (one is drawn per output). */
   speechTexts: string[];
   titles: string[];
+  /** Sub-headings by level (InputConfig.SubHeadingArray): one title of each level is drawn per video. */
+  subHeadings: { level: number; titles: string[] }[];
   music: string[];
   voice: string;
   speechRate: number;
@@ -155,6 +157,10 @@ export function readForm(job: ImsJob): Form {
     media: strings(i.MediaArray),
     speechTexts: strings(i.SpeechTextArray),
     titles: strings(i.TitleArray),
+    subHeadings: (Array.isArray(i.SubHeadingArray) ? i.SubHeadingArray.filter(isObject) : []).map((x) => ({
+      level: num(x.Level, 1),
+      titles: strings(x.TitleArray),
+    })),
     music: strings(i.BackgroundMusicArray),
     voice: typeof speech.Voice === 'string' ? speech.Voice : '',
     speechRate: num(speech.SpeechRate, 0),
@@ -234,6 +240,16 @@ export function writeForm(job: ImsJob, form: Form): ImsJob {
     i = setPath(i, ['MediaArray'], form.mode === 'Smart_Mix' ? (list(form.media) ?? []) : list(form.media));
   if (!same(was.speechTexts, form.speechTexts)) i = setPath(i, ['SpeechTextArray'], list(form.speechTexts));
   if (!same(was.titles, form.titles)) i = setPath(i, ['TitleArray'], list(form.titles));
+  if (!same(was.subHeadings, form.subHeadings)) {
+    const oldList = Array.isArray(i.SubHeadingArray) ? i.SubHeadingArray.filter(isObject) : [];
+    i = setPath(
+      i,
+      ['SubHeadingArray'],
+      form.subHeadings.length > 0
+        ? form.subHeadings.map((h, k) => (oldList[k] && same(was.subHeadings[k], h) ? oldList[k] : { ...(oldList[k] ?? {}), Level: h.level, TitleArray: h.titles }))
+        : undefined,
+    );
+  }
   if (!same(was.music, form.music)) i = setPath(i, ['BackgroundMusicArray'], list(form.music));
   if (was.voice !== form.voice) e = setPath(e, ['SpeechConfig', 'Voice'], form.voice || undefined);
   if (was.speechRate !== form.speechRate) e = setPath(e, ['SpeechConfig', 'SpeechRate'], form.speechRate);
@@ -309,6 +325,7 @@ export function fieldOf(path: string): string | undefined {
     [/^InputConfig\.MediaArray/, 'media'],
     [/^InputConfig\.SpeechTextArray/, 'speech-texts'],
     [/^InputConfig\.TitleArray/, 'titles'],
+    [/^InputConfig\.SubHeadingArray/, 'sub-headings'],
     [/^InputConfig\.BackgroundMusicArray/, 'music'],
     [/^InputConfig\.BackgroundImageArray/, 'background-images'],
     [/^InputConfig\.StickerArray/, 'stickers'],

@@ -72,6 +72,7 @@ export function Create({ api }: { api: Api }) {
   const [strip, setStrip] = useState<{ name: string; src: string }>();
   const [captionPng, setCaptionPng] = useState('');
   const [captionBusy, setCaptionBusy] = useState(false);
+  const asrConfig = JSON.stringify((job.EditingConfig.SpeechConfig as { AsrConfig?: unknown } | undefined)?.AsrConfig ?? null);
   /** The clip whose in/out points are being edited: its scene's name and the media. */
   const [cutting, setCutting] = useState<{ group: string; media: string }>();
   const [submitError, setSubmitError] = useState('');
@@ -110,6 +111,33 @@ export function Create({ api }: { api: Api }) {
     }, 300);
     return () => clearTimeout(t);
   }, [job]);
+
+  const drawCaption = async () => {
+    setCaptionBusy(true);
+    try {
+      const speech = (job.EditingConfig.SpeechConfig ?? {}) as { AsrConfig?: unknown };
+      const text = (form.speechTexts[0] ?? form.scenes.find((x) => x.texts.length > 0)?.texts[0] ?? '').split(/(?<=[.!?。！？])\s*/)[0];
+      setCaptionPng(
+        await api.imagePost('/api/v1/previews/caption', {
+          Text: text.slice(0, 200),
+          AsrConfig: speech.AsrConfig,
+          Voice: form.voice || undefined,
+          Width: form.width,
+          Height: form.height,
+        }),
+      );
+    } catch (err) {
+      setSubmitError((err as Error).message);
+    } finally {
+      setCaptionBusy(false);
+    }
+  };
+  // Shown once, the caption is drawn again when its style changes (after a pause in typing).
+  useEffect(() => {
+    if (!captionPng) return;
+    const t = setTimeout(() => void drawCaption(), 800);
+    return () => clearTimeout(t);
+  }, [asrConfig]);
 
   const set = (patch: Partial<Form>) => {
     setPreview(undefined);
@@ -291,6 +319,46 @@ export function Create({ api }: { api: Api }) {
             Titles (one per line)
             <textarea id="titles" rows={2} value={form.titles.join('\n')} onChange={(e) => set({ titles: lines(e.currentTarget.value) })} />
           </label>
+          <fieldset>
+            <legend>Sub-headings</legend>
+            <ol class="sub-headings">
+              {form.subHeadings.map((h, k) => (
+                <li>
+                  <label>
+                    Level
+                    <select
+                      value={h.level}
+                      onChange={(e) => set({ subHeadings: form.subHeadings.map((x, i) => (i === k ? { ...x, level: Number(e.currentTarget.value) } : x)) })}
+                    >
+                      {[1, 2, 3, 4, 5].map((l) => (
+                        <option value={l}>{l}</option>
+                      ))}
+                    </select>
+                  </label>
+                  <label>
+                    Texts of level {h.level} (one per line)
+                    <textarea
+                      rows={2}
+                      value={h.titles.join('\n')}
+                      onChange={(e) =>
+                        set({ subHeadings: form.subHeadings.map((x, i) => (i === k ? { ...x, titles: lines(e.currentTarget.value) } : x)) })
+                      }
+                    />
+                  </label>
+                  <button type="button" class="link" onClick={() => set({ subHeadings: form.subHeadings.filter((_, i) => i !== k) })}>
+                    Remove
+                  </button>
+                </li>
+              ))}
+            </ol>
+            <button
+              type="button"
+              onClick={() => set({ subHeadings: [...form.subHeadings, { level: Math.min(5, form.subHeadings.length + 1), titles: [] }] })}
+            >
+              Add a sub-heading
+            </button>
+            <FieldError issues={issues} id="sub-headings" />
+          </fieldset>
           <div class="row">
             <label>
               Voice
@@ -331,26 +399,7 @@ export function Create({ api }: { api: Api }) {
             <button
               type="button"
               disabled={captionBusy}
-              onClick={async () => {
-                setCaptionBusy(true);
-                try {
-                  const speech = (job.EditingConfig.SpeechConfig ?? {}) as { AsrConfig?: unknown };
-                  const text = (form.speechTexts[0] ?? form.scenes.find((x) => x.texts.length > 0)?.texts[0] ?? '').split(/(?<=[.!?。！？])\s*/)[0];
-                  setCaptionPng(
-                    await api.imagePost('/api/v1/previews/caption', {
-                      Text: text.slice(0, 200),
-                      AsrConfig: speech.AsrConfig,
-                      Voice: form.voice || undefined,
-                      Width: form.width,
-                      Height: form.height,
-                    }),
-                  );
-                } catch (err) {
-                  setSubmitError((err as Error).message);
-                } finally {
-                  setCaptionBusy(false);
-                }
-              }}
+              onClick={() => void drawCaption()}
             >
               {captionBusy ? 'Drawing…' : 'Show the caption'}
             </button>

@@ -7,6 +7,8 @@ export function SignIn({ onSignedIn }: { onSignedIn: (k: Key) => void }) {
   const [secret, setSecret] = useState('');
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
+  const [password, setPassword] = useState('');
+  const [passwordError, setPasswordError] = useState('');
   return (
     <main class="signin">
       <h1>reelsmith</h1>
@@ -48,6 +50,32 @@ export function SignIn({ onSignedIn }: { onSignedIn: (k: Key) => void }) {
         <button type="submit" disabled={busy}>
           Sign in
         </button>
+      </form>
+      <form
+        class="password-sign-in"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          setPasswordError('');
+          const r = await fetch('/api/v1/console/sign-in', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ Password: password }),
+          });
+          const data = (await r.json().catch(() => ({}))) as { AccessKeyId?: string; AccessKeySecret?: string; Message?: string };
+          if (r.ok && data.AccessKeyId && data.AccessKeySecret) onSignedIn({ id: data.AccessKeyId, secret: data.AccessKeySecret });
+          else setPasswordError(data.Message ?? `sign-in failed (${r.status})`);
+        }}
+      >
+        <label>
+          or the console password
+          <input name="console-password" type="password" autocomplete="current-password" value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
+        </label>
+        {passwordError && (
+          <p role="alert" class="error">
+            {passwordError}
+          </p>
+        )}
+        <button type="submit">Sign in with the password</button>
       </form>
     </main>
   );

@@ -10,7 +10,7 @@ import { basename, join } from 'node:path';
 import { ZipFile } from 'yazl';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createError, JobValidationError, ReelsmithError } from '../../errors.js';
 import type { MediaLibrary, MediaRecord } from '../../media/library.js';
@@ -53,6 +53,8 @@ export interface ConsoleApiOptions {
   catalogue?: { transitions: readonly string[]; effects: readonly string[] };
   /** Where outputs are (<outputsDir>/<JobId>/<file>), for zips. */
   outputsDir?: string;
+  /** The console's password sign-in: the password and the key (id, secret) it gives. */
+  consoleSignIn?: { password: string; keyId: string; secret: string };
   /** The secret media links are signed with (shared by every process of the service: its database's). */
   linkSecret?: () => Promise<string>;
   /** Seconds between looks at a job for its event stream (default 1). */
@@ -375,6 +377,29 @@ export function registerConsoleApi(app: FastifyInstance, o: ConsoleApiOptions): 
       await rm(out, { force: true });
     }
   });
+
+  // The console's password sign-in (when configured): the key the console then uses, as any
+  // client would. Failures are counted per address: five in ten minutes, then refused for a while.
+  const failures = new Map<string, number[]>();
+  app.post('/api/v1/console/sign-in', (req, reply) =>
+    o.respond(req, reply, async () => {
+      const c = o.consoleSignIn;
+      if (!c) throw new ReelsmithError('InvalidParameter', 'no console password is configured on this service: sign in with an access key');
+      const now = Date.now();
+      const recent = (failures.get(req.ip) ?? []).filter((t) => now - t < 10 * 60_000);
+      if (recent.length >= 5) throw new ReelsmithError('Throttling.User', 'too many wrong passwords; try again in a few minutes');
+      const given = createHash('sha256')
+        .update(String((req.body as { Password?: unknown } | undefined)?.Password ?? ''))
+        .digest();
+      const expected = createHash('sha256').update(c.password).digest();
+      if (!timingSafeEqual(given, expected)) {
+        failures.set(req.ip, [...recent, now]);
+        throw createError('Unauthorized');
+      }
+      failures.delete(req.ip);
+      return { AccessKeyId: c.keyId, AccessKeySecret: c.secret };
+    }),
+  );
 
   // A voice speaking a sample line (the console's "listen"), as WAV.
   const synth = new SpeechSynthesizer(o.engine ?? new EspeakEngine(), o.cacheDir);

@@ -288,6 +288,15 @@ export const OPENAPI = {
         responses: { '200': { description: 'image/png' }, ...errors },
       },
     },
+    '/api/v1/console/sign-in': {
+      post: {
+        summary:
+          "The web console's password sign-in (when the service has consolePassword): Password in, the access key pair the console then uses (consoleKey) out. Five wrong passwords from one address in ten minutes: refused (429) for the rest of that time.",
+        security: [],
+        requestBody: { required: true, ...json({ type: 'object', required: ['Password'], properties: { Password: { type: 'string' } } }) },
+        responses: { '200': { description: 'AccessKeyId, AccessKeySecret', ...json(obj('AccessKeyId, AccessKeySecret')) }, ...errors },
+      },
+    },
     '/api/v1/media/upload': {
       put: {
         summary: 'Uploads one file into the media library: the body is the file (any content type), streamed to disk',

@@ -99,6 +99,8 @@ export interface ServerOptions {
   engine?: SpeechEngine;
   /** Largest upload into the library, bytes (default 2 GiB). */
   maxUploadBytes?: number;
+  /** The console's password sign-in: the password, and the key it gives. */
+  consoleSignIn?: { password: string; keyId: string };
   /** The secret media links are signed with (the database's, the same in every process). */
   linkSecret?: () => Promise<string>;
   /** Draws a caption on a still (previews); absent: none. */
@@ -523,6 +525,10 @@ export function buildServer(o: ServerOptions): FastifyInstance {
     strip: o.strip,
     captionStill: o.captionStill,
     linkSecret: o.linkSecret,
+    consoleSignIn:
+      o.consoleSignIn && o.keys.has(o.consoleSignIn.keyId)
+        ? { password: o.consoleSignIn.password, keyId: o.consoleSignIn.keyId, secret: o.keys.get(o.consoleSignIn.keyId)! }
+        : undefined,
     catalogue: { transitions: TRANSITIONS, effects: [...VFX_BASIC, ...VFX_OTHER] },
     rerender: async (id, index) => {
       if (!(await o.store.reopenOutput(id, index)))

@@ -30,6 +30,12 @@ export interface ServiceOptions {
   port: number;
   /** The built web console; default the package's dist/console (npm run build:console). */
   consoleDir?: string;
+  /**
+   * Sign-in to the web console with a password (setting consolePassword, REELSMITH_CONSOLE_PASSWORD):
+   * it gives the console the key `consoleKey` (default the first configured key).
+   */
+  consolePassword?: string;
+  consoleKey?: string;
   /** Largest upload into the media library, bytes (default 2 GiB; setting maxUploadBytes). */
   maxUploadBytes?: number;
   host?: string;
@@ -108,11 +114,6 @@ function parseAccessKeyList(text: string | undefined): { keys: Map<string, strin
 
 export interface ServiceConfig extends ServiceOptions {}
 
-/**
- * The service's configuration: a JSON file (`{"port", "host", "data", "accessKeys": {"id": "secret"},
- * "allowPrivateUrls", "maxQueued"}`, all optional), then the environment (REELSMITH_ACCESS_KEYS adds
- * keys, REELSMITH_ALLOW_PRIVATE_URLS=1, REELSMITH_PORT), then command-line options.
- */
 /** A random secret made once and kept in the database's settings: every process of the service signs with it. */
 async function sharedSecret(db: Kysely<DB>, key: string): Promise<string> {
   await db
@@ -124,6 +125,11 @@ async function sharedSecret(db: Kysely<DB>, key: string): Promise<string> {
   return r.value;
 }
 
+/**
+ * The service's configuration: a JSON file (`{"port", "host", "data", "accessKeys": {"id": "secret"},
+ * "allowPrivateUrls", "maxQueued"}`, all optional), then the environment (REELSMITH_ACCESS_KEYS adds
+ * keys, REELSMITH_ALLOW_PRIVATE_URLS=1, REELSMITH_PORT), then command-line options.
+ */
 export async function loadServiceConfig(file: string | undefined, env: NodeJS.ProcessEnv): Promise<ServiceConfig> {
   let raw: Record<string, unknown> = {};
   if (file) {
@@ -149,6 +155,8 @@ export async function loadServiceConfig(file: string | undefined, env: NodeJS.Pr
     'log',
     'maxRenderMemoryMB',
     'maxUploadBytes',
+    'consolePassword',
+    'consoleKey',
     'concurrentJobs',
     'publicUrl',
     'database',
@@ -200,6 +208,8 @@ export async function loadServiceConfig(file: string | undefined, env: NodeJS.Pr
     log: raw.log === undefined ? undefined : raw.log === true,
     maxRenderMemoryMB: positive(raw.maxRenderMemoryMB, 'maxRenderMemoryMB'),
     maxUploadBytes: positive(raw.maxUploadBytes, 'maxUploadBytes'),
+    consolePassword: env.REELSMITH_CONSOLE_PASSWORD ?? (typeof raw.consolePassword === 'string' ? raw.consolePassword : undefined),
+    consoleKey: typeof raw.consoleKey === 'string' ? raw.consoleKey : undefined,
     concurrentJobs: positive(raw.concurrentJobs, 'concurrentJobs'),
   };
 }
@@ -324,6 +334,7 @@ export async function startService(o: ServiceOptions): Promise<Service> {
     consoleDir: o.consoleDir ?? fileURLToPath(new URL('../../../dist/console', import.meta.url)),
     engine: o.engine,
     maxUploadBytes: o.maxUploadBytes,
+    consoleSignIn: o.consolePassword ? { password: o.consolePassword, keyId: o.consoleKey ?? [...o.keys.keys()][0] } : undefined,
     store,
     nonces: new NonceStore(db),
     intake,
