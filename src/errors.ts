@@ -37,6 +37,7 @@ export const ERRORS = {
   'InvalidParameter.ResourceNotFound': { status: 404, template: 'The specified media does not exist: %s' },
   'InvalidAccessKeyId.NotFound': { status: 404, template: 'Specified access key is not found.' },
   Unauthorized: { status: 401, template: 'Authorization: Bearer <AccessKeyId>:<AccessKeySecret> with a configured key is required.' },
+  Forbidden: { status: 403, template: 'This key may not do that: %s' },
   IncompleteSignature: { status: 400 },
   SignatureDoesNotMatch: { status: 400, template: 'Specified signature is not matched with our calculation.' },
   SignatureNonceUsed: { status: 400, template: 'Specified signature nonce was used already.' },

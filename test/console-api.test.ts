@@ -170,6 +170,41 @@ describe('the console API', () => {
     expect(((await none.json()) as { Message: string }).Message).toMatch(/no console password is configured/);
   });
 
+  it('lets an operator (a key of the configuration) make, list and delete access keys; a made key works at once and is no operator', async () => {
+    const call = async (method: string, path: string, key = H, body?: object) => {
+      const r = await fetch(`${service.url}${path}`, {
+        method,
+        headers: { ...key, ...(body ? { 'content-type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+    };
+    const made = await call('POST', '/api/v1/access-keys', H, { Description: 'for the agency', UserId: 42 });
+    expect(made.status).toBe(201);
+    const { AccessKeyId, AccessKeySecret } = made.body as { AccessKeyId: string; AccessKeySecret: string };
+    expect(AccessKeyId).toMatch(/^LTAI[A-Za-z0-9]{20}$/);
+    const theirs = { authorization: `Bearer ${AccessKeyId}:${AccessKeySecret}` };
+    expect((await call('GET', '/api/v1/voices', theirs)).status).toBe(200);
+    const listed = (await call('GET', '/api/v1/access-keys')).body.AccessKeys as {
+      AccessKeyId: string;
+      Source: string;
+      UserId: number | null;
+    }[];
+    expect(listed).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ AccessKeyId: 'AKconsole', Source: 'configuration' }),
+        expect.objectContaining({ AccessKeyId, Source: 'console', UserId: 42 }),
+      ]),
+    );
+    expect(JSON.stringify(listed)).not.toContain(AccessKeySecret);
+    // Not an operator: may use the API, not manage keys.
+    expect((await call('GET', '/api/v1/access-keys', theirs)).status).toBe(403);
+    expect((await call('DELETE', '/api/v1/access-keys/AKconsole')).status).toBe(400);
+    expect((await call('DELETE', `/api/v1/access-keys/${AccessKeyId}`)).status).toBe(200);
+    expect((await call('GET', '/api/v1/voices', theirs)).status).toBe(401);
+    expect((await call('DELETE', `/api/v1/access-keys/${AccessKeyId}`)).status).toBe(404);
+  });
+
   it('validates a job without submitting it: every problem with its field path', async () => {
     const r = await fetch(`${service.url}/api/v1/jobs/validate`, {
       method: 'POST',

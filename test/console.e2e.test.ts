@@ -228,6 +228,13 @@ describe('the web console', () => {
       CallbackURL: string;
     };
     expect(callback.CallbackURL).toBe('http://127.0.0.1:9/ims-events');
+    // An operator makes a key for someone else: its secret is shown once, and it works.
+    await page.getByLabel('Description').fill('agency');
+    await page.getByRole('button', { name: 'Make a key' }).click();
+    const secret = await page.getByTestId('new-secret').textContent();
+    const id = await page.locator('.new-key code').first().textContent();
+    expect((await fetch(`${service.url}/api/v1/voices`, { headers: { authorization: `Bearer ${id}:${secret}` } })).status).toBe(200);
+    await page.screenshot({ path: join(SHOTS, 'settings-1280.png'), fullPage: true });
 
     // Phone-sized: the same screens fit, and are shot.
     await page.setViewportSize({ width: 390, height: 844 });

@@ -131,6 +131,7 @@ describe('the service on PostgreSQL', () => {
       '0006_workers',
       '0007_job_owner',
       '0008_job_seed',
+      '0009_access_keys',
     ]);
     await Promise.all(dbs.map((db) => db.destroy()));
     // Two services on it; the same ClientToken submitted to both at once.

@@ -102,6 +102,15 @@ export interface SettingTable {
   value: string;
 }
 
+/** An access key made in the console by an operator (keys of the configuration are not here). */
+export interface AccessKeyTable {
+  id: string;
+  secret: string;
+  user_id: number | null;
+  description: string;
+  created_at: string;
+}
+
 export interface DB {
   media: MediaTable;
   callbacks: CallbackTable;
@@ -109,6 +118,7 @@ export interface DB {
   batch_jobs: BatchJobTable;
   nonces: NonceTable;
   workers: WorkerTable;
+  access_keys: AccessKeyTable;
   _meta: { key: string; value: string; seq: Generated<number> };
 }
 
@@ -206,6 +216,18 @@ const migrationsFor = (d: SqlDialect): Record<string, Migration> => {
     '0008_job_seed': {
       async up(db) {
         await db.schema.alterTable('batch_jobs').addColumn('seed', 'text').execute();
+      },
+    },
+    '0009_access_keys': {
+      async up(db) {
+        await db.schema
+          .createTable('access_keys')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('secret', 'text', (c) => c.notNull())
+          .addColumn('user_id', t.int64)
+          .addColumn('description', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
       },
     },
     '0003_callbacks': {

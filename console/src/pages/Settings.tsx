@@ -8,6 +8,108 @@ interface Callback {
   AuthKey?: string;
 }
 
+interface KeyInfo {
+  AccessKeyId: string;
+  Description: string;
+  UserId: number | null;
+  CreateTime: string | null;
+  Source: 'configuration' | 'console';
+}
+
+/** Access keys, for operators: listed, made (the secret shown once), deleted. */
+function AccessKeysSection({ api }: { api: Api }) {
+  const [keys, setKeys] = useState<KeyInfo[]>();
+  const [denied, setDenied] = useState(false);
+  const [description, setDescription] = useState('');
+  const [userId, setUserId] = useState('');
+  const [made, setMade] = useState<{ AccessKeyId: string; AccessKeySecret: string }>();
+  const [error, setError] = useState('');
+  const load = () =>
+    api.call<{ AccessKeys: KeyInfo[] }>('GET', '/api/v1/access-keys').then(
+      (r) => setKeys(r.AccessKeys),
+      () => setDenied(true),
+    );
+  useEffect(() => void load(), []);
+  if (denied) return <p class="muted">Access keys are managed by an operator.</p>;
+  if (!keys) return null;
+  return (
+    <section aria-labelledby="keys-title">
+      <h2 id="keys-title">Access keys</h2>
+      <table class="jobs">
+        <thead>
+          <tr>
+            <th scope="col">Key</th>
+            <th scope="col">Description</th>
+            <th scope="col">Account</th>
+            <th scope="col" />
+          </tr>
+        </thead>
+        <tbody>
+          {keys.map((k) => (
+            <tr>
+              <td>
+                <code>{k.AccessKeyId}</code>
+              </td>
+              <td>{k.Description}</td>
+              <td>{k.UserId ?? ''}</td>
+              <td>
+                {k.Source === 'console' && (
+                  <button
+                    type="button"
+                    class="link"
+                    aria-label={`Delete ${k.AccessKeyId}`}
+                    onClick={async () => {
+                      await api.call('DELETE', `/api/v1/access-keys/${k.AccessKeyId}`);
+                      await load();
+                    }}
+                  >
+                    Delete
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <form
+        class="row"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          setError('');
+          try {
+            setMade(await api.call('POST', '/api/v1/access-keys', { Description: description, ...(userId ? { UserId: Number(userId) } : {}) }));
+            setDescription('');
+            setUserId('');
+            await load();
+          } catch (err) {
+            setError((err as Error).message);
+          }
+        }}
+      >
+        <label>
+          Description
+          <input value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
+        </label>
+        <label>
+          Account (UserId)
+          <input inputMode="numeric" value={userId} onInput={(e) => setUserId(e.currentTarget.value)} />
+        </label>
+        <button type="submit">Make a key</button>
+      </form>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      {made && (
+        <p class="new-key" role="status">
+          New key <code>{made.AccessKeyId}</code>, secret <code data-testid="new-secret">{made.AccessKeySecret}</code> — copy it now: it is not shown again.
+        </p>
+      )}
+    </section>
+  );
+}
+
 /** The event callback (SetEventCallback): where completion events go, and their signing key. */
 export function Settings({ api }: { api: Api }) {
   // The form appears once the current settings are read (typing never races their arrival).
@@ -76,6 +178,7 @@ export function Settings({ api }: { api: Api }) {
           </p>
         )}
       </form>
+      <AccessKeysSection api={api} />
     </section>
   );
 }

@@ -24,6 +24,7 @@ import type { Prepared } from '../../batch/produce.js';
 import { storyboard } from '../../batch/storyboard.js';
 import type { ParsedJob } from '../../job/job.js';
 import { planSeed } from '../../service/store.js';
+import type { AccessKeys } from '../../service/keys.js';
 
 export interface ConsoleApiOptions {
   /** Checks the caller's key (Bearer); throws when it is not one. */
@@ -53,6 +54,8 @@ export interface ConsoleApiOptions {
   catalogue?: { transitions: readonly string[]; effects: readonly string[] };
   /** Where outputs are (<outputsDir>/<JobId>/<file>), for zips. */
   outputsDir?: string;
+  /** Access keys made by operators (the configuration's keys are the operators'). */
+  accessKeys?: AccessKeys;
   /** The console's password sign-in: the password and the key (id, secret) it gives. */
   consoleSignIn?: { password: string; keyId: string; secret: string };
   /** The secret media links are signed with (shared by every process of the service: its database's). */
@@ -398,6 +401,40 @@ export function registerConsoleApi(app: FastifyInstance, o: ConsoleApiOptions): 
       }
       failures.delete(req.ip);
       return { AccessKeyId: c.keyId, AccessKeySecret: c.secret };
+    }),
+  );
+
+  // Access keys, for operators (the keys of the configuration): listed without their secrets,
+  // made (the secret shown once), deleted.
+  const operator = (req: FastifyRequest) => {
+    const id = o.auth(req);
+    if (!o.accessKeys?.operators.has(id)) throw createError('Forbidden', 'only the keys of the configuration manage access keys');
+    return o.accessKeys;
+  };
+  app.get('/api/v1/access-keys', (req, reply) => o.respond(req, reply, async () => ({ AccessKeys: await operator(req).list() })));
+  app.post('/api/v1/access-keys', (req, reply) =>
+    o.respond(
+      req,
+      reply,
+      async () => {
+        const keys = operator(req);
+        const b = (req.body ?? {}) as { Description?: unknown; UserId?: unknown };
+        const description = String(b.Description ?? '').slice(0, 200);
+        const userId = b.UserId === undefined || b.UserId === '' ? undefined : Number(b.UserId);
+        if (userId !== undefined && !(Number.isSafeInteger(userId) && userId >= 0))
+          throw new ReelsmithError('InvalidParameter', 'UserId: a whole number from 0', 'UserId');
+        return keys.create({ description, userId });
+      },
+      201,
+    ),
+  );
+  app.delete('/api/v1/access-keys/:id', (req, reply) =>
+    o.respond(req, reply, async () => {
+      const keys = operator(req);
+      const id = (req.params as { id: string }).id;
+      if (keys.operators.has(id)) throw new ReelsmithError('InvalidParameter', `${id} is a key of the configuration: change it there`);
+      if (!(await keys.remove(id))) throw createError('InvalidAccessKeyId.NotFound');
+      return { AccessKeyId: id };
     }),
   );
 

@@ -297,6 +297,24 @@ export const OPENAPI = {
         responses: { '200': { description: 'AccessKeyId, AccessKeySecret', ...json(obj('AccessKeyId, AccessKeySecret')) }, ...errors },
       },
     },
+    '/api/v1/access-keys': {
+      get: {
+        summary: "Access keys, for operators (the configuration's keys): id, description, account (UserId), source; never their secrets",
+        responses: { '200': { description: 'AccessKeys', ...json(obj('AccessKeys')) }, ...errors },
+      },
+      post: {
+        summary: 'Makes an access key pair (operators): Description, UserId (the account in callbacks); the secret is answered this once',
+        requestBody: { required: false, ...json(obj('Description, UserId')) },
+        responses: { '201': { description: 'AccessKeyId, AccessKeySecret', ...json(obj('AccessKeyId, AccessKeySecret')) }, ...errors },
+      },
+    },
+    '/api/v1/access-keys/{id}': {
+      delete: {
+        summary: "Deletes an access key made here (operators); the configuration's keys are changed in the configuration",
+        parameters: ID,
+        responses: { '200': { description: 'AccessKeyId', ...json(obj('AccessKeyId')) }, ...errors },
+      },
+    },
     '/api/v1/media/upload': {
       put: {
         summary: 'Uploads one file into the media library: the body is the file (any content type), streamed to disk',

@@ -22,6 +22,7 @@ import type { ParsedJob } from '../../job/job.js';
 import type { MediaLibrary, MediaRecord } from '../../media/library.js';
 import type { JobStore } from '../../service/store.js';
 import type { WorkerRegistry } from '../../service/workers.js';
+import type { AccessKeys } from '../../service/keys.js';
 import type { NonceStore } from './nonces.js';
 import { type Action, actionParams, type ParamsOf, parseTimestamp } from './params.js';
 import { bearerAuth, registerRest } from './rest.js';
@@ -99,6 +100,8 @@ export interface ServerOptions {
   engine?: SpeechEngine;
   /** Largest upload into the library, bytes (default 2 GiB). */
   maxUploadBytes?: number;
+  /** Access keys made by operators. */
+  accessKeys?: AccessKeys;
   /** The console's password sign-in: the password, and the key it gives. */
   consoleSignIn?: { password: string; keyId: string };
   /** The secret media links are signed with (the database's, the same in every process). */
@@ -525,6 +528,7 @@ export function buildServer(o: ServerOptions): FastifyInstance {
     strip: o.strip,
     captionStill: o.captionStill,
     linkSecret: o.linkSecret,
+    accessKeys: o.accessKeys,
     consoleSignIn:
       o.consoleSignIn && o.keys.has(o.consoleSignIn.keyId)
         ? { password: o.consoleSignIn.password, keyId: o.consoleSignIn.keyId, secret: o.keys.get(o.consoleSignIn.keyId)! }

@@ -7,6 +7,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { captionStill, previewStrip } from '../../batch/preview.js';
+import { AccessKeys } from '../../service/keys.js';
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../storage/db.js';
@@ -323,6 +324,10 @@ export async function startService(o: ServiceOptions): Promise<Service> {
         },
       };
   let linkSecret: Promise<string> | undefined;
+  // Keys made in the console join the configuration's (the operators') in the one key table.
+  const accounts = o.accounts ?? new Map<string, number>();
+  const accessKeys = new AccessKeys(db, o.keys, accounts, new Set(o.keys.keys()));
+  await accessKeys.start();
   const app = buildServer({
     present,
     prepareJob,
@@ -343,7 +348,8 @@ export async function startService(o: ServiceOptions): Promise<Service> {
     library,
     cacheDir: home.cache,
     keys: o.keys,
-    accounts: o.accounts,
+    accounts,
+    accessKeys,
     outputsDir: join(home.root, 'outputs'),
     allowedMediaDirs: o.allowedMediaDirs,
     maxOutputDuration: o.maxOutputDuration,
@@ -373,6 +379,7 @@ export async function startService(o: ServiceOptions): Promise<Service> {
     async close() {
       runner.stop();
       callbacks.stop();
+      accessKeys.stop();
       await queue?.stop(false);
       await app.close();
       await db.destroy();
