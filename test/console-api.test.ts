@@ -3,7 +3,7 @@
  * thumbnails, validation without submitting, voice samples, a job's progress as server-sent events.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Service, startService } from '../src/shells/http/service.js';
@@ -56,6 +56,37 @@ describe('the console API', () => {
     // Nothing half-written is left in the library: one item.
     const list = (await (await fetch(`${service.url}/api/v1/media`, { headers: H })).json()) as { MediaInfos: unknown[] };
     expect(list.MediaInfos).toHaveLength(1);
+  });
+
+  it('puts uploaded music with a style in the music library as well; a wrong style or a video with a style is refused', async () => {
+    const r = await fetch(`${service.url}/api/v1/media/upload?name=theme.mp3&musicStyle=bgm-upbeat`, {
+      method: 'PUT',
+      headers: H,
+      body: readFileSync(media('relaxing_theme.mp3')) as unknown as BodyInit,
+    });
+    expect(r.status).toBe(201);
+    expect(((await r.json()) as { MusicStyle: string }).MusicStyle).toBe('bgm-upbeat');
+    expect(existsSync(join(service.home.music, 'bgm-upbeat', 'theme.mp3'))).toBe(true);
+    const wrong = await fetch(`${service.url}/api/v1/media/upload?name=t.mp3&musicStyle=bgm-nope`, {
+      method: 'PUT',
+      headers: H,
+      body: 'x',
+    });
+    expect(wrong.status).toBe(400);
+    expect(((await wrong.json()) as { Message: string }).Message).toMatch(/musicStyle: unknown music style/);
+    const video = await fetch(`${service.url}/api/v1/media/upload?name=v.mp4&musicStyle=bgm-upbeat`, {
+      method: 'PUT',
+      headers: H,
+      body: readFileSync(media('mall_crowd.mp4')) as unknown as BodyInit,
+    });
+    expect(video.status).toBe(400);
+    const titles = (
+      (await (await fetch(`${service.url}/api/v1/media?maxResults=100`, { headers: H })).json()) as {
+        MediaInfos: { MediaBasicInfo: { Title: string } }[];
+      }
+    ).MediaInfos.map((m) => m.MediaBasicInfo.Title);
+    expect(titles).toContain('theme');
+    expect(titles).not.toContain('v');
   });
 
   it('plays library media in a page through a signed link with range requests; a forged or expired link is refused', async () => {

@@ -81,10 +81,11 @@ export class Api {
   }
 
   /** Uploads one file into the library, reporting progress (0..1). */
-  upload(file: File, onProgress: (f: number) => void): Promise<{ MediaId: string }> {
+  upload(file: File, onProgress: (f: number) => void, musicStyle?: string): Promise<{ MediaId: string }> {
     return new Promise((resolve, reject) => {
       const x = new XMLHttpRequest();
-      x.open('PUT', `/api/v1/media/upload?name=${encodeURIComponent(file.name)}`);
+      const style = musicStyle && file.type.startsWith('audio/') ? `&musicStyle=${encodeURIComponent(musicStyle)}` : '';
+      x.open('PUT', `/api/v1/media/upload?name=${encodeURIComponent(file.name)}${style}`);
       x.setRequestHeader('authorization', this.auth.authorization);
       x.setRequestHeader('content-type', file.type || 'application/octet-stream');
       x.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);

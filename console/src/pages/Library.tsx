@@ -45,6 +45,17 @@ export function Library({ api }: { api: Api }) {
   const [url, setUrl] = useState('');
   const [urlError, setUrlError] = useState('');
   const [over, setOver] = useState(false);
+  const [musicStyle, setMusicStyle] = useState('');
+  const [styles, setStyles] = useState<string[]>([]);
+  useEffect(() => {
+    fetch('/api/v1/job.schema.json')
+      .then((r) => r.json())
+      .then((schema) => {
+        const m = JSON.stringify(schema).match(/"bgm-[a-z-]+"/g) ?? [];
+        setStyles([...new Set(m.map((x) => x.slice(1, -1)))]);
+      })
+      .catch(() => {});
+  }, []);
 
   const send = async (u: Upload) => {
     const update = (patch: Partial<Upload>) => setUploads((list) => list.map((x) => (x.file === u.file ? { ...x, ...patch } : x)));
@@ -52,7 +63,7 @@ export function Library({ api }: { api: Api }) {
     // A failed transfer is tried again once by itself; then the user may retry.
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
-        await api.upload(u.file, (progress) => update({ progress }));
+        await api.upload(u.file, (progress) => update({ progress }), musicStyle || undefined);
         update({ state: 'done', progress: 1 });
         await reload();
         return;
@@ -74,6 +85,15 @@ export function Library({ api }: { api: Api }) {
   return (
     <section aria-labelledby="library-title">
       <h1 id="library-title">Media library</h1>
+      <label class="inline">
+        Music uploaded also goes to the music library as
+        <select value={musicStyle} onChange={(e) => setMusicStyle(e.currentTarget.value)}>
+          <option value="">(no style)</option>
+          {styles.map((x) => (
+            <option value={x}>{x}</option>
+          ))}
+        </select>
+      </label>
       <div
         class={`dropzone${over ? ' over' : ''}`}
         onDragOver={(e) => {

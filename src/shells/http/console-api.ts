@@ -25,6 +25,8 @@ import { storyboard } from '../../batch/storyboard.js';
 import type { ParsedJob } from '../../job/job.js';
 import { planSeed } from '../../service/store.js';
 import type { AccessKeys } from '../../service/keys.js';
+import { MUSIC_STYLES } from '../../job/catalogue.js';
+import { MusicLibrary } from '../../media/music.js';
 
 export interface ConsoleApiOptions {
   /** Checks the caller's key (Bearer); throws when it is not one. */
@@ -56,6 +58,8 @@ export interface ConsoleApiOptions {
   outputsDir?: string;
   /** Access keys made by operators (the configuration's keys are the operators'). */
   accessKeys?: AccessKeys;
+  /** The music library (by style) uploads with a musicStyle join. */
+  musicDir?: string;
   /** The console's password sign-in: the password and the key (id, secret) it gives. */
   consoleSignIn?: { password: string; keyId: string; secret: string };
   /** The secret media links are signed with (shared by every process of the service: its database's). */
@@ -85,8 +89,14 @@ export function registerConsoleApi(app: FastifyInstance, o: ConsoleApiOptions): 
             reply.header('connection', 'close');
             throw tooLarge();
           }
+          const q = req.query as Record<string, string | undefined>;
           try {
             o.auth(req);
+            if (q.musicStyle && !(MUSIC_STYLES as readonly string[]).includes(q.musicStyle))
+              throw new ReelsmithError(
+                'InvalidParameter',
+                `musicStyle: unknown music style "${q.musicStyle.slice(0, 40)}"; valid: ${MUSIC_STYLES.join(', ')}`,
+              );
           } catch (err) {
             // The body of a request refused is read and dropped, so that the answer reaches the client.
             await new Promise((done) => {
@@ -94,11 +104,15 @@ export function registerConsoleApi(app: FastifyInstance, o: ConsoleApiOptions): 
             });
             throw err;
           }
-          const q = req.query as Record<string, string | undefined>;
-          const name = (q.name ?? 'upload').replace(/[/\\\0]/g, '_').slice(0, 200);
-          const dir = join(o.cacheDir, 'uploads');
+          const name =
+            (q.name ?? 'upload')
+              .replace(/[/\\\0]/g, '_')
+              .replace(/^\.+/, '_')
+              .slice(0, 200) || 'upload';
+          // Under its own name in a folder of its own (the music library keeps the name).
+          const dir = join(o.cacheDir, 'uploads', randomUUID());
           await mkdir(dir, { recursive: true });
-          const tmp = join(dir, `${randomUUID()}-${name}`);
+          const tmp = join(dir, name);
           let bytes = 0;
           const limit = new Transform({
             transform(chunk: Buffer, _enc, cb) {
@@ -126,9 +140,18 @@ export function registerConsoleApi(app: FastifyInstance, o: ConsoleApiOptions): 
                   { detail: err.message },
                 );
               });
-            return { MediaId: rec.id, MediaInfo: o.mediaInfo(rec) };
+            // Music with a style also joins the music library (BackgroundMusicConfig.Style draws from it).
+            if (q.musicStyle) {
+              if (rec.kind !== 'audio') {
+                // Refused whole: not left in the library either.
+                await o.library.remove(rec.id);
+                throw new ReelsmithError('InvalidParameter', `musicStyle: ${name} is ${rec.kind}, not music`);
+              }
+              if (o.musicDir) await new MusicLibrary(o.musicDir).add(tmp, q.musicStyle);
+            }
+            return { MediaId: rec.id, MediaInfo: o.mediaInfo(rec), ...(q.musicStyle ? { MusicStyle: q.musicStyle } : {}) };
           } finally {
-            await rm(tmp, { force: true });
+            await rm(dir, { recursive: true, force: true });
           }
         },
         201,

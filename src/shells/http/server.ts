@@ -100,6 +100,8 @@ export interface ServerOptions {
   engine?: SpeechEngine;
   /** Largest upload into the library, bytes (default 2 GiB). */
   maxUploadBytes?: number;
+  /** The music library's folder (uploads with a style join it). */
+  musicDir?: string;
   /** Access keys made by operators. */
   accessKeys?: AccessKeys;
   /** The console's password sign-in: the password, and the key it gives. */
@@ -529,6 +531,7 @@ export function buildServer(o: ServerOptions): FastifyInstance {
     captionStill: o.captionStill,
     linkSecret: o.linkSecret,
     accessKeys: o.accessKeys,
+    musicDir: o.musicDir,
     consoleSignIn:
       o.consoleSignIn && o.keys.has(o.consoleSignIn.keyId)
         ? { password: o.consoleSignIn.password, keyId: o.consoleSignIn.keyId, secret: o.keys.get(o.consoleSignIn.keyId)! }

@@ -350,6 +350,7 @@ export async function startService(o: ServiceOptions): Promise<Service> {
     keys: o.keys,
     accounts,
     accessKeys,
+    musicDir: home.music,
     outputsDir: join(home.root, 'outputs'),
     allowedMediaDirs: o.allowedMediaDirs,
     maxOutputDuration: o.maxOutputDuration,
