@@ -58,6 +58,60 @@ describe('the console API', () => {
     expect(list.MediaInfos).toHaveLength(1);
   });
 
+  it('resumes an upload cut off in the middle from the offset the service has, and files it in the library whole', async () => {
+    const whole = readFileSync(media('storefront_opening.mp4'));
+    const json = async (method: string, path: string, body?: object) => {
+      const r = await fetch(`${service.url}${path}`, {
+        method,
+        headers: { ...H, ...(body ? { 'content-type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+    };
+    const made = await json('POST', '/api/v1/media/uploads', { Name: 'resumed.mp4', Size: whole.length });
+    expect(made.status).toBe(201);
+    const id = made.body.UploadId as string;
+    const piece = (at: number, bytes: Uint8Array | ReadableStream, signal?: AbortSignal) =>
+      fetch(`${service.url}/api/v1/media/uploads/${id}`, {
+        method: 'PATCH',
+        headers: { ...H, 'upload-offset': String(at), 'content-type': 'application/octet-stream' },
+        body: bytes as BodyInit,
+        signal,
+        duplex: 'half',
+      } as RequestInit);
+    // A first piece, then one cut off by the client after two of its chunks.
+    expect(((await (await piece(0, whole.subarray(0, 50_000))).json()) as { Offset: number }).Offset).toBe(50_000);
+    const stop = new AbortController();
+    let sent = 0;
+    const stream = new ReadableStream({
+      async pull(c) {
+        if (sent >= 2) {
+          await new Promise((r) => setTimeout(r, 300));
+          stop.abort();
+          return;
+        }
+        c.enqueue(whole.subarray(50_000 + sent * 10_000, 50_000 + (sent + 1) * 10_000));
+        sent++;
+      },
+    });
+    await piece(50_000, stream, stop.signal).catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 300));
+    const offset = (await json('GET', `/api/v1/media/uploads/${id}`)).body.Offset as number;
+    expect(offset).toBeGreaterThanOrEqual(50_000);
+    expect(offset).toBeLessThanOrEqual(70_000);
+    // A piece from the wrong place is refused, saying where to resume.
+    const wrong = await piece(0, whole.subarray(0, 10));
+    expect(wrong.status).toBe(400);
+    expect(((await wrong.json()) as { Message: string }).Message).toContain(`has ${offset} bytes`);
+    const last = (await (await piece(offset, whole.subarray(offset))).json()) as { MediaId: string; Offset: number };
+    expect(last.Offset).toBe(whole.length);
+    const info = (await json('GET', `/api/v1/media/${last.MediaId}`)).body.MediaInfo as {
+      FileInfoList: { FileBasicInfo: { FileSize: string } }[];
+    };
+    expect(Number(info.FileInfoList[0].FileBasicInfo.FileSize)).toBe(whole.length);
+    expect((await json('GET', `/api/v1/media/uploads/${id}`)).status).toBe(400);
+  });
+
   it('puts uploaded music with a style in the music library as well; a wrong style or a video with a style is refused', async () => {
     const r = await fetch(`${service.url}/api/v1/media/upload?name=theme.mp3&musicStyle=bgm-upbeat`, {
       method: 'PUT',

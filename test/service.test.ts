@@ -410,6 +410,8 @@ describe('REST API (/api/v1) with its OpenAPI document', () => {
       ['/api/v1/jobs/validate', ['post']],
       ['/api/v1/jobs/preview', ['post']],
       ['/api/v1/console/sign-in', ['post']],
+      ['/api/v1/media/uploads', ['post']],
+      ['/api/v1/media/uploads/{id}', ['get', 'patch']],
       ['/api/v1/access-keys', ['get', 'post']],
       ['/api/v1/access-keys/{id}', ['delete']],
       ['/api/v1/previews/caption', ['post']],

@@ -80,22 +80,48 @@ export class Api {
     return data as T;
   }
 
-  /** Uploads one file into the library, reporting progress (0..1). */
-  upload(file: File, onProgress: (f: number) => void, musicStyle?: string): Promise<{ MediaId: string }> {
+  /**
+   * Uploads one file into the library in pieces (resumable: after a failure, the same `upload`
+   * object continues from the offset the service has), reporting progress (0..1).
+   */
+  async upload(
+    file: File,
+    onProgress: (f: number) => void,
+    musicStyle?: string,
+    upload: { id?: string } = {},
+  ): Promise<{ MediaId: string }> {
+    const PIECE = 4 * 1024 * 1024;
+    let offset = 0;
+    if (upload.id) offset = (await this.call<{ Offset: number }>('GET', `/api/v1/media/uploads/${upload.id}`)).Offset;
+    else {
+      const style = musicStyle && file.type.startsWith('audio/') ? { MusicStyle: musicStyle } : {};
+      upload.id = (await this.call<{ UploadId: string }>('POST', '/api/v1/media/uploads', { Name: file.name, Size: file.size, ...style })).UploadId;
+    }
+    for (;;) {
+      const start = offset;
+      const r = await this.piece(upload.id, start, file.slice(start, Math.min(file.size, start + PIECE)), (loaded) =>
+        onProgress((start + loaded) / file.size),
+      );
+      offset = r.Offset;
+      if (r.MediaId) return { MediaId: r.MediaId };
+    }
+  }
+
+  private piece(id: string, offset: number, blob: Blob, onProgress: (loaded: number) => void): Promise<{ Offset: number; MediaId?: string }> {
     return new Promise((resolve, reject) => {
       const x = new XMLHttpRequest();
-      const style = musicStyle && file.type.startsWith('audio/') ? `&musicStyle=${encodeURIComponent(musicStyle)}` : '';
-      x.open('PUT', `/api/v1/media/upload?name=${encodeURIComponent(file.name)}${style}`);
+      x.open('PATCH', `/api/v1/media/uploads/${id}`);
       x.setRequestHeader('authorization', this.auth.authorization);
-      x.setRequestHeader('content-type', file.type || 'application/octet-stream');
-      x.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
+      x.setRequestHeader('content-type', 'application/octet-stream');
+      x.setRequestHeader('upload-offset', String(offset));
+      x.upload.onprogress = (e) => onProgress(e.loaded);
       x.onload = () => {
         const data = x.responseText ? (JSON.parse(x.responseText) as Record<string, unknown>) : {};
-        if (x.status >= 200 && x.status < 300) resolve(data as { MediaId: string });
+        if (x.status >= 200 && x.status < 300) resolve(data as { Offset: number; MediaId?: string });
         else reject(new ApiError(String(data.Code ?? x.status), String(data.Message ?? x.statusText), x.status));
       };
       x.onerror = () => reject(new ApiError('Network', 'the upload was cut off', 0));
-      x.send(file);
+      x.send(blob);
     });
   }
 

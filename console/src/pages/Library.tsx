@@ -4,6 +4,8 @@ import type { Api, MediaItem } from '../api';
 interface Upload {
   name: string;
   file: File;
+  /** The service's upload (pieces already sent are not sent again on a retry). */
+  upload: { id?: string };
   progress: number;
   state: 'uploading' | 'done' | 'failed';
   error?: string;
@@ -60,16 +62,16 @@ export function Library({ api }: { api: Api }) {
   const send = async (u: Upload) => {
     const update = (patch: Partial<Upload>) => setUploads((list) => list.map((x) => (x.file === u.file ? { ...x, ...patch } : x)));
     update({ state: 'uploading', progress: 0, error: undefined });
-    // A failed transfer is tried again once by itself; then the user may retry.
-    for (let attempt = 0; attempt < 2; attempt++) {
+    // A cut-off transfer resumes by itself (twice) from where the service has it; then the user may retry.
+    for (let attempt = 0; attempt < 3; attempt++) {
       try {
-        await api.upload(u.file, (progress) => update({ progress }), musicStyle || undefined);
+        await api.upload(u.file, (progress) => update({ progress }), musicStyle || undefined, u.upload);
         update({ state: 'done', progress: 1 });
         await reload();
         return;
       } catch (err) {
         const e = err as Error & { status?: number };
-        if (attempt === 1 || (e.status ?? 0) >= 400) {
+        if (attempt === 2 || (e.status ?? 0) >= 400) {
           update({ state: 'failed', error: e.message });
           return;
         }
@@ -77,7 +79,7 @@ export function Library({ api }: { api: Api }) {
     }
   };
   const add = (files: FileList | null) => {
-    const list = [...(files ?? [])].map((file) => ({ name: file.name, file, progress: 0, state: 'uploading' as const }));
+    const list = [...(files ?? [])].map((file) => ({ name: file.name, file, upload: {}, progress: 0, state: 'uploading' as const }));
     setUploads((u) => [...list, ...u]);
     for (const u of list) void send(u);
   };

@@ -5,7 +5,7 @@
  * sample of a voice.
  */
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { ZipFile } from 'yazl';
 import { Readable, Transform } from 'node:stream';
@@ -72,6 +72,33 @@ export interface ConsoleApiOptions {
 const asString = (v: unknown) => (typeof v === 'string' ? v : v === undefined ? '' : JSON.stringify(v));
 
 export function registerConsoleApi(app: FastifyInstance, o: ConsoleApiOptions): void {
+  /** An uploaded file into the library (and the music library with a style); refusals leave nothing. */
+  const file = async (path: string, name: string, m: { title?: string; description?: string; tags?: string[]; musicStyle?: string }) => {
+    const rec = await o.library
+      .add(path, { title: m.title || name.replace(/\.[^.]*$/, ''), description: m.description ?? '', tags: m.tags ?? [] })
+      .catch((err: Error) => {
+        throw new ReelsmithError('InvalidMaterial.Unreadable', `${name}: not a video, image or audio file FFmpeg can read`, undefined, {
+          detail: err.message,
+        });
+      });
+    // Music with a style also joins the music library (BackgroundMusicConfig.Style draws from it).
+    if (m.musicStyle) {
+      if (rec.kind !== 'audio') {
+        // Refused whole: not left in the library either.
+        await o.library.remove(rec.id);
+        throw new ReelsmithError('InvalidParameter', `musicStyle: ${name} is ${rec.kind}, not music`);
+      }
+      if (o.musicDir) await new MusicLibrary(o.musicDir).add(path, m.musicStyle);
+    }
+    return { MediaId: rec.id, MediaInfo: o.mediaInfo(rec), ...(m.musicStyle ? { MusicStyle: m.musicStyle } : {}) };
+  };
+  const checkStyle = (style: string | undefined) => {
+    if (style && !(MUSIC_STYLES as readonly string[]).includes(style))
+      throw new ReelsmithError(
+        'InvalidParameter',
+        `musicStyle: unknown music style "${style.slice(0, 40)}"; valid: ${MUSIC_STYLES.join(', ')}`,
+      );
+  };
   const maxUpload = o.maxUploadBytes ?? 2 * 1024 ** 3;
   // Uploads: the body as it comes (any type), streamed to a temporary file, then into the library.
   app.register(async (scope) => {
@@ -92,11 +119,7 @@ export function registerConsoleApi(app: FastifyInstance, o: ConsoleApiOptions): 
           const q = req.query as Record<string, string | undefined>;
           try {
             o.auth(req);
-            if (q.musicStyle && !(MUSIC_STYLES as readonly string[]).includes(q.musicStyle))
-              throw new ReelsmithError(
-                'InvalidParameter',
-                `musicStyle: unknown music style "${q.musicStyle.slice(0, 40)}"; valid: ${MUSIC_STYLES.join(', ')}`,
-              );
+            checkStyle(q.musicStyle);
           } catch (err) {
             // The body of a request refused is read and dropped, so that the answer reaches the client.
             await new Promise((done) => {
@@ -126,36 +149,148 @@ export function registerConsoleApi(app: FastifyInstance, o: ConsoleApiOptions): 
           try {
             await pipeline(body, limit, createWriteStream(tmp));
             if ((await stat(tmp)).size === 0) throw new ReelsmithError('InvalidParameter', `${name}: the upload is empty`);
-            const rec = await o.library
-              .add(tmp, {
-                title: q.title || name.replace(/\.[^.]*$/, ''),
-                description: q.description ?? '',
-                tags: q.tags ? q.tags.split(',').map((t) => t.trim()) : [],
-              })
-              .catch((err: Error) => {
-                throw new ReelsmithError(
-                  'InvalidMaterial.Unreadable',
-                  `${name}: not a video, image or audio file FFmpeg can read`,
-                  undefined,
-                  { detail: err.message },
-                );
-              });
-            // Music with a style also joins the music library (BackgroundMusicConfig.Style draws from it).
-            if (q.musicStyle) {
-              if (rec.kind !== 'audio') {
-                // Refused whole: not left in the library either.
-                await o.library.remove(rec.id);
-                throw new ReelsmithError('InvalidParameter', `musicStyle: ${name} is ${rec.kind}, not music`);
-              }
-              if (o.musicDir) await new MusicLibrary(o.musicDir).add(tmp, q.musicStyle);
-            }
-            return { MediaId: rec.id, MediaInfo: o.mediaInfo(rec), ...(q.musicStyle ? { MusicStyle: q.musicStyle } : {}) };
+            return await file(tmp, name, {
+              title: q.title,
+              description: q.description,
+              tags: q.tags ? q.tags.split(',').map((t) => t.trim()) : [],
+              musicStyle: q.musicStyle,
+            });
           } finally {
             await rm(dir, { recursive: true, force: true });
           }
         },
         201,
       ),
+    );
+  });
+
+  // Resumable uploads, in pieces: made with the file's name and size, then pieces PATCHed at the
+  // offset the service has (a piece at another offset is refused with the offset to resume from),
+  // the file joining the library when its last byte arrives. Unfinished uploads go after a day.
+  const pieces = join(o.cacheDir, 'uploads', 'resumable');
+  /** Uploads a piece of which is being received (one at a time each). */
+  const receiving = new Set<string>();
+  const uploadDir = (id: string) => {
+    if (!/^[0-9a-f]{32}$/.test(id)) throw new ReelsmithError('InvalidParameter', 'no such upload');
+    return join(pieces, id);
+  };
+  const uploadState = async (id: string) => {
+    const dir = uploadDir(id);
+    const meta = JSON.parse(
+      await readFile(join(dir, 'upload.json'), 'utf8').catch(() => {
+        throw new ReelsmithError('InvalidParameter', 'no such upload (finished, or more than a day old)');
+      }),
+    ) as { name: string; size: number; title?: string; musicStyle?: string };
+    const file = join(dir, 'data');
+    const offset = await stat(file).then(
+      (x) => x.size,
+      () => 0,
+    );
+    return { dir, file, meta, offset };
+  };
+  app.post('/api/v1/media/uploads', (req, reply) =>
+    o.respond(
+      req,
+      reply,
+      async () => {
+        o.auth(req);
+        const b = (req.body ?? {}) as { Name?: unknown; Size?: unknown; Title?: unknown; MusicStyle?: unknown };
+        const musicStyle = typeof b.MusicStyle === 'string' && b.MusicStyle ? b.MusicStyle : undefined;
+        checkStyle(musicStyle);
+        const size = Number(b.Size);
+        if (!Number.isSafeInteger(size) || size <= 0) throw new ReelsmithError('InvalidParameter', 'Size: the file size in bytes', 'Size');
+        if (size > maxUpload)
+          throw new ReelsmithError('InvalidParameter', `the upload is larger than ${maxUpload} bytes (maxUploadBytes)`, 'Size');
+        const name =
+          String(b.Name ?? 'upload')
+            .replace(/[/\\\0]/g, '_')
+            .replace(/^\.+/, '_')
+            .slice(0, 200) || 'upload';
+        await mkdir(pieces, { recursive: true });
+        // Uploads left unfinished for a day go.
+        for (const d of await readdir(pieces).catch(() => [] as string[])) {
+          const age = await stat(join(pieces, d)).then(
+            (x) => Date.now() - x.mtimeMs,
+            () => 0,
+          );
+          if (age > 24 * 3600_000) await rm(join(pieces, d), { recursive: true, force: true });
+        }
+        const id = randomUUID().replace(/-/g, '');
+        await mkdir(join(pieces, id));
+        await writeFile(
+          join(pieces, id, 'upload.json'),
+          JSON.stringify({ name, size, title: typeof b.Title === 'string' ? b.Title : undefined, musicStyle }),
+        );
+        return { UploadId: id, Offset: 0, Size: size };
+      },
+      201,
+    ),
+  );
+  app.get('/api/v1/media/uploads/:id', (req, reply) =>
+    o.respond(req, reply, async () => {
+      o.auth(req);
+      const u = await uploadState((req.params as { id: string }).id);
+      return { UploadId: (req.params as { id: string }).id, Offset: u.offset, Size: u.meta.size };
+    }),
+  );
+  app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
+    scope.patch('/api/v1/media/uploads/:id', { bodyLimit: maxUpload }, (req, reply) =>
+      o.respond(req, reply, async () => {
+        const body = req.body as Readable;
+        const drain = () => new Promise((done) => body.on('end', done).on('error', done).on('close', done).resume());
+        const id = (req.params as { id: string }).id;
+        let u: Awaited<ReturnType<typeof uploadState>>;
+        try {
+          o.auth(req);
+          if (receiving.has(id))
+            throw new ReelsmithError(
+              'InvalidParameter',
+              'a piece of this upload is being received; ask for its offset and send from there',
+            );
+          u = await uploadState(id);
+          const at = Number(req.headers['upload-offset']);
+          if (at !== u.offset)
+            throw new ReelsmithError(
+              'InvalidParameter',
+              `Upload-Offset: the service has ${u.offset} bytes of this upload; send from there`,
+            );
+        } catch (err) {
+          await drain();
+          throw err;
+        }
+        // The piece is appended as it comes; a piece cut off keeps what arrived (resumed from there).
+        receiving.add(id);
+        let bytes = u.offset;
+        const limit = new Transform({
+          transform(chunk: Buffer, _enc, cb) {
+            bytes += chunk.length;
+            if (bytes > u.meta.size)
+              cb(new ReelsmithError('InvalidParameter', `the upload is larger than the ${u.meta.size} bytes announced`));
+            else cb(null, chunk);
+          },
+        });
+        try {
+          await pipeline(body, limit, createWriteStream(u.file, { flags: 'a' }));
+        } finally {
+          receiving.delete(id);
+        }
+        if (bytes < u.meta.size) return { UploadId: id, Offset: bytes, Size: u.meta.size };
+        // Complete: into the library under its name.
+        const named = join(u.dir, u.meta.name);
+        await rename(u.file, named);
+        try {
+          return {
+            UploadId: id,
+            Offset: bytes,
+            Size: u.meta.size,
+            ...(await file(named, u.meta.name, { title: u.meta.title, musicStyle: u.meta.musicStyle })),
+          };
+        } finally {
+          await rm(u.dir, { recursive: true, force: true });
+        }
+      }),
     );
   });
 

@@ -315,6 +315,34 @@ export const OPENAPI = {
         responses: { '200': { description: 'AccessKeyId', ...json(obj('AccessKeyId')) }, ...errors },
       },
     },
+    '/api/v1/media/uploads': {
+      post: {
+        summary:
+          'Starts a resumable upload: Name, Size (bytes), Title, MusicStyle; answers UploadId and Offset 0. Pieces are then PATCHed to /api/v1/media/uploads/{id}; unfinished uploads go after a day.',
+        requestBody: { required: true, ...json(obj('Name, Size, Title, MusicStyle')) },
+        responses: { '201': { description: 'UploadId, Offset, Size', ...json(obj('UploadId, Offset, Size')) }, ...errors },
+      },
+    },
+    '/api/v1/media/uploads/{id}': {
+      get: {
+        summary: 'How much of an upload the service has (Offset): where to resume after a cut',
+        parameters: ID,
+        responses: { '200': { description: 'UploadId, Offset, Size', ...json(obj('UploadId, Offset, Size')) }, ...errors },
+      },
+      patch: {
+        summary:
+          "A piece of an upload, sent from the header Upload-Offset (which must be the service's Offset; else refused, saying it). A piece cut off keeps what arrived. With the last byte, the file joins the library: MediaId, MediaInfo.",
+        parameters: [...ID, { name: 'Upload-Offset', in: 'header', required: true, schema: { type: 'integer', minimum: 0 } }],
+        requestBody: { required: true, content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } },
+        responses: {
+          '200': {
+            description: 'Offset; with the last piece MediaId, MediaInfo',
+            ...json(obj('UploadId, Offset, Size, MediaId, MediaInfo')),
+          },
+          ...errors,
+        },
+      },
+    },
     '/api/v1/media/upload': {
       put: {
         summary: 'Uploads one file into the media library: the body is the file (any content type), streamed to disk',
