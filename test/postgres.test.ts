@@ -132,6 +132,7 @@ describe('the service on PostgreSQL', () => {
       '0007_job_owner',
       '0008_job_seed',
       '0009_access_keys',
+      '0010_worker_speed',
     ]);
     await Promise.all(dbs.map((db) => db.destroy()));
     // Two services on it; the same ClientToken submitted to both at once.

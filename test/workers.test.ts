@@ -134,6 +134,16 @@ describe('workers on PostgreSQL', () => {
         ).toBe('ftyp');
       }
     }
+    // The workers say how fast they render: a preview's estimate is made on their speed and number.
+    const preview = (await (
+      await fetch(`${service.url}/api/v1/jobs/preview`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${AK}:${SECRET}`, 'content-type': 'application/json' },
+        body: JSON.stringify(job(2, 2)),
+      })
+    ).json()) as { Estimate: { RenderSeconds: number; Basis: string; Parallel: number } };
+    expect(preview.Estimate).toMatchObject({ Basis: 'measured', Parallel: 2 });
+    expect(preview.Estimate.RenderSeconds).toBeGreaterThanOrEqual(0);
     // SIGTERM: the worker stops taking jobs, ends cleanly and leaves the listing at once.
     const exited = new Promise<number | null>((res) => w1.once('exit', (code) => res(code)));
     w1.kill('SIGTERM');

@@ -10,7 +10,7 @@ import type { Prepared } from './produce.js';
 
 const r2 = (x: number) => Math.round(x * 100) / 100;
 
-export function storyboard(prepared: Prepared, o: { outputs?: number; parallel?: number } = {}) {
+export function storyboard(prepared: Prepared, o: { outputs?: number; parallel?: number; rate?: number } = {}) {
   const { plan } = prepared;
   const planned = plan.timelines.flatMap((t) => (isFailure(t) ? [] : [t]));
   return {
@@ -46,8 +46,9 @@ export function storyboard(prepared: Prepared, o: { outputs?: number; parallel?:
       const e = estimateRender(
         planned.map((t) => ({ duration: t.duration, width: t.width, height: t.height })),
         o.parallel,
+        o.rate,
       );
-      return { RenderSeconds: Math.round(e.seconds), Basis: e.basis, Samples: e.samples };
+      return { RenderSeconds: Math.round(e.seconds), Basis: e.basis, Parallel: o.parallel ?? 1 };
     })(),
   };
 }

@@ -17,16 +17,27 @@ export function recordRender(seconds: number, outputSeconds: number, width: numb
   samples++;
 }
 
-/** Render seconds for outputs of these sizes on this machine, at `parallel` renders at once. */
+/** This process's measured rate (seconds per output-second per megapixel), if it rendered anything. */
+export const measuredRate = () => measured;
+
+/**
+ * Render seconds for outputs of these sizes, at `parallel` renders at once, at `rate` (the workers'
+ * measured rate) or this process's own, else the reference.
+ */
 export function estimateRender(
   outputs: { duration: number; width: number; height: number }[],
   parallel = 1,
+  rate?: number,
 ): {
   seconds: number;
   basis: 'measured' | 'reference';
   samples: number;
 } {
-  const rate = measured ?? REFERENCE;
-  const total = outputs.reduce((sum, o) => sum + o.duration * ((o.width * o.height) / 1e6) * rate, 0);
-  return { seconds: total / Math.max(1, parallel), basis: measured === undefined ? 'reference' : 'measured', samples };
+  const r = rate ?? measured ?? REFERENCE;
+  const total = outputs.reduce((sum, o) => sum + o.duration * ((o.width * o.height) / 1e6) * r, 0);
+  return {
+    seconds: total / Math.max(1, parallel),
+    basis: rate !== undefined || measured !== undefined ? 'measured' : 'reference',
+    samples,
+  };
 }

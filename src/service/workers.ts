@@ -13,8 +13,12 @@ export interface WorkerInfo {
   StartTime: string;
   /** Seconds since its last heartbeat. */
   SeenSecondsAgo: number;
-  /** The jobs it runs now. */
+  /** The units it runs now (`<JobId>` or `<JobId>-<index>`). */
   JobIds: string[];
+  /** Outputs it renders at once. */
+  Renders: number | null;
+  /** Its measured render speed, seconds per second of output per megapixel (none before its first render). */
+  RenderRate: number | null;
 }
 
 /** A worker is listed while its last heartbeat is younger than this. */
@@ -23,13 +27,46 @@ export const WORKER_STALE_MS = 10_000;
 export class WorkerRegistry {
   constructor(private readonly db: Kysely<DB>) {}
 
-  async beat(w: { id: string; host: string; pid: number; startedAt: string; jobs: string[] }): Promise<void> {
-    const row = { id: w.id, host: w.host, pid: w.pid, started_at: w.startedAt, seen_at: Date.now(), jobs: JSON.stringify(w.jobs) };
+  async beat(w: {
+    id: string;
+    host: string;
+    pid: number;
+    startedAt: string;
+    jobs: string[];
+    renders?: number;
+    renderRate?: number;
+  }): Promise<void> {
+    const row = {
+      id: w.id,
+      host: w.host,
+      pid: w.pid,
+      started_at: w.startedAt,
+      seen_at: Date.now(),
+      jobs: JSON.stringify(w.jobs),
+      renders: w.renders ?? null,
+      render_rate: w.renderRate ?? null,
+    };
     await this.db
       .insertInto('workers')
       .values(row)
-      .onConflict((oc) => oc.column('id').doUpdateSet({ seen_at: row.seen_at, jobs: row.jobs }))
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet({ seen_at: row.seen_at, jobs: row.jobs, renders: row.renders, render_rate: row.render_rate }),
+      )
       .execute();
+  }
+
+  /**
+   * What the live workers render at once together and how fast (the median of their measured
+   * rates), for estimates; undefined without live workers.
+   */
+  async capacity(): Promise<{ parallel: number; rate?: number } | undefined> {
+    const live = await this.list();
+    if (live.length === 0) return undefined;
+    const rates = live.flatMap((w) => (w.RenderRate ? [w.RenderRate] : [])).sort((a, b) => a - b);
+    return {
+      parallel: live.reduce((n, w) => n + (w.Renders ?? 1), 0),
+      rate: rates.length > 0 ? rates[Math.floor(rates.length / 2)] : undefined,
+    };
   }
 
   async remove(id: string): Promise<void> {
@@ -56,6 +93,8 @@ export class WorkerRegistry {
       StartTime: r.started_at,
       SeenSecondsAgo: Math.round((now - r.seen_at) / 100) / 10,
       JobIds: JSON.parse(r.jobs) as string[],
+      Renders: r.renders,
+      RenderRate: r.render_rate,
     }));
   }
 }

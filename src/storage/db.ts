@@ -95,6 +95,10 @@ export interface WorkerTable {
   seen_at: number;
   /** JSON: the ids of the jobs it runs. */
   jobs: string;
+  /** Outputs it renders at once. */
+  renders: number | null;
+  /** Its measured render speed: seconds per second of output per megapixel (render/speed.ts). */
+  render_rate: number | null;
 }
 
 export interface SettingTable {
@@ -228,6 +232,12 @@ const migrationsFor = (d: SqlDialect): Record<string, Migration> => {
           .addColumn('description', 'text', (c) => c.notNull().defaultTo(''))
           .addColumn('created_at', 'text', (c) => c.notNull())
           .execute();
+      },
+    },
+    '0010_worker_speed': {
+      async up(db) {
+        await db.schema.alterTable('workers').addColumn('renders', 'integer').execute();
+        await db.schema.alterTable('workers').addColumn('render_rate', t.real).execute();
       },
     },
     '0003_callbacks': {

@@ -14,7 +14,7 @@ export interface Preview {
   }[];
   Uniqueness: { possibleSequences: number; duplicates: number };
   Warnings: string[];
-  Estimate: { RenderSeconds: number; Basis: 'measured' | 'reference' };
+  Estimate: { RenderSeconds: number; Basis: 'measured' | 'reference'; Parallel: number };
 }
 
 const s = (x: number) => `${x.toFixed(1)} s`;
@@ -28,8 +28,12 @@ export function Storyboard({ api, preview, items }: { api: Api; preview: Preview
       <p data-testid="preview-summary">
         {preview.Count} videos; the materials allow {preview.Uniqueness.possibleSequences.toLocaleString()} distinct sequences
         {preview.Uniqueness.duplicates > 0 ? ` (${preview.Uniqueness.duplicates} repeat an earlier one)` : ''}; about{' '}
-        {Math.max(1, Math.round(preview.Estimate.RenderSeconds / 60))} min to render on this machine
-        {preview.Estimate.Basis === 'reference' ? ' (from the reference speed: nothing rendered here yet)' : ''}.
+        {preview.Estimate.RenderSeconds < 90
+          ? `${Math.max(1, preview.Estimate.RenderSeconds)} s`
+          : `${Math.round(preview.Estimate.RenderSeconds / 60)} min`}{' '}
+        to render
+        {preview.Estimate.Parallel > 1 ? ` (${preview.Estimate.Parallel} renders at once)` : ''}
+        {preview.Estimate.Basis === 'reference' ? ' — from the reference speed: nothing rendered here yet' : ''}.
       </p>
       {preview.Warnings.length > 0 && (
         <ul class="warnings">

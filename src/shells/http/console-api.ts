@@ -58,6 +58,8 @@ export interface ConsoleApiOptions {
   outputsDir?: string;
   /** Access keys made by operators (the configuration's keys are the operators'). */
   accessKeys?: AccessKeys;
+  /** What the live workers render at once and how fast (estimates); absent or undefined: this process. */
+  capacity?: () => Promise<{ parallel: number; rate?: number } | undefined>;
   /** The music library (by style) uploads with a musicStyle join. */
   musicDir?: string;
   /** The console's password sign-in: the password and the key (id, secret) it gives. */
@@ -391,7 +393,9 @@ export function registerConsoleApi(app: FastifyInstance, o: ConsoleApiOptions): 
       const token = typeof b.ClientToken === 'string' && b.ClientToken ? b.ClientToken : undefined;
       const outputs = Math.min(10, Math.max(1, Number(b.Outputs ?? 3) || 3));
       const prepared = await o.prepareJob(parsed, planSeed(randomUUID().replace(/-/g, ''), token));
-      return storyboard(prepared, { outputs });
+      // On the workers' measured speed and number of renders at once when there are workers.
+      const cap = await o.capacity?.();
+      return storyboard(prepared, { outputs, parallel: cap?.parallel, rate: cap?.rate });
     }),
   );
 

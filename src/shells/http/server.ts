@@ -532,6 +532,7 @@ export function buildServer(o: ServerOptions): FastifyInstance {
     linkSecret: o.linkSecret,
     accessKeys: o.accessKeys,
     musicDir: o.musicDir,
+    capacity: o.workers ? () => o.workers!.capacity() : undefined,
     consoleSignIn:
       o.consoleSignIn && o.keys.has(o.consoleSignIn.keyId)
         ? { password: o.consoleSignIn.password, keyId: o.consoleSignIn.keyId, secret: o.keys.get(o.consoleSignIn.keyId)! }

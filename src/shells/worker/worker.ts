@@ -12,6 +12,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { reelsmithHome } from '../../config/home.js';
 import { defaultConcurrency } from '../../batch/produce.js';
+import { measuredRate } from '../../render/speed.js';
 import { PgJobQueue } from '../../service/queue.js';
 import { WorkerRegistry } from '../../service/workers.js';
 import { isPostgresUrl } from '../../storage/db.js';
@@ -70,13 +71,16 @@ export async function startWorker(o: WorkerOptions): Promise<Worker> {
   const registry = new WorkerRegistry(db);
   const me = { id: randomUUID().replace(/-/g, ''), host: hostname(), pid: process.pid, startedAt: new Date().toISOString() };
   const running = new Set<string>();
+  const renders = o.renders ?? defaultConcurrency();
   const beat = () =>
-    registry.beat({ ...me, jobs: [...running] }).catch((err: Error) => o.log?.error({ err: err.message }, 'heartbeat failed'));
+    registry
+      .beat({ ...me, jobs: [...running], renders, renderRate: measuredRate() })
+      .catch((err: Error) => o.log?.error({ err: err.message }, 'heartbeat failed'));
   await beat();
   const heartbeat = setInterval(() => void beat(), 2000);
   const queue = await PgJobQueue.open(o.database, { log: o.log, worker: true });
   // Outputs rendered at once: what the cores carry (each render's FFmpeg uses several threads).
-  await queue.work(o.renders ?? defaultConcurrency(), {
+  await queue.work(renders, {
     plan: (id, attempt) => steps.plan(id, attempt),
     output: (id, index, attempt) => steps.output(id, index, attempt),
     complete: (id) => steps.complete(id),
