@@ -47,6 +47,19 @@ describe('the console API', () => {
       MediaInfo: { MediaBasicInfo: { MediaType: string; Title: string; MediaTags: string } };
     };
     expect(body.MediaInfo.MediaBasicInfo).toMatchObject({ MediaType: 'video', Title: 'storefront' });
+    // Its title, description and tags changed (REST, as IMS UpdateMediaInfo).
+    const changed = await fetch(`${service.url}/api/v1/media/${body.MediaId}`, {
+      method: 'PUT',
+      headers: { ...H, 'content-type': 'application/json' },
+      body: JSON.stringify({ Title: 'Shop front', Description: 'opening day', MediaTags: 'shop, opening' }),
+    });
+    expect(changed.status).toBe(200);
+    const after = (
+      (await (await fetch(`${service.url}/api/v1/media/${body.MediaId}`, { headers: H })).json()) as {
+        MediaInfo: { MediaBasicInfo: { Title: string; Description: string; MediaTags: string } };
+      }
+    ).MediaInfo.MediaBasicInfo;
+    expect(after).toMatchObject({ Title: 'Shop front', Description: 'opening day', MediaTags: 'shop,opening' });
     const bad = await upload('notes.mp4', 'just some text');
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { Message: string }).Message).toMatch(/^notes\.mp4: not a video, image or audio file/);

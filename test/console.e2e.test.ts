@@ -77,7 +77,7 @@ describe('the web console', () => {
 
     // Library: three uploads with progress, then their cards with thumbnails.
     await page.locator('input[type=file]').setInputFiles([media('storefront_opening.mp4'), media('mall_crowd.mp4'), media('logo.png')]);
-    await expect.poll(() => page.getByText('uploaded').count(), { timeout: 60_000 }).toBe(3);
+    await expect.poll(() => page.locator('.uploads .ok').count(), { timeout: 60_000 }).toBe(3);
     const cards = page.locator('ul[aria-label=media] li');
     await expect.poll(() => cards.count()).toBe(3);
     await expect
@@ -91,6 +91,11 @@ describe('the web console', () => {
         },
       )
       .toBe(3);
+    // An item's title edited in place.
+    await page.getByRole('button', { name: 'Edit logo' }).click();
+    await page.locator('form.edit-item').getByLabel('Title').fill('brand logo');
+    await page.locator('form.edit-item').getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => page.locator('ul[aria-label=media]').textContent()).toContain('brand logo');
     await page.screenshot({ path: join(SHOTS, 'library-1280.png') });
 
     // Create: two scenes, a voice, a caption animation, a small size, Count 2.
@@ -128,7 +133,7 @@ describe('the web console', () => {
       .toBeGreaterThan(100);
     await page.getByLabel('blurred picture').check();
     // A sticker: added, dragged a fifth of the frame to the right, moved down by the keyboard.
-    await page.locator('#stickers').selectOption({ label: 'logo' });
+    await page.locator('#stickers').selectOption({ label: 'brand logo' });
     const sticker = page.getByRole('button', { name: /^Sticker 1/ });
     await page.getByLabel('preview frame').scrollIntoViewIfNeeded();
     const frameBox = (await page.getByLabel('preview frame').boundingBox())!;

@@ -402,7 +402,7 @@ describe('REST API (/api/v1) with its OpenAPI document', () => {
       ['/api/v1/jobs', ['post', 'get']],
       ['/api/v1/jobs/{id}', ['get']],
       ['/api/v1/media', ['post', 'get']],
-      ['/api/v1/media/{id}', ['get', 'delete']],
+      ['/api/v1/media/{id}', ['get', 'put', 'delete']],
       ['/api/v1/voices', ['get']],
       ['/api/v1/event-callback', ['get', 'put']],
       ['/api/v1/job.schema.json', ['get']],

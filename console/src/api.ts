@@ -95,7 +95,9 @@ export class Api {
     if (upload.id) offset = (await this.call<{ Offset: number }>('GET', `/api/v1/media/uploads/${upload.id}`)).Offset;
     else {
       const style = musicStyle && file.type.startsWith('audio/') ? { MusicStyle: musicStyle } : {};
-      upload.id = (await this.call<{ UploadId: string }>('POST', '/api/v1/media/uploads', { Name: file.name, Size: file.size, ...style })).UploadId;
+      upload.id = (
+        await this.call<{ UploadId: string }>('POST', '/api/v1/media/uploads', { Name: file.name, Size: file.size, ...style })
+      ).UploadId;
     }
     for (;;) {
       const start = offset;
@@ -107,7 +109,12 @@ export class Api {
     }
   }
 
-  private piece(id: string, offset: number, blob: Blob, onProgress: (loaded: number) => void): Promise<{ Offset: number; MediaId?: string }> {
+  private piece(
+    id: string,
+    offset: number,
+    blob: Blob,
+    onProgress: (loaded: number) => void,
+  ): Promise<{ Offset: number; MediaId?: string }> {
     return new Promise((resolve, reject) => {
       const x = new XMLHttpRequest();
       x.open('PATCH', `/api/v1/media/uploads/${id}`);
@@ -161,7 +168,11 @@ export class Api {
 
   /** An image the API draws from a JSON body (with the key), as an object URL. */
   async imagePost(path: string, body: unknown): Promise<string> {
-    const r = await fetch(path, { method: 'POST', headers: { ...this.auth, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const r = await fetch(path, {
+      method: 'POST',
+      headers: { ...this.auth, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     if (!r.ok) {
       const data = (await r.json().catch(() => ({}))) as Record<string, unknown>;
       throw new ApiError(String(data.Code ?? r.status), String(data.Message ?? r.statusText), r.status);

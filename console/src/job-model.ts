@@ -66,7 +66,17 @@ export interface Form {
   music: string[];
   voice: string;
   speechRate: number;
+  /** SpeechConfig.Style (Gentle, Serious, Entertainment; empty: the voice's own). */
+  speechStyle: string;
   captionIn: string;
+  /** Caption look (SpeechConfig.AsrConfig): size in pixels, colour, alignment; 0 / empty: the defaults. */
+  captionSize: number;
+  captionColor: string;
+  captionAlignment: string;
+  /** Effects on shots (ProcessConfig.AllowVfxEffect, VfxEffectProbability, the effect lists). */
+  effects: boolean;
+  effectProbability: number;
+  effectList: string[];
   transitions: boolean;
   cuts: Cut[];
   stickers: Sticker[];
@@ -165,6 +175,22 @@ export function readForm(job: ImsJob): Form {
     voice: typeof speech.Voice === 'string' ? speech.Voice : '',
     speechRate: num(speech.SpeechRate, 0),
     captionIn: typeof asr.AaiMotionInEffect === 'string' ? asr.AaiMotionInEffect : '',
+    speechStyle: typeof speech.Style === 'string' ? speech.Style : '',
+    captionSize: num(asr.FontSize, 0),
+    captionColor: typeof asr.FontColor === 'string' ? asr.FontColor : '',
+    captionAlignment: typeof asr.Alignment === 'string' ? asr.Alignment : '',
+    effects: bool(asObject(e.ProcessConfig).AllowVfxEffect, false),
+    effectProbability: num(asObject(e.ProcessConfig).VfxEffectProbability, 50),
+    effectList: (() => {
+      const pc = asObject(e.ProcessConfig);
+      const l = pc.VfxNotFirstClipEffectList ?? pc.VfxFirstClipEffectList;
+      return typeof l === 'string'
+        ? l
+            .split(',')
+            .map((x) => x.trim())
+            .filter(Boolean)
+        : strings(l);
+    })(),
     transitions: bool(asObject(e.ProcessConfig).AllowTransition, true),
     stickers: (Array.isArray(i.StickerArray) ? i.StickerArray.filter(isObject) : []).map((x) => ({
       media: typeof x.MediaId === 'string' ? x.MediaId : typeof x.MediaURL === 'string' ? x.MediaURL : '',
@@ -179,12 +205,20 @@ export function readForm(job: ImsJob): Form {
       return (Array.isArray(l) ? l.filter(isObject) : []).map((m) => ({
         media: typeof m.Media === 'string' ? m.Media : '',
         group: typeof m.GroupName === 'string' ? m.GroupName : '',
-        ranges: (Array.isArray(m.TimeRangeList) ? m.TimeRangeList.filter(isObject) : []).map((r) => ({ in: num(r.In, 0), out: num(r.Out, 0) })),
+        ranges: (Array.isArray(m.TimeRangeList) ? m.TimeRangeList.filter(isObject) : []).map((r) => ({
+          in: num(r.In, 0),
+          out: num(r.Out, 0),
+        })),
       }));
     })(),
     transitionList: (() => {
       const l = asObject(e.ProcessConfig).TransitionList;
-      return typeof l === 'string' ? l.split(',').map((x) => x.trim()).filter(Boolean) : strings(l);
+      return typeof l === 'string'
+        ? l
+            .split(',')
+            .map((x) => x.trim())
+            .filter(Boolean)
+        : strings(l);
     })(),
     background: (() => {
       const t = String(asObject(e.BackgroundImageConfig).SubType ?? '').toLowerCase();
@@ -246,13 +280,26 @@ export function writeForm(job: ImsJob, form: Form): ImsJob {
       i,
       ['SubHeadingArray'],
       form.subHeadings.length > 0
-        ? form.subHeadings.map((h, k) => (oldList[k] && same(was.subHeadings[k], h) ? oldList[k] : { ...(oldList[k] ?? {}), Level: h.level, TitleArray: h.titles }))
+        ? form.subHeadings.map((h, k) =>
+            oldList[k] && same(was.subHeadings[k], h) ? oldList[k] : { ...(oldList[k] ?? {}), Level: h.level, TitleArray: h.titles },
+          )
         : undefined,
     );
   }
   if (!same(was.music, form.music)) i = setPath(i, ['BackgroundMusicArray'], list(form.music));
   if (was.voice !== form.voice) e = setPath(e, ['SpeechConfig', 'Voice'], form.voice || undefined);
   if (was.speechRate !== form.speechRate) e = setPath(e, ['SpeechConfig', 'SpeechRate'], form.speechRate);
+  if (was.speechStyle !== form.speechStyle) e = setPath(e, ['SpeechConfig', 'Style'], form.speechStyle || undefined);
+  if (was.captionSize !== form.captionSize) e = setPath(e, ['SpeechConfig', 'AsrConfig', 'FontSize'], form.captionSize || undefined);
+  if (was.captionColor !== form.captionColor) e = setPath(e, ['SpeechConfig', 'AsrConfig', 'FontColor'], form.captionColor || undefined);
+  if (was.captionAlignment !== form.captionAlignment)
+    e = setPath(e, ['SpeechConfig', 'AsrConfig', 'Alignment'], form.captionAlignment || undefined);
+  if (was.effects !== form.effects) e = setPath(e, ['ProcessConfig', 'AllowVfxEffect'], form.effects);
+  if (was.effectProbability !== form.effectProbability) e = setPath(e, ['ProcessConfig', 'VfxEffectProbability'], form.effectProbability);
+  if (!same(was.effectList, form.effectList)) {
+    e = setPath(e, ['ProcessConfig', 'VfxFirstClipEffectList'], list(form.effectList));
+    e = setPath(e, ['ProcessConfig', 'VfxNotFirstClipEffectList'], list(form.effectList));
+  }
   if (was.captionIn !== form.captionIn) e = setPath(e, ['SpeechConfig', 'AsrConfig', 'AaiMotionInEffect'], form.captionIn || undefined);
   if (was.transitions !== form.transitions) e = setPath(e, ['ProcessConfig', 'AllowTransition'], form.transitions);
   if (!same(was.stickers, form.stickers)) {
@@ -282,7 +329,11 @@ export function writeForm(job: ImsJob, form: Form): ImsJob {
       form.cuts.length > 0
         ? form.cuts.map((c, k) => {
             // An entry keeps what the form does not show; GroupName only when it names a scene.
-            const base: JsonObject = { ...(oldList[k] ?? {}), Media: c.media, TimeRangeList: c.ranges.map((r) => ({ In: r.in, Out: r.out })) };
+            const base: JsonObject = {
+              ...(oldList[k] ?? {}),
+              Media: c.media,
+              TimeRangeList: c.ranges.map((r) => ({ In: r.in, Out: r.out })),
+            };
             return c.group ? { ...base, GroupName: c.group } : setPath(base, ['GroupName'], undefined);
           })
         : undefined,
@@ -290,8 +341,7 @@ export function writeForm(job: ImsJob, form: Form): ImsJob {
   }
   if (!same(was.transitionList, form.transitionList)) e = setPath(e, ['ProcessConfig', 'TransitionList'], list(form.transitionList));
   if (was.background !== form.background) e = setPath(e, ['BackgroundImageConfig', 'SubType'], form.background || undefined);
-  if (was.backgroundColor !== form.backgroundColor)
-    e = setPath(e, ['BackgroundImageConfig', 'Color'], form.backgroundColor || undefined);
+  if (was.backgroundColor !== form.backgroundColor) e = setPath(e, ['BackgroundImageConfig', 'Color'], form.backgroundColor || undefined);
   if (!same(was.backgroundImages, form.backgroundImages)) i = setPath(i, ['BackgroundImageArray'], list(form.backgroundImages));
   if (was.musicStyle !== form.musicStyle) e = setPath(e, ['BackgroundMusicConfig', 'Style'], form.musicStyle || undefined);
   if (was.musicVolume !== form.musicVolume) e = setPath(e, ['BackgroundMusicConfig', 'Volume'], form.musicVolume);
@@ -336,6 +386,9 @@ export function fieldOf(path: string): string | undefined {
     [/^EditingConfig\.SpeechConfig\.Voice/, 'voice'],
     [/^EditingConfig\.SpeechConfig\.SpeechRate/, 'speech-rate'],
     [/^EditingConfig\.SpeechConfig\.AsrConfig\.AaiMotionInEffect/, 'caption-in'],
+    [/^EditingConfig\.SpeechConfig\.AsrConfig/, 'caption-style'],
+    [/^EditingConfig\.SpeechConfig\.Style/, 'speech-style'],
+    [/^EditingConfig\.ProcessConfig\.(AllowVfxEffect|VfxEffectProbability|Vfx)/, 'effects'],
     [/^OutputConfig\.Count/, 'count'],
     [/^OutputConfig\.Width/, 'width'],
     [/^OutputConfig\.Height/, 'height'],

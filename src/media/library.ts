@@ -86,6 +86,17 @@ export class MediaLibrary {
     return row ? this.toRecord(row) : this.add(path, meta);
   }
 
+  /** Changes what is said of an item (title, description, tags); the file stays. */
+  async update(id: string, m: { title?: string; description?: string; tags?: string[] }): Promise<MediaRecord | undefined> {
+    const set = {
+      ...(m.title !== undefined ? { title: m.title } : {}),
+      ...(m.description !== undefined ? { description: m.description } : {}),
+      ...(m.tags !== undefined ? { tags: JSON.stringify(m.tags) } : {}),
+    };
+    if (Object.keys(set).length > 0) await this.db.updateTable('media').set(set).where('id', '=', id).execute();
+    return this.get(id);
+  }
+
   async get(id: string): Promise<MediaRecord | undefined> {
     const row = await this.db.selectFrom('media').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? this.toRecord(row) : undefined;

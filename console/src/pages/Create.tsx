@@ -14,7 +14,11 @@ interface Issue {
 const DRAFT = 'reelsmith.draft';
 const TOKEN = 'reelsmith.draft-token';
 const newToken = () => crypto.randomUUID();
-const lines = (s: string) => s.split('\n').map((x) => x.trim()).filter(Boolean);
+const lines = (s: string) =>
+  s
+    .split('\n')
+    .map((x) => x.trim())
+    .filter(Boolean);
 
 /** The first `enum` found inside a JSON Schema node (depth first). */
 function firstEnum(n: unknown): string[] | undefined {
@@ -68,6 +72,9 @@ export function Create({ api }: { api: Api }) {
   const [voices, setVoices] = useState<string[]>([]);
   const [animations, setAnimations] = useState<string[]>([]);
   const [transitionNames, setTransitionNames] = useState<string[]>([]);
+  const [effectNames, setEffectNames] = useState<string[]>([]);
+  const [alignments, setAlignments] = useState<string[]>([]);
+  const [voiceQuery, setVoiceQuery] = useState('');
   const [musicStyles, setMusicStyles] = useState<string[]>([]);
   const [strip, setStrip] = useState<{ name: string; src: string }>();
   const [captionPng, setCaptionPng] = useState('');
@@ -94,6 +101,8 @@ export function Create({ api }: { api: Api }) {
       .then((s) => {
         setAnimations(enumOf(s, 'AaiMotionInEffect'));
         setTransitionNames(enumOf(s, 'TransitionList'));
+        setEffectNames(enumOf(s, 'VfxNotFirstClipEffectList'));
+        setAlignments(enumOf(s, 'Alignment'));
         setMusicStyles(enumOf(s, 'BackgroundMusicConfig'));
       });
   }, []);
@@ -164,11 +173,19 @@ export function Create({ api }: { api: Api }) {
   const setCut = (group: string, media: string, ranges: { in: number; out: number }[]) => {
     const others = form.cuts.filter((c) => !(c.media === media && c.group === group));
     const at = form.cuts.findIndex((c) => c.media === media && c.group === group);
-    const cuts = ranges.length === 0 ? others : at >= 0 ? form.cuts.map((c, i) => (i === at ? { ...c, ranges } : c)) : [...form.cuts, { media, group, ranges }];
+    const cuts =
+      ranges.length === 0
+        ? others
+        : at >= 0
+          ? form.cuts.map((c, i) => (i === at ? { ...c, ranges } : c))
+          : [...form.cuts, { media, group, ranges }];
     set({ cuts });
   };
   const mediaPicker = (id: string, label: string, list: string[], onChange: (l: string[]) => void, from: MediaItem[], group?: string) => (
+    // biome-ignore lint/a11y/useSemanticElements: a drop target around the field's own labelled controls
     <div
+      role="group"
+      aria-label={label}
       class="media-field"
       onDragOver={(e) => e.preventDefault()}
       onDrop={(e) => {
@@ -183,8 +200,17 @@ export function Create({ api }: { api: Api }) {
           <li>
             {title(m)}
             {group !== undefined && items.find((x) => x.MediaId === m)?.MediaBasicInfo.MediaType === 'video' && (
-              <button type="button" class="link" aria-label={`In and out points of ${title(m)}`} onClick={() => setCutting({ group, media: m })}>
-                {cutOf(group, m) ? `✂ ${cutOf(group, m)?.ranges.map((r) => `${r.in}–${r.out} s`).join(', ')}` : '✂'}
+              <button
+                type="button"
+                class="link"
+                aria-label={`In and out points of ${title(m)}`}
+                onClick={() => setCutting({ group, media: m })}
+              >
+                {cutOf(group, m)
+                  ? `✂ ${cutOf(group, m)
+                      ?.ranges.map((r) => `${r.in}–${r.out} s`)
+                      .join(', ')}`
+                  : '✂'}
               </button>
             )}
             <button type="button" class="link" aria-label={`Remove ${title(m)}`} onClick={() => onChange(list.filter((_, j) => j !== i))}>
@@ -245,7 +271,17 @@ export function Create({ api }: { api: Api }) {
             <legend>Mode</legend>
             {(['Script', 'Smart_Mix'] as const).map((m) => (
               <label class="inline">
-                <input type="radio" name="mode" checked={form.mode === m} onChange={() => set({ mode: m, scenes: m === 'Script' && form.scenes.length === 0 ? [{ name: 'scene 1', media: [], texts: [] }] : form.scenes })} />
+                <input
+                  type="radio"
+                  name="mode"
+                  checked={form.mode === m}
+                  onChange={() =>
+                    set({
+                      mode: m,
+                      scenes: m === 'Script' && form.scenes.length === 0 ? [{ name: 'scene 1', media: [], texts: [] }] : form.scenes,
+                    })
+                  }
+                />
                 {m === 'Script' ? 'Script (scenes in order)' : 'Smart mix (materials matched to the text)'}
               </label>
             ))}
@@ -296,7 +332,10 @@ export function Create({ api }: { api: Api }) {
                   </li>
                 ))}
               </ol>
-              <button type="button" onClick={() => set({ scenes: [...form.scenes, { name: `scene ${form.scenes.length + 1}`, media: [], texts: [] }] })}>
+              <button
+                type="button"
+                onClick={() => set({ scenes: [...form.scenes, { name: `scene ${form.scenes.length + 1}`, media: [], texts: [] }] })}
+              >
                 Add scene
               </button>
               <FieldError issues={issues} id="cuts" />
@@ -328,7 +367,9 @@ export function Create({ api }: { api: Api }) {
                     Level
                     <select
                       value={h.level}
-                      onChange={(e) => set({ subHeadings: form.subHeadings.map((x, i) => (i === k ? { ...x, level: Number(e.currentTarget.value) } : x)) })}
+                      onChange={(e) =>
+                        set({ subHeadings: form.subHeadings.map((x, i) => (i === k ? { ...x, level: Number(e.currentTarget.value) } : x)) })
+                      }
                     >
                       {[1, 2, 3, 4, 5].map((l) => (
                         <option value={l}>{l}</option>
@@ -361,17 +402,44 @@ export function Create({ api }: { api: Api }) {
           </fieldset>
           <div class="row">
             <label>
+              Find a voice
+              <input type="search" value={voiceQuery} onInput={(e) => setVoiceQuery(e.currentTarget.value)} placeholder="name" />
+            </label>
+            <label>
               Voice
-              <select id="voice" aria-describedby={described('voice')} value={form.voice} onChange={(e) => set({ voice: e.currentTarget.value })}>
+              <select
+                id="voice"
+                aria-describedby={described('voice')}
+                value={form.voice}
+                onChange={(e) => set({ voice: e.currentTarget.value })}
+              >
                 <option value="">(default)</option>
-                {voices.map((v) => (
-                  <option value={v}>{v}</option>
+                {voices
+                  .filter((v) => v === form.voice || v.toLowerCase().includes(voiceQuery.toLowerCase()))
+                  .map((v) => (
+                    <option value={v}>{v}</option>
+                  ))}
+              </select>
+            </label>
+            <label>
+              Speaking style
+              <select id="speech-style" value={form.speechStyle} onChange={(e) => set({ speechStyle: e.currentTarget.value })}>
+                <option value="">(the voice's own)</option>
+                {['Gentle', 'Serious', 'Entertainment'].map((x) => (
+                  <option value={x}>{x}</option>
                 ))}
               </select>
             </label>
             <label>
               Speech rate
-              <input id="speech-rate" type="number" min={-500} max={500} value={form.speechRate} onChange={(e) => set({ speechRate: Number(e.currentTarget.value) })} />
+              <input
+                id="speech-rate"
+                type="number"
+                min={-500}
+                max={500}
+                value={form.speechRate}
+                onChange={(e) => set({ speechRate: Number(e.currentTarget.value) })}
+              />
             </label>
             <button
               type="button"
@@ -383,12 +451,20 @@ export function Create({ api }: { api: Api }) {
             >
               Listen
             </button>
-            {sample && <audio ref={audio} src={sample} controls aria-label="voice sample" />}
+            {sample && (
+              // biome-ignore lint/a11y/useMediaCaption: a spoken sample of the line typed above
+              <audio ref={audio} src={sample} controls aria-label="voice sample" />
+            )}
           </div>
           <FieldError issues={issues} id="voice" />
           <label>
             Caption animation
-            <select id="caption-in" aria-describedby={described('caption-in')} value={form.captionIn} onChange={(e) => set({ captionIn: e.currentTarget.value })}>
+            <select
+              id="caption-in"
+              aria-describedby={described('caption-in')}
+              value={form.captionIn}
+              onChange={(e) => set({ captionIn: e.currentTarget.value })}
+            >
               <option value="">(none)</option>
               {animations.map((a) => (
                 <option value={a}>{a}</option>
@@ -396,11 +472,34 @@ export function Create({ api }: { api: Api }) {
             </select>
           </label>
           <div class="row">
-            <button
-              type="button"
-              disabled={captionBusy}
-              onClick={() => void drawCaption()}
-            >
+            <label>
+              Caption size (px)
+              <input
+                id="caption-size"
+                type="number"
+                min={0}
+                value={form.captionSize || ''}
+                placeholder="auto"
+                onChange={(e) => set({ captionSize: Number(e.currentTarget.value) || 0 })}
+              />
+            </label>
+            <label>
+              Caption colour
+              <input type="color" value={form.captionColor || '#ffffff'} onInput={(e) => set({ captionColor: e.currentTarget.value })} />
+            </label>
+            <label>
+              Caption place
+              <select value={form.captionAlignment} onChange={(e) => set({ captionAlignment: e.currentTarget.value })}>
+                <option value="">(default)</option>
+                {alignments.map((a) => (
+                  <option value={a}>{a}</option>
+                ))}
+              </select>
+            </label>
+          </div>
+          <FieldError issues={issues} id="caption-style" />
+          <div class="row">
+            <button type="button" disabled={captionBusy} onClick={() => void drawCaption()}>
               {captionBusy ? 'Drawing…' : 'Show the caption'}
             </button>
           </div>
@@ -421,7 +520,11 @@ export function Create({ api }: { api: Api }) {
                         type="checkbox"
                         checked={form.transitionList.includes(n)}
                         onChange={(e) =>
-                          set({ transitionList: e.currentTarget.checked ? [...form.transitionList, n] : form.transitionList.filter((x) => x !== n) })
+                          set({
+                            transitionList: e.currentTarget.checked
+                              ? [...form.transitionList, n]
+                              : form.transitionList.filter((x) => x !== n),
+                          })
                         }
                       />
                       {n}
@@ -437,11 +540,70 @@ export function Create({ api }: { api: Api }) {
                   </li>
                 ))}
               </ul>
-              {strip && <img class="strip" src={strip.src} alt={`${strip.name}: frames across the transition`} />}
+              {strip && transitionNames.includes(strip.name) && (
+                <img class="strip" src={strip.src} alt={`${strip.name}: frames across the transition`} />
+              )}
               <FieldError issues={issues} id="transition-list" />
             </details>
           )}
-          <StickerPlacer api={api} stickers={form.stickers} items={items} width={form.width} height={form.height} onChange={(stickers) => set({ stickers })} />
+          <label class="inline">
+            <input type="checkbox" checked={form.effects} onChange={(e) => set({ effects: e.currentTarget.checked })} />
+            Effects on shots
+          </label>
+          {form.effects && (
+            <details class="transition-list">
+              <summary>
+                Effects: {form.effectList.length === 0 ? 'any' : form.effectList.join(', ')}, on {form.effectProbability}% of shots
+              </summary>
+              <label>
+                Share of shots with an effect (%)
+                <input
+                  type="range"
+                  min={0}
+                  max={100}
+                  step={5}
+                  value={form.effectProbability}
+                  onInput={(e) => set({ effectProbability: Number(e.currentTarget.value) })}
+                />
+              </label>
+              <ul class="names">
+                {effectNames.map((n) => (
+                  <li>
+                    <label class="inline">
+                      <input
+                        type="checkbox"
+                        checked={form.effectList.includes(n)}
+                        onChange={(e) =>
+                          set({ effectList: e.currentTarget.checked ? [...form.effectList, n] : form.effectList.filter((x) => x !== n) })
+                        }
+                      />
+                      {n}
+                    </label>
+                    <button
+                      type="button"
+                      class="link"
+                      aria-label={`Show ${n}`}
+                      onClick={async () => setStrip({ name: n, src: await api.image(`/api/v1/previews/effects/${n}.png`) })}
+                    >
+                      show
+                    </button>
+                  </li>
+                ))}
+              </ul>
+              {strip && effectNames.includes(strip.name) && (
+                <img class="strip" src={strip.src} alt={`${strip.name}: frames across the effect`} />
+              )}
+              <FieldError issues={issues} id="effects" />
+            </details>
+          )}
+          <StickerPlacer
+            api={api}
+            stickers={form.stickers}
+            items={items}
+            width={form.width}
+            height={form.height}
+            onChange={(stickers) => set({ stickers })}
+          />
           <FieldError issues={issues} id="stickers" />
           <fieldset>
             <legend>Background (for materials of another shape)</legend>
@@ -461,7 +623,11 @@ export function Create({ api }: { api: Api }) {
               {form.background === 'Color' && (
                 <label>
                   Colour
-                  <input type="color" value={form.backgroundColor || '#000000'} onInput={(e) => set({ backgroundColor: e.currentTarget.value })} />
+                  <input
+                    type="color"
+                    value={form.backgroundColor || '#000000'}
+                    onInput={(e) => set({ backgroundColor: e.currentTarget.value })}
+                  />
                 </label>
               )}
             </div>
@@ -516,15 +682,35 @@ export function Create({ api }: { api: Api }) {
             </label>
             <label>
               Width
-              <input id="width" type="number" aria-describedby={described('width')} value={form.width} onChange={(e) => set({ width: Number(e.currentTarget.value) })} />
+              <input
+                id="width"
+                type="number"
+                aria-describedby={described('width')}
+                value={form.width}
+                onChange={(e) => set({ width: Number(e.currentTarget.value) })}
+              />
             </label>
             <label>
               Height
-              <input id="height" type="number" aria-describedby={described('height')} value={form.height} onChange={(e) => set({ height: Number(e.currentTarget.value) })} />
+              <input
+                id="height"
+                type="number"
+                aria-describedby={described('height')}
+                value={form.height}
+                onChange={(e) => set({ height: Number(e.currentTarget.value) })}
+              />
             </label>
             <label>
               Count
-              <input id="count" type="number" min={1} max={100} aria-describedby={described('count')} value={form.count} onChange={(e) => set({ count: Number(e.currentTarget.value) })} />
+              <input
+                id="count"
+                type="number"
+                min={1}
+                max={100}
+                aria-describedby={described('count')}
+                value={form.count}
+                onChange={(e) => set({ count: Number(e.currentTarget.value) })}
+              />
             </label>
           </div>
           <FieldError issues={issues} id="width" />

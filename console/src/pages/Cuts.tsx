@@ -27,9 +27,10 @@ export function CutEditor({
     api.call<{ URL: string }>('GET', `/api/v1/media/${media}/link`).then((r) => setSrc(r.URL));
   }, [media]);
   const here = () => Math.round((video.current?.currentTime ?? 0) * 10) / 10;
-  const set = (k: number, patch: Partial<{ in: number; out: number }>) => onChange(ranges.map((r, i) => (i === k ? { ...r, ...patch } : r)));
+  const set = (k: number, patch: Partial<{ in: number; out: number }>) =>
+    onChange(ranges.map((r, i) => (i === k ? { ...r, ...patch } : r)));
   return (
-    <div class="cut-editor" role="group" aria-label={`In and out points of ${title}`}>
+    <fieldset class="cut-editor" aria-label={`In and out points of ${title}`}>
       <div class="row">
         <strong>{title}</strong>
         <button type="button" class="link" onClick={onClose}>
@@ -76,12 +77,9 @@ export function CutEditor({
           </li>
         ))}
       </ol>
-      <button
-        type="button"
-        onClick={() => onChange([...ranges, { in: here(), out: Math.min(duration || here() + 2, here() + 2) }])}
-      >
+      <button type="button" onClick={() => onChange([...ranges, { in: here(), out: Math.min(duration || here() + 2, here() + 2) }])}>
         Add a range
       </button>
-    </div>
+    </fieldset>
   );
 }

@@ -8,9 +8,10 @@ export function Jobs({ api }: { api: Api }) {
   const [jobs, setJobs] = useState<BatchJob[]>([]);
   const [error, setError] = useState('');
   useEffect(() => {
-    api
-      .call<{ EditingBatchJobList: BatchJob[] }>('GET', '/api/v1/jobs?maxResults=50')
-      .then((r) => setJobs(r.EditingBatchJobList), (err: Error) => setError(err.message));
+    api.call<{ EditingBatchJobList: BatchJob[] }>('GET', '/api/v1/jobs?maxResults=50').then(
+      (r) => setJobs(r.EditingBatchJobList),
+      (err: Error) => setError(err.message),
+    );
   }, []);
   return (
     <section aria-labelledby="jobs-title">
@@ -100,6 +101,7 @@ export function JobDetail({ api, id }: { api: Api; id: string }) {
             </span>
             {s.Status === 'Success' ? (
               <>
+                {/* biome-ignore lint/a11y/useMediaCaption: the captions are burned into the picture */}
                 <video src={s.MediaURL} controls preload="metadata" playsInline aria-label={`output ${k + 1}`} />
                 <a href={s.MediaURL} download>
                   Download

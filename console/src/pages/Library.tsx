@@ -39,6 +39,43 @@ export function Thumb({ api, item }: { api: Api; item: MediaItem }) {
 const fmtSize = (s?: string) => (s ? `${(Number(s) / 1e6).toFixed(1)} MB` : '');
 const fmtDuration = (d?: string) => (d && Number(d) > 0 ? `${Number(d).toFixed(1)} s` : '');
 
+/** An item's title, description and tags, edited in place. */
+function EditItem({ api, item, onDone }: { api: Api; item: MediaItem; onDone: () => void }) {
+  const [title, setTitle] = useState(item.MediaBasicInfo.Title);
+  const [description, setDescription] = useState(item.MediaBasicInfo.Description ?? '');
+  const [tags, setTags] = useState(item.MediaBasicInfo.MediaTags ?? '');
+  const [error, setError] = useState('');
+  return (
+    <form
+      class="edit-item"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        try {
+          await api.call('PUT', `/api/v1/media/${item.MediaId}`, { Title: title, Description: description, MediaTags: tags });
+          onDone();
+        } catch (err) {
+          setError((err as Error).message);
+        }
+      }}
+    >
+      <label>
+        Title
+        <input value={title} onInput={(e) => setTitle(e.currentTarget.value)} />
+      </label>
+      <label>
+        Description
+        <input value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
+      </label>
+      <label>
+        Tags (comma-separated)
+        <input value={tags} onInput={(e) => setTags(e.currentTarget.value)} />
+      </label>
+      {error && <p class="error">{error}</p>}
+      <button type="submit">Save</button>
+    </form>
+  );
+}
+
 /** The media library: uploads (progress per file, retry), a URL to register, the items with thumbnails. */
 export function Library({ api }: { api: Api }) {
   const { items, error, reload } = useLibrary(api);
@@ -48,6 +85,8 @@ export function Library({ api }: { api: Api }) {
   const [urlError, setUrlError] = useState('');
   const [over, setOver] = useState(false);
   const [musicStyle, setMusicStyle] = useState('');
+  const [editing, setEditing] = useState('');
+  const [kind, setKind] = useState('');
   const [styles, setStyles] = useState<string[]>([]);
   useEffect(() => {
     fetch('/api/v1/job.schema.json')
@@ -83,7 +122,9 @@ export function Library({ api }: { api: Api }) {
     setUploads((u) => [...list, ...u]);
     for (const u of list) void send(u);
   };
-  const shown = items.filter((m) => `${m.MediaBasicInfo.Title} ${m.MediaBasicInfo.MediaTags ?? ''}`.toLowerCase().includes(query.toLowerCase()));
+  const shown = items.filter((m) =>
+    `${m.MediaBasicInfo.Title} ${m.MediaBasicInfo.MediaTags ?? ''}`.toLowerCase().includes(query.toLowerCase()),
+  );
   return (
     <section aria-labelledby="library-title">
       <h1 id="library-title">Media library</h1>
@@ -96,7 +137,8 @@ export function Library({ api }: { api: Api }) {
           ))}
         </select>
       </label>
-      <div
+      <section
+        aria-label="drop files here"
         class={`dropzone${over ? ' over' : ''}`}
         onDragOver={(e) => {
           e.preventDefault();
@@ -113,7 +155,7 @@ export function Library({ api }: { api: Api }) {
           Drop videos, images and music here, or choose files
           <input type="file" multiple accept="video/*,image/*,audio/*" onChange={(e) => add(e.currentTarget.files)} />
         </label>
-      </div>
+      </section>
       {uploads.length > 0 && (
         <ul class="uploads" aria-label="uploads">
           {uploads.map((u) => (
@@ -154,10 +196,21 @@ export function Library({ api }: { api: Api }) {
         <button type="submit">Register</button>
         {urlError && <span class="error">{urlError}</span>}
       </form>
-      <label class="search">
-        Search
-        <input type="search" value={query} onInput={(e) => setQuery(e.currentTarget.value)} />
-      </label>
+      <div class="row">
+        <label class="search">
+          Search (title, description, tags)
+          <input type="search" value={query} onInput={(e) => setQuery(e.currentTarget.value)} />
+        </label>
+        <label>
+          Kind
+          <select value={kind} onChange={(e) => setKind(e.currentTarget.value)}>
+            <option value="">all</option>
+            <option value="video">videos</option>
+            <option value="image">images</option>
+            <option value="audio">audio</option>
+          </select>
+        </label>
+      </div>
       {error && <p class="error">{error}</p>}
       <ul class="grid" aria-label="media">
         {shown.map((m) => {
@@ -171,6 +224,20 @@ export function Library({ api }: { api: Api }) {
                   {m.MediaBasicInfo.MediaType} {fmtDuration(f?.Duration)} {fmtSize(f?.FileSize)}
                 </span>
               </div>
+              {editing === m.MediaId ? (
+                <EditItem
+                  api={api}
+                  item={m}
+                  onDone={() => {
+                    setEditing('');
+                    void reload();
+                  }}
+                />
+              ) : (
+                <button type="button" class="link" aria-label={`Edit ${m.MediaBasicInfo.Title}`} onClick={() => setEditing(m.MediaId)}>
+                  Edit
+                </button>
+              )}
               <button
                 type="button"
                 class="link"

@@ -77,7 +77,9 @@ function AccessKeysSection({ api }: { api: Api }) {
           e.preventDefault();
           setError('');
           try {
-            setMade(await api.call('POST', '/api/v1/access-keys', { Description: description, ...(userId ? { UserId: Number(userId) } : {}) }));
+            setMade(
+              await api.call('POST', '/api/v1/access-keys', { Description: description, ...(userId ? { UserId: Number(userId) } : {}) }),
+            );
             setDescription('');
             setUserId('');
             await load();
@@ -103,7 +105,8 @@ function AccessKeysSection({ api }: { api: Api }) {
       )}
       {made && (
         <p class="new-key" role="status">
-          New key <code>{made.AccessKeyId}</code>, secret <code data-testid="new-secret">{made.AccessKeySecret}</code> — copy it now: it is not shown again.
+          New key <code>{made.AccessKeyId}</code>, secret <code data-testid="new-secret">{made.AccessKeySecret}</code> — copy it now: it is
+          not shown again.
         </p>
       )}
     </section>
@@ -118,7 +121,13 @@ export function Settings({ api }: { api: Api }) {
   const [error, setError] = useState('');
   useEffect(() => {
     api.call<Callback>('GET', '/api/v1/event-callback').then(
-      (r) => setCb({ CallbackURL: r.CallbackURL ?? '', EventTypeList: r.EventTypeList ?? 'BatchProduceMediaComplete', AuthSwitch: r.AuthSwitch ?? 'off', AuthKey: r.AuthKey ?? '' }),
+      (r) =>
+        setCb({
+          CallbackURL: r.CallbackURL ?? '',
+          EventTypeList: r.EventTypeList ?? 'BatchProduceMediaComplete',
+          AuthSwitch: r.AuthSwitch ?? 'off',
+          AuthKey: r.AuthKey ?? '',
+        }),
       () => setCb({ CallbackURL: '', EventTypeList: 'BatchProduceMediaComplete', AuthSwitch: 'off', AuthKey: '' }),
     );
   }, []);
@@ -148,14 +157,23 @@ export function Settings({ api }: { api: Api }) {
       >
         <label>
           Callback address
-          <input type="url" value={cb.CallbackURL} onInput={(e) => setCb({ ...cb, CallbackURL: e.currentTarget.value })} placeholder="https://…/ims-events" />
+          <input
+            type="url"
+            value={cb.CallbackURL}
+            onInput={(e) => setCb({ ...cb, CallbackURL: e.currentTarget.value })}
+            placeholder="https://…/ims-events"
+          />
         </label>
         <label>
           Events (comma-separated)
           <input value={cb.EventTypeList} onInput={(e) => setCb({ ...cb, EventTypeList: e.currentTarget.value })} />
         </label>
         <label class="inline">
-          <input type="checkbox" checked={cb.AuthSwitch === 'on'} onChange={(e) => setCb({ ...cb, AuthSwitch: e.currentTarget.checked ? 'on' : 'off' })} />
+          <input
+            type="checkbox"
+            checked={cb.AuthSwitch === 'on'}
+            onChange={(e) => setCb({ ...cb, AuthSwitch: e.currentTarget.checked ? 'on' : 'off' })}
+          />
           Sign callbacks (X-ICE-SIGNATURE)
         </label>
         {cb.AuthSwitch === 'on' && (

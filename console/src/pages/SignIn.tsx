@@ -68,7 +68,13 @@ export function SignIn({ onSignedIn }: { onSignedIn: (k: Key) => void }) {
       >
         <label>
           or the console password
-          <input name="console-password" type="password" autocomplete="current-password" value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
+          <input
+            name="console-password"
+            type="password"
+            autocomplete="current-password"
+            value={password}
+            onInput={(e) => setPassword(e.currentTarget.value)}
+          />
         </label>
         {passwordError && (
           <p role="alert" class="error">

@@ -65,29 +65,43 @@ export function StickerPlacer({
     if (!d) return;
     e.preventDefault();
     const b = stickerBox(stickers[k], width, height);
-    if (e.shiftKey) setAt(k, { ...b, width: r4(clamp(b.width + d[0], 0.02, 0.9999 - b.x)), height: r4(clamp(b.height + d[1], 0.02, 0.9999 - b.y)) });
+    if (e.shiftKey)
+      setAt(k, { ...b, width: r4(clamp(b.width + d[0], 0.02, 0.9999 - b.x)), height: r4(clamp(b.height + d[1], 0.02, 0.9999 - b.y)) });
     else setAt(k, { ...b, x: r4(clamp(b.x + d[0], 0, 0.9999 - b.width)), y: r4(clamp(b.y + d[1], 0, 0.9999 - b.height)) });
   };
   return (
     <fieldset>
       <legend>Stickers (one per video, shown throughout)</legend>
-      <div class="sticker-frame" ref={frame} style={{ aspectRatio: `${width} / ${height}` }} aria-label="preview frame">
+      {/* biome-ignore lint/a11y/useSemanticElements: a frame stickers are positioned in, named for screen readers */}
+      <div class="sticker-frame" ref={frame} style={{ aspectRatio: `${width} / ${height}` }} role="group" aria-label="preview frame">
         {stickers.map((s, k) => {
           const b = stickerBox(s, width, height);
           const m = items.find((x) => x.MediaId === s.media);
           return (
-            <div
+            <button
+              type="button"
               class="sticker"
-              role="button"
-              tabIndex={0}
               aria-label={`Sticker ${k + 1}: arrows move it, shift+arrows resize it`}
-              style={{ left: `${b.x * 100}%`, top: `${b.y * 100}%`, width: `${b.width * 100}%`, height: `${b.height * 100}%`, opacity: s.opacity }}
+              style={{
+                left: `${b.x * 100}%`,
+                top: `${b.y * 100}%`,
+                width: `${b.width * 100}%`,
+                height: `${b.height * 100}%`,
+                opacity: s.opacity,
+              }}
               onPointerDown={drag(k, 'move')}
               onKeyDown={key(k)}
             >
               {m ? <Thumb api={api} item={m} /> : <span>{s.media}</span>}
-              <span class="handle" aria-hidden="true" onPointerDown={(e) => (e.stopPropagation(), drag(k, 'size')(e))} />
-            </div>
+              <span
+                class="handle"
+                aria-hidden="true"
+                onPointerDown={(e) => {
+                  e.stopPropagation();
+                  drag(k, 'size')(e);
+                }}
+              />
+            </button>
           );
         })}
       </div>
@@ -97,7 +111,14 @@ export function StickerPlacer({
             Sticker {k + 1}: {items.find((x) => x.MediaId === s.media)?.MediaBasicInfo.Title ?? s.media}
             <label>
               Opacity
-              <input type="range" min={0} max={1} step={0.05} value={s.opacity} onInput={(e) => setAt(k, { opacity: Number(e.currentTarget.value) })} />
+              <input
+                type="range"
+                min={0}
+                max={1}
+                step={0.05}
+                value={s.opacity}
+                onInput={(e) => setAt(k, { opacity: Number(e.currentTarget.value) })}
+              />
             </label>
             <button type="button" class="link" onClick={() => onChange(stickers.filter((_, i) => i !== k))}>
               Remove

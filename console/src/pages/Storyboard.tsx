@@ -55,7 +55,10 @@ export function Storyboard({ api, preview, items }: { api: Api; preview: Preview
                 {o.Shots?.map((shot) => {
                   const m = item(shot.Material);
                   return (
-                    <li style={{ flexGrow: shot.Duration }} title={`${m?.MediaBasicInfo.Title ?? shot.Material} ${s(shot.In)}–${s(shot.Out)}`}>
+                    <li
+                      style={{ flexGrow: shot.Duration }}
+                      title={`${m?.MediaBasicInfo.Title ?? shot.Material} ${s(shot.In)}–${s(shot.Out)}`}
+                    >
                       {m ? <Thumb api={api} item={m} /> : <div class="thumb-empty" />}
                       <span>
                         {s(shot.Start)} {shot.Group ?? ''}

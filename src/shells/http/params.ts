@@ -88,6 +88,20 @@ export const ACTION_PARAMS = {
     Description: z.string().optional(),
     MediaTags: z.string().optional().transform(list),
   }),
+  UpdateMediaInfo: z
+    .object({
+      MediaId: z.string().optional(),
+      InputURL: z.string().optional(),
+      Title: z.string().max(128, 'at most 128 characters').optional(),
+      Description: z.string().max(1024, 'at most 1024 characters').optional(),
+      MediaTags: z
+        .string()
+        .optional()
+        .transform((s) => (s === undefined ? undefined : list(s))),
+    })
+    .superRefine((p, ctx) => {
+      if (!p.MediaId && !p.InputURL) ctx.addIssue(missingOneOf(['MediaId', 'InputURL']));
+    }),
   GetMediaInfo: z.object({ MediaId: z.string().optional(), InputURL: z.string().optional() }).superRefine((p, ctx) => {
     if (!p.MediaId && !p.InputURL) ctx.addIssue(missingOneOf(['MediaId', 'InputURL']));
   }),

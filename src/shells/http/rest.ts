@@ -93,6 +93,7 @@ export function registerRest(app: FastifyInstance, o: RestOptions): void {
   route('POST', '/api/v1/media', 'RegisterMediaInfo', body, 201);
   route('GET', '/api/v1/media', 'ListMediaBasicInfos', query);
   route('GET', '/api/v1/media/:id', 'GetMediaInfo', id('MediaId'));
+  route('PUT', '/api/v1/media/:id', 'UpdateMediaInfo', (req) => ({ ...body(req), MediaId: (req.params as Record<string, string>).id }));
   route('DELETE', '/api/v1/media/:id', 'DeleteMediaInfos', (req) => ({ MediaIds: (req.params as Record<string, string>).id }));
   app.get('/api/v1/jobs/:id/callbacks', (req, reply) =>
     o.respond(req, reply, async () => {
@@ -416,6 +417,12 @@ export const OPENAPI = {
       },
     },
     '/api/v1/media/{id}': {
+      put: {
+        summary: "Changes a media file's Title, Description and MediaTags (comma-separated) (UpdateMediaInfo)",
+        parameters: ID,
+        requestBody: { required: true, ...json(obj('Title, Description, MediaTags')) },
+        responses: { '200': { description: 'MediaId', ...json(obj('MediaId')) }, ...errors },
+      },
       get: {
         summary: 'A media file (GetMediaInfo)',
         parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],

@@ -383,6 +383,12 @@ function actionHandlers(o: ServerOptions): Handlers {
         throw err;
       }
     },
+    async UpdateMediaInfo(p) {
+      const known = p.MediaId ? await o.library.get(p.MediaId) : await o.library.findByInputUrl(p.InputURL ?? '');
+      if (!known) throw createError('InvalidParameter.ResourceNotFound', p.MediaId ?? p.InputURL);
+      await o.library.update(known.id, { title: p.Title, description: p.Description, tags: p.MediaTags });
+      return { MediaId: known.id };
+    },
     async GetMediaInfo(p) {
       const rec = p.MediaId ? await o.library.get(p.MediaId) : await o.library.findByInputUrl(p.InputURL ?? '');
       if (!rec) throw createError('InvalidParameter.ResourceNotFound', p.MediaId ?? p.InputURL);
