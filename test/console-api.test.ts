@@ -330,6 +330,22 @@ describe('the console API', () => {
     const f = join(tempDir('rs-sample-'), 's.wav');
     writeFileSync(f, Buffer.from(await r.arrayBuffer()));
     expect((await ffprobe(f)).duration).toBeGreaterThan(0.5);
+    // A speaking style changes the sample; an unknown one is refused.
+    const styled = await fetch(`${service.url}/api/v1/voices/sample`, {
+      method: 'POST',
+      headers: { ...H, 'content-type': 'application/json' },
+      body: JSON.stringify({ Voice: 'cally', Text: 'Grand opening today.', Style: 'serious' }),
+    });
+    expect(styled.status).toBe(200);
+    const g = join(tempDir('rs-sample-'), 'g.wav');
+    writeFileSync(g, Buffer.from(await styled.arrayBuffer()));
+    expect(readFileSync(g).equals(readFileSync(f))).toBe(false);
+    const unknownStyle = await fetch(`${service.url}/api/v1/voices/sample`, {
+      method: 'POST',
+      headers: { ...H, 'content-type': 'application/json' },
+      body: JSON.stringify({ Voice: 'cally', Style: 'shouty' }),
+    });
+    expect(unknownStyle.status).toBe(400);
     const bad = await fetch(`${service.url}/api/v1/voices/sample`, {
       method: 'POST',
       headers: { ...H, 'content-type': 'application/json' },

@@ -181,11 +181,11 @@ export class Api {
   }
 
   /** A voice speaking a sample line, as an object URL of a WAV file. */
-  async sample(voice: string, rate: number, text?: string): Promise<string> {
+  async sample(voice: string, rate: number, text?: string, style?: string): Promise<string> {
     const r = await fetch('/api/v1/voices/sample', {
       method: 'POST',
       headers: { ...this.auth, 'content-type': 'application/json' },
-      body: JSON.stringify({ Voice: voice, SpeechRate: rate, ...(text ? { Text: text } : {}) }),
+      body: JSON.stringify({ Voice: voice, SpeechRate: rate, ...(text ? { Text: text } : {}), ...(style ? { Style: style } : {}) }),
     });
     if (!r.ok) {
       const data = (await r.json().catch(() => ({}))) as Record<string, unknown>;

@@ -444,7 +444,12 @@ export function Create({ api }: { api: Api }) {
             <button
               type="button"
               onClick={async () => {
-                const url = await api.sample(form.voice || 'cally', form.speechRate, form.speechTexts[0]?.slice(0, 120));
+                const url = await api.sample(
+                  form.voice || 'cally',
+                  form.speechRate,
+                  form.speechTexts[0]?.slice(0, 120),
+                  form.speechStyle || undefined,
+                );
                 setSample(url);
                 setTimeout(() => void audio.current?.play(), 0);
               }}

@@ -25,7 +25,7 @@ import { storyboard } from '../../batch/storyboard.js';
 import type { ParsedJob } from '../../job/job.js';
 import { planSeed } from '../../service/store.js';
 import type { AccessKeys } from '../../service/keys.js';
-import { MUSIC_STYLES } from '../../job/catalogue.js';
+import { MUSIC_STYLES, SPEECH_STYLES } from '../../job/catalogue.js';
 import { MusicLibrary } from '../../media/music.js';
 
 export interface ConsoleApiOptions {
@@ -614,7 +614,9 @@ export function registerConsoleApi(app: FastifyInstance, o: ConsoleApiOptions): 
       const rate = Number(b.SpeechRate ?? 0);
       if (!Number.isInteger(rate) || rate < -500 || rate > 500)
         throw new ReelsmithError('InvalidParameter', 'SpeechRate: an integer from -500 to 500');
-      const file = (await synth.clip(voice.name, rate, text, undefined, b.Style as never)).path;
+      const style = b.Style ? SPEECH_STYLES.find((x) => x.toLowerCase() === String(b.Style).toLowerCase()) : undefined;
+      if (b.Style && !style) throw new ReelsmithError('InvalidParameter', `Style: one of ${SPEECH_STYLES.join(', ')}`);
+      const file = (await synth.clip(voice.name, rate, text, undefined, style)).path;
       return reply.type('audio/wav').send(await readFile(file));
     }
   });
