@@ -91,11 +91,35 @@ describe('the web console', () => {
         },
       )
       .toBe(3);
+    // Each card shows its own item's thumbnail: of the thumbnails the API answers for the cards'
+    // media IDs, the one nearest to each card's picture is its own.
+    const nearest = await page.locator('ul[aria-label=media] li').evaluateAll(async (lis) => {
+      const key = JSON.parse(sessionStorage.getItem('reelsmith.key') ?? '{}') as { id: string; secret: string };
+      const sig = (src: CanvasImageSource) => {
+        const c = document.createElement('canvas');
+        c.width = c.height = 8;
+        const x = c.getContext('2d')!;
+        x.drawImage(src, 0, 0, 8, 8);
+        return Array.from(x.getImageData(0, 0, 8, 8).data);
+      };
+      const shown = (lis as HTMLElement[]).map((li) => sig(li.querySelector('img')!));
+      const own: number[][] = [];
+      for (const li of lis as HTMLElement[]) {
+        const r = await fetch(`/api/v1/media/${li.dataset.mediaId}/thumbnail`, {
+          headers: { authorization: `Bearer ${key.id}:${key.secret}` },
+        });
+        own.push(sig(await createImageBitmap(await r.blob())));
+      }
+      const distance = (a: number[], b: number[]) => a.reduce((d, v, k) => d + Math.abs(v - b[k]), 0);
+      return shown.map((s) => own.map((o) => distance(s, o)).reduce((best, d, k, all) => (d < all[best] ? k : best), 0));
+    });
+    expect(nearest).toEqual([0, 1, 2]);
     // An item's title edited in place.
     await page.getByRole('button', { name: 'Edit logo' }).click();
     await page.locator('form.edit-item').getByLabel('Title').fill('brand logo');
     await page.locator('form.edit-item').getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => page.locator('ul[aria-label=media]').textContent()).toContain('brand logo');
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(SHOTS, 'library-1280.png') });
 
     // Create: two scenes, a voice, a caption animation, a small size, Count 2.

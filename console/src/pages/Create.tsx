@@ -821,7 +821,7 @@ export function Create({ api }: { api: Api }) {
           <h2>Library</h2>
           <ul class="grid small" aria-label="drag media into a scene">
             {videos.map((m) => (
-              <li class="card" draggable onDragStart={(e) => e.dataTransfer?.setData('text/x-media-id', m.MediaId)}>
+              <li class="card" key={m.MediaId} draggable onDragStart={(e) => e.dataTransfer?.setData('text/x-media-id', m.MediaId)}>
                 <Thumb api={api} item={m} />
                 <span>{m.MediaBasicInfo.Title}</span>
               </li>

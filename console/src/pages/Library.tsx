@@ -31,7 +31,16 @@ export function useLibrary(api: Api) {
 export function Thumb({ api, item }: { api: Api; item: MediaItem }) {
   const [src, setSrc] = useState('');
   useEffect(() => {
-    api.thumbnail(item.MediaId).then(setSrc, () => setSrc(''));
+    // A thumbnail asked for an item this element no longer shows is dropped (answers come in any order).
+    let current = true;
+    setSrc('');
+    api.thumbnail(item.MediaId).then(
+      (url) => current && setSrc(url),
+      () => current && setSrc(''),
+    );
+    return () => {
+      current = false;
+    };
   }, [item.MediaId]);
   return src ? <img src={src} alt="" loading="lazy" /> : <div class="thumb-empty" aria-hidden="true" />;
 }
@@ -216,7 +225,7 @@ export function Library({ api }: { api: Api }) {
         {shown.map((m) => {
           const f = m.FileInfoList?.[0]?.FileBasicInfo;
           return (
-            <li class="card" data-media-id={m.MediaId}>
+            <li class="card" key={m.MediaId} data-media-id={m.MediaId}>
               <Thumb api={api} item={m} />
               <div class="meta">
                 <strong>{m.MediaBasicInfo.Title}</strong>
