@@ -45,7 +45,8 @@ export function Thumb({ api, item }: { api: Api; item: MediaItem }) {
   return src ? <img src={src} alt="" loading="lazy" /> : <div class="thumb-empty" aria-hidden="true" />;
 }
 
-const fmtSize = (s?: string) => (s ? `${(Number(s) / 1e6).toFixed(1)} MB` : '');
+const fmtSize = (s?: string) =>
+  !s ? '' : Number(s) < 1e6 ? `${Math.max(1, Math.round(Number(s) / 1e3))} kB` : `${(Number(s) / 1e6).toFixed(1)} MB`;
 const fmtDuration = (d?: string) => (d && Number(d) > 0 ? `${Number(d).toFixed(1)} s` : '');
 
 /** An item's title, description and tags, edited in place. */
