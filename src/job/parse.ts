@@ -44,6 +44,25 @@ export interface RawJobParams {
   [key: string]: unknown;
 }
 
+/**
+ * A job's own parameters parsed, and nothing else the record or request carrying them has (a
+ * stored job's JobId and times, a submission's ClientToken…, which parseJob would call unknown).
+ */
+export function parseJobParams(
+  p: { InputConfig: string; EditingConfig: string; OutputConfig: string; UserData?: string },
+  options: ParseOptions = {},
+): ParsedJob {
+  return parseJob(
+    {
+      InputConfig: p.InputConfig,
+      EditingConfig: p.EditingConfig,
+      OutputConfig: p.OutputConfig,
+      ...(p.UserData ? { UserData: p.UserData } : {}),
+    },
+    options,
+  );
+}
+
 export interface ParseOptions {
   baseDir?: string;
   /** Longest output a job may ask for, seconds (MaxDuration, FixedDuration, planned voice-over); default 600. */

@@ -3,14 +3,14 @@
  * parallel), records their progress and results in the JobStore, and on start resumes every job
  * that was accepted but not finished (after a crash or a restart).
  */
-import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { asReelsmithError } from '../errors.js';
 import type { Home } from '../config/home.js';
 import type { RenderSettings } from '../render/settings.js';
 import type { SpeechEngine } from '../speech/engine.js';
 import type { AccessPolicy } from '../media/fetch.js';
-import { parseJob } from '../job/parse.js';
+import { parseJobParams } from '../job/parse.js';
+import { removePartials } from '../render/render.js';
 import { produce } from '../batch/produce.js';
 import type { Published, SubJob } from '../batch/manifest.js';
 import type { JobStore } from './store.js';
@@ -151,15 +151,7 @@ export class JobRunner {
     const started = Date.now();
     log.info({ JobId: id, attempt: attempts }, 'job started');
     try {
-      const parsed = parseJob(
-        {
-          InputConfig: job.InputConfig,
-          EditingConfig: job.EditingConfig,
-          OutputConfig: job.OutputConfig,
-          ...(job.UserData ? { UserData: job.UserData } : {}),
-        },
-        { baseDir: this.o.baseDir ?? process.cwd(), maxOutputDuration: this.o.maxOutputDuration },
-      );
+      const parsed = parseJobParams(job, this.o);
       // Seeded by the job, so that a resumed job plans the same outputs and keeps those already made;
       // renders interrupted by a crash left only temporary files, which go.
       const outDir = join(this.o.outputsDir, id);
@@ -269,9 +261,4 @@ export class JobRunner {
       await this.store.setStatus(id, 'Failed', { extend: { ErrorCode: e.code, ErrorMessage: e.message } });
     }
   }
-}
-
-async function removePartials(dir: string): Promise<void> {
-  const names = await readdir(dir).catch(() => [] as string[]);
-  await Promise.all(names.filter((n) => n.startsWith('.') && n.endsWith('.part')).map((n) => rm(join(dir, n), { force: true })));
 }

@@ -11,12 +11,13 @@
  * it (renderTimeline's keepExisting), a recorded output or outcome is not recorded twice.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { asReelsmithError, ReelsmithError } from '../errors.js';
 import { type Prepared, plannedOutputs, prepare, refuseOverwrites, renderOutput } from '../batch/produce.js';
 import { type SubJob, subJob } from '../batch/manifest.js';
-import { parseJob } from '../job/parse.js';
+import { parseJobParams } from '../job/parse.js';
+import { removePartials } from '../render/render.js';
 import type { BatchJobRecord, JobStore } from './store.js';
 import type { RunnerLog, RunnerOptions } from './runner.js';
 
@@ -57,16 +58,7 @@ export class JobSteps {
     let p = this.prepared.get(job.JobId);
     if (!p) {
       p = (async () => {
-        const parsed = parseJob(
-          {
-            InputConfig: job.InputConfig,
-            EditingConfig: job.EditingConfig,
-            OutputConfig: job.OutputConfig,
-            ...(job.UserData ? { UserData: job.UserData } : {}),
-          },
-          { baseDir: this.o.baseDir ?? process.cwd(), maxOutputDuration: this.o.maxOutputDuration },
-        );
-        return prepare(parsed, {
+        return prepare(parseJobParams(job, this.o), {
           seed: await this.store.seedOf(job.JobId),
           home: this.o.home,
           engine: this.o.engine,
@@ -171,7 +163,7 @@ export class JobSteps {
       r.status = 'Success';
       log.info({ JobId: id, output: index }, 'output kept from an earlier attempt');
     } else {
-      await removePartials(r.file);
+      await removePartials(dirname(r.file), r.file);
       await this.store.updateSubJob(id, index, (old) => (terminal(old) ? old : { ...old, Status: 'Processing' }));
       await renderOutput(prepared, r, {
         home: this.o.home,
@@ -218,12 +210,4 @@ export class JobSteps {
       this.prepared.delete(id);
     }
   }
-}
-
-/** Temporary files of an output's interrupted renders (`.<name>.<random>.part`). */
-async function removePartials(file: string): Promise<void> {
-  const dir = dirname(file);
-  const prefix = `.${basename(file)}.`;
-  const names = await readdir(dir).catch(() => [] as string[]);
-  await Promise.all(names.filter((n) => n.startsWith(prefix) && n.endsWith('.part')).map((n) => rm(join(dir, n), { force: true })));
 }

@@ -33,7 +33,7 @@ import { acs3Signature, parseAcs3Authorization, rpcSignatureV1, signaturesEqual 
 import { createHash } from 'node:crypto';
 import { VOICES } from '../../speech/voices.js';
 import { TRANSITIONS, VFX_BASIC, VFX_OTHER } from '../../job/catalogue.js';
-import { parseJob } from '../../job/parse.js';
+import { parseJobParams } from '../../job/parse.js';
 
 export const IMS_VERSION = '2020-11-09';
 
@@ -245,15 +245,7 @@ export function checkSubmission(
   p: { InputConfig: string; EditingConfig: string; OutputConfig: string; UserData?: string },
 ) {
   try {
-    const parsed = parseJob(
-      {
-        InputConfig: p.InputConfig,
-        EditingConfig: p.EditingConfig,
-        OutputConfig: p.OutputConfig,
-        ...(p.UserData ? { UserData: p.UserData } : {}),
-      },
-      { baseDir: o.baseDir ?? process.cwd(), maxOutputDuration: o.maxOutputDuration },
-    );
+    const parsed = parseJobParams(p, o);
     // Local paths reach the server's own disk: refused unless in an allowed folder, decided on
     // the names alone (the answer never tells whether a path exists).
     const local = namedRefs(parsed.job).filter(
