@@ -183,24 +183,43 @@ export class JobStore {
   }
 
   /**
-   * Changes one output of a job (its own unit of work, run by any worker) in one transaction, so
-   * that outputs finishing at once on several machines do not overwrite each other's state.
-   * Returns the job's outputs after the change.
+   * Reads a job's outputs (and status) in a transaction that holds its row (PostgreSQL's row lock;
+   * SQLite's transactions run one at a time), so that processes changing outputs of one job at once
+   * do not overwrite each other; `change` answers what to write (outputs, and the job reopened) and
+   * what to return.
    */
-  async updateSubJob(id: string, index: number, change: (s: SubJob) => SubJob): Promise<SubJob[]> {
+  private changeSubJobs<T>(
+    id: string,
+    change: (subJobs: SubJob[], status: string | undefined) => { write?: SubJob[]; reopen?: boolean; result: T },
+  ): Promise<T> {
     return this.db.transaction().execute(async (tx) => {
-      let q = tx.selectFrom('batch_jobs').select('sub_jobs').where('id', '=', id);
+      let q = tx.selectFrom('batch_jobs').select(['sub_jobs', 'status']).where('id', '=', id);
       if (isPostgres(tx)) q = q.forUpdate();
       const row = await q.executeTakeFirst();
-      const subJobs = JSON.parse(row?.sub_jobs ?? '[]') as SubJob[];
-      if (!subJobs[index]) return subJobs;
+      const c = change(JSON.parse(row?.sub_jobs ?? '[]') as SubJob[], row?.status);
+      if (c.write)
+        await tx
+          .updateTable('batch_jobs')
+          .set({
+            sub_jobs: JSON.stringify(c.write),
+            modified_at: imsTime(),
+            ...(c.reopen ? { status: 'Processing', completed_at: null } : {}),
+          })
+          .where('id', '=', id)
+          .execute();
+      return c.result;
+    });
+  }
+
+  /**
+   * Changes one output of a job (its own unit of work, run by any worker); returns the job's
+   * outputs after the change.
+   */
+  updateSubJob(id: string, index: number, change: (s: SubJob) => SubJob): Promise<SubJob[]> {
+    return this.changeSubJobs(id, (subJobs) => {
+      if (!subJobs[index]) return { result: subJobs };
       subJobs[index] = change(subJobs[index]);
-      await tx
-        .updateTable('batch_jobs')
-        .set({ sub_jobs: JSON.stringify(subJobs), modified_at: imsTime() })
-        .where('id', '=', id)
-        .execute();
-      return subJobs;
+      return { write: subJobs, result: subJobs };
     });
   }
 
@@ -208,18 +227,10 @@ export class JobStore {
    * Records the planned outputs of a job, keeping those an output step recorded meanwhile (a plan
    * step run again); returns the job's outputs.
    */
-  async planOutputs(id: string, planned: SubJob[]): Promise<SubJob[]> {
-    return this.db.transaction().execute(async (tx) => {
-      let q = tx.selectFrom('batch_jobs').select('sub_jobs').where('id', '=', id);
-      if (isPostgres(tx)) q = q.forUpdate();
-      const old = JSON.parse((await q.executeTakeFirst())?.sub_jobs ?? '[]') as SubJob[];
+  planOutputs(id: string, planned: SubJob[]): Promise<SubJob[]> {
+    return this.changeSubJobs(id, (old) => {
       const subJobs = planned.map((s, i) => (old[i] && old[i].Status !== 'Init' ? old[i] : s));
-      await tx
-        .updateTable('batch_jobs')
-        .set({ sub_jobs: JSON.stringify(subJobs), modified_at: imsTime() })
-        .where('id', '=', id)
-        .execute();
-      return subJobs;
+      return { write: subJobs, result: subJobs };
     });
   }
 
@@ -227,22 +238,12 @@ export class JobStore {
    * Opens a failed output of a finished job again (Init, its error cleared; the job Processing):
    * false when the job is not finished or the output did not fail.
    */
-  async reopenOutput(id: string, index: number): Promise<boolean> {
-    return this.db.transaction().execute(async (tx) => {
-      let q = tx.selectFrom('batch_jobs').select(['sub_jobs', 'status']).where('id', '=', id);
-      if (isPostgres(tx)) q = q.forUpdate();
-      const row = await q.executeTakeFirst();
-      if (!row || (row.status !== 'Finished' && row.status !== 'Failed')) return false;
-      const subJobs = JSON.parse(row.sub_jobs) as SubJob[];
+  reopenOutput(id: string, index: number): Promise<boolean> {
+    return this.changeSubJobs(id, (subJobs, status) => {
       const s = subJobs[index];
-      if (s?.Status !== 'Failed') return false;
+      if ((status !== 'Finished' && status !== 'Failed') || s?.Status !== 'Failed') return { result: false };
       subJobs[index] = { ...s, Status: 'Init', ErrorCode: null, ErrorMessage: null };
-      await tx
-        .updateTable('batch_jobs')
-        .set({ sub_jobs: JSON.stringify(subJobs), status: 'Processing', completed_at: null, modified_at: imsTime() })
-        .where('id', '=', id)
-        .execute();
-      return true;
+      return { write: subJobs, reopen: true, result: true };
     });
   }
 
