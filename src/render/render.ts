@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
-import { copyFile, link, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join } from 'node:path';
 import { buildAss } from '../captions/ass.js';
@@ -74,6 +74,19 @@ export async function installFont(f: { path: string; family: string }, dir: stri
   return family;
 }
 
+/** Where a render writes before its output gets its name: `.<name>.<random>.part` next to it. */
+const partialOf = (outPath: string) => join(dirname(outPath), `.${basename(outPath)}.${randomBytes(4).toString('hex')}.part`);
+
+/**
+ * Removes what renders stopped by a crash left in `dir` (their outputs never got their names): of
+ * every output, or of `output` only (another process may be rendering the others).
+ */
+export async function removePartials(dir: string, output?: string): Promise<void> {
+  const prefix = output ? `.${basename(output)}.` : '.';
+  const names = await readdir(dir).catch(() => [] as string[]);
+  await Promise.all(names.filter((n) => n.startsWith(prefix) && n.endsWith('.part')).map((n) => rm(join(dir, n), { force: true })));
+}
+
 export async function renderTimeline(
   t: Timeline,
   outPath: string,
@@ -84,7 +97,7 @@ export async function renderTimeline(
   // REELSMITH_KEEP_WORK=1 keeps the work folder (voice track, ASS, FFmpeg arguments) for debugging.
   const settings = ctx.settings ?? DEFAULT_RENDER;
   const keep = ctx.keepWork ?? settings.keepWork;
-  const partial = join(dirname(outPath), `.${basename(outPath)}.${randomBytes(4).toString('hex')}.part`);
+  const partial = partialOf(outPath);
   try {
     let voiceTrack: string | undefined;
     if (t.voice && t.voice.segments.length > 0) {
