@@ -6,7 +6,6 @@
  */
 const REFERENCE = 0.33;
 let measured: number | undefined;
-let samples = 0;
 
 /** Records a render: `seconds` taken for `outputSeconds` of output at width x height. */
 export function recordRender(seconds: number, outputSeconds: number, width: number, height: number): void {
@@ -14,7 +13,6 @@ export function recordRender(seconds: number, outputSeconds: number, width: numb
   if (!(outputSeconds > 0) || !(mp > 0) || !(seconds > 0)) return;
   const rate = seconds / outputSeconds / mp;
   measured = measured === undefined ? rate : measured * 0.8 + rate * 0.2;
-  samples++;
 }
 
 /** This process's measured rate (seconds per output-second per megapixel), if it rendered anything. */
@@ -31,13 +29,11 @@ export function estimateRender(
 ): {
   seconds: number;
   basis: 'measured' | 'reference';
-  samples: number;
 } {
   const r = rate ?? measured ?? REFERENCE;
   const total = outputs.reduce((sum, o) => sum + o.duration * ((o.width * o.height) / 1e6) * r, 0);
   return {
     seconds: total / Math.max(1, parallel),
     basis: rate !== undefined || measured !== undefined ? 'measured' : 'reference',
-    samples,
   };
 }

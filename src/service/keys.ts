@@ -2,7 +2,7 @@
  * Access keys made by an operator in the console (or through the API), kept in the database next
  * to the keys of the configuration. The service's key table (id → secret, id → account) is one map
  * shared with the signature checks: keys of the database are merged into it at start, after each
- * change and every few seconds (other processes of the service may have changed them). Keys of the
+ * change and, on a database several services share, every few seconds (another may have changed them). Keys of the
  * configuration are the operators' and are never changed here.
  */
 import { randomBytes } from 'node:crypto';
@@ -36,10 +36,14 @@ export class AccessKeys {
     readonly operators: ReadonlySet<string>,
   ) {}
 
-  /** Merges the database's keys into the service's table, now and every `everySeconds`. */
-  async start(everySeconds = 5): Promise<void> {
+  /**
+   * Merges the database's keys into the service's table now, and every `everySeconds` when other
+   * processes may change them (a database shared by several services); else changes come through
+   * this store only.
+   */
+  async start(everySeconds?: number): Promise<void> {
     await this.sync();
-    this.timer = setInterval(() => void this.sync().catch(() => {}), everySeconds * 1000);
+    if (everySeconds) this.timer = setInterval(() => void this.sync().catch(() => {}), everySeconds * 1000);
   }
 
   stop(): void {

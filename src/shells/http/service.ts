@@ -327,7 +327,7 @@ export async function startService(o: ServiceOptions): Promise<Service> {
   // Keys made in the console join the configuration's (the operators') in the one key table.
   const accounts = o.accounts ?? new Map<string, number>();
   const accessKeys = new AccessKeys(db, o.keys, accounts, new Set(o.keys.keys()));
-  await accessKeys.start();
+  await accessKeys.start(postgres ? 5 : undefined);
   const app = buildServer({
     present,
     prepareJob,
