@@ -110,6 +110,16 @@ const num = (v: unknown, d: number): number => {
   const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
   return typeof n === 'number' && Number.isFinite(n) ? n : d;
 };
+const text = (v: unknown): string => (typeof v === 'string' ? v : '');
+const objects = (v: unknown): JsonObject[] => (Array.isArray(v) ? v.filter(isObject) : []);
+/** A list of names given as a JSON list or as one comma-separated string (both are IMS's). */
+const names = (v: unknown): string[] =>
+  typeof v === 'string'
+    ? v
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean)
+    : strings(v);
 const bool = (v: unknown, d: boolean): boolean => (v === undefined ? d : v === true || v === 'true' || v === 'True');
 
 /** A config given as a JSON string (as the API takes it) or an object → an object. */
@@ -156,82 +166,53 @@ export function readForm(job: ImsJob): Form {
   const o = job.OutputConfig;
   const speech = asObject(e.SpeechConfig);
   const asr = asObject(speech.AsrConfig);
-  const groups = Array.isArray(i.MediaGroupArray) ? i.MediaGroupArray.filter(isObject) : undefined;
+  const pc = asObject(e.ProcessConfig);
+  const bgi = asObject(e.BackgroundImageConfig);
+  const bgm = asObject(e.BackgroundMusicConfig);
+  const groups = Array.isArray(i.MediaGroupArray) ? objects(i.MediaGroupArray) : undefined;
+  const background = text(bgi.SubType).toLowerCase();
   return {
     mode: groups ? 'Script' : 'Smart_Mix',
-    scenes: (groups ?? []).map((g) => ({
-      name: typeof g.GroupName === 'string' ? g.GroupName : '',
-      media: strings(g.MediaArray),
-      texts: strings(g.SpeechTextArray),
-    })),
+    scenes: (groups ?? []).map((g) => ({ name: text(g.GroupName), media: strings(g.MediaArray), texts: strings(g.SpeechTextArray) })),
     media: strings(i.MediaArray),
     speechTexts: strings(i.SpeechTextArray),
     titles: strings(i.TitleArray),
-    subHeadings: (Array.isArray(i.SubHeadingArray) ? i.SubHeadingArray.filter(isObject) : []).map((x) => ({
-      level: num(x.Level, 1),
-      titles: strings(x.TitleArray),
-    })),
+    subHeadings: objects(i.SubHeadingArray).map((x) => ({ level: num(x.Level, 1), titles: strings(x.TitleArray) })),
     music: strings(i.BackgroundMusicArray),
-    voice: typeof speech.Voice === 'string' ? speech.Voice : '',
+    voice: text(speech.Voice),
     speechRate: num(speech.SpeechRate, 0),
-    captionIn: typeof asr.AaiMotionInEffect === 'string' ? asr.AaiMotionInEffect : '',
-    speechStyle: typeof speech.Style === 'string' ? speech.Style : '',
+    captionIn: text(asr.AaiMotionInEffect),
+    speechStyle: text(speech.Style),
     captionSize: num(asr.FontSize, 0),
-    captionColor: typeof asr.FontColor === 'string' ? asr.FontColor : '',
-    captionAlignment: typeof asr.Alignment === 'string' ? asr.Alignment : '',
-    effects: bool(asObject(e.ProcessConfig).AllowVfxEffect, false),
-    effectProbability: num(asObject(e.ProcessConfig).VfxEffectProbability, 50),
-    effectList: (() => {
-      const pc = asObject(e.ProcessConfig);
-      const l = pc.VfxNotFirstClipEffectList ?? pc.VfxFirstClipEffectList;
-      return typeof l === 'string'
-        ? l
-            .split(',')
-            .map((x) => x.trim())
-            .filter(Boolean)
-        : strings(l);
-    })(),
-    transitions: bool(asObject(e.ProcessConfig).AllowTransition, true),
-    stickers: (Array.isArray(i.StickerArray) ? i.StickerArray.filter(isObject) : []).map((x) => ({
-      media: typeof x.MediaId === 'string' ? x.MediaId : typeof x.MediaURL === 'string' ? x.MediaURL : '',
+    captionColor: text(asr.FontColor),
+    captionAlignment: text(asr.Alignment),
+    effects: bool(pc.AllowVfxEffect, false),
+    effectProbability: num(pc.VfxEffectProbability, 50),
+    effectList: names(pc.VfxNotFirstClipEffectList ?? pc.VfxFirstClipEffectList),
+    transitions: bool(pc.AllowTransition, true),
+    stickers: objects(i.StickerArray).map((x) => ({
+      media: text(x.MediaId) || text(x.MediaURL),
       x: num(x.X, 0),
       y: num(x.Y, 0),
       width: num(x.Width, 0.2),
       height: num(x.Height, 0.1),
       opacity: num(x.Opacity, 1),
     })),
-    cuts: (() => {
-      const l = asObject(e.MediaConfig).MediaMetaDataArray;
-      return (Array.isArray(l) ? l.filter(isObject) : []).map((m) => ({
-        media: typeof m.Media === 'string' ? m.Media : '',
-        group: typeof m.GroupName === 'string' ? m.GroupName : '',
-        ranges: (Array.isArray(m.TimeRangeList) ? m.TimeRangeList.filter(isObject) : []).map((r) => ({
-          in: num(r.In, 0),
-          out: num(r.Out, 0),
-        })),
-      }));
-    })(),
-    transitionList: (() => {
-      const l = asObject(e.ProcessConfig).TransitionList;
-      return typeof l === 'string'
-        ? l
-            .split(',')
-            .map((x) => x.trim())
-            .filter(Boolean)
-        : strings(l);
-    })(),
-    background: (() => {
-      const t = String(asObject(e.BackgroundImageConfig).SubType ?? '').toLowerCase();
-      return t === 'blur' ? 'Blur' : t === 'color' ? 'Color' : '';
-    })(),
-    backgroundColor: typeof asObject(e.BackgroundImageConfig).Color === 'string' ? (asObject(e.BackgroundImageConfig).Color as string) : '',
+    cuts: objects(asObject(e.MediaConfig).MediaMetaDataArray).map((m) => ({
+      media: text(m.Media),
+      group: text(m.GroupName),
+      ranges: objects(m.TimeRangeList).map((r) => ({ in: num(r.In, 0), out: num(r.Out, 0) })),
+    })),
+    transitionList: names(pc.TransitionList),
+    background: background === 'blur' ? 'Blur' : background === 'color' ? 'Color' : '',
+    backgroundColor: text(bgi.Color),
     backgroundImages: strings(i.BackgroundImageArray),
-    musicStyle: typeof asObject(e.BackgroundMusicConfig).Style === 'string' ? (asObject(e.BackgroundMusicConfig).Style as string) : '',
-    musicVolume: num(asObject(e.BackgroundMusicConfig).Volume, 1),
+    musicStyle: text(bgm.Style),
+    musicVolume: num(bgm.Volume, 1),
     count: num(o.Count, 1),
     width: num(o.Width, 1080),
     height: num(o.Height, 1920),
-    mediaURL: typeof o.MediaURL === 'string' ? o.MediaURL : '',
+    mediaURL: text(o.MediaURL),
   };
 }
 
@@ -250,6 +231,17 @@ function setPath(obj: JsonObject, path: string[], value: Json | undefined): Json
   return out;
 }
 
+/**
+ * A list of objects written back from the form's entries: an entry not changed stays exactly as
+ * it was written (pixels, keys the form does not show…), a changed one is `build` over the old
+ * entry's keys; an empty list goes.
+ */
+function entries<T>(old: Json | undefined, was: T[], now: T[], build: (x: T, old: JsonObject) => JsonObject): JsonObject[] | undefined {
+  const before = objects(old);
+  if (now.length === 0) return undefined;
+  return now.map((x, k) => (before[k] && same(was[k], x) ? before[k] : build(x, before[k] ?? {})));
+}
+
 /** The job with the form's changed fields written into it (everything else as it was). */
 export function writeForm(job: ImsJob, form: Form): ImsJob {
   const was = readForm(job);
@@ -257,7 +249,7 @@ export function writeForm(job: ImsJob, form: Form): ImsJob {
   const list = (v: string[]) => (v.length > 0 ? v : undefined);
   if (!same(was.mode, form.mode) || !same(was.scenes, form.scenes)) {
     if (form.mode === 'Script') {
-      const old = Array.isArray(i.MediaGroupArray) ? i.MediaGroupArray.filter(isObject) : [];
+      const old = objects(i.MediaGroupArray);
       i = setPath(
         i,
         ['MediaGroupArray'],
@@ -274,18 +266,12 @@ export function writeForm(job: ImsJob, form: Form): ImsJob {
     i = setPath(i, ['MediaArray'], form.mode === 'Smart_Mix' ? (list(form.media) ?? []) : list(form.media));
   if (!same(was.speechTexts, form.speechTexts)) i = setPath(i, ['SpeechTextArray'], list(form.speechTexts));
   if (!same(was.titles, form.titles)) i = setPath(i, ['TitleArray'], list(form.titles));
-  if (!same(was.subHeadings, form.subHeadings)) {
-    const oldList = Array.isArray(i.SubHeadingArray) ? i.SubHeadingArray.filter(isObject) : [];
+  if (!same(was.subHeadings, form.subHeadings))
     i = setPath(
       i,
       ['SubHeadingArray'],
-      form.subHeadings.length > 0
-        ? form.subHeadings.map((h, k) =>
-            oldList[k] && same(was.subHeadings[k], h) ? oldList[k] : { ...(oldList[k] ?? {}), Level: h.level, TitleArray: h.titles },
-          )
-        : undefined,
+      entries(i.SubHeadingArray, was.subHeadings, form.subHeadings, (h, old) => ({ ...old, Level: h.level, TitleArray: h.titles })),
     );
-  }
   if (!same(was.music, form.music)) i = setPath(i, ['BackgroundMusicArray'], list(form.music));
   if (was.voice !== form.voice) e = setPath(e, ['SpeechConfig', 'Voice'], form.voice || undefined);
   if (was.speechRate !== form.speechRate) e = setPath(e, ['SpeechConfig', 'SpeechRate'], form.speechRate);
@@ -302,43 +288,26 @@ export function writeForm(job: ImsJob, form: Form): ImsJob {
   }
   if (was.captionIn !== form.captionIn) e = setPath(e, ['SpeechConfig', 'AsrConfig', 'AaiMotionInEffect'], form.captionIn || undefined);
   if (was.transitions !== form.transitions) e = setPath(e, ['ProcessConfig', 'AllowTransition'], form.transitions);
-  if (!same(was.stickers, form.stickers)) {
-    const oldList = Array.isArray(i.StickerArray) ? i.StickerArray.filter(isObject) : [];
+  if (!same(was.stickers, form.stickers))
     i = setPath(
       i,
       ['StickerArray'],
-      form.stickers.length > 0
-        ? form.stickers.map((x, k) => {
-            const old = oldList[k] ?? {};
-            // A sticker not changed stays as it was written (pixels, no Opacity…).
-            if (oldList[k] && same(was.stickers[k], x)) return old;
-            const ref: JsonObject = /^[0-9a-f]{32}$/.test(x.media) ? { MediaId: x.media } : { MediaURL: x.media };
-            const { MediaId: _id, MediaURL: _url, ...rest } = old;
-            const sticker: JsonObject = { ...rest, ...ref, X: x.x, Y: x.y, Width: x.width, Height: x.height, Opacity: x.opacity };
-            return sticker;
-          })
-        : undefined,
+      entries(i.StickerArray, was.stickers, form.stickers, (x, old) => {
+        const { MediaId: _id, MediaURL: _url, ...rest } = old;
+        const ref: JsonObject = /^[0-9a-f]{32}$/.test(x.media) ? { MediaId: x.media } : { MediaURL: x.media };
+        return { ...rest, ...ref, X: x.x, Y: x.y, Width: x.width, Height: x.height, Opacity: x.opacity };
+      }),
     );
-  }
-  if (!same(was.cuts, form.cuts)) {
-    const old = asObject(e.MediaConfig).MediaMetaDataArray;
-    const oldList = Array.isArray(old) ? old.filter(isObject) : [];
+  if (!same(was.cuts, form.cuts))
     e = setPath(
       e,
       ['MediaConfig', 'MediaMetaDataArray'],
-      form.cuts.length > 0
-        ? form.cuts.map((c, k) => {
-            // An entry keeps what the form does not show; GroupName only when it names a scene.
-            const base: JsonObject = {
-              ...(oldList[k] ?? {}),
-              Media: c.media,
-              TimeRangeList: c.ranges.map((r) => ({ In: r.in, Out: r.out })),
-            };
-            return c.group ? { ...base, GroupName: c.group } : setPath(base, ['GroupName'], undefined);
-          })
-        : undefined,
+      entries(asObject(e.MediaConfig).MediaMetaDataArray, was.cuts, form.cuts, (c, old) => {
+        // GroupName only when it names a scene.
+        const base: JsonObject = { ...old, Media: c.media, TimeRangeList: c.ranges.map((r) => ({ In: r.in, Out: r.out })) };
+        return c.group ? { ...base, GroupName: c.group } : setPath(base, ['GroupName'], undefined);
+      }),
     );
-  }
   if (!same(was.transitionList, form.transitionList)) e = setPath(e, ['ProcessConfig', 'TransitionList'], list(form.transitionList));
   if (was.background !== form.background) e = setPath(e, ['BackgroundImageConfig', 'SubType'], form.background || undefined);
   if (was.backgroundColor !== form.backgroundColor) e = setPath(e, ['BackgroundImageConfig', 'Color'], form.backgroundColor || undefined);

@@ -3,7 +3,7 @@
  * and the jobs with their outputs — every one through the public API (api.ts).
  */
 import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { Api, type Key } from './api';
 import { Create } from './pages/Create';
 import { JobDetail, Jobs } from './pages/Jobs';
@@ -30,7 +30,9 @@ function App() {
     return s ? (JSON.parse(s) as Key) : undefined;
   });
   const route = useRoute();
-  if (!key)
+  // One client per key: its thumbnails are fetched once, not again on every page change.
+  const api = useMemo(() => (key ? new Api(key) : undefined), [key]);
+  if (!key || !api)
     return (
       <SignIn
         onSignedIn={(k) => {
@@ -39,7 +41,6 @@ function App() {
         }}
       />
     );
-  const api = new Api(key);
   const job = /^\/jobs\/([0-9a-f]+)$/.exec(route);
   const nav = [
     ['#/library', 'Library'],

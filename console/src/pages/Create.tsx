@@ -3,6 +3,7 @@ import type { Api, MediaItem } from '../api';
 import { emptyJob, fieldOf, type Form, type ImsJob, jobFromJson, readForm, SIZE_PRESETS, toSubmission, writeForm } from '../job-model';
 import { Thumb, useLibrary } from './Library';
 import { type Preview, Storyboard } from './Storyboard';
+import { CatalogueChoice } from './Catalogue';
 import { CutEditor } from './Cuts';
 import { StickerPlacer } from './Stickers';
 
@@ -76,7 +77,6 @@ export function Create({ api }: { api: Api }) {
   const [alignments, setAlignments] = useState<string[]>([]);
   const [voiceQuery, setVoiceQuery] = useState('');
   const [musicStyles, setMusicStyles] = useState<string[]>([]);
-  const [strip, setStrip] = useState<{ name: string; src: string }>();
   const [captionPng, setCaptionPng] = useState('');
   const [captionBusy, setCaptionBusy] = useState(false);
   const asrConfig = JSON.stringify((job.EditingConfig.SpeechConfig as { AsrConfig?: unknown } | undefined)?.AsrConfig ?? null);
@@ -515,51 +515,30 @@ export function Create({ api }: { api: Api }) {
             Transitions between shots
           </label>
           {form.transitions && (
-            <details class="transition-list">
-              <summary>Transitions: {form.transitionList.length === 0 ? 'any' : form.transitionList.join(', ')}</summary>
-              <ul class="names">
-                {transitionNames.map((n) => (
-                  <li>
-                    <label class="inline">
-                      <input
-                        type="checkbox"
-                        checked={form.transitionList.includes(n)}
-                        onChange={(e) =>
-                          set({
-                            transitionList: e.currentTarget.checked
-                              ? [...form.transitionList, n]
-                              : form.transitionList.filter((x) => x !== n),
-                          })
-                        }
-                      />
-                      {n}
-                    </label>
-                    <button
-                      type="button"
-                      class="link"
-                      aria-label={`Show ${n}`}
-                      onClick={async () => setStrip({ name: n, src: await api.image(`/api/v1/previews/transitions/${n}.png`) })}
-                    >
-                      show
-                    </button>
-                  </li>
-                ))}
-              </ul>
-              {strip && transitionNames.includes(strip.name) && (
-                <img class="strip" src={strip.src} alt={`${strip.name}: frames across the transition`} />
-              )}
+            <CatalogueChoice
+              api={api}
+              kind="transitions"
+              names={transitionNames}
+              chosen={form.transitionList}
+              onChange={(transitionList) => set({ transitionList })}
+              summary={`Transitions: ${form.transitionList.length === 0 ? 'any' : form.transitionList.join(', ')}`}
+            >
               <FieldError issues={issues} id="transition-list" />
-            </details>
+            </CatalogueChoice>
           )}
           <label class="inline">
             <input type="checkbox" checked={form.effects} onChange={(e) => set({ effects: e.currentTarget.checked })} />
             Effects on shots
           </label>
           {form.effects && (
-            <details class="transition-list">
-              <summary>
-                Effects: {form.effectList.length === 0 ? 'any' : form.effectList.join(', ')}, on {form.effectProbability}% of shots
-              </summary>
+            <CatalogueChoice
+              api={api}
+              kind="effects"
+              names={effectNames}
+              chosen={form.effectList}
+              onChange={(effectList) => set({ effectList })}
+              summary={`Effects: ${form.effectList.length === 0 ? 'any' : form.effectList.join(', ')}, on ${form.effectProbability}% of shots`}
+            >
               <label>
                 Share of shots with an effect (%)
                 <input
@@ -571,35 +550,8 @@ export function Create({ api }: { api: Api }) {
                   onInput={(e) => set({ effectProbability: Number(e.currentTarget.value) })}
                 />
               </label>
-              <ul class="names">
-                {effectNames.map((n) => (
-                  <li>
-                    <label class="inline">
-                      <input
-                        type="checkbox"
-                        checked={form.effectList.includes(n)}
-                        onChange={(e) =>
-                          set({ effectList: e.currentTarget.checked ? [...form.effectList, n] : form.effectList.filter((x) => x !== n) })
-                        }
-                      />
-                      {n}
-                    </label>
-                    <button
-                      type="button"
-                      class="link"
-                      aria-label={`Show ${n}`}
-                      onClick={async () => setStrip({ name: n, src: await api.image(`/api/v1/previews/effects/${n}.png`) })}
-                    >
-                      show
-                    </button>
-                  </li>
-                ))}
-              </ul>
-              {strip && effectNames.includes(strip.name) && (
-                <img class="strip" src={strip.src} alt={`${strip.name}: frames across the effect`} />
-              )}
               <FieldError issues={issues} id="effects" />
-            </details>
+            </CatalogueChoice>
           )}
           <StickerPlacer
             api={api}
