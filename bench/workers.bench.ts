@@ -5,7 +5,6 @@
  * and what a worker costs PostgreSQL (connections held, transactions per second while idle), the
  * figures the README's 100-worker arithmetic is made of.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -15,6 +14,7 @@ import { reelsmithHome } from '../src/config/home.js';
 import { parseJob } from '../src/job/parse.js';
 import { startService } from '../src/shells/http/service.js';
 import { startPostgres } from '../test/postgres.js';
+import { startWorkerProcess } from '../test/worker-process.js';
 import { REFERENCE_SPEECH } from './reference.js';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -83,35 +83,7 @@ const direct = (performance.now() - t0) / 1000;
 const workerConfig = join(out, 'worker.json');
 writeFileSync(workerConfig, JSON.stringify({ allowedMediaDirs: [mediaDir] }));
 // ------------------------------------------------------------------------------------
-function worker(): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [
-        join(root, 'bin/reelsmith.js'),
-        'worker',
-        '--database',
-        postgres.url,
-        '--public-url',
-        service.url,
-        '--data',
-        data,
-        '--config',
-        workerConfig,
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let log = '';
-    child.stdout!.on('data', (c: Buffer) => {
-      log += c.toString();
-      if (log.includes('reelsmith worker ready')) resolve(child);
-    });
-    child.stderr!.on('data', (c: Buffer) => {
-      log += c.toString();
-    });
-    child.on('exit', (code) => reject(new Error(`worker exited (${code}): ${log.slice(-800)}`)));
-  });
-}
+const worker = async () => (await startWorkerProcess({ database: postgres.url, publicUrl: service.url, data, config: workerConfig })).child;
 
 async function connections(): Promise<number> {
   const r = await sql.query(

@@ -3,11 +3,11 @@
  * thumbnails, validation without submitting, voice samples, a job's progress as server-sent events.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Service, startService } from '../src/shells/http/service.js';
-import { ffprobe, media, tempDir } from './helpers.js';
+import { ffprobe, media, restClient, tempDir } from './helpers.js';
 import { failedOutputAgain } from './rerender.js';
 
 let service: Service;
@@ -73,14 +73,7 @@ describe('the console API', () => {
 
   it('resumes an upload cut off in the middle from the offset the service has, and files it in the library whole', async () => {
     const whole = readFileSync(media('storefront_opening.mp4'));
-    const json = async (method: string, path: string, body?: object) => {
-      const r = await fetch(`${service.url}${path}`, {
-        method,
-        headers: { ...H, ...(body ? { 'content-type': 'application/json' } : {}) },
-        body: body ? JSON.stringify(body) : undefined,
-      });
-      return { status: r.status, body: (await r.json()) as Record<string, unknown> };
-    };
+    const json = restClient(service.url, H);
     const made = await json('POST', '/api/v1/media/uploads', { Name: 'resumed.mp4', Size: whole.length });
     expect(made.status).toBe(201);
     const id = made.body.UploadId as string;
@@ -204,6 +197,12 @@ describe('the console API', () => {
     // Five frames side by side, each a 9:16 sample.
     expect(strip.width).toBeGreaterThan(strip.height);
     expect(strip.mean).toBeGreaterThan(20);
+    // Kept: asked again, the same picture from the cache, not drawn again.
+    const kept = join(service.home.cache, 'strips', 'transition-wipeleft.png');
+    const drawnAt = statSync(kept).mtimeMs;
+    const again = Buffer.from(await (await fetch(`${service.url}/api/v1/previews/transitions/wipeleft`, { headers: H })).arrayBuffer());
+    expect(again.equals(readFileSync(kept))).toBe(true);
+    expect(statSync(kept).mtimeMs).toBe(drawnAt);
     const bad = await fetch(`${service.url}/api/v1/previews/transitions/${encodeURIComponent('../../etc')}.png`, { headers: H });
     expect(bad.status).toBe(400);
     expect((await fetch(`${service.url}/api/v1/previews/effects/nothing.png`, { headers: H })).status).toBe(400);
@@ -269,20 +268,13 @@ describe('the console API', () => {
   });
 
   it('lets an operator (a key of the configuration) make, list and delete access keys; a made key works at once and is no operator', async () => {
-    const call = async (method: string, path: string, key = H, body?: object) => {
-      const r = await fetch(`${service.url}${path}`, {
-        method,
-        headers: { ...key, ...(body ? { 'content-type': 'application/json' } : {}) },
-        body: body ? JSON.stringify(body) : undefined,
-      });
-      return { status: r.status, body: (await r.json()) as Record<string, unknown> };
-    };
-    const made = await call('POST', '/api/v1/access-keys', H, { Description: 'for the agency', UserId: 42 });
+    const call = restClient(service.url, H);
+    const made = await call('POST', '/api/v1/access-keys', { Description: 'for the agency', UserId: 42 });
     expect(made.status).toBe(201);
     const { AccessKeyId, AccessKeySecret } = made.body as { AccessKeyId: string; AccessKeySecret: string };
     expect(AccessKeyId).toMatch(/^LTAI[A-Za-z0-9]{20}$/);
     const theirs = { authorization: `Bearer ${AccessKeyId}:${AccessKeySecret}` };
-    expect((await call('GET', '/api/v1/voices', theirs)).status).toBe(200);
+    expect((await call('GET', '/api/v1/voices', undefined, theirs)).status).toBe(200);
     const listed = (await call('GET', '/api/v1/access-keys')).body.AccessKeys as {
       AccessKeyId: string;
       Source: string;
@@ -296,10 +288,10 @@ describe('the console API', () => {
     );
     expect(JSON.stringify(listed)).not.toContain(AccessKeySecret);
     // Not an operator: may use the API, not manage keys.
-    expect((await call('GET', '/api/v1/access-keys', theirs)).status).toBe(403);
+    expect((await call('GET', '/api/v1/access-keys', undefined, theirs)).status).toBe(403);
     expect((await call('DELETE', '/api/v1/access-keys/AKconsole')).status).toBe(400);
     expect((await call('DELETE', `/api/v1/access-keys/${AccessKeyId}`)).status).toBe(200);
-    expect((await call('GET', '/api/v1/voices', theirs)).status).toBe(401);
+    expect((await call('GET', '/api/v1/voices', undefined, theirs)).status).toBe(401);
     expect((await call('DELETE', `/api/v1/access-keys/${AccessKeyId}`)).status).toBe(404);
   });
 

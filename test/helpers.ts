@@ -245,3 +245,15 @@ export function issuesOf(params: object): { path: string; reason: string }[] {
   }
   throw new Error('expected the job to be refused');
 }
+
+/** A JSON call to a service's REST API with these headers (a key): its status and body. */
+export function restClient(base: string, headers: Record<string, string>) {
+  return async (method: string, path: string, body?: object, as: Record<string, string> = headers) => {
+    const r = await fetch(`${base}${path}`, {
+      method,
+      headers: { ...as, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+  };
+}

@@ -1,4 +1,5 @@
 /** The official IMS client (@alicloud/pop-core) for tests, and waiting for a job's end. */
+import { expect } from 'vitest';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -24,4 +25,15 @@ export async function jobEnd(client: ImsClient, jobId: string, seconds = 120): P
     await new Promise((res) => setTimeout(res, 100));
   }
   throw new Error(`job ${jobId} did not end in ${seconds} s`);
+}
+
+/** An output's MediaURL answers an MP4 file (its `ftyp` box where MP4 has it). */
+export async function expectMp4At(url: string): Promise<void> {
+  const got = await fetch(url);
+  expect(got.status).toBe(200);
+  expect(
+    Buffer.from(await got.arrayBuffer())
+      .subarray(4, 8)
+      .toString(),
+  ).toBe('ftyp');
 }

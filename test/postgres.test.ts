@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/storage/db.js';
 import { type Service, type ServiceOptions, startService } from '../src/shells/http/service.js';
 import { MEDIA, media, tempDir } from './helpers.js';
-import { type ImsClient, imsClient, jobEnd } from './ims.js';
+import { expectMp4At, type ImsClient, imsClient, jobEnd } from './ims.js';
 import { failedOutputAgain } from './rerender.js';
 import { startPostgres, type TestPostgres } from './postgres.js';
 
@@ -62,13 +62,7 @@ describe('the service on PostgreSQL', () => {
     const subs = b.SubJobList as { Status: string; MediaURL: string; MediaId: string; Duration: number }[];
     expect(subs.map((s) => s.Status)).toEqual(['Success', 'Success']);
     for (const s of subs) {
-      const got = await fetch(s.MediaURL);
-      expect(got.status).toBe(200);
-      expect(
-        Buffer.from(await got.arrayBuffer())
-          .subarray(4, 8)
-          .toString(),
-      ).toBe('ftyp');
+      await expectMp4At(s.MediaURL);
       const info = (await client.request('GetMediaInfo', { MediaId: s.MediaId })).MediaInfo as { MediaBasicInfo: { MediaType: string } };
       expect(info.MediaBasicInfo.MediaType).toBe('video');
     }

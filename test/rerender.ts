@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { Service, ServiceOptions } from '../src/shells/http/service.js';
-import { media } from './helpers.js';
+import { media, restClient } from './helpers.js';
 
 export async function failedOutputAgain(
   start: (o: Partial<ServiceOptions>) => Promise<Service>,
@@ -25,14 +25,7 @@ export async function failedOutputAgain(
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/fruit-${Date.now()}.png`;
   const service = await start({ allowPrivateUrls: true });
   try {
-    const call = async (method: string, path: string, body?: object) => {
-      const r = await fetch(`${service.url}${path}`, {
-        method,
-        headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) },
-        body: body ? JSON.stringify(body) : undefined,
-      });
-      return { status: r.status, body: (await r.json()) as Record<string, unknown> };
-    };
+    const call = restClient(service.url, headers);
     const end = async (id: string) => {
       for (let i = 0; i < 900; i++) {
         const b = (await call('GET', `/api/v1/jobs/${id}`)).body.EditingBatchJob as {

@@ -22,6 +22,10 @@ let endpoint: string;
 let service: Service;
 let client: ImsClient;
 
+/** An S3 client of the test's server, as any S3 user would have. */
+const bucketClient = () =>
+  new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+
 beforeAll(async () => {
   const server = new S3rver({
     address: '127.0.0.1',
@@ -56,12 +60,7 @@ afterAll(async () => {
 
 describe('outputs on S3-compatible storage', () => {
   it('reads s3://bucket/key materials from the same server (cached like any download); a missing object fails naming it', async () => {
-    const sdk = new S3Client({
-      endpoint,
-      region: 'us-east-1',
-      forcePathStyle: true,
-      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    });
+    const sdk = bucketClient();
     await sdk.send(
       new PutObjectCommand({ Bucket: 'reels', Key: 'materials/storefront.mp4', Body: readFileSync(media('storefront_opening.mp4')) }),
     );
@@ -99,12 +98,7 @@ describe('outputs on S3-compatible storage', () => {
     const b = await jobEnd(client, id);
     expect(b.Status).toBe('Finished');
     // The objects, as any S3 client lists them.
-    const sdk = new S3Client({
-      endpoint,
-      region: 'us-east-1',
-      forcePathStyle: true,
-      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    });
+    const sdk = bucketClient();
     const listed = await sdk.send(new ListObjectsV2Command({ Bucket: 'reels', Prefix: `campaigns/spring/${id}/` }));
     const keys = (listed.Contents ?? []).map((o) => o.Key).sort();
     expect(keys).toEqual([`campaigns/spring/${id}/spring_0.mp4`, `campaigns/spring/${id}/spring_1.mp4`]);
@@ -126,12 +120,7 @@ describe('outputs on S3-compatible storage', () => {
   });
 
   it('puts outputs where OutputConfig.MediaURL names them (s3://bucket/key, or OSS-style https://<bucket>.<endpoint>/key) and signs their links anew at each answer', async () => {
-    const sdk = new S3Client({
-      endpoint,
-      region: 'us-east-1',
-      forcePathStyle: true,
-      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    });
+    const sdk = bucketClient();
     const submit = async (mediaURL: string) => {
       const r = await client.request(
         'SubmitBatchMediaProducingJob',

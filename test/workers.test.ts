@@ -3,7 +3,7 @@
  * jobs from the queue, sharing the data folder; a worker killed with -9 in the middle of a job has
  * the job handed back and finished by another, nothing lost, nothing half-written, one callback.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import { readdirSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -11,8 +11,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Service, startService } from '../src/shells/http/service.js';
 import { cli, ffprobe, MEDIA, media, tempDir } from './helpers.js';
-import { type EditingBatchJob, type ImsClient, imsClient, jobEnd } from './ims.js';
+import { type EditingBatchJob, expectMp4At, type ImsClient, imsClient, jobEnd } from './ims.js';
 import { startPostgres, type TestPostgres } from './postgres.js';
+import { startWorkerProcess } from './worker-process.js';
 
 const AK = 'LTAI5tReelsmithWorkers';
 const SECRET = 'workers-secret-0123456789';
@@ -24,44 +25,23 @@ let data: string;
 /** The workers' configuration: the test media's folder may be named by path, as for the service. */
 let config: string;
 const workers: ChildProcess[] = [];
-/** Each worker's output so far (shown when one ends unexpectedly). */
-const said = new Map<ChildProcess, string>();
+/** What each worker said so far (shown when one ends unexpectedly). */
+const said = new Map<ChildProcess, () => string>();
 
-/** `reelsmith worker` as its own process, once it says it is ready. */
-function worker(...extra: string[]): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [
-        join(import.meta.dirname, '..', 'bin', 'reelsmith.js'),
-        'worker',
-        '--database',
-        postgres.url,
-        '--public-url',
-        service.url,
-        '--data',
-        data,
-        '--config',
-        config,
-        ...extra,
-      ],
-      { env: { ...process.env, REELSMITH_ALLOW_PRIVATE_URLS: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    workers.push(child);
-    let out = '';
-    child.stdout!.on('data', (c: Buffer) => {
-      if (process.env.DEBUG_WORKERS) process.stderr.write(c);
-      out += c.toString();
-      said.set(child, out.slice(-4000));
-      if (out.includes('reelsmith worker ready')) resolve(child);
-    });
-    child.stderr!.on('data', (c: Buffer) => {
-      if (process.env.DEBUG_WORKERS) process.stderr.write(c);
-      out += c.toString();
-      said.set(child, out.slice(-4000));
-    });
-    child.on('exit', (code) => reject(new Error(`worker exited (${code}): ${out.slice(-500)}`)));
+/** `reelsmith worker` as its own process, once it says it is ready (DEBUG_WORKERS=1 echoes it). */
+async function worker(...extra: string[]): Promise<ChildProcess> {
+  const w = await startWorkerProcess({
+    database: postgres.url,
+    publicUrl: service.url,
+    data,
+    config,
+    args: extra,
+    env: { REELSMITH_ALLOW_PRIVATE_URLS: '1' },
+    echo: !!process.env.DEBUG_WORKERS,
   });
+  workers.push(w.child);
+  said.set(w.child, w.said);
+  return w.child;
 }
 
 beforeAll(async () => {
@@ -125,13 +105,7 @@ describe('workers on PostgreSQL', () => {
       expect(b.Status, JSON.stringify(b)).toBe('Finished');
       for (const s of b.SubJobList) {
         expect(s.Status).toBe('Success');
-        const got = await fetch(s.MediaURL);
-        expect(got.status).toBe(200);
-        expect(
-          Buffer.from(await got.arrayBuffer())
-            .subarray(4, 8)
-            .toString(),
-        ).toBe('ftyp');
+        await expectMp4At(s.MediaURL);
       }
     }
     // The workers say how fast they render: a preview's estimate is made on their speed and number.
@@ -257,7 +231,7 @@ describe('workers on PostgreSQL', () => {
     expect(b.SubJobList.map((x) => x.Status)).toEqual(Array(4).fill('Success'));
     expect(readdirSync(join(data, 'outputs', id)).filter((f) => f.endsWith('.part'))).toEqual([]);
     // Neither worker ended; both are listed again.
-    for (const w of live) expect(w.exitCode, said.get(w)).toBeNull();
+    for (const w of live) expect(w.exitCode, said.get(w)?.()).toBeNull();
     for (let i = 0; i < 50; i++) {
       const h = (await (await fetch(`${service.url}/healthz`)).json()) as { Workers: number };
       if (h.Workers === 2) break;
