@@ -16,6 +16,7 @@ import { frei0rMux } from '../src/shaders/mux.js';
 import { C_DIR, NATIVE_FLAGS, nativeUnit } from '../src/shaders/native.js';
 import { inlineIncludes } from '../src/util/cc.js';
 import { compileTransition, GlslCompileError } from '../src/shaders/glsl/compile.js';
+import { rewriteOf } from '../src/shaders/rewrites.js';
 import { SHADER_TEXTURES } from '../src/shaders/textures.js';
 import { TRANSITIONS } from '../src/job/catalogue.js';
 import { flipRows, GlReference, psnr } from './gl-reference.js';
@@ -202,7 +203,7 @@ describe('gl-transitions on the CPU, compared with WebGL', () => {
       );
       return Buffer.from(r.stdout);
     };
-    for (const name of ['swap', 'circleopen']) {
+    for (const name of ['swap', 'circleopen', 'linearblur']) {
       const plugin = (await frei0rPlugin(shaderFor(name)!, cacheDir))!;
       const g = new Graph();
       frei0rTransition(g, 'a', 'b', 'out', { plugin: plugin.name, frames: N, width: W, height: H });
@@ -348,6 +349,40 @@ describe('gl-transitions on the CPU, compared with WebGL', () => {
     expect(r.stderr).toMatch(/transition mux: cannot load: .*rs_nothere\.so/);
   });
 
+  it('linearblur is drawn by its rewrite (a separable blur): the pictures of its GLSL as written within 50 dB', async () => {
+    // 360x640, progress 0 to 7/8 (the blur is widest at 1/2), native builds of both; the rewrite
+    // is used for the collection's GLSL only (any edit to the source turns it off).
+    const w = 360;
+    const h = 640;
+    const big = async (file: string, ss: string) =>
+      new Uint8Array(
+        (
+          await execa(
+            'ffmpeg',
+            ['-v', 'error', '-ss', ss, '-i', file, '-frames:v', '1', '-vf', `scale=${w}:${h}`, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'],
+            { encoding: 'buffer' },
+          )
+        ).stdout,
+      );
+    const [a, b] = await Promise.all([big(media('storefront_opening.mp4'), '1'), big(media('fresh_fruit.png'), '0')]);
+    const s = shaderFor('linearblur')!;
+    expect(rewriteOf(s.source)?.file).toBe('rewrite-linearblur.h');
+    expect(rewriteOf({ ...s.source, glsl: `${s.source.glsl}\n` })).toBeUndefined();
+    const o = { width: w, height: h, cacheDir, engine: 'native' as const, threads: 2 };
+    const [mine, written] = await Promise.all([
+      drawTransition(s, repeat(a, 8), repeat(b, 8), o),
+      drawTransition(s, repeat(a, 8), repeat(b, 8), { ...o, glsl: s.source.glsl }),
+    ]);
+    const size = w * h * 3;
+    const frame = (f: Buffer, i: number) => new Uint8Array(f.subarray(i * size, (i + 1) * size));
+    const scores = Array.from({ length: 8 }, (_, i) => psnr(frame(mine.frames, i), frame(written.frames, i)));
+    console.log(`linearblur rewrite against its GLSL: ${scores.map((x) => x.toFixed(1)).join(' ')} dB`);
+    for (const x of scores) expect(x).toBeGreaterThanOrEqual(50);
+    // It blurs: the middle frame is far from the plain mix of the two frames.
+    const mix = new Uint8Array(size).map((_, k) => Math.round((a[k] + b[k]) / 2));
+    expect(psnr(frame(mine.frames, 4), mix)).toBeLessThan(40);
+  });
+
   it('the JS engine (no C compiler) follows the same conventions', async () => {
     for (const name of ['fade', 'directional', 'bounce_up', 'pixelize', 'circlecrop', 'cube', 'luma']) {
       const [mine, ref] = await Promise.all([ours(name, 'js'), reference(name, shaderFor(name)!.source.glsl)]);
@@ -395,6 +430,13 @@ describe('gl-transitions on the CPU, compared with WebGL', () => {
           units.push(check(file, full, host.kind === 'frei0r' ? ['-fPIC'] : []));
         }
       }
+      const rewrite = rewriteOf(s.source);
+      if (rewrite)
+        for (const host of [{ kind: 'program' as const }, { kind: 'frei0r' as const, textures: [] }]) {
+          const file = join(dir, `${name}-rewrite-${host.kind}.c`);
+          writeFileSync(file, nativeUnit({ target: 'rewrite', rewrite, params: shaderParams(s.source) }, s.flipY, host));
+          units.push(check(file, true, host.kind === 'frei0r' ? ['-fPIC'] : []));
+        }
       if (units.length >= 8) await Promise.all(units.splice(0));
     }
     await Promise.all(units);

@@ -13,7 +13,8 @@ import { spawn } from 'node:child_process';
 import { prepareShader, type Shader, shaderLabel, shaderParams, shaderSource } from './catalogue.js';
 import { compileTransition } from './glsl/compile.js';
 import { makeKernel } from './kernel.js';
-import { buildNative } from './native.js';
+import { buildNative, type NativeShader } from './native.js';
+import { rewriteOf } from './rewrites.js';
 
 export type ShaderEngine = 'native' | 'js';
 
@@ -81,9 +82,14 @@ async function buildProgram(
 ): Promise<NativeProgram | undefined> {
   const source = shaderSource(shader);
   const name = shaderLabel(shader);
+  // A shader with a rewrite is drawn by it (the same C for both builds), unless a test gives its own GLSL.
+  const rewrite = glsl === undefined ? rewriteOf(source) : undefined;
   const build = async (target: 'simd' | 'c') => {
-    const native = compileTransition(glsl ?? source.glsl, { params: shaderParams(source), target });
-    const textures = await textureFiles(native.samplers, prepareShader(shader).textures, cacheDir);
+    const native: NativeShader = rewrite
+      ? { target: 'rewrite', rewrite, params: shaderParams(source) }
+      : compileTransition(glsl ?? source.glsl, { params: shaderParams(source), target });
+    const samplers = native.target === 'rewrite' ? [] : native.samplers;
+    const textures = await textureFiles(samplers, prepareShader(shader).textures, cacheDir);
     const exe = await buildNative(native, shader.flipY, cacheDir, plugin ? { kind: 'frei0r', textures } : { kind: 'program' });
     return exe ? { exe, textures } : undefined;
   };

@@ -12,11 +12,25 @@ typedef struct {
 } Job;
 static Job job;
 static int nextBand;
+#ifdef FRAME_PASS
+/* A rewritten shader's frame pass (see rewrite-*.h): bands of rows taken in turn like the drawing,
+   all of them done before any band is drawn. */
+static int nextPassBand;
+static pthread_barrier_t passed;
+#endif
 static void packBand(const uint32_t *rgb, uint32_t *out, int stride, int y0, int y1);
 static void *worker(void *arg) {
   (void)arg;
   uint32_t *band = job.yuv ? malloc((size_t)W * 16 * 4) : NULL;
   if (job.yuv && !band) return NULL;
+#ifdef FRAME_PASS
+  for (;;) {
+    const int y0 = __atomic_fetch_add(&nextPassBand, 1, __ATOMIC_RELAXED) * 16;
+    if (y0 >= H) break;
+    framePassRows(y0, y0 + 16 < H ? y0 + 16 : H);
+  }
+  pthread_barrier_wait(&passed);
+#endif
   prefetchBegin();
   for (;;) {
     const int y0 = __atomic_fetch_add(&nextBand, 1, __ATOMIC_RELAXED) * 16;
@@ -40,10 +54,17 @@ static void runJob(void) {
   const int T = cores < 1 ? 1 : cores > 64 ? 64 : (int)cores;
   pthread_t th[64];
   nextBand = 0;
+#ifdef FRAME_PASS
+  nextPassBand = 0;
+  pthread_barrier_init(&passed, NULL, (unsigned)T);
+#endif
   /* Threads of our own only: FFmpeg's filter thread just waits, and never holds the shader's
      thread-local state. */
   for (int k = 0; k < T; k++) pthread_create(&th[k], NULL, worker, NULL);
   for (int k = 0; k < T; k++) pthread_join(th[k], NULL);
+#ifdef FRAME_PASS
+  pthread_barrier_destroy(&passed);
+#endif
 }
 /*
  * YCbCr packed in the RGBA output (the render's graph unpacks it, see graph.ts): rows 0 to H-1
@@ -136,5 +157,8 @@ void f0r_update(void *instance, double time, const uint32_t *in, uint32_t *out) 
   setUniforms(s->next < N ? s->next : N - 1, N);
   s->next++;
   job = (Job){ out, s->w, s->yuv > 0.5 && W % 2 == 0 && H % 2 == 0 };
+#ifdef FRAME_PASS
+  framePassBegin();
+#endif
   runJob();
 }

@@ -69,6 +69,11 @@ static void *frameBand(void *arg) {
   rgbToTex(j->a, j->texA, y0, y1);
   rgbToTex(j->b, j->texB, y0, y1);
   pthread_barrier_wait(&converted);
+#ifdef FRAME_PASS
+  /* A rewritten shader's frame pass (see rewrite-*.h): every band's rows before any is drawn. */
+  framePassRows(y0, y1);
+  pthread_barrier_wait(&converted);
+#endif
   prefetchBegin();
   draw(&j->band);
   prefetchEnd();
@@ -89,6 +94,9 @@ static int drawFrame(uint8_t *out, const uint8_t *a, const uint8_t *b, int i, in
   FROM_ = (Tex){ texA, W, H, W };
   TO_ = (Tex){ texB, W, H, W };
   setUniforms(i, N);
+#ifdef FRAME_PASS
+  framePassBegin();
+#endif
   pthread_barrier_init(&converted, NULL, (unsigned)T);
   for (int k = 0; k < T; k++) {
     /* Bands of whole row pairs. */

@@ -49,17 +49,6 @@ static inline vf V_ceil_(vf x) {
   return t + B2F(t < x);
 }
 #define V_ceil(x) V_ceil_(BF(x))
-/* sin and cos as GPUs compute them (see the scalar build). */
-static inline real gl_sin(real x) {
-  real t = x * (real)0.15915494309189535;
-  t = t - nearbyintf(t);
-  return (real)sin((double)t * 6.283185307179586);
-}
-static inline real gl_cos(real x) {
-  real t = x * (real)0.15915494309189535;
-  t = t - nearbyintf(t);
-  return (real)cos((double)t * 6.283185307179586);
-}
 /* Bitwise: NaN lanes are the same too. */
 static inline int sameLanes(vf x) {
   const vi b = (vi)x, f = (vi){} + b[0];
@@ -80,8 +69,6 @@ static inline int sameLanes(vf x) {
     for (int i = 0; i < L; i++) r[i] = f(a[i], b[i]); \
     return r; \
   }
-LANE_FN1(sin, gl_sin)
-LANE_FN1(cos, gl_cos)
 LANE_FN1(tan, tanf)
 LANE_FN1(asin, asinf)
 LANE_FN1(acos, acosf)
@@ -90,8 +77,6 @@ LANE_FN1(log, logf)
 LANE_FN1(log2, log2f)
 LANE_FN1(sqrt, sqrtf)
 LANE_FN2(pow, powf)
-#define V_sin(x) V_sin_(BF(x))
-#define V_cos(x) V_cos_(BF(x))
 #define V_tan(x) V_tan_(BF(x))
 #define V_asin(x) V_asin_(BF(x))
 #define V_acos(x) V_acos_(BF(x))
@@ -151,6 +136,27 @@ static inline vf V_rint(vf x) {
     if (!small[i]) r[i] = rintf(x[i]);
   return r;
 }
+/* sin and cos: the scalar build's turnSin, gl_sin and gl_cos on whole vectors (same operations). */
+static inline vf V_turnSin(vf t, int quarter) {
+  const vf q = V_rint(t * 4);
+  const vf a = (t - q * (real)0.25) * (real)6.283185307179586;
+  const vf z = a * a;
+  const vf s = a + a * z * (((real)-1.9515295891e-4 * z + (real)8.3321608736e-3) * z + (real)-1.6666654611e-1);
+  const vf c =
+      1 - (real)0.5 * z + z * z * (((real)2.443315711809948e-5 * z + (real)-1.388731625493765e-3) * z + (real)4.166664568298827e-2);
+  const vi k = (__builtin_convertvector(q, vi) + quarter) & 3;
+  return sel_(k == 0, s, sel_(k == 1, c, sel_(k == 2, -s, -c)));
+}
+static inline vf V_sin_(vf x) {
+  const vf t = x * (real)0.15915494309189535;
+  return V_turnSin(t - V_rint(t), 0);
+}
+static inline vf V_cos_(vf x) {
+  const vf t = x * (real)0.15915494309189535;
+  return V_turnSin(t - V_rint(t), 1);
+}
+#define V_sin(x) V_sin_(BF(x))
+#define V_cos(x) V_cos_(BF(x))
 static inline vi clampv(vi x, int hi) {
   x = x & ~(x < 0);
   const vi over = x > hi;
