@@ -2,7 +2,7 @@
  * What the benches share: the reference job's voice-over text and title (issue 2's reference
  * job), medians, and the bare H.264 encode that renders are compared with.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { execa } from 'execa';
 import { ffmpegEnv } from '../src/render/ffmpeg.js';
 
@@ -69,4 +69,32 @@ export async function bareEncode(y4m: string, out: string, o: { preset: string; 
     { env: ffmpegEnv() },
   );
   return (performance.now() - t0) / 1000;
+}
+
+/**
+ * Runs `work` while watching this process's FFmpeg children (every 25 ms): the largest peak
+ * resident set (the kernel's own high-water mark, VmHWM) of any of them, in MB.
+ */
+export async function withPeakMemory<T>(work: () => Promise<T>): Promise<{ result: T; peakMb: number }> {
+  const peaks = new Map<string, number>();
+  const poll = () => {
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      try {
+        const st = readFileSync(`/proc/${pid}/status`, 'utf8');
+        if (!/^Name:\s+ffmpeg$/m.test(st) || Number(/^PPid:\s+(\d+)/m.exec(st)?.[1]) !== process.pid) continue;
+        const hwm = Number(/^VmHWM:\s+(\d+) kB/m.exec(st)?.[1] ?? 0);
+        peaks.set(pid, Math.max(peaks.get(pid) ?? 0, hwm));
+      } catch {
+        // gone meanwhile
+      }
+    }
+  };
+  const timer = setInterval(poll, 25);
+  try {
+    const result = await work();
+    return { result, peakMb: Math.max(0, ...peaks.values()) / 1024 };
+  } finally {
+    clearInterval(timer);
+  }
 }

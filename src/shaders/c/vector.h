@@ -26,6 +26,8 @@ static vf progress, ratio;
 static inline vf sel_(vi m, vf a, vf b) { return (vf)(((vi)a & m) | ((vi)b & ~m)); }
 #define SEL(m, a, b) sel_((m), BF(a), BF(b))
 static inline vi SELB(vi m, vi a, vi b) { return (a & m) | (b & ~m); }
+/* A uniform condition (every lane holds the same): its value, from lane 0. */
+static inline int lane0(vi m) { return m[0] != 0; }
 static inline int anyLane(vi m) {
   int r = 0;
   for (int i = 0; i < L; i++) r |= m[i];

@@ -77,8 +77,22 @@ export function compileTransition(glsl: string, options: CompileOptions = {}): C
     throw new GlslCompileError(`parse error: ${(err as Error).message.split('\n')[0]}`);
   }
   const target = options.target ?? 'js';
-  const c = target === 'js' ? new JsTarget(values) : target === 'c' ? new CTarget(values) : new VectorTarget(values);
-  c.program(ast);
+  let c: JsTarget | CTarget | VectorTarget;
+  if (target === 'simd') {
+    // Compiled again with the variables that turned out to vary per lane, until none does (see
+    // VectorTarget: values the same in every lane run their ifs and loops as plain C).
+    const varying = new Set<string>();
+    for (;;) {
+      const v = new VectorTarget(values, varying);
+      v.program(ast);
+      c = v;
+      if (v.foundVarying.size === 0) break;
+      for (const name of v.foundVarying) varying.add(name);
+    }
+  } else {
+    c = target === 'js' ? new JsTarget(values) : new CTarget(values);
+    c.program(ast);
+  }
   const body = c.result();
   if (!/ f\$transition\$vec2\(/.test(body)) throw new GlslCompileError('the shader has no vec4 transition(vec2 uv) function');
   return { target, source: body, samplers: c.samplers };

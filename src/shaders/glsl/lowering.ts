@@ -93,6 +93,15 @@ export abstract class Lowering {
     return this.out.join('\n');
   }
 
+  /** Where the code emitted so far ends; rollback() drops what was emitted after it. */
+  protected checkpoint(): number {
+    return this.out.length;
+  }
+
+  protected rollback(mark: number) {
+    this.out.length = mark;
+  }
+
   /** Statements of a block. */
   protected statements(list: Node[]) {
     for (const s of list) this.statement(s);

@@ -3,6 +3,13 @@
  * lane per pixel of a run of pixels (`vf`, booleans as lane masks `vi`). if/else and loops run
  * under lane masks (a branch without lanes is skipped); return, break and continue clear lanes
  * (see MaskLevel). It computes exactly what the C target does, lane by lane.
+ *
+ * Uniform values: a value computed from constants, the uniforms and progress alone is the same in
+ * every lane. An if or a loop whose condition is uniform runs as plain C (all running lanes take
+ * the same way: no mask, no per-lane selects of the variables it assigns, no test for live lanes
+ * each iteration). A variable is uniform while every assignment gives it a uniform value under
+ * the mask it was declared under; compileTransition compiles again with the variables that turned
+ * out not to be (`varying`) until none does.
  */
 import { cOperators } from './c.js';
 import { Lowering } from './lowering.js';
@@ -16,6 +23,14 @@ import { type Base, componentBases, type FnSig, type Node, type Ty, type Value }
 interface MaskLevel {
   mask: string;
   kind: 'fn' | 'if' | 'loop' | 'iter';
+}
+
+/** Whether statements hold a break, continue or return (of their own loops' or not: kept simple). */
+function jumps(node: Node): boolean {
+  if (!node || typeof node !== 'object') return false;
+  if (Array.isArray(node)) return node.some(jumps);
+  if (node.type === 'break_statement' || node.type === 'continue_statement' || node.type === 'return_statement') return true;
+  return Object.entries(node).some(([k, v]) => k !== 'location' && typeof v === 'object' && jumps(v));
 }
 
 /** The helpers and math functions are the V_ versions of c/vector.h. */
@@ -38,6 +53,39 @@ export class VectorTarget extends Lowering {
 
   protected readonly logic = { and: ' & ', or: ' | ', not: (x: string) => `(~${x})` };
 
+  /** Names whose value is the same in every lane (uniform). */
+  private uniform = new Set<string>(['progress', 'ratio']);
+  /** Variables found assigned a per-lane value (or under a narrower mask) in this compilation. */
+  readonly foundVarying = new Set<string>();
+
+  /** `varying`: variables known (from an earlier compilation) not to be uniform. */
+  constructor(
+    uniformValues: Map<string, number | boolean | number[]>,
+    private readonly varying: ReadonlySet<string> = new Set(),
+  ) {
+    super(uniformValues);
+  }
+
+  /**
+   * Whether an expression of the lowered dialect is the same in every lane: literals, uniform
+   * names and built-in functions of them (not user functions, which run under masks, nor R, which
+   * holds texture reads and results).
+   */
+  private isUniform(expr: string): boolean {
+    for (const m of expr.matchAll(/(?<![\w$.])[A-Za-z_$][\w$]*/g)) {
+      const name = m[0];
+      const next = expr[m.index + name.length];
+      if (next === '(') {
+        if (name.startsWith('f$')) return false;
+        continue;
+      }
+      if (name === 'Math' && next === '.') continue;
+      if (name === 'true' || name === 'false') continue;
+      if (!this.uniform.has(name)) return false;
+    }
+    return true;
+  }
+
   private mask(): string {
     return this.levels.length > 0 ? this.levels[this.levels.length - 1].mask : 'VTRUE';
   }
@@ -57,10 +105,13 @@ export class VectorTarget extends Lowering {
 
   protected declareTemp(name: string, base: Base, expr: string): void {
     this.vars.set(name, { base, level: this.inFunction ? this.mask() : null });
+    if (this.isUniform(expr)) this.uniform.add(name);
     this.emit(this.vdecl(name, base, expr));
   }
 
-  protected declaration(name: string, base: Base, expr: string): string {
+  protected declaration(name: string, base: Base, expr: string, kind: 'const' | 'let'): string {
+    // Uniforms' values; variables, unless an earlier compilation found them varying.
+    if ((kind === 'const' || !this.varying.has(name)) && this.isUniform(expr)) this.uniform.add(name);
     return this.vdecl(name, base, expr);
   }
 
@@ -68,6 +119,10 @@ export class VectorTarget extends Lowering {
   assign(name: string, expr: string): void {
     const info = this.vars.get(name);
     const bool = info?.base === 'bool';
+    if (this.uniform.has(name) && !(this.isUniform(expr) && this.inFunction && info?.level === this.mask())) {
+      this.uniform.delete(name);
+      this.foundVarying.add(name);
+    }
     if (!this.inFunction || info?.level === this.mask()) this.emit(`${name} = ${bool ? expr : `BF(${expr})`};`);
     else this.emit(`${name} = ${bool ? 'SELB' : 'SEL'}(${this.mask()}, ${expr}, ${name});`);
   }
@@ -167,6 +222,17 @@ export class VectorTarget extends Lowering {
   /** if/else: each branch runs under its lanes, and only when it has some. */
   protected ifStatement(s: Node): void {
     const c = this.tmp(this.scalar(this.expr(s.condition)), 'bool');
+    if (this.isUniform(c)) {
+      // Every running lane takes the same branch: plain C, under the same mask.
+      this.emit(`if (lane0(${c})) {`);
+      this.body(s.body);
+      if (s.else && s.else.length > 0) {
+        this.emit('} else {');
+        this.body(s.else[s.else.length - 1]);
+      }
+      this.emit('}');
+      return;
+    }
     const outer = this.mask();
     const branch = (node: Node, m: string) => {
       this.pushMask(m, 'if');
@@ -208,6 +274,29 @@ export class VectorTarget extends Lowering {
       if (init.type === 'declarator_list') this.localDeclaration(init);
       else if (init.type === 'declaration_statement') this.localDeclaration(init.declaration);
       else this.expr(init.expression ?? init);
+    }
+    if (!jumps(s.body)) {
+      // A loop whose condition turns out uniform (a later compilation knows if the body makes it
+      // vary) and that no lane leaves early: plain C, under the same mask.
+      const mark = this.checkpoint();
+      this.emit('for (;;) {');
+      this.indent += '  ';
+      const c = condition ? this.tmp(this.scalar(this.expr(condition)), 'bool') : 'true';
+      if (this.isUniform(c)) {
+        if (condition) this.emit(`if (!lane0(${c})) break;`);
+        this.emit('{');
+        this.body(s.body);
+        this.emit('}');
+        if (operation) this.expr(operation);
+        this.indent = `${saveIndent}  `;
+        this.emit('}');
+        this.indent = saveIndent;
+        this.emit('}');
+        this.scopes.pop();
+        return;
+      }
+      this.rollback(mark);
+      this.indent = `${saveIndent}  `;
     }
     const live = this.pushMask(this.mask(), 'loop');
     this.emit('for (;;) {');
