@@ -18,7 +18,17 @@ interface FontLike {
   glyphForCodePoint(cp: number): { advanceWidth: number };
 }
 
+/**
+ * The system font fontconfig picks for a family, opened (once per process: a lookup and the font's
+ * parsing cost ~0.1 s each, and every job measures its captions and title).
+ */
+const found = new Map<string, FontLike | undefined>();
 function findFont(family: string): FontLike | undefined {
+  if (!found.has(family)) found.set(family, lookUpFont(family));
+  return found.get(family);
+}
+
+function lookUpFont(family: string): FontLike | undefined {
   let spec: string;
   try {
     spec = execFileSync('fc-match', ['-f', '%{file}|%{postscriptname}', family], { encoding: 'utf8' });
