@@ -61,6 +61,9 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const renders: number[] = [];
 const bares: number[] = [];
 const peaks: number[] = [];
+// CPU seconds of each (this process and its children): steadier than wall time on a shared machine.
+const renderCpu: number[] = [];
+const bareCpu: number[] = [];
 let manifest = await produce(parsed, { home, outDir: out, seed: 1, jobs: 1 });
 const t = manifest.Plans[0].timeline!;
 if (manifest.EditingBatchJob.SubJobList[0].Status !== 'Success') throw new Error(JSON.stringify(manifest.EditingBatchJob.SubJobList[0]));
@@ -72,11 +75,15 @@ await decodeToY4m(join(out, 'reference_0.mp4'), raw);
 // Interleaved runs, medians: the machine's speed drifts between runs.
 for (let run = 0; run < RUNS; run++) {
   const t0 = performance.now();
+  const c0 = cpuSeconds() ?? 0;
   const r = await withPeakMemory(() => produce(parsed, { home, outDir: out, seed: 1, jobs: 1 }));
   renders.push((performance.now() - t0) / 1000);
+  const c1 = cpuSeconds() ?? 0;
+  renderCpu.push(c1 - c0);
   manifest = r.result;
   peaks.push(r.peakMb);
   bares.push(await bareEncode(raw, join(out, 'baseline.mp4'), parsed.job.output));
+  bareCpu.push((cpuSeconds() ?? 0) - c1);
 }
 rmSync(raw);
 // The self-check's cost (render/quality.ts): the same render without it, interleaved.
@@ -106,6 +113,8 @@ const result = {
   ratio: Number((renderS / bareS).toFixed(3)),
   runs: { render: renders.map((x) => Number(x.toFixed(2))), bare: bares.map((x) => Number(x.toFixed(2))) },
   target: 1.25,
+  cpuRatio: Number((median(renderCpu) / median(bareCpu)).toFixed(3)),
+  cpu: { render: renderCpu.map((x) => Number(x.toFixed(2))), bare: bareCpu.map((x) => Number(x.toFixed(2))) },
   // The render's FFmpeg: its peak resident memory (the largest of the runs).
   peakMemoryMb: Math.round(Math.max(...peaks)),
   memoryTargetMb: 500,
@@ -118,6 +127,9 @@ console.log(
   `bare FFmpeg H.264 encode of the same frames, median of ${RUNS}: ${result.bareEncodeSeconds} s  [${result.runs.bare.join(', ')}]`,
 );
 console.log(`ratio: ${result.ratio} (target ≤ ${result.target}) ${result.ratio <= result.target ? 'MET' : 'NOT MET'}`);
+console.log(
+  `in CPU seconds (process and FFmpeg), medians: ${median(renderCpu).toFixed(1)} / ${median(bareCpu).toFixed(1)} = ${result.cpuRatio} [${result.cpu.render.join(', ')} / ${result.cpu.bare.join(', ')}]`,
+);
 console.log(
   `peak resident memory of the render's FFmpeg: ${result.peakMemoryMb} MB, largest of ${RUNS} [${peaks.map((x) => Math.round(x)).join(', ')}] (target ≤ ${result.memoryTargetMb} MB) ${result.peakMemoryMb <= result.memoryTargetMb ? 'MET' : 'NOT MET'}`,
 );

@@ -9,35 +9,7 @@ typedef float real;
 static __thread real R[64];
 static real progress, ratio;
 
-/*
- * sin and cos as GPUs compute them: the argument is first reduced to turns in the shader's own
- * precision (x / 2π, minus the nearest integer), then evaluated. Shaders that hash with
- * fract(sin(x) * 43758.5453) depend on exactly this reduction. The evaluation is a float32
- * polynomial (Cephes' sinf/cosf, within 2 ulp) on the nearest quarter turn's remainder: the same
- * operations in the scalar and the vector build (vector.h), so that both draw the same frames, and
- * 16 pixels at a time in the vector build instead of a libm call per pixel.
- */
-static inline real turnSin(real t, int quarter) {
-  const real q = rint(t * 4);
-  const real a = (t - q * (real)0.25) * (real)6.283185307179586;
-  const real z = a * a;
-  const real s = a + a * z * (((real)-1.9515295891e-4 * z + (real)8.3321608736e-3) * z + (real)-1.6666654611e-1);
-  const real c =
-      1 - (real)0.5 * z + z * z * (((real)2.443315711809948e-5 * z + (real)-1.388731625493765e-3) * z + (real)4.166664568298827e-2);
-  const int k = ((int)q + quarter) & 3;
-  return k == 0 ? s : k == 1 ? c : k == 2 ? -s : -c;
-}
-static inline real gl_sin(real x) {
-  real t = x * (real)0.15915494309189535;
-  t = t - nearbyint(t);
-  return turnSin(t, 0);
-}
-/* cos(x) = sin(x + a quarter turn). */
-static inline real gl_cos(real x) {
-  real t = x * (real)0.15915494309189535;
-  t = t - nearbyint(t);
-  return turnSin(t, 1);
-}
+#include "sincos.h"
 /*
  * atan as a float32 polynomial (Cephes' atanf, ~1e-7), the same operations in the scalar and the
  * vector build, so that both draw the same frames; GPUs approximate atan too.

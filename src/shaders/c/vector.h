@@ -13,6 +13,7 @@
 #endif
 #include "runtime.h"
 typedef float real;
+#include "sincos.h"
 /* Pixels per vector: one AVX-512 register, two AVX2 ones, four SSE ones (LANE_IDS below count them). */
 #define L 16
 typedef float vf __attribute__((vector_size(L * 4)));
@@ -138,7 +139,8 @@ static inline vf V_rint(vf x) {
     if (!small[i]) r[i] = rintf(x[i]);
   return r;
 }
-/* sin and cos: the scalar build's turnSin, gl_sin and gl_cos on whole vectors (same operations). */
+/* sin and cos: the scalar build's turnSin, gl_sin and gl_cos on whole vectors (same operations);
+   once when every lane holds the same argument (a uniform angle: kaleidoscope's folds). */
 static inline vf V_turnSin(vf t, int quarter) {
   const vf q = V_rint(t * 4);
   const vf a = (t - q * (real)0.25) * (real)6.283185307179586;
@@ -150,10 +152,12 @@ static inline vf V_turnSin(vf t, int quarter) {
   return sel_(k == 0, s, sel_(k == 1, c, sel_(k == 2, -s, -c)));
 }
 static inline vf V_sin_(vf x) {
+  if (sameLanes(x)) return BF(gl_sin(x[0]));
   const vf t = x * (real)0.15915494309189535;
   return V_turnSin(t - V_rint(t), 0);
 }
 static inline vf V_cos_(vf x) {
+  if (sameLanes(x)) return BF(gl_cos(x[0]));
   const vf t = x * (real)0.15915494309189535;
   return V_turnSin(t - V_rint(t), 1);
 }
