@@ -155,6 +155,52 @@ describe('gl-transitions on the CPU, compared with WebGL', () => {
     expect(differing).toEqual([]);
   });
 
+  it('the vector build runs uniform loops and ifs as plain C and varying ones under masks, drawing what the scalar build draws', async () => {
+    // acc starts uniform and turns varying in a uniform loop; n varies under a varying if; the second
+    // loop's condition reads n (found varying only on the compiler's second pass); the last if is
+    // uniform and returns.
+    const glsl = `
+vec4 transition(vec2 uv) {
+  float acc = 0.0;
+  float n = 0.0;
+  for (int i = 0; i < 4; i++) {
+    acc += uv.x * float(i);
+    if (uv.y > 0.5) n += 1.0;
+  }
+  float k = 0.0;
+  for (float j = 0.0; j < 1.0 + n; j += 1.0) k += 0.1;
+  if (progress > 0.5) return mix(getFromColor(uv), getToColor(uv), clamp(acc * 0.2 + k, 0.0, 1.0));
+  return getFromColor(uv) * (1.0 - progress) + vec4(k * 0.5);
+}`;
+    const simd = compileTransition(glsl, { target: 'simd' }).source;
+    // The first loop and the last if are plain C; the second loop runs under masks.
+    expect(simd.match(/lane0\(/g)?.length).toBe(2);
+    expect(simd).toMatch(/if \(!anyLane\(M\$\d+\)\) break;/);
+    const draw = (build: 'vector' | 'scalar') =>
+      drawTransition(shaderFor('fade')!, repeat(from, 4), repeat(to, 4), {
+        width: W,
+        height: H,
+        cacheDir,
+        engine: 'native',
+        threads: 2,
+        build,
+        glsl,
+      });
+    const [v, sc] = await Promise.all([draw('vector'), draw('scalar')]);
+    expect(Buffer.compare(v.frames, sc.frames)).toBe(0);
+    // And the JS engine (float64, no lanes) draws the same picture within rounding.
+    const size = W * H * 3;
+    const f3 = v.frames.subarray(3 * size, 4 * size);
+    const js = await drawTransition(shaderFor('fade')!, repeat(from, 4), repeat(to, 4), {
+      width: W,
+      height: H,
+      cacheDir,
+      engine: 'js',
+      glsl,
+    });
+    expect(psnr(new Uint8Array(f3), new Uint8Array(js.frames.subarray(3 * size, 4 * size)))).toBeGreaterThan(45);
+  });
+
   it('in the render, the frei0r plugin returns exactly the BT.601 YCbCr of the pictures it draws', async () => {
     // The render's graph (frei0rTransition): the plugin packs Y, Cb and Cr into its RGBA output and
     // FFmpeg takes them apart into yuv420p. Compared with the same plugin drawing RGB (yuv=0),
