@@ -103,10 +103,6 @@ static void framePassRows(int y0, int y1) {
 }
 
 /* Rows [y0, y1) of the picture as RGBX: 6 reads down the columns of the row pass, averaged. */
-typedef struct {
-  uint32_t *out;
-  int y0, y1, stride, row0;
-} Band;
 static void *draw(void *arg) {
   Band *b = arg;
   float *acc = mustAlloc(sizeof *acc * (size_t)W * 3);

@@ -18,6 +18,12 @@ typedef struct {
   int w, h, s;
 } Tex;
 static int W, H;
+/* Rows [y0, y1) to draw as RGBX, for draw() of each build (scalar-draw.h, vector-draw.h, a
+   rewrite): out holds row row0, rows are stride texels apart. */
+typedef struct {
+  uint32_t *out;
+  int y0, y1, stride, row0;
+} Band;
 static Tex FROM_, TO_;
 #define FROM (&FROM_)
 #define TO (&TO_)

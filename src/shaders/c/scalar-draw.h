@@ -5,10 +5,6 @@ static void prefetchEnd(void) {}
 static inline uint32_t q(real c) { return c > 0 ? (c < 1 ? (uint32_t)(c * (real)255 + (real)0.5) : 255) : 0; }
 
 /* Draws rows [y0, y1) as RGBX; out holds row row0, rows are stride texels apart. */
-typedef struct {
-  uint32_t *out;
-  int y0, y1, stride, row0;
-} Band;
 static void *draw(void *arg) {
   Band *b = arg;
   init_globals();

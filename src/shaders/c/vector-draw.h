@@ -5,10 +5,6 @@ static inline vi quantize(vf c) {
 
 static real *U;
 /* Draws rows [y0, y1) as RGBX; out holds row row0, rows are stride texels apart. */
-typedef struct {
-  uint32_t *out;
-  int y0, y1, stride, row0;
-} Band;
 static void *draw(void *arg) {
   Band *b = arg;
   init_globals();

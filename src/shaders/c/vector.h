@@ -145,9 +145,7 @@ static inline vf V_turnSin(vf t, int quarter) {
   const vf q = V_rint(t * 4);
   const vf a = (t - q * (real)0.25) * (real)6.283185307179586;
   const vf z = a * a;
-  const vf s = a + a * z * (((real)-1.9515295891e-4 * z + (real)8.3321608736e-3) * z + (real)-1.6666654611e-1);
-  const vf c =
-      1 - (real)0.5 * z + z * z * (((real)2.443315711809948e-5 * z + (real)-1.388731625493765e-3) * z + (real)4.166664568298827e-2);
+  const vf s = SIN_POLY(a, z), c = COS_POLY(z);
   const vi k = (__builtin_convertvector(q, vi) + quarter) & 3;
   return sel_(k == 0, s, sel_(k == 1, c, sel_(k == 2, -s, -c)));
 }
