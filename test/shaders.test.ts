@@ -11,7 +11,7 @@ import { ffmpegEnv } from '../src/render/ffmpeg.js';
 import { Graph } from '../src/render/filtergraph.js';
 import { frei0rTransition, frei0rTransitions, type ShaderCut } from '../src/render/transitions/frei0r.js';
 import { shaderFor, shaderParams, uniformTypes } from '../src/shaders/catalogue.js';
-import { drawTransition, frei0rPlugin, type ShaderEngine } from '../src/shaders/draw.js';
+import { type DrawOptions, drawTransition, frei0rPlugin, type ShaderEngine } from '../src/shaders/draw.js';
 import { frei0rMux } from '../src/shaders/mux.js';
 import { C_DIR, NATIVE_FLAGS, nativeUnit } from '../src/shaders/native.js';
 import { inlineIncludes } from '../src/util/cc.js';
@@ -85,16 +85,13 @@ afterAll(async () => {
 
 const repeat = (f: Uint8Array, n: number) => Buffer.concat(Array.from({ length: n }, () => f));
 
+/** A transition drawn over n copies of the two frames (frame i at progress i/n), W x H, 2 threads. */
+const drawn = (name: string, n: number, o: Partial<DrawOptions> = {}) =>
+  drawTransition(shaderFor(name)!, repeat(from, n), repeat(to, n), { width: W, height: H, cacheDir, threads: 2, ...o });
+
 /** Our frames at progress 0.25/0.5/0.75 (frames 1..3 of a 4-frame overlap). */
 async function ours(name: string, engine: ShaderEngine, glsl?: string): Promise<Uint8Array[]> {
-  const { frames } = await drawTransition(shaderFor(name)!, repeat(from, 4), repeat(to, 4), {
-    width: W,
-    height: H,
-    cacheDir,
-    engine,
-    threads: 2,
-    glsl,
-  });
+  const { frames } = await drawn(name, 4, { engine, glsl });
   const size = W * H * 3;
   return [1, 2, 3].map((i) => new Uint8Array(frames.subarray(i * size, (i + 1) * size)));
 }
@@ -138,15 +135,7 @@ describe('gl-transitions on the CPU, compared with WebGL', () => {
 
   it('the vector build of every shader draws exactly the frames of the scalar build', async () => {
     // 180 px rows: whole runs of 16 lanes and a partial one; progress 0 to 0.8.
-    const draw = (name: string, build: 'vector' | 'scalar') =>
-      drawTransition(shaderFor(name)!, repeat(from, 5), repeat(to, 5), {
-        width: W,
-        height: H,
-        cacheDir,
-        engine: 'native',
-        threads: 2,
-        build,
-      });
+    const draw = (name: string, build: 'vector' | 'scalar') => drawn(name, 5, { engine: 'native', build });
     const differing: string[] = [];
     for (const name of names) {
       const [v, s] = await Promise.all([draw(name, 'vector'), draw(name, 'scalar')]);
@@ -176,28 +165,13 @@ vec4 transition(vec2 uv) {
     // The first loop and the last if are plain C; the second loop runs under masks.
     expect(simd.match(/lane0\(/g)?.length).toBe(2);
     expect(simd).toMatch(/if \(!anyLane\(M\$\d+\)\) break;/);
-    const draw = (build: 'vector' | 'scalar') =>
-      drawTransition(shaderFor('fade')!, repeat(from, 4), repeat(to, 4), {
-        width: W,
-        height: H,
-        cacheDir,
-        engine: 'native',
-        threads: 2,
-        build,
-        glsl,
-      });
+    const draw = (build: 'vector' | 'scalar') => drawn('fade', 4, { engine: 'native', build, glsl });
     const [v, sc] = await Promise.all([draw('vector'), draw('scalar')]);
     expect(Buffer.compare(v.frames, sc.frames)).toBe(0);
     // And the JS engine (float64, no lanes) draws the same picture within rounding.
     const size = W * H * 3;
     const f3 = v.frames.subarray(3 * size, 4 * size);
-    const js = await drawTransition(shaderFor('fade')!, repeat(from, 4), repeat(to, 4), {
-      width: W,
-      height: H,
-      cacheDir,
-      engine: 'js',
-      glsl,
-    });
+    const js = await drawn('fade', 4, { engine: 'js', glsl });
     expect(psnr(new Uint8Array(f3), new Uint8Array(js.frames.subarray(3 * size, 4 * size)))).toBeGreaterThan(45);
   });
 
