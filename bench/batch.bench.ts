@@ -20,7 +20,7 @@ import { reelsmithHome } from '../src/config/home.js';
 import { parseJob } from '../src/job/parse.js';
 import type { Timeline } from '../src/planner/timeline.js';
 import { renderSettingsFromEnv } from '../src/shells/env.js';
-import { cpuSeconds, median, REFERENCE_SPEECH, REFERENCE_TITLE } from './reference.js';
+import { cpuSeconds, median, referenceJob } from './reference.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const mediaDir = join(root, 'examples/media');
@@ -42,26 +42,14 @@ const scenes = [
   ['fresh_fruit.png', 'snacks_and_drinks.mp4'],
 ];
 const parsed = parseJob(
-  {
-    InputConfig: {
-      MediaGroupArray: scenes.map((files, i) => ({ GroupName: `scene${i + 1}`, MediaArray: files.map(m) })),
-      SpeechTextArray: [REFERENCE_SPEECH],
-      Title: REFERENCE_TITLE,
-      BackgroundMusic: m('relaxing_theme.mp3'),
-    },
-    EditingConfig: {
-      SpeechConfig: { Voice: 'cally', SpeechRate: 0 },
-      BackgroundMusicConfig: { Volume: 0.2 },
-      ProcessConfig: {
-        SingleShotDuration: 4,
-        AllowTransition: true,
-        TransitionDuration: 0.5,
-        UseUniformTransition: false,
-        TransitionList: ['fade', 'wipeleft', 'circleopen', 'radial', 'directional', 'dreamyzoom'],
-      },
-    },
-    OutputConfig: { MediaURL: 'batch_{index}.mp4', Count: COUNT, Width: 1080, Height: 1920, MaxDuration: 30 },
-  },
+  referenceJob({
+    scenes: scenes.map((files) => files.map(m)),
+    music: m('relaxing_theme.mp3'),
+    shotSeconds: 4,
+    transitions: ['fade', 'wipeleft', 'circleopen', 'radial', 'directional', 'dreamyzoom'],
+    mediaURL: 'batch_{index}.mp4',
+    count: COUNT,
+  }),
   { baseDir: root },
 );
 

@@ -15,6 +15,45 @@ export const REFERENCE_SPEECH =
 export const REFERENCE_TITLE = 'Hema Fresh is now open';
 
 /**
+ * The reference job (voice-over, captions, title, music at 0.2, the `cally` voice; as long as its
+ * voice-over, ≈ 28 s) over scenes of the given media files, one group per scene.
+ */
+export function referenceJob(o: {
+  scenes: string[][];
+  music: string;
+  shotSeconds: number;
+  transitions: string[];
+  /** false: plain cuts (the list is not drawn from). */
+  allowTransitions?: boolean;
+  mediaURL: string;
+  count?: number;
+  width?: number;
+  height?: number;
+}) {
+  return {
+    InputConfig: {
+      MediaGroupArray: o.scenes.map((files, i) => ({ GroupName: `scene${i + 1}`, MediaArray: files })),
+      SpeechTextArray: [REFERENCE_SPEECH],
+      Title: REFERENCE_TITLE,
+      BackgroundMusic: o.music,
+    },
+    EditingConfig: {
+      SpeechConfig: { Voice: 'cally', SpeechRate: 0 },
+      BackgroundMusicConfig: { Volume: 0.2 },
+      ProcessConfig: {
+        SingleShotDuration: o.shotSeconds,
+        AllowTransition: o.allowTransitions ?? true,
+        TransitionDuration: 0.5,
+        UseUniformTransition: false,
+        TransitionList: o.transitions,
+        AllowVfxEffect: false,
+      },
+    },
+    OutputConfig: { MediaURL: o.mediaURL, Count: o.count ?? 1, Width: o.width ?? 1080, Height: o.height ?? 1920, MaxDuration: 30 },
+  };
+}
+
+/**
  * CPU seconds used so far by this process and the child processes it has waited for (FFmpeg,
  * espeak-ng), from /proc/self/stat (Linux); undefined elsewhere. Steadier than wall time on a shared
  * machine: a slow phase of the host stretches the wall clock more than the work.

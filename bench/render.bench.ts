@@ -10,7 +10,7 @@ import { makeSampleMedia } from '../examples/sample-media.js';
 import { reelsmithHome } from '../src/config/home.js';
 import { produce } from '../src/batch/produce.js';
 import { parseJob } from '../src/job/parse.js';
-import { bareEncode, cpuSeconds, decodeToY4m, median, REFERENCE_SPEECH, REFERENCE_TITLE, withPeakMemory } from './reference.js';
+import { bareEncode, cpuSeconds, decodeToY4m, median, referenceJob, withPeakMemory } from './reference.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const mediaDir = join(root, 'examples/media');
@@ -32,26 +32,13 @@ const files = [
   'mall_crowd.mp4',
   'storefront_opening.mp4',
 ];
-const job = {
-  InputConfig: {
-    MediaGroupArray: files.map((f, i) => ({ GroupName: `scene${i + 1}`, MediaArray: [m(f)] })),
-    SpeechTextArray: [REFERENCE_SPEECH],
-    Title: REFERENCE_TITLE,
-    BackgroundMusic: m('relaxing_theme.mp3'),
-  },
-  EditingConfig: {
-    SpeechConfig: { Voice: 'cally', SpeechRate: 0 },
-    BackgroundMusicConfig: { Volume: 0.2 },
-    ProcessConfig: {
-      SingleShotDuration: 4,
-      AllowTransition: true,
-      TransitionDuration: 0.5,
-      UseUniformTransition: false,
-      TransitionList: ['fade', 'wipeleft', 'circleopen', 'radial'],
-    },
-  },
-  OutputConfig: { MediaURL: 'reference_{index}.mp4', Count: 1, Width: 1080, Height: 1920, MaxDuration: 30 },
-};
+const job = referenceJob({
+  scenes: files.map((f) => [m(f)]),
+  music: m('relaxing_theme.mp3'),
+  shotSeconds: 4,
+  transitions: ['fade', 'wipeleft', 'circleopen', 'radial'],
+  mediaURL: 'reference_{index}.mp4',
+});
 
 const parsed = parseJob(job, { baseDir: root });
 // Warm caches (speech, probes) so that the figure is the render itself.

@@ -23,7 +23,7 @@ import { drawTransition, frei0rPlugin } from '../src/shaders/draw.js';
 import { TRANSITIONS } from '../src/job/catalogue.js';
 import { shaderFor } from '../src/shaders/catalogue.js';
 import { parseJob } from '../src/job/parse.js';
-import { bareEncode, cpuSeconds, decodeToY4m, median, REFERENCE_SPEECH, REFERENCE_TITLE } from './reference.js';
+import { bareEncode, cpuSeconds, decodeToY4m, median, referenceJob } from './reference.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const mediaDir = join(root, 'examples/media');
@@ -190,28 +190,18 @@ const files = [
   'storefront_opening.mp4',
   'snacks_and_drinks.mp4',
 ];
-const jobFor = (list: string | undefined) => ({
-  InputConfig: {
-    MediaGroupArray: files.map((f, i) => ({ GroupName: `scene${i + 1}`, MediaArray: [m(f)] })),
-    BackgroundMusic: m('relaxing_theme.mp3'),
-    SpeechTextArray: [REFERENCE_SPEECH],
-    Title: REFERENCE_TITLE,
-  },
-  EditingConfig: {
-    SpeechConfig: { Voice: 'cally', SpeechRate: 0 },
-    BackgroundMusicConfig: { Volume: 0.2 },
-    ProcessConfig: {
-      SingleShotDuration: 3.5,
-      AllowTransition: list !== undefined,
-      TransitionDuration: 0.5,
-      UseUniformTransition: false,
-      TransitionList: ALL_LISTS[list ?? 'reference'],
-      AllowVfxEffect: false,
-    },
-  },
-  // The job lasts as long as its voice-over (≈ 28 s).
-  OutputConfig: { MediaURL: `${list ?? 'without'}_{index}.mp4`, Count: 1, Width: W, Height: H, MaxDuration: 30 },
-});
+// The job lasts as long as its voice-over (≈ 28 s).
+const jobFor = (list: string | undefined) =>
+  referenceJob({
+    scenes: files.map((f) => [m(f)]),
+    music: m('relaxing_theme.mp3'),
+    shotSeconds: 3.5,
+    transitions: ALL_LISTS[list ?? 'reference'],
+    allowTransitions: list !== undefined,
+    mediaURL: `${list ?? 'without'}_{index}.mp4`,
+    width: W,
+    height: H,
+  });
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const SHARE = process.env.BENCH_SHARE !== '0'; // BENCH_SHARE=0: per-frame costs only
 const host =
