@@ -275,46 +275,39 @@ export class VectorTarget extends Lowering {
       else if (init.type === 'declaration_statement') this.localDeclaration(init.declaration);
       else this.expr(init.expression ?? init);
     }
-    if (!jumps(s.body)) {
-      // A loop whose condition turns out uniform (a later compilation knows if the body makes it
-      // vary) and that no lane leaves early: plain C, under the same mask.
-      const mark = this.checkpoint();
+    // A loop that no lane leaves early (no break, continue or return) and whose condition turns
+    // out uniform runs as plain C under the same mask (a later compilation knows if the body makes
+    // the condition vary); any other under masks of its own.
+    let plain = !jumps(s.body);
+    const mark = this.checkpoint();
+    let live = '';
+    let c: string | undefined;
+    for (;;) {
+      if (!plain) live = this.pushMask(this.mask(), 'loop');
       this.emit('for (;;) {');
       this.indent += '  ';
-      const c = condition ? this.tmp(this.scalar(this.expr(condition)), 'bool') : 'true';
-      if (this.isUniform(c)) {
-        if (condition) this.emit(`if (!lane0(${c})) break;`);
-        this.emit('{');
-        this.body(s.body);
-        this.emit('}');
-        if (operation) this.expr(operation);
-        this.indent = `${saveIndent}  `;
-        this.emit('}');
-        this.indent = saveIndent;
-        this.emit('}');
-        this.scopes.pop();
-        return;
-      }
+      c = condition ? this.tmp(this.scalar(this.expr(condition)), 'bool') : undefined;
+      if (!plain || c === undefined || this.isUniform(c)) break;
+      // The condition varies per lane: emitted again, under masks.
       this.rollback(mark);
       this.indent = `${saveIndent}  `;
+      plain = false;
     }
-    const live = this.pushMask(this.mask(), 'loop');
-    this.emit('for (;;) {');
-    this.indent += '  ';
-    if (condition) {
-      const c = this.tmp(this.scalar(this.expr(condition)), 'bool');
-      this.emit(`${live} &= ${c};`);
+    if (plain) {
+      if (c) this.emit(`if (!lane0(${c})) break;`);
+    } else {
+      if (c) this.emit(`${live} &= ${c};`);
+      this.emit(`if (!anyLane(${live})) break;`);
+      this.pushMask(live, 'iter');
     }
-    this.emit(`if (!anyLane(${live})) break;`);
-    this.pushMask(live, 'iter');
     this.emit('{');
     this.body(s.body);
     this.emit('}');
-    this.levels.pop();
+    if (!plain) this.levels.pop();
     if (operation) this.expr(operation);
     this.indent = `${saveIndent}  `;
     this.emit('}');
-    this.levels.pop();
+    if (!plain) this.levels.pop();
     this.indent = saveIndent;
     this.emit('}');
     this.scopes.pop();
