@@ -19,23 +19,25 @@ static int nextPassBand;
 static pthread_barrier_t passed;
 #endif
 static void packBand(const uint32_t *rgb, uint32_t *out, int stride, int y0, int y1);
+/* The next band of 16 rows from a shared counter: 0 when none is left. */
+static int takeBand(int *counter, int *y0, int *y1) {
+  *y0 = __atomic_fetch_add(counter, 1, __ATOMIC_RELAXED) * 16;
+  *y1 = *y0 + 16 < H ? *y0 + 16 : H;
+  return *y0 < H;
+}
 static void *worker(void *arg) {
   (void)arg;
-  uint32_t *band = job.yuv ? malloc((size_t)W * 16 * 4) : NULL;
-  if (job.yuv && !band) return NULL;
+  int y0, y1;
 #ifdef FRAME_PASS
-  for (;;) {
-    const int y0 = __atomic_fetch_add(&nextPassBand, 1, __ATOMIC_RELAXED) * 16;
-    if (y0 >= H) break;
-    framePassRows(y0, y0 + 16 < H ? y0 + 16 : H);
-  }
+  while (takeBand(&nextPassBand, &y0, &y1)) framePassRows(y0, y1);
   pthread_barrier_wait(&passed);
 #endif
+  /* A thread without its band buffer leaves the bands to the others (after the barrier: every
+     thread reaches it). */
+  uint32_t *band = job.yuv ? malloc((size_t)W * 16 * 4) : NULL;
+  if (job.yuv && !band) return NULL;
   prefetchBegin();
-  for (;;) {
-    const int y0 = __atomic_fetch_add(&nextBand, 1, __ATOMIC_RELAXED) * 16;
-    if (y0 >= H) break;
-    const int y1 = y0 + 16 < H ? y0 + 16 : H;
+  while (takeBand(&nextBand, &y0, &y1)) {
     if (!job.yuv) {
       Band b = { job.out, y0, y1, job.stride, 0 };
       draw(&b);
