@@ -127,6 +127,7 @@ describe('the service on PostgreSQL', () => {
       '0008_job_seed',
       '0009_access_keys',
       '0010_worker_speed',
+      '0011_media_source_job',
     ]);
     await Promise.all(dbs.map((db) => db.destroy()));
     // Two services on it; the same ClientToken submitted to both at once.

@@ -43,7 +43,10 @@ export class MediaLibrary {
     private readonly dir: string,
   ) {}
 
-  async add(path: string, meta: { title?: string; description?: string; tags?: string[]; inputUrl?: string } = {}): Promise<MediaRecord> {
+  async add(
+    path: string,
+    meta: { title?: string; description?: string; tags?: string[]; inputUrl?: string; sourceJob?: string } = {},
+  ): Promise<MediaRecord> {
     const info = await probe(path, basename(path));
     await mkdir(this.dir, { recursive: true });
     const stored = `${await fileHash(path)}${extname(path).toLowerCase()}`;
@@ -65,23 +68,26 @@ export class MediaLibrary {
       created_at: new Date().toISOString(),
       input_url: meta.inputUrl ?? null,
       size: (await stat(path)).size,
+      source_job: meta.sourceJob ?? null,
     };
     await this.db.insertInto('media').values(row).execute();
     return this.toRecord(row);
   }
 
   /**
-   * The record of this very file (same content) from this place, registered once however often it
-   * is asked for (an output published again by a resumed job); a new file at the same place (an
-   * object another job replaced) is a new record.
+   * The record of a job's output: this very file (same content) from this place, registered once
+   * however often the job publishes it (an output published again by a resumed job); a new file at
+   * the same place, or the same file from another job (renders are deterministic: an identical
+   * output of an identical job), is a new record.
    */
-  async addOnce(path: string, meta: { title?: string; inputUrl: string }): Promise<MediaRecord> {
+  async addOnce(path: string, meta: { title?: string; inputUrl: string; sourceJob: string }): Promise<MediaRecord> {
     const stored = `${await fileHash(path)}${extname(path).toLowerCase()}`;
     const row = await this.db
       .selectFrom('media')
       .selectAll()
       .where('input_url', '=', meta.inputUrl)
       .where('file', '=', stored)
+      .where('source_job', '=', meta.sourceJob)
       .executeTakeFirst();
     return row ? this.toRecord(row) : this.add(path, meta);
   }

@@ -80,7 +80,7 @@ export async function assembleRuntime(o: RuntimeOptions) {
         if (!base) throw new Error('no public URL to publish outputs under');
         url = place = `${base}/outputs/${encodeURIComponent(job.JobId)}/${encodeURIComponent(name)}`;
       }
-      const rec = await library.addOnce(out.file, { title: basename(name, '.mp4'), inputUrl: place });
+      const rec = await library.addOnce(out.file, { title: basename(name, '.mp4'), inputUrl: place, sourceJob: job.JobId });
       return { MediaURL: url, MediaId: rec.id, ...(object ? { Object: object } : {}) };
     },
     maxQueued: o.maxQueued,

@@ -33,6 +33,8 @@ export interface MediaTable {
   /** Where the service fetched it from (RegisterMediaInfo InputURL). */
   input_url: string | null;
   size: number | null;
+  /** The batch job it is an output of (null for media registered or uploaded). */
+  source_job: string | null;
 }
 
 /** A batch job accepted by the service (IMS EditingBatchJob). */
@@ -238,6 +240,12 @@ const migrationsFor = (d: SqlDialect): Record<string, Migration> => {
       async up(db) {
         await db.schema.alterTable('workers').addColumn('renders', 'integer').execute();
         await db.schema.alterTable('workers').addColumn('render_rate', t.real).execute();
+      },
+    },
+    // Outputs are registered once per job: another job's identical output at the same place is its own.
+    '0011_media_source_job': {
+      async up(db) {
+        await db.schema.alterTable('media').addColumn('source_job', 'text').execute();
       },
     },
     '0003_callbacks': {
