@@ -410,19 +410,23 @@ program
       storage,
       log,
     });
-    // A failure nobody awaited: the database gone for a while (a restart, the network) is waited
-    // out, as everywhere else in the worker (its state is in the database); anything else leaves
-    // the worker in an unknown state: said, then the process ends (its units are handed back).
-    process.on('unhandledRejection', (err) => {
+    // A failure nobody awaited, or an error event nobody listens to (a pooled PostgreSQL client
+    // whose connection dies while checked out): the database gone for a while (a restart, the
+    // network) is waited out, as everywhere else in the worker (its state is in the database);
+    // anything else leaves the worker in an unknown state: said, then the process ends (its units
+    // are handed back).
+    const unhandled = (kind: string) => (err: unknown) => {
       const message = err instanceof Error ? err.message : String(err);
       const lostDatabase =
         /ECONNREFUSED|ECONNRESET|terminating connection|Connection terminated|the database system is (starting|shutting)/i.test(message);
       log.error(
         { err: err instanceof Error ? err.stack : message },
-        lostDatabase ? 'database unreachable (not awaited)' : 'worker failed: unhandled rejection',
+        lostDatabase ? `database unreachable (${kind})` : `worker failed: ${kind}`,
       );
       if (!lostDatabase) process.exit(1);
-    });
+    };
+    process.on('unhandledRejection', unhandled('unhandled rejection'));
+    process.on('uncaughtException', unhandled('uncaught exception'));
     process.stdout.write(`reelsmith worker ready (pid ${process.pid})\n`);
     // SIGTERM: finish the running jobs, take no new one; a second signal stops at once (the jobs
     // are handed back to the queue by the others).
