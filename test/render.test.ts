@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { JobValidationError } from '../src/errors.js';
 import { produce } from '../src/batch/produce.js';
 import { Graph } from '../src/render/filtergraph.js';
+import { bandsAround, fittedSize } from '../src/render/graph.js';
 import { crossfades } from '../src/render/transitions/crossfade.js';
 import { parseJob } from '../src/job/parse.js';
 import {
@@ -122,6 +123,67 @@ describe('render', () => {
     expect(left[0]).toBeGreaterThan(150);
     expect(right[2]).toBeGreaterThan(150);
     expect(right[0]).toBeLessThan(80);
+  });
+
+  it('puts the fitted picture exactly between its background bands, above and below or left and right', async () => {
+    for (const [clip, w, h] of [
+      ['storefront_opening.mp4', W, H],
+      ['portrait_tone.mp4', H, W],
+    ] as const) {
+      const { manifest, file } = await run({
+        InputConfig: { MediaArray: [media(clip)] },
+        EditingConfig: { BackgroundImageConfig: { SubType: 'Blur', Radius: 0.1 } },
+        OutputConfig: output({ Width: w, Height: h, FixedDuration: 2 }),
+      });
+      const shot = manifest.Plans[0].timeline!.shots[0];
+      const info = (await ffprobe(media(clip))).streams.find((s) => s.codec_type === 'video')!;
+      const [fw, fh] = fittedSize(info.width! / info.height!, w, h);
+      const { vertical, before } = bandsAround(w, h, fw, fh);
+      expect(before).toBeGreaterThan(40);
+      // The source's frame at the same moment, scaled to the picture's size, is what sits there.
+      const at = 1;
+      const src = await execa(
+        'ffmpeg',
+        [
+          '-v',
+          'error',
+          '-ss',
+          String(shot.sourceIn + at * shot.speed),
+          '-i',
+          media(clip),
+          '-vf',
+          `scale=${fw}:${fh}`,
+          '-frames:v',
+          '1',
+          '-f',
+          'rawvideo',
+          '-pix_fmt',
+          'rgb24',
+          '-',
+        ],
+        { encoding: 'buffer' },
+      );
+      const expected = Buffer.from(src.stdout as unknown as Uint8Array);
+      const out = await frameAt(file(0), at);
+      const [x0, y0] = vertical ? [0, before] : [before, 0];
+      const diffAt = (dx: number, dy: number) => {
+        let s = 0;
+        for (let y = 2; y < fh - 2; y++)
+          for (let x = 2; x < fw - 2; x++) {
+            const e = (y * fw + x) * 3;
+            const o = out.at(x0 + x + dx, y0 + y + dy);
+            s += Math.abs(o[0] - expected[e]) + Math.abs(o[1] - expected[e + 1]) + Math.abs(o[2] - expected[e + 2]);
+          }
+        return s / ((fw - 4) * (fh - 4) * 3);
+      };
+      const placed = diffAt(0, 0);
+      expect(placed).toBeLessThan(6);
+      // two pixels off along the stacking is clearly worse: the picture is where the bands end
+      expect(vertical ? diffAt(0, 2) : diffAt(2, 0)).toBeGreaterThan(placed * 1.5);
+      // and the bands are the blurred frame, not black
+      const [bx, by] = vertical ? [w, before - 2] : [before - 2, h];
+      expect(meanColor(out, 0, 0, bx, by).reduce((a, b) => a + b)).toBeGreaterThan(60);
+    }
   });
 
   it('uses only the in/out ranges of a material', async () => {

@@ -10,7 +10,7 @@ export interface Capabilities {
 
 let cached: Promise<Capabilities> | undefined;
 
-const REQUIRED_FILTERS = ['ass', 'xfade', 'boxblur', 'overlay', 'amix', 'concat', 'loop', 'afade'];
+const REQUIRED_FILTERS = ['ass', 'xfade', 'gblur', 'vstack', 'hstack', 'overlay', 'amix', 'concat', 'loop', 'afade'];
 const REQUIRED_ENCODERS = ['libx264', 'aac'];
 
 export function capabilities(): Promise<Capabilities> {

@@ -53,6 +53,59 @@ function colorHex(c: string) {
 const still = (fps: number, d: number, from = 0) =>
   `loop=loop=-1:size=1:start=0,settb=1/${fps},setpts=N${from > 0 ? `+${from}` : ''},fps=${fps},trim=duration=${f(d)}`;
 
+/** The size of a picture of `aspect` fitted inside W×H (even, so that chroma stays aligned). */
+export function fittedSize(aspect: number, W: number, H: number): [number, number] {
+  if (aspect > W / H) return [W, Math.min(H, even(W / aspect))];
+  return [Math.min(W, even(H * aspect)), H];
+}
+
+/** The background bands around a fw×fh picture centred in W×H: above and below, or left and right. */
+export function bandsAround(W: number, H: number, fw: number, fh: number): { vertical: boolean; before: number; after: number } {
+  const vertical = fw === W;
+  const gap = vertical ? H - fh : W - fw;
+  // The picture's offset rounded down to even, as overlay placed it.
+  const before = Math.floor(gap / 4) * 2;
+  return { vertical, before, after: gap - before };
+}
+
+/**
+ * The two bands cut from `from` (a picture of fromW×fromH standing for the whole W×H frame),
+ * each through `shape` (its crop, and the band's output size); undefined for an empty band.
+ */
+function cropBands(
+  g: Graph,
+  from: string,
+  bands: { vertical: boolean; before: number; after: number },
+  fromW: number,
+  fromH: number,
+  W: number,
+  H: number,
+  shape: (crop: string, w: number, h: number) => string,
+): [string | undefined, string | undefined] {
+  const sizes = [bands.before, bands.after];
+  const n = sizes.filter((x) => x > 0).length;
+  const parts = sizes.map((x) => (x > 0 ? g.label('band') : undefined));
+  const sources = n > 1 ? parts.map((p) => (p ? `${p}s` : undefined)) : parts.map((p) => (p ? from : undefined));
+  if (n > 1) g.chain(`[${from}]split=2[${sources[0]}][${sources[1]}]`);
+  // A band's rows (or columns) of `from`, in proportion, even and at least 2.
+  const scaled = (x: number, whole: number, of: number) => Math.min(of, Math.max(2, even((x * of) / whole)));
+  sizes.forEach((size, k) => {
+    if (size === 0) return;
+    const atEnd = k === 1;
+    let crop: string;
+    if (bands.vertical) {
+      const h = scaled(size, H, fromH);
+      crop = `crop=${fromW}:${h}:0:${atEnd ? fromH - h : 0}`;
+      g.chain(`[${sources[k]}]${shape(crop, W, size)}[${parts[k]}]`);
+    } else {
+      const w = scaled(size, W, fromW);
+      crop = `crop=${w}:${fromH}:${atEnd ? fromW - w : 0}:0`;
+      g.chain(`[${sources[k]}]${shape(crop, size, H)}[${parts[k]}]`);
+    }
+  });
+  return [parts[0], parts[1]];
+}
+
 /** Fits `src` inside W×H over the timeline's background; returns the output label. */
 function fitShot(
   g: Graph,
@@ -76,37 +129,48 @@ function fitShot(
   const hold = isStill ? `,${still(fps, holdFor, from)}` : '';
   const sameAspect = Math.abs(aspect - W / H) < 0.01;
   const bg: Background = t.background;
-  if (sameAspect) {
+  const [fw, fh] = fittedSize(aspect, W, H);
+  if (sameAspect || (fw === W && fh === H)) {
     g.chain(`[${src}]scale=${W}:${H}:flags=bilinear,setsar=1${hold}[${out}]`);
-  } else if (bg.type === 'image' && bgImage) {
-    const b = g.input('-i', bgImage);
-    const bgl = g.label('bg');
-    const fg = g.label('fg');
-    g.chain(`[${b}:v]scale=${W}:${H}:force_original_aspect_ratio=increase,crop=${W}:${H},setsar=1,${still(fps, holdFor, from)}[${bgl}]`);
-    g.chain(`[${src}]scale=${W}:${H}:force_original_aspect_ratio=decrease:flags=bilinear,setsar=1${hold}[${fg}]`);
-    g.chain(`[${bgl}][${fg}]overlay=(W-w)/2:(H-h)/2:shortest=1[${out}]`);
   } else if (bg.type === 'color') {
     g.chain(
-      `[${src}]scale=${W}:${H}:force_original_aspect_ratio=decrease:flags=bilinear,pad=${W}:${H}:(ow-iw)/2:(oh-ih)/2:color=${colorHex(bg.color)},setsar=1${hold}[${out}]`,
+      `[${src}]scale=${fw}:${fh}:flags=bilinear,pad=${W}:${H}:(ow-iw)/2:(oh-ih)/2:color=${colorHex(bg.color)},setsar=1${hold}[${out}]`,
     );
   } else {
-    // Blur of the same frame, computed at a quarter of the size (the blur hides the difference).
-    const radius = bg.type === 'blur' ? bg.radius : 0.1;
-    const w4 = even(W / 4);
-    const h4 = even(H / 4);
-    const r = Math.max(1, Math.min(Math.round(radius * Math.min(w4, h4) * 0.5), Math.floor(Math.min(w4, h4) / 4) - 1));
-    const a = g.label('a');
-    const b = g.label('b');
-    const bgl = g.label('bg');
+    // The picture between two bands of background, stacked: frames are copied once, not blended
+    // (overlay would convert the picture to YUVA and blend every pixel of it).
+    const bands = bandsAround(W, H, fw, fh);
     const fg = g.label('fg');
-    g.chain(`[${src}]split=2[${a}][${b}]`);
-    // Crop to the output's aspect first, so that the downscale reads only what it keeps.
-    const cropTo = aspect > W / H ? `crop=ih*${W}/${H}:ih` : `crop=iw:iw*${H}/${W}`;
+    let sides: [string | undefined, string | undefined];
+    if (bg.type === 'image' && bgImage) {
+      const b = g.input('-i', bgImage);
+      const bgl = g.label('bg');
+      g.chain(`[${b}:v]scale=${W}:${H}:force_original_aspect_ratio=increase,crop=${W}:${H},setsar=1,${still(fps, holdFor, from)}[${bgl}]`);
+      g.chain(`[${src}]scale=${fw}:${fh}:flags=bilinear,setsar=1${hold}[${fg}]`);
+      sides = cropBands(g, bgl, bands, W, H, W, H, (crop) => crop);
+    } else {
+      // Blur of the same frame, computed at a quarter of the size (the blur hides the difference);
+      // each band is scaled up from its own rows of it, the middle (under the picture) never is.
+      const radius = bg.type === 'blur' ? bg.radius : 0.1;
+      const w4 = even(W / 4);
+      const h4 = even(H / 4);
+      const r = Math.max(1, Math.min(Math.round(radius * Math.min(w4, h4) * 0.5), Math.floor(Math.min(w4, h4) / 4) - 1));
+      // The Gaussian of a power-2 box blur of radius r (the same spread): cheaper, and smoother.
+      const sigma = f(Math.sqrt((2 * r * (r + 1)) / 3));
+      const a = g.label('a');
+      const b = g.label('b');
+      const small = g.label('bg');
+      g.chain(`[${src}]split=2[${a}][${b}]`);
+      // Crop to the output's aspect first, so that the downscale reads only what it keeps.
+      const cropTo = aspect > W / H ? `crop=ih*${W}/${H}:ih` : `crop=iw:iw*${H}/${W}`;
+      g.chain(`[${a}]${cropTo},scale=${w4}:${h4}:flags=fast_bilinear,gblur=sigma=${sigma}[${small}]`);
+      g.chain(`[${b}]scale=${fw}:${fh},setsar=1[${fg}]`);
+      sides = cropBands(g, small, bands, w4, h4, W, H, (crop, w, h) => `${crop},scale=${w}:${h}:flags=fast_bilinear,setsar=1`);
+    }
+    const inputs = [sides[0], fg, sides[1]].filter((x): x is string => x !== undefined);
     g.chain(
-      `[${a}]${cropTo},scale=${w4}:${h4}:flags=fast_bilinear,boxblur=luma_radius=${r}:luma_power=2,scale=${W}:${H}:flags=fast_bilinear,setsar=1[${bgl}]`,
+      `${inputs.map((l) => `[${l}]`).join('')}${bands.vertical ? 'vstack' : 'hstack'}=inputs=${inputs.length}${bg.type === 'image' ? ':shortest=1' : hold}[${out}]`,
     );
-    g.chain(`[${b}]scale=${W}:${H}:force_original_aspect_ratio=decrease,setsar=1[${fg}]`);
-    g.chain(`[${bgl}][${fg}]overlay=(W-w)/2:(H-h)/2${hold}[${out}]`);
   }
   if (!kb) return out;
   const panned = g.label('kb');
