@@ -1,7 +1,12 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CAPTION_LOOPS, CAPTION_MOTIONS } from '../src/captions/motion.js';
 import { produce } from '../src/batch/produce.js';
+import { DEFAULT_RENDER } from '../src/render/settings.js';
+import { bandsOf, selectFrames } from '../src/render/caption-layer.js';
+import { assEvents, assOpaque, changeFrames } from '../src/captions/changes.js';
 import type { Caption } from '../src/planner/timeline.js';
 import { CAPTION_IN_EFFECTS } from '../src/job/catalogue.js';
 import { parseJob } from '../src/job/parse.js';
@@ -210,4 +215,158 @@ describe('word-by-word highlighting (reelsmith extension)', () => {
       expect(count(early, GREEN)).toBeGreaterThan(0);
     });
   }
+});
+
+describe('caption layer (captions drawn once per change, laid over the video)', () => {
+  /** A job's only output rendered with the layer or with `ass` on every frame, losslessly: its raw frames, and the render's work folder. */
+  async function renderWith(mode: 'always' | 'never', asr: object) {
+    const out = tempDir();
+    const tmp = tempDir('rs-work-');
+    const parsed = parseJob({
+      InputConfig: {
+        MediaArray: [media('dark_portrait.mp4')],
+        SpeechText: 'One short line. Then a second one, longer than the first. And the last.',
+        Title: 'A title on top',
+      },
+      EditingConfig: {
+        SpeechConfig: { Voice: 'cally', AsrConfig: { FontColor: '#ffcc00', FontSize: 30, Outline: 2, OutlineColour: '#3050ff', ...asr } },
+        BackgroundImageConfig: { SubType: 'Color', Color: '#000000' },
+      },
+      OutputConfig: { MediaURL: 'l_{index}.mp4', Width: 360, Height: 640, Video: { Crf: 0, Preset: 'ultrafast' } },
+    });
+    // The render's work folder is kept (under a TMPDIR of our own) to see how the captions were drawn.
+    const before = process.env.TMPDIR;
+    process.env.TMPDIR = tmp;
+    try {
+      const m = await produce(parsed, {
+        home: testHome(),
+        outDir: out,
+        seed: 3,
+        jobs: 1,
+        render: { ...DEFAULT_RENDER, captionLayer: mode, keepWork: true },
+      });
+      expect(m.EditingBatchJob.SubJobList[0].Status).toBe('Success');
+    } finally {
+      if (before === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = before;
+    }
+    const work = join(tmp, readdirSync(tmp).find((d) => d.startsWith('reelsmith-'))!);
+    const { stdout } = await execa('ffmpeg', ['-v', 'error', '-i', join(out, 'l_0.mp4'), '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-'], {
+      encoding: 'buffer',
+    });
+    return {
+      frames: Buffer.from(stdout as unknown as Uint8Array),
+      work,
+      args: JSON.parse(readFileSync(join(work, 'ffmpeg-args.json'), 'utf8')) as string[],
+    };
+  }
+
+  for (const [what, asr] of [
+    ['static captions and a title', {}],
+    ['captions that turn and zoom in and out', { AaiMotionInEffect: 'rotate1_in', AaiMotionOutEffect: 'zoom_out' }],
+  ] as const) {
+    it(`draws ${what} as the ass filter does, within rounding, at the same frames`, async () => {
+      const layered = await renderWith('always', asr);
+      const direct = await renderWith('never', asr);
+      const graph = (a: string[]) => a[a.indexOf('-filter_complex') + 1];
+      expect(graph(layered.args)).not.toContain('ass=');
+      expect(graph(layered.args)).toContain('overlay=x=0');
+      expect(existsSync(join(layered.work, 'captions.nut'))).toBe(true);
+      expect(graph(direct.args)).toContain('ass=');
+      expect(layered.frames.length).toBe(direct.frames.length);
+      const frameBytes = 360 * 640 * 1.5;
+      const count = layered.frames.length / frameBytes;
+      let exact = 0;
+      let worstPsnr = Number.POSITIVE_INFINITY;
+      for (let f = 0; f < count; f++) {
+        let d = 0;
+        let se = 0;
+        for (let i = f * frameBytes; i < (f + 1) * frameBytes; i++) {
+          const e = layered.frames[i] - direct.frames[i];
+          d = Math.max(d, Math.abs(e));
+          se += e * e;
+        }
+        if (d <= 2) exact++;
+        worstPsnr = Math.min(worstPsnr, se === 0 ? 99 : 10 * Math.log10((255 * 255) / (se / frameBytes)));
+      }
+      if (what.startsWith('static')) {
+        // luma within 1 level, chroma within 2 (averaged over 2x2 blocks in two steps), every frame:
+        // the captions change at the same frames
+        expect(exact).toBe(count);
+      } else {
+        // Moving frames are drawn at the same milliseconds but for the frames on whole tenths of a
+        // second, whose time the render's clock may round to the millisecond before (concat sums
+        // rounded durations): a turn or zoom 1 ms apart moves a few edge pixels.
+        expect(exact).toBeGreaterThan(count * 0.8);
+        expect(worstPsnr).toBeGreaterThan(38);
+      }
+    });
+  }
+
+  it('leaves translucent captions (fades) to the ass filter', async () => {
+    const faded = await renderWith('always', { AaiMotionInEffect: 'fade_in' });
+    const graph = faded.args[faded.args.indexOf('-filter_complex') + 1];
+    expect(graph).toContain('ass=');
+    expect(existsSync(join(faded.work, 'captions.nut'))).toBe(false);
+  });
+});
+
+describe('caption changes and bands (pure)', () => {
+  const doc = (
+    events: string[],
+    styles = 'Style: Caption,Noto Sans,30,&H00FFFFFF,&H00FFFFFF,&H00000000,&H80000000,0,0,0,0,100,100,0,0,1,2,0,2,0,0,0,1',
+  ) =>
+    [
+      '[V4+ Styles]',
+      'Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding',
+      styles,
+      '',
+      '[Events]',
+      'Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text',
+      ...events,
+    ].join('\n');
+
+  it('draws again only where an event starts or ends, and every frame of a moving one', () => {
+    const events = assEvents(
+      doc([
+        'Dialogue: 0,0:00:00.50,0:00:01.00,Caption,,0,0,0,,{\\pos(10,10)}a, with a comma',
+        'Dialogue: 0,0:00:02.00,0:00:02.10,Caption,,0,0,0,,{\\move(0,0,10,10)}b',
+      ]),
+    );
+    expect(events).toEqual([
+      { start: 500, end: 1000, animated: false, translucent: false },
+      { start: 2000, end: 2100, animated: true, translucent: false },
+    ]);
+    // 10 fps, frame n at n × 100 ms
+    expect(changeFrames(events, 30, (n) => [n * 100])).toEqual([0, 5, 10, 20, 21]);
+    // a clock that may read a frame's time 1 ms early draws the frame after a boundary too
+    expect(changeFrames(events, 30, (n) => [n * 100, n * 100 - 1])).toEqual([0, 5, 6, 10, 11, 20, 21, 22]);
+  });
+
+  it('knows translucent drawing: alpha tags, fades, style colours with alpha', () => {
+    expect(assOpaque(doc(['Dialogue: 0,0:00:00.00,0:00:01.00,Caption,,0,0,0,,{\\pos(1,1)}x']))).toBe(true);
+    expect(assOpaque(doc(['Dialogue: 0,0:00:00.00,0:00:01.00,Caption,,0,0,0,,{\\fad(100,100)}x']))).toBe(false);
+    expect(assOpaque(doc(['Dialogue: 0,0:00:00.00,0:00:01.00,Caption,,0,0,0,,{\\t(\\1a&H80&)}x']))).toBe(false);
+    // user text that merely reads like a tag is not one (override blocks only)
+    expect(assOpaque(doc(['Dialogue: 0,0:00:00.00,0:00:01.00,Caption,,0,0,0,,see \\alpha here']))).toBe(true);
+    const translucentFill = 'Style: Caption,Noto Sans,30,&H40FFFFFF,&H00FFFFFF,&H00000000,&H80000000,0,0,0,0,100,100,0,0,1,2,0,2,0,0,0,1';
+    expect(assOpaque(doc([], translucentFill))).toBe(false);
+    // a translucent back colour matters only where a shadow or a box is drawn
+    const shadowed = 'Style: Caption,Noto Sans,30,&H00FFFFFF,&H00FFFFFF,&H00000000,&H80000000,0,0,0,0,100,100,0,0,1,2,2,2,0,0,0,1';
+    expect(assOpaque(doc([], shadowed))).toBe(false);
+  });
+
+  it('finds the bands of rows that hold a drawn pixel, merged when close, on whole chroma rows', () => {
+    const width = 4;
+    const height = 200;
+    const profile = Buffer.alloc(2 * width * height);
+    profile[10 * width + 3] = 1; // frame 0, row 10
+    profile[20 * width + 0] = 7; // frame 0, row 20: close to row 10, merged
+    profile[(height + 150) * width + 2] = 255; // frame 1, row 150
+    expect(bandsOf(profile, width, height)).toEqual([
+      { y: 8, h: 16 },
+      { y: 148, h: 6 },
+    ]);
+    expect(selectFrames([0, 5, 6, 7, 9])).toBe('eq(n,0)+between(n,5,7)+eq(n,9)');
+  });
 });

@@ -24,3 +24,9 @@ export class Graph {
 
 /** A number as a filter argument: at most four decimals, no exponent for the values a render uses. */
 export const f = (x: number) => (Math.round(x * 10000) / 10000).toString();
+
+/** A file path used inside the filtergraph; render work files are named so that no escaping is needed. */
+export function graphPath(v: string): string {
+  if (!/^[\w/.-]+$/.test(v)) throw new Error(`path unsafe for a filtergraph: ${v}`);
+  return v;
+}

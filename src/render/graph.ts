@@ -4,8 +4,9 @@
  * only place where FFmpeg argument strings are written.
  */
 import type { Background, Shot, Timeline } from '../planner/timeline.js';
+import type { CaptionLayer } from './caption-layer.js';
 import { lookChain } from './looks.js';
-import { f, Graph } from './filtergraph.js';
+import { f, Graph, graphPath } from './filtergraph.js';
 import { applyVfx } from './vfx.js';
 import { crossfadeHost } from './transitions/crossfade.js';
 import type { OverlapCut, OverlapHost, TransitionHosting } from './transitions/host.js';
@@ -19,6 +20,8 @@ export interface GraphInputs {
   assFile?: string;
   /** Folder of custom fonts for libass (FontUrl). */
   fontsDir?: string;
+  /** The ASS document drawn once per change (render/caption-layer.ts): laid over, not drawn by `ass`. */
+  captionLayer?: CaptionLayer;
   /** How each cut is joined (render/transitions); default: every cut a crossfade. */
   transitions?: TransitionHosting;
   /** Loudness of the mix measured by a first pass ('measure' makes this the measuring pass). */
@@ -38,12 +41,6 @@ export interface EncodeSettings {
 }
 
 const even = (x: number) => Math.max(2, Math.round(x / 2) * 2);
-
-/** A file path used inside the filtergraph; render work files are named so that no escaping is needed. */
-export function graphPath(v: string): string {
-  if (!/^[\w/.-]+$/.test(v)) throw new Error(`path unsafe for a filtergraph: ${v}`);
-  return v;
-}
 
 function colorHex(c: string) {
   return `0x${c.replace('#', '')}`;
@@ -566,8 +563,30 @@ export function compileTimeline(
     g.chain(`[${video}][${st}]overlay=${s.x}:${s.y}:shortest=1[${out}]`);
     video = out;
   }
-  const fontsdir = inputs.fontsDir ? `:fontsdir=${graphPath(inputs.fontsDir)}` : '';
-  const post = inputs.assFile ? `ass=filename=${graphPath(inputs.assFile)}${fontsdir},` : '';
+  let post = '';
+  const layer = inputs.captionLayer;
+  if (layer) {
+    // Each band of the layer's strip over its rows; a band's drawing holds until the next one.
+    if (layer.file && layer.bands.length > 0) {
+      const k = g.input('-threads', '1', '-thread_queue_size', '2', '-i', graphPath(layer.file));
+      const bands = layer.bands.map(() => g.label('cap'));
+      const held = g.label('held');
+      // Each drawing half a frame early: overlay takes the last drawing at or before a frame, so
+      // the drawing of frame n is used from frame n on, whatever the rounding of the file's times.
+      g.chain(`[${k}:v]setpts=PTS-${f(0.5 / fps)}/TB[${held}]`);
+      const from = layer.bands.length > 1 ? bands.map((b) => `${b}s`) : [held];
+      if (layer.bands.length > 1) g.chain(`[${held}]split=${bands.length}${from.map((l) => `[${l}]`).join('')}`);
+      layer.bands.forEach((b, i) => {
+        g.chain(`[${from[i]}]crop=${layer.width}:${b.h}:0:${b.at}[${bands[i]}]`);
+        const out = g.label('captioned');
+        g.chain(`[${video}][${bands[i]}]overlay=x=0:y=${b.y}:eof_action=repeat[${out}]`);
+        video = out;
+      });
+    }
+  } else if (inputs.assFile) {
+    const fontsdir = inputs.fontsDir ? `:fontsdir=${graphPath(inputs.fontsDir)}` : '';
+    post = `ass=filename=${graphPath(inputs.assFile)}${fontsdir},`;
+  }
   const q = inputs.quality;
   if (q) {
     // The self-check taps the final picture and mix (split/asplit pass the same frames on).

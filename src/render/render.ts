@@ -14,6 +14,7 @@ import { ReelsmithError } from '../errors.js';
 import type { Timeline } from '../planner/timeline.js';
 import { readWav, writeTrack } from '../speech/wav.js';
 import { capabilities } from './capabilities.js';
+import { prepareCaptionLayer } from './caption-layer.js';
 import { runFfmpeg } from './ffmpeg.js';
 import { judge, type Quality, QualityCheckError, SAMPLE, sampleSize } from './quality.js';
 import { DEFAULT_RENDER, type RenderSettings } from './settings.js';
@@ -124,21 +125,43 @@ export async function renderTimeline(
       }
       await writeFile(assFile, buildAss(t, families));
     }
-    // First pass, audio only (cheap): the mix's loudness, so that the render normalises it exactly.
-    const probeArgs = compileLoudnessProbe(t, { paths: ctx.paths, voiceTrack });
-    const probe = await runTool('ffmpeg', ['-hide_banner', '-nostdin', '-loglevel', 'info', ...probeArgs], {
-      timeoutMs: 120_000,
-      signal: ctx.signal,
-      reject: false,
-    });
-    const loudness = parseLoudness(probe.stderr);
     const timeoutMs = ctx.timeoutMs ?? Math.max(120_000, t.duration * 20_000);
+    // First pass, audio only (cheap): the mix's loudness, so that the render normalises it exactly.
+    // Meanwhile the captions are drawn once per change, when that pays (render/caption-layer.ts).
+    const probeArgs = compileLoudnessProbe(t, { paths: ctx.paths, voiceTrack });
+    const [probe, captionLayer] = await Promise.all([
+      runTool('ffmpeg', ['-hide_banner', '-nostdin', '-loglevel', 'info', ...probeArgs], {
+        timeoutMs: 120_000,
+        signal: ctx.signal,
+        reject: false,
+      }),
+      assFile
+        ? prepareCaptionLayer({
+            width: t.width,
+            height: t.height,
+            fps: t.fps,
+            frames: Math.round(t.duration * t.fps),
+            assFile,
+            fontsDir,
+            work,
+            mode: settings.captionLayer,
+            timeoutMs,
+            signal: ctx.signal,
+            mallocEnv: settings.ffmpegEnv,
+          }).catch((err) => {
+            // The layer is an optimisation: when it cannot be drawn, `ass` draws the captions.
+            if (ctx.signal?.aborted) throw err;
+            return undefined;
+          })
+        : undefined,
+    ]);
+    const loudness = parseLoudness(probe.stderr);
     const onProgress = ctx.onProgress ? (s: number) => ctx.onProgress!(Math.min(1, s / t.duration)) : undefined;
     // The self-check's samples, collected by the render pass itself.
     const size = sampleSize(t.width, t.height);
     const samples = { frames: join(work, 'quality.rgb'), loudness: join(work, 'loudness.txt'), ...size };
     const quality = ctx.check === false ? undefined : { ...samples, fps: SAMPLE.fps };
-    const graphInputs = { paths: ctx.paths, voiceTrack, assFile, fontsDir, loudness, quality };
+    const graphInputs = { paths: ctx.paths, voiceTrack, assFile, fontsDir, captionLayer, loudness, quality };
     // How each cut is drawn (shader transitions may be drawn here, before the render pass).
     const transitions = await prepareTransitions(t, {
       settings,

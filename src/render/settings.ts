@@ -3,6 +3,7 @@
  * shells (REELSMITH_SHADERS, REELSMITH_SHADER_HOST, REELSMITH_KEEP_WORK, …) and passed down; the
  * library never reads the environment.
  */
+import type { CaptionLayerMode } from './caption-layer.js';
 import { FFMPEG_MALLOC_ENV } from './ffmpeg.js';
 
 export interface RenderSettings {
@@ -15,6 +16,11 @@ export interface RenderSettings {
   shaders: 'auto' | 'program' | 'js';
   /** The native shader build: vector (SIMD) with the scalar one as fallback, or scalar only. */
   shaderBuild: 'auto' | 'scalar';
+  /**
+   * Captions drawn once per change into a layer laid over the video (render/caption-layer.ts):
+   * `auto` when it pays, `always`, or `never` (FFmpeg's `ass` filter on every frame).
+   */
+  captionLayer: CaptionLayerMode;
   /** Keep each render's work folder (voice track, ASS document, FFmpeg arguments) for debugging. */
   keepWork: boolean;
   /** Print the shader drawing's timing on stderr. */
@@ -26,6 +32,7 @@ export interface RenderSettings {
 export const DEFAULT_RENDER: RenderSettings = {
   shaders: 'auto',
   shaderBuild: 'auto',
+  captionLayer: 'auto',
   keepWork: false,
   debugTiming: false,
   ffmpegEnv: FFMPEG_MALLOC_ENV,

@@ -15,7 +15,8 @@ import type { Timeline } from '../../planner/timeline.js';
 import { drawTransition } from '../../shaders/draw.js';
 import { leashed } from '../../util/leash.js';
 import type { Graph } from '../filtergraph.js';
-import { compileTransitionSources, type GraphInputs, graphPath } from '../graph.js';
+import { graphPath } from '../filtergraph.js';
+import { compileTransitionSources, type GraphInputs } from '../graph.js';
 import type { RenderSettings } from '../settings.js';
 import type { FramesHost } from './host.js';
 
