@@ -576,12 +576,33 @@ export function compileTimeline(
       g.chain(`[${k}:v]setpts=PTS-${f(0.5 / fps)}/TB[${held}]`);
       const from = layer.bands.length > 1 ? bands.map((b) => `${b}s`) : [held];
       if (layer.bands.length > 1) g.chain(`[${held}]split=${bands.length}${from.map((l) => `[${l}]`).join('')}`);
+      // The video cut into its caption bands and the rows between them, each band blended with
+      // its drawing, stacked again: overlay copies the whole picture it blends into (FFmpeg 5.1's
+      // framesync), so it is given the band's rows only, and the picture is copied once, by vstack.
+      const rows: { y: number; h: number; band?: number }[] = [];
+      let y = 0;
       layer.bands.forEach((b, i) => {
-        g.chain(`[${from[i]}]crop=${layer.width}:${b.h}:0:${b.at}[${bands[i]}]`);
-        const out = g.label('captioned');
-        g.chain(`[${video}][${bands[i]}]overlay=x=0:y=${b.y}:eof_action=repeat[${out}]`);
-        video = out;
+        if (b.y > y) rows.push({ y, h: b.y - y });
+        rows.push({ y: b.y, h: b.h, band: i });
+        y = b.y + b.h;
       });
+      if (y < t.height) rows.push({ y, h: t.height - y });
+      const cut = rows.map(() => g.label('rows'));
+      g.chain(`[${video}]split=${rows.length}${cut.map((l) => `[${l}s]`).join('')}`);
+      const pieces = rows.map((r, i) => {
+        g.chain(`[${cut[i]}s]crop=${t.width}:${r.h}:0:${r.y}[${cut[i]}]`);
+        if (r.band === undefined) return cut[i];
+        const b = layer.bands[r.band];
+        g.chain(`[${from[r.band]}]crop=${layer.width}:${b.h}:0:${b.at}[${bands[r.band]}]`);
+        const out = g.label('captioned');
+        g.chain(`[${cut[i]}][${bands[r.band]}]overlay=x=0:y=0:eof_action=repeat[${out}]`);
+        return out;
+      });
+      if (pieces.length > 1) {
+        const out = g.label('captioned');
+        g.chain(`${pieces.map((p) => `[${p}]`).join('')}vstack=inputs=${pieces.length}[${out}]`);
+        video = out;
+      } else video = pieces[0];
     }
   } else if (inputs.assFile) {
     const fontsdir = inputs.fontsDir ? `:fontsdir=${graphPath(inputs.fontsDir)}` : '';
