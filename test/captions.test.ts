@@ -219,7 +219,7 @@ describe('word-by-word highlighting (reelsmith extension)', () => {
 
 describe('caption layer (captions drawn once per change, laid over the video)', () => {
   /** A job's only output rendered with the layer or with `ass` on every frame, losslessly: its raw frames, and the render's work folder. */
-  async function renderWith(mode: 'always' | 'never', asr: object) {
+  async function renderWith(mode: 'always' | 'never', asr: object, fps = 30) {
     const out = tempDir();
     const tmp = tempDir('rs-work-');
     const parsed = parseJob({
@@ -232,7 +232,7 @@ describe('caption layer (captions drawn once per change, laid over the video)', 
         SpeechConfig: { Voice: 'cally', AsrConfig: { FontColor: '#ffcc00', FontSize: 30, Outline: 2, OutlineColour: '#3050ff', ...asr } },
         BackgroundImageConfig: { SubType: 'Color', Color: '#000000' },
       },
-      OutputConfig: { MediaURL: 'l_{index}.mp4', Width: 360, Height: 640, Video: { Crf: 0, Preset: 'ultrafast' } },
+      OutputConfig: { MediaURL: 'l_{index}.mp4', Width: 360, Height: 640, Video: { Crf: 0, Preset: 'ultrafast', Fps: fps } },
     });
     // The render's work folder is kept (under a TMPDIR of our own) to see how the captions were drawn.
     const before = process.env.TMPDIR;
@@ -261,13 +261,14 @@ describe('caption layer (captions drawn once per change, laid over the video)', 
     };
   }
 
-  for (const [what, asr] of [
+  for (const [what, asr, fps] of [
     ['static captions and a title', {}],
+    ['static captions and a title at 25 fps', {}, 25],
     ['captions that turn and zoom in and out', { AaiMotionInEffect: 'rotate1_in', AaiMotionOutEffect: 'zoom_out' }],
-  ] as const) {
+  ] as [string, object, number?][]) {
     it(`draws ${what} as the ass filter does, within rounding, at the same frames`, async () => {
-      const layered = await renderWith('always', asr);
-      const direct = await renderWith('never', asr);
+      const layered = await renderWith('always', asr, fps);
+      const direct = await renderWith('never', asr, fps);
       const graph = (a: string[]) => a[a.indexOf('-filter_complex') + 1];
       expect(graph(layered.args)).not.toContain('ass=');
       expect(graph(layered.args)).toContain('overlay=x=0');
