@@ -12,7 +12,7 @@
  *
  * The render then lays each band over the video with `overlay` (SIMD blending of straight alpha,
  * over the bands' rows only), holding each drawing until the next. The picture is the `ass`
- * filter's within rounding (≤ 2 levels; tested). Documents that animate most of their frames are
+ * filter's within rounding (luma ≤ 1 level, chroma ≤ 3; tested). Documents that animate most of their frames are
  * drawn by `ass` in the render as before (the layer would draw as many frames, at more cost), and
  * so are documents that draw anything translucent (fades, alpha): on a transparent canvas the
  * colour's alpha would count twice.
