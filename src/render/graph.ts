@@ -645,6 +645,10 @@ export function compileTimeline(
     String(fps),
     '-c:a',
     'aac',
+    // FFmpeg 5.1's native AAC encoder defaults to its two-loop search: 1.2 CPU-s for 27.5 s of
+    // stereo at 128 kb/s against 0.6 with the fast search (a twentieth of a render's filtering).
+    '-aac_coder',
+    'fast',
     '-b:a',
     '128k',
     '-ar',
