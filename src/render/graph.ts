@@ -445,6 +445,55 @@ export function compileTransitionSources(
   };
 }
 
+/** A picture laid over the video: its label, where its top-left corner goes, its height, how overlay treats its end. */
+interface Layer {
+  label: string;
+  x: number;
+  y: number;
+  h: number;
+  options: string;
+}
+
+/**
+ * Lays each layer over the rows it covers: the video is cut into those rows and the rows between
+ * (crop: no copy), each layer blended into its own rows, and the whole stacked again. FFmpeg 5.1's
+ * overlay copies the whole picture it blends into on every frame (framesync clones the main frame
+ * while the other input's next frame is unknown): given a band, it copies the band; vstack then
+ * copies the picture once, however many layers there are. Layers must not share rows.
+ */
+function overlayRows(g: Graph, video: string, W: number, H: number, layers: Layer[]): string {
+  const rows: { y: number; h: number; layer?: Layer }[] = [];
+  let y = 0;
+  for (const l of [...layers].sort((a, b) => a.y - b.y)) {
+    // Whole chroma rows, inside the frame.
+    const top = Math.max(y, Math.floor(Math.max(0, l.y) / 2) * 2);
+    const bottom = Math.min(H, Math.ceil((l.y + l.h) / 2) * 2);
+    if (bottom <= top) {
+      // Nothing of it in the frame (or on rows already taken): its frames go nowhere.
+      g.chain(`[${l.label}]nullsink`);
+      continue;
+    }
+    if (top > y) rows.push({ y, h: top - y });
+    rows.push({ y: top, h: bottom - top, layer: l });
+    y = bottom;
+  }
+  if (rows.length === 0) return video;
+  if (y < H) rows.push({ y, h: H - y });
+  const cut = rows.map(() => g.label('rows'));
+  g.chain(`[${video}]split=${rows.length}${cut.map((l) => `[${l}s]`).join('')}`);
+  const pieces = rows.map((r, i) => {
+    g.chain(`[${cut[i]}s]crop=${W}:${r.h}:0:${r.y}[${cut[i]}]`);
+    if (!r.layer) return cut[i];
+    const out = g.label('over');
+    g.chain(`[${cut[i]}][${r.layer.label}]overlay=x=${r.layer.x}:y=${r.layer.y - r.y}${r.layer.options}[${out}]`);
+    return out;
+  });
+  if (pieces.length === 1) return pieces[0];
+  const out = g.label('stacked');
+  g.chain(`${pieces.map((p) => `[${p}]`).join('')}vstack=inputs=${pieces.length}[${out}]`);
+  return out;
+}
+
 export interface CompiledCommand {
   args: string[];
   filterGraph: string;
@@ -559,9 +608,7 @@ export function compileTimeline(
     const opacity = s.opacity < 1 ? `,colorchannelmixer=aa=${f(s.opacity)}` : '';
     const timing = s.animated ? `fps=${fps},trim=duration=${f(T)},setpts=PTS-STARTPTS` : still(fps, T);
     g.chain(`[${k}:v]scale=${even(s.width)}:${even(s.height)},format=rgba${opacity},${timing}[${st}]`);
-    const out = g.label('ov');
-    g.chain(`[${video}][${st}]overlay=${s.x}:${s.y}:shortest=1[${out}]`);
-    video = out;
+    video = overlayRows(g, video, t.width, t.height, [{ label: st, x: s.x, y: s.y, h: even(s.height), options: ':shortest=1' }]);
   }
   let post = '';
   const layer = inputs.captionLayer;
@@ -576,33 +623,17 @@ export function compileTimeline(
       g.chain(`[${k}:v]setpts=PTS-${f(0.5 / fps)}/TB[${held}]`);
       const from = layer.bands.length > 1 ? bands.map((b) => `${b}s`) : [held];
       if (layer.bands.length > 1) g.chain(`[${held}]split=${bands.length}${from.map((l) => `[${l}]`).join('')}`);
-      // The video cut into its caption bands and the rows between them, each band blended with
-      // its drawing, stacked again: overlay copies the whole picture it blends into (FFmpeg 5.1's
-      // framesync), so it is given the band's rows only, and the picture is copied once, by vstack.
-      const rows: { y: number; h: number; band?: number }[] = [];
-      let y = 0;
-      layer.bands.forEach((b, i) => {
-        if (b.y > y) rows.push({ y, h: b.y - y });
-        rows.push({ y: b.y, h: b.h, band: i });
-        y = b.y + b.h;
-      });
-      if (y < t.height) rows.push({ y, h: t.height - y });
-      const cut = rows.map(() => g.label('rows'));
-      g.chain(`[${video}]split=${rows.length}${cut.map((l) => `[${l}s]`).join('')}`);
-      const pieces = rows.map((r, i) => {
-        g.chain(`[${cut[i]}s]crop=${t.width}:${r.h}:0:${r.y}[${cut[i]}]`);
-        if (r.band === undefined) return cut[i];
-        const b = layer.bands[r.band];
-        g.chain(`[${from[r.band]}]crop=${layer.width}:${b.h}:0:${b.at}[${bands[r.band]}]`);
-        const out = g.label('captioned');
-        g.chain(`[${cut[i]}][${bands[r.band]}]overlay=x=0:y=0:eof_action=repeat[${out}]`);
-        return out;
-      });
-      if (pieces.length > 1) {
-        const out = g.label('captioned');
-        g.chain(`${pieces.map((p) => `[${p}]`).join('')}vstack=inputs=${pieces.length}[${out}]`);
-        video = out;
-      } else video = pieces[0];
+      // Each band over its rows (overlayRows: the picture is copied once, not once per band).
+      video = overlayRows(
+        g,
+        video,
+        t.width,
+        t.height,
+        layer.bands.map((b, i) => {
+          g.chain(`[${from[i]}]crop=${layer.width}:${b.h}:0:${b.at}[${bands[i]}]`);
+          return { label: bands[i], x: 0, y: b.y, h: b.h, options: ':eof_action=repeat' };
+        }),
+      );
     }
   } else if (inputs.assFile) {
     const fontsdir = inputs.fontsDir ? `:fontsdir=${graphPath(inputs.fontsDir)}` : '';
