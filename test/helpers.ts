@@ -62,13 +62,13 @@ export interface Frame {
   at(x: number, y: number): [number, number, number];
 }
 
-/** Decodes the frame at time t as RGB24. */
-export async function frameAt(file: string, t: number): Promise<Frame> {
-  const info = await ffprobe(file);
-  const v = info.streams.find((s) => s.codec_type === 'video')!;
+/** Decodes the frame at time t as RGB24; scaled to `size` when given (e.g. a source frame to compare with an output). */
+export async function frameAt(file: string, t: number, size?: { width: number; height: number }): Promise<Frame> {
+  const v = size ?? (await ffprobe(file)).streams.find((s) => s.codec_type === 'video')!;
+  const scale = size ? ['-vf', `scale=${size.width}:${size.height}`] : [];
   const { stdout } = await execa(
     'ffmpeg',
-    ['-v', 'error', '-ss', String(t), '-i', file, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'],
+    ['-v', 'error', '-ss', String(t), '-i', file, ...scale, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'],
     {
       encoding: 'buffer',
     },

@@ -26,47 +26,48 @@ function assMs(t: string): number {
   return ((Number(m[1]) * 60 + Number(m[2])) * 60 + Number(m[3])) * 1000 + cs * 10;
 }
 
-/** The Dialogue events of an ASS document, with their times and whether they move. */
-export function assEvents(doc: string): AssEvent[] {
-  const events: AssEvent[] = [];
+/**
+ * The records of one section of an ASS document (`Dialogue` lines of [Events], `Style` lines of
+ * [V4+ Styles]), each a lookup by its Format's field names; the last field keeps its commas (an
+ * event's Text).
+ */
+function assRecords(doc: string, section: RegExp, kind: string): ((field: string) => string)[] {
+  const records: ((field: string) => string)[] = [];
   let format: string[] | undefined;
-  let inEvents = false;
+  let inside = false;
   for (const raw of doc.split(/\r?\n/)) {
     const line = raw.trim();
     if (line.startsWith('[')) {
-      inEvents = line.toLowerCase() === '[events]';
+      inside = section.test(line);
       continue;
     }
-    if (!inEvents) continue;
+    if (!inside) continue;
     if (line.startsWith('Format:'))
       format = line
         .slice(7)
         .split(',')
         .map((s) => s.trim().toLowerCase());
-    else if (line.startsWith('Dialogue:') && format) {
-      // The last field (Text) may hold commas.
-      const body = line.slice(9);
-      const fields: string[] = [];
-      let rest = body;
-      for (let i = 0; i < format.length - 1; i++) {
-        const k = rest.indexOf(',');
-        if (k < 0) break;
-        fields.push(rest.slice(0, k));
-        rest = rest.slice(k + 1);
-      }
-      fields.push(rest);
-      const get = (name: string) => fields[format!.indexOf(name)] ?? '';
-      const text = get('text');
-      const overrides = text.match(/\{[^}]*\}/g) ?? [];
-      events.push({
-        start: assMs(get('start')),
-        end: assMs(get('end')),
-        animated: get('effect').trim() !== '' || overrides.some((o) => ANIMATED_TAG.test(o)),
-        translucent: overrides.some((o) => TRANSLUCENT_TAG.test(o)),
-      });
+    else if (line.startsWith(`${kind}:`) && format) {
+      const names = format;
+      const parts = line.slice(kind.length + 1).split(',');
+      const fields = [...parts.slice(0, names.length - 1), parts.slice(names.length - 1).join(',')].map((s) => s.trim());
+      records.push((name) => fields[names.indexOf(name)] ?? '');
     }
   }
-  return events;
+  return records;
+}
+
+/** The Dialogue events of an ASS document, with their times and whether they move. */
+export function assEvents(doc: string): AssEvent[] {
+  return assRecords(doc, /^\[events\]$/i, 'Dialogue').map((get) => {
+    const overrides = get('text').match(/\{[^}]*\}/g) ?? [];
+    return {
+      start: assMs(get('start')),
+      end: assMs(get('end')),
+      animated: get('effect') !== '' || overrides.some((o) => ANIMATED_TAG.test(o)),
+      translucent: overrides.some((o) => TRANSLUCENT_TAG.test(o)),
+    };
+  });
 }
 
 /**
@@ -101,31 +102,11 @@ export function changeFrames(events: AssEvent[], frames: number, timeMs: (n: num
  * colour alpha enters the canvas's alpha twice.)
  */
 export function assOpaque(doc: string): boolean {
-  let format: string[] | undefined;
-  let inStyles = false;
-  for (const raw of doc.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (line.startsWith('[')) {
-      inStyles = /^\[v4\+? styles\]$/i.test(line);
-      continue;
-    }
-    if (!inStyles) continue;
-    if (line.startsWith('Format:'))
-      format = line
-        .slice(7)
-        .split(',')
-        .map((s) => s.trim().toLowerCase());
-    else if (line.startsWith('Style:') && format) {
-      const fields = line
-        .slice(6)
-        .split(',')
-        .map((s) => s.trim());
-      const get = (name: string) => fields[format!.indexOf(name)] ?? '';
-      const boxed = get('borderstyle') === '3' || Number(get('shadow')) > 0;
-      const colours = ['primarycolour', 'secondarycolour', 'outlinecolour', ...(boxed ? ['backcolour'] : [])];
-      // &HAABBGGRR: alpha is the first byte of eight hex digits.
-      if (colours.some((c) => /^&H[0-9a-f]{8}$/i.test(get(c)) && !/^&H00/i.test(get(c)))) return false;
-    }
-  }
-  return !assEvents(doc).some((e) => e.translucent);
+  const translucentStyle = assRecords(doc, /^\[v4\+? styles\]$/i, 'Style').some((get) => {
+    const boxed = get('borderstyle') === '3' || Number(get('shadow')) > 0;
+    const colours = ['primarycolour', 'secondarycolour', 'outlinecolour', ...(boxed ? ['backcolour'] : [])];
+    // &HAABBGGRR: alpha is the first byte of eight hex digits.
+    return colours.some((c) => /^&H[0-9a-f]{8}$/i.test(get(c)) && !/^&H00/i.test(get(c)));
+  });
+  return !translucentStyle && !assEvents(doc).some((e) => e.translucent);
 }

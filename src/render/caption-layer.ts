@@ -17,7 +17,6 @@
  * so are documents that draw anything translucent (fades, alpha): on a transparent canvas the
  * colour's alpha would count twice.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { assEvents, assOpaque, changeFrames } from '../captions/changes.js';
 import { runToolBytes } from '../util/tool.js';
@@ -35,10 +34,7 @@ export interface CaptionBand {
 export interface CaptionLayer {
   /** The layer file (NUT, raw YUVA 4:2:0 strips at the change frames), or undefined when nothing is ever drawn. */
   file?: string;
-  width: number;
   bands: CaptionBand[];
-  /** Frames drawn (for the figures). */
-  drawn: number;
 }
 
 export type CaptionLayerMode = 'auto' | 'always' | 'never';
@@ -49,6 +45,8 @@ export interface CaptionLayerOptions {
   fps: number;
   /** Frames of the video. */
   frames: number;
+  /** The ASS document, and the file it is written to (libass reads the file). */
+  ass: string;
   assFile: string;
   fontsDir?: string;
   work: string;
@@ -133,7 +131,7 @@ export function bandsOf(profile: Buffer, width: number, height: number): { y: nu
  */
 export async function prepareCaptionLayer(o: CaptionLayerOptions): Promise<CaptionLayer | undefined> {
   if (o.mode === 'never') return undefined;
-  const doc = await readFile(o.assFile, 'utf8');
+  const doc = o.ass;
   // Translucent drawing (fades, alpha) would come out of the canvas wrong: `ass` draws those.
   if (!assOpaque(doc)) return undefined;
   const frames = changeFrames(assEvents(doc), o.frames, frameTimesMs(o.fps));
@@ -170,7 +168,7 @@ export async function prepareCaptionLayer(o: CaptionLayerOptions): Promise<Capti
     at += b.h;
     return band;
   });
-  if (bands.length === 0) return { width: W, bands, drawn: frames.length };
+  if (bands.length === 0) return { bands };
   // 2. Layer: drawn over transparent black (`ass` blends the colours towards it: they come out
   // premultiplied, around video black and neutral chroma), then straightened by unpremultiply
   // (which takes luma around 16 and chroma around 128 for such video), so that overlay's
@@ -196,5 +194,5 @@ export async function prepareCaptionLayer(o: CaptionLayerOptions): Promise<Capti
     'nut',
     file,
   ]);
-  return { file, width: W, bands, drawn: frames.length };
+  return { file, bands };
 }

@@ -89,16 +89,10 @@ function cropBands(
   sizes.forEach((size, k) => {
     if (size === 0) return;
     const atEnd = k === 1;
-    let crop: string;
-    if (bands.vertical) {
-      const h = scaled(size, H, fromH);
-      crop = `crop=${fromW}:${h}:0:${atEnd ? fromH - h : 0}`;
-      g.chain(`[${sources[k]}]${shape(crop, W, size)}[${parts[k]}]`);
-    } else {
-      const w = scaled(size, W, fromW);
-      crop = `crop=${w}:${fromH}:${atEnd ? fromW - w : 0}:0`;
-      g.chain(`[${sources[k]}]${shape(crop, size, H)}[${parts[k]}]`);
-    }
+    const h = bands.vertical ? scaled(size, H, fromH) : fromH;
+    const w = bands.vertical ? fromW : scaled(size, W, fromW);
+    const crop = `crop=${w}:${h}:${!bands.vertical && atEnd ? fromW - w : 0}:${bands.vertical && atEnd ? fromH - h : 0}`;
+    g.chain(`[${sources[k]}]${bands.vertical ? shape(crop, W, size) : shape(crop, size, H)}[${parts[k]}]`);
   });
   return [parts[0], parts[1]];
 }
@@ -630,7 +624,7 @@ export function compileTimeline(
         t.width,
         t.height,
         layer.bands.map((b, i) => {
-          g.chain(`[${from[i]}]crop=${layer.width}:${b.h}:0:${b.at}[${bands[i]}]`);
+          g.chain(`[${from[i]}]crop=${t.width}:${b.h}:0:${b.at}[${bands[i]}]`);
           return { label: bands[i], x: 0, y: b.y, h: b.h, options: ':eof_action=repeat' };
         }),
       );

@@ -113,6 +113,7 @@ export async function renderTimeline(
       await writeTrack(voiceTrack, clips, t.duration, clips[0].pcm.sampleRate);
     }
     let assFile: string | undefined;
+    let ass = '';
     let fontsDir: string | undefined;
     if (t.captions || t.title || t.subHeadings.length > 0) {
       assFile = join(work, 'captions.ass');
@@ -123,7 +124,8 @@ export async function renderTimeline(
         await mkdir(fontsDir);
         for (const [i, [ref, f]] of [...ctx.fonts].entries()) families.set(ref, await installFont(f, fontsDir, i, ref));
       }
-      await writeFile(assFile, buildAss(t, families));
+      ass = buildAss(t, families);
+      await writeFile(assFile, ass);
     }
     const timeoutMs = ctx.timeoutMs ?? Math.max(120_000, t.duration * 20_000);
     // First pass, audio only (cheap): the mix's loudness, so that the render normalises it exactly.
@@ -141,6 +143,7 @@ export async function renderTimeline(
             height: t.height,
             fps: t.fps,
             frames: Math.round(t.duration * t.fps),
+            ass,
             assFile,
             fontsDir,
             work,
