@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa, execaSync } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -277,7 +277,8 @@ describe('caption layer (captions drawn once per change, laid over the video)', 
       const graph = (a: string[]) => a[a.indexOf('-filter_complex') + 1];
       expect(graph(layered.args)).not.toContain('ass=');
       expect(graph(layered.args)).toContain('overlay=x=0');
-      expect(existsSync(join(layered.work, 'captions.nut'))).toBe(true);
+      // the layer's stream, read on standard input as its pass draws it
+      expect(layered.args).toContain('pipe:0');
       expect(graph(direct.args)).toContain('ass=');
       expect(layered.frames.length).toBe(direct.frames.length);
       const frameBytes = 360 * 640 * 1.5;
@@ -316,11 +317,35 @@ describe('caption layer (captions drawn once per change, laid over the video)', 
     });
   }
 
+  it('draws the captions with ass when the layer pass dies mid-stream (nothing half-drawn is kept)', async () => {
+    // An ffmpeg on PATH that passes every call through, but cuts the layer pass's stream short and fails.
+    const bin = tempDir('rs-bin-');
+    const real = execaSync('sh', ['-c', 'command -v ffmpeg']).stdout.trim();
+    writeFileSync(
+      join(bin, 'ffmpeg'),
+      `#!/bin/sh\ncase "$*" in *unpremultiply*pipe:1) "${real}" "$@" | head -c 300000; exit 1;; esac\nexec "${real}" "$@"\n`,
+      { mode: 0o755 },
+    );
+    const path = process.env.PATH;
+    process.env.PATH = `${bin}:${path}`;
+    let cut: Awaited<ReturnType<typeof renderWith>>;
+    try {
+      cut = await renderWith('always', {});
+    } finally {
+      process.env.PATH = path;
+    }
+    const direct = await renderWith('never', {});
+    // drawn again, by `ass`: the same frames as a render that never tried the layer
+    expect(cut.args[cut.args.indexOf('-filter_complex') + 1]).toContain('ass=');
+    expect(cut.frames.length).toBe(direct.frames.length);
+    expect(cut.frames.equals(direct.frames)).toBe(true);
+  });
+
   it('leaves translucent captions (fades) to the ass filter', async () => {
     const faded = await renderWith('always', { AaiMotionInEffect: 'fade_in' });
     const graph = faded.args[faded.args.indexOf('-filter_complex') + 1];
     expect(graph).toContain('ass=');
-    expect(existsSync(join(faded.work, 'captions.nut'))).toBe(false);
+    expect(faded.args).not.toContain('pipe:0');
   });
 });
 

@@ -8,7 +8,9 @@
  *    which rows ever hold a caption pixel (bands: the title's, the captions');
  * 2. a *layer* pass draws it again at those frames, keeps those bands (stacked into one strip),
  *    straightens their colours (chroma weighted by alpha over each 2x2 block, as `ass` blends a
- *    4:2:0 video) and writes them, timed, to a small file.
+ *    4:2:0 video) and writes them, timed, as a NUT stream. It runs alongside the render, which
+ *    reads the stream on its standard input as it goes (startLayerPass): its drawing overlaps the
+ *    render instead of preceding it. When it fails, the render's output is not used (see render.ts).
  *
  * The render then lays each band over the video with `overlay` (SIMD blending of straight alpha,
  * over the bands' rows only), holding each drawing until the next. The picture is the `ass`
@@ -17,8 +19,10 @@
  * so are documents that draw anything translucent (fades, alpha): on a transparent canvas the
  * colour's alpha would count twice.
  */
-import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { execa } from 'execa';
 import { assEvents, assOpaque, changeFrames } from '../captions/changes.js';
+import { leashed } from '../util/leash.js';
 import { runToolBytes } from '../util/tool.js';
 import { ffmpegEnv } from './ffmpeg.js';
 import { graphPath } from './filtergraph.js';
@@ -32,9 +36,14 @@ export interface CaptionBand {
 }
 
 export interface CaptionLayer {
-  /** The layer file (NUT, raw YUVA 4:2:0 strips at the change frames), or undefined when nothing is ever drawn. */
-  file?: string;
   bands: CaptionBand[];
+  /**
+   * The layer pass's FFmpeg arguments: it writes the strips at the change frames (NUT, raw YUVA
+   * 4:2:0) to its standard output, for the render's standard input. Undefined when nothing is ever drawn.
+   */
+  pass?: string[];
+  /** The pass's environment (FFmpeg's malloc settings). */
+  env?: Record<string, string>;
 }
 
 export type CaptionLayerMode = 'auto' | 'always' | 'never';
@@ -49,7 +58,6 @@ export interface CaptionLayerOptions {
   ass: string;
   assFile: string;
   fontsDir?: string;
-  work: string;
   mode: CaptionLayerMode;
   timeoutMs?: number;
   signal?: AbortSignal;
@@ -173,13 +181,16 @@ export async function prepareCaptionLayer(o: CaptionLayerOptions): Promise<Capti
   // premultiplied, around video black and neutral chroma), then straightened by unpremultiply
   // (which takes luma around 16 and chroma around 128 for such video), so that overlay's
   // straight-alpha blend gives what `ass` would have drawn over the video.
-  const file = join(o.work, 'captions.nut');
   const crops = bands.map((b, i) => `[c${i}]crop=${W}:${b.h}:0:${b.y}[b${i}]`);
   const strip =
     bands.length === 1
       ? `${canvas},format=yuva444p,${ass},crop=${W}:${bands[0].h}:0:${bands[0].y}[s]`
       : `${canvas},format=yuva444p,${ass},split=${bands.length}${bands.map((_, i) => `[c${i}]`).join('')};${crops.join(';')};${bands.map((_, i) => `[b${i}]`).join('')}vstack=inputs=${bands.length}[s]`;
-  await run([
+  const pass = [
+    '-hide_banner',
+    '-nostdin',
+    '-loglevel',
+    'error',
     '-filter_complex',
     // Chroma at 4:2:0 is the alpha-weighted mean of each 2x2 block (what `ass` blends on a 4:2:0
     // video): the premultiplied half-size picture straightened, with luma and alpha at full size.
@@ -192,7 +203,39 @@ export async function prepareCaptionLayer(o: CaptionLayerOptions): Promise<Capti
     'rawvideo',
     '-f',
     'nut',
-    file,
-  ]);
-  return { file, bands };
+    'pipe:1',
+  ];
+  return { bands, pass, env: ffmpegEnv({}, o.mallocEnv) };
+}
+
+/** A running layer pass: its stream, and whether it drew everything. */
+export interface LayerPass {
+  stdout: Readable;
+  /** True when the pass completed (exit code 0); false when it failed or was stopped. */
+  ok: Promise<boolean>;
+  /** Reads and drops what the render left unread (after the render ends), so that the pass can finish. */
+  drain(): void;
+}
+
+/** Starts the layer pass of `layer` (which has one): its stream is read by the render as it goes. */
+export async function startLayerPass(layer: CaptionLayer, o: { timeoutMs?: number; signal?: AbortSignal }): Promise<LayerPass> {
+  const [cmd, argv] = await leashed('ffmpeg', layer.pass!);
+  const child = execa(cmd, argv, {
+    timeout: o.timeoutMs ?? 120_000,
+    cancelSignal: o.signal,
+    forceKillAfterDelay: 3000,
+    env: layer.env,
+    stdin: 'ignore',
+    buffer: { stdout: false, stderr: true },
+    encoding: 'buffer',
+    reject: false,
+  });
+  const ok = child.then((r) => r.exitCode === 0 && !r.isTerminated);
+  return {
+    stdout: child.stdout!,
+    ok,
+    drain: () => {
+      child.stdout!.resume();
+    },
+  };
 }

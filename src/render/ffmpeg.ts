@@ -4,6 +4,7 @@
  */
 import { execa } from 'execa';
 import { ReelsmithError } from '../errors.js';
+import type { Readable } from 'node:stream';
 import { leashed } from '../util/leash.js';
 
 export interface RunOptions {
@@ -17,6 +18,8 @@ export interface RunOptions {
   mallocEnv?: Readonly<Record<string, string>>;
   /** Address space FFmpeg may use (bytes); beyond it the render fails, saying so. */
   maxMemoryBytes?: number;
+  /** A stream for FFmpeg's standard input (an input `pipe:0` of its arguments). */
+  stdin?: Readable;
 }
 
 /**
@@ -59,7 +62,13 @@ export async function runFfmpeg(args: string[], opts: RunOptions = {}): Promise<
     buffer: { stdout: false, stderr: true },
     env: ffmpegEnv(opts.env, opts.mallocEnv),
     maxBuffer: { stderr: 4 * 1024 * 1024 },
+    stdin: opts.stdin ? 'pipe' : 'ignore',
   });
+  if (opts.stdin && child.stdin) {
+    // FFmpeg closes its input when it has read what it needs: the rest is not its concern.
+    child.stdin.on('error', () => {});
+    opts.stdin.pipe(child.stdin);
+  }
   let carry = '';
   child.stdout?.on('data', (chunk: Buffer) => {
     carry += chunk.toString();

@@ -608,8 +608,9 @@ export function compileTimeline(
   const layer = inputs.captionLayer;
   if (layer) {
     // Each band of the layer's strip over its rows; a band's drawing holds until the next one.
-    if (layer.file && layer.bands.length > 0) {
-      const k = g.input('-threads', '1', '-thread_queue_size', '2', '-i', graphPath(layer.file));
+    if (layer.pass && layer.bands.length > 0) {
+      // The layer pass's stream, on standard input as the pass draws it (caption-layer.ts).
+      const k = g.input('-threads', '1', '-thread_queue_size', '2', '-f', 'nut', '-i', 'pipe:0');
       const bands = layer.bands.map(() => g.label('cap'));
       const held = g.label('held');
       // Each drawing half a frame early: overlay takes the last drawing at or before a frame, so

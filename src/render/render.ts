@@ -14,7 +14,7 @@ import { ReelsmithError } from '../errors.js';
 import type { Timeline } from '../planner/timeline.js';
 import { readWav, writeTrack } from '../speech/wav.js';
 import { capabilities } from './capabilities.js';
-import { prepareCaptionLayer } from './caption-layer.js';
+import { type CaptionLayer, prepareCaptionLayer, startLayerPass } from './caption-layer.js';
 import { runFfmpeg } from './ffmpeg.js';
 import { judge, type Quality, QualityCheckError, SAMPLE, sampleSize } from './quality.js';
 import { DEFAULT_RENDER, type RenderSettings } from './settings.js';
@@ -146,7 +146,6 @@ export async function renderTimeline(
             ass,
             assFile,
             fontsDir,
-            work,
             mode: settings.captionLayer,
             timeoutMs,
             signal: ctx.signal,
@@ -175,16 +174,35 @@ export async function renderTimeline(
       timeoutMs,
       signal: ctx.signal,
     });
-    const c = compileTimeline(t, { ...graphInputs, transitions }, ctx.aspects, ctx.encode, partial);
-    if (keep) writeFileSync(join(work, 'ffmpeg-args.json'), JSON.stringify(c.args, null, 1));
-    await runFfmpeg(c.args, {
-      timeoutMs,
-      signal: ctx.signal,
-      onProgress,
-      mallocEnv: settings.ffmpegEnv,
-      maxMemoryBytes: ctx.maxMemoryBytes,
-      env: transitions.env,
-    });
+    // The render pass; a caption layer's pass runs alongside it, feeding it on standard input.
+    const run = async (layer: CaptionLayer | undefined) => {
+      const c = compileTimeline(t, { ...graphInputs, captionLayer: layer, transitions }, ctx.aspects, ctx.encode, partial);
+      if (keep) writeFileSync(join(work, 'ffmpeg-args.json'), JSON.stringify(c.args, null, 1));
+      const pass = layer?.pass ? await startLayerPass(layer, { timeoutMs, signal: ctx.signal }) : undefined;
+      try {
+        await runFfmpeg(c.args, {
+          timeoutMs,
+          signal: ctx.signal,
+          onProgress,
+          mallocEnv: settings.ffmpegEnv,
+          maxMemoryBytes: ctx.maxMemoryBytes,
+          env: transitions.env,
+          stdin: pass?.stdout,
+        });
+      } catch (err) {
+        if (!pass || ctx.signal?.aborted) throw err;
+        // The pass finishes what the render left unread; if it completes, the failure is the render's own.
+        pass.drain();
+        if (await pass.ok) throw err;
+        return undefined;
+      }
+      if (!pass) return c;
+      pass.drain();
+      // A layer pass that failed cut the captions short: that picture is not used.
+      return (await pass.ok) ? c : undefined;
+    };
+    // When the layer cannot be drawn, `ass` draws the captions.
+    const c = (await run(captionLayer)) ?? (await run(undefined))!;
     // Judged before it gets its name: an output that fails its check never appears.
     let figures: Quality | undefined;
     if (quality) {
