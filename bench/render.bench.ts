@@ -98,6 +98,8 @@ const result = {
   renderSeconds: Number(renderS.toFixed(2)),
   bareEncodeSeconds: Number(bareS.toFixed(2)),
   ratio: Number((renderS / bareS).toFixed(3)),
+  pairs: renders.map((r, i) => Number((r / bares[i]).toFixed(3))),
+  pairedRatio: Number(median(renders.map((r, i) => r / bares[i])).toFixed(3)),
   runs: { render: renders.map((x) => Number(x.toFixed(2))), bare: bares.map((x) => Number(x.toFixed(2))) },
   target: 1.25,
   cpuRatio: Number((median(renderCpu) / median(bareCpu)).toFixed(3)),
@@ -114,6 +116,9 @@ console.log(
   `bare FFmpeg H.264 encode of the same frames, median of ${RUNS}: ${result.bareEncodeSeconds} s  [${result.runs.bare.join(', ')}]`,
 );
 console.log(`ratio: ${result.ratio} (target ≤ ${result.target}) ${result.ratio <= result.target ? 'MET' : 'NOT MET'}`);
+// Each run's render and bare encode ran back to back (the machine in the same state): their own
+// ratios, whose median is steadier than the ratio of the two medians on a machine whose speed drifts.
+console.log(`paired: each run's render / its bare encode, median ${result.pairedRatio} [${result.pairs.join(', ')}]`);
 console.log(
   `in CPU seconds (process and FFmpeg), medians: ${median(renderCpu).toFixed(1)} / ${median(bareCpu).toFixed(1)} = ${result.cpuRatio} [${result.cpu.render.join(', ')} / ${result.cpu.bare.join(', ')}]`,
 );
