@@ -211,7 +211,7 @@ export async function prepareCaptionLayer(o: CaptionLayerOptions): Promise<Capti
 /** A running layer pass: its stream, and whether it drew everything. */
 export interface LayerPass {
   stdout: Readable;
-  /** True when the pass completed (exit code 0); false when it failed or was stopped. */
+  /** True when the pass completed (exit code 0); false when it failed, was cancelled or timed out. */
   ok: Promise<boolean>;
   /** Reads and drops what the render left unread (after the render ends), so that the pass can finish. */
   drain(): void;
