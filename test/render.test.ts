@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { JobValidationError } from '../src/errors.js';
-import { produce } from '../src/batch/produce.js';
+import { encoderThreads, produce } from '../src/batch/produce.js';
 import { Graph } from '../src/render/filtergraph.js';
 import { bandsAround, fittedSize } from '../src/render/graph.js';
 import { crossfades } from '../src/render/transitions/crossfade.js';
@@ -60,8 +60,11 @@ describe('render', () => {
       expect([v.codec_name, v.width, v.height, v.r_frame_rate]).toEqual(['h264', W, H, '30/1']);
       expect(info.streams.find((s) => s.codec_type === 'audio')!.codec_name).toBe('aac');
       expect(Math.abs(info.duration - sub.Duration!)).toBeLessThan(0.08);
-      const boxes = topLevelBoxes(readFileSync(file(i)));
+      const bytes = readFileSync(file(i));
+      const boxes = topLevelBoxes(bytes);
       expect(boxes.indexOf('moov')).toBeLessThan(boxes.indexOf('mdat'));
+      // two renders at once: the encoder's threads are its share of the cores (x264 writes its options into the stream)
+      expect(/x264 - core .*? threads=(\d+) /.exec(bytes.toString('latin1'))?.[1]).toBe(String(encoderThreads(2)));
       // the voice-over is audible while it plays
       const seg = manifest.Plans[i].timeline!.voice!.segments[0];
       expect(await meanVolume(file(i), seg.start + 0.1, seg.duration - 0.2)).toBeGreaterThan(-30);

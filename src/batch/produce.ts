@@ -204,6 +204,15 @@ export function defaultConcurrency(): number {
   return Math.max(1, Math.floor(availableParallelism() / 2));
 }
 
+/**
+ * libx264's threads for each of `jobs` renders at once: x264's own rule (1.5 threads a core) on
+ * the render's share of the cores rather than on all of them, which gave every render of a batch
+ * as many threads as the machine (each thread holds frames: memory, and contention).
+ */
+export function encoderThreads(jobs: number): number {
+  return Math.max(1, Math.round((1.5 * availableParallelism()) / Math.max(1, jobs)));
+}
+
 export function outputFileName(mediaURL: string, index: number): string {
   const name = mediaURL.replaceAll('{index}', String(index));
   const base = basename(/^[a-z]+:\/\//i.test(name) ? new URL(name).pathname : name);
@@ -234,7 +243,7 @@ export function plannedOutputs(prepared: Prepared, outDir: string): SubJobResult
 /** What rendering one output needs besides its plan. */
 export type RenderOutputOptions = Pick<
   ProduceOptions,
-  'home' | 'check' | 'maxRenderMemoryBytes' | 'render' | 'renderTimeoutMs' | 'renderRetryDelaysMs' | 'signal' | 'onEvent'
+  'home' | 'check' | 'maxRenderMemoryBytes' | 'render' | 'renderTimeoutMs' | 'renderRetryDelaysMs' | 'signal' | 'onEvent' | 'jobs'
 > & {
   /**
    * An output already there under its final name is kept and this render discarded (another
@@ -278,7 +287,7 @@ export async function renderOutput(prepared: Prepared, r: SubJobResult, opts: Re
         aspects,
         speechClips: prepared.speechClips,
         fonts: prepared.fonts,
-        encode: { crf: job.output.crf, preset: job.output.preset },
+        encode: { crf: job.output.crf, preset: job.output.preset, encoderThreads: encoderThreads(opts.jobs ?? defaultConcurrency()) },
         timeoutMs: opts.renderTimeoutMs,
         signal: opts.signal,
         keepExisting: opts.keepExisting,

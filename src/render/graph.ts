@@ -38,6 +38,8 @@ export interface EncodeSettings {
   preset: string;
   /** Slice threads of the filtergraph (FFmpeg -filter_complex_threads). */
   filterThreads?: number;
+  /** libx264's threads (default: x264's own, 1.5 a core of the machine). */
+  encoderThreads?: number;
 }
 
 const even = (x: number) => Math.max(2, Math.round(x / 2) * 2);
@@ -661,6 +663,7 @@ export function compileTimeline(
     '[aout]',
     '-c:v',
     'libx264',
+    ...(encode.encoderThreads ? ['-threads:v', String(encode.encoderThreads)] : []),
     '-preset',
     encode.preset,
     '-crf',
