@@ -33,6 +33,8 @@ export interface RuntimeOptions {
   /** Address space each render's FFmpeg may take, MB (default DEFAULT_RENDER_MEMORY_MB). */
   maxRenderMemoryMB?: number;
   concurrentJobs?: number;
+  /** Outputs a worker renders at once (the encoder's share of the cores; default what the cores carry). */
+  renders?: number;
   maxQueued?: number;
   allowPrivateUrls?: boolean;
   callbackBaseDelayMs?: number;
@@ -91,6 +93,7 @@ export async function assembleRuntime(o: RuntimeOptions) {
     maxOutputDuration: o.maxOutputDuration,
     maxRenderMemoryBytes: (o.maxRenderMemoryMB ?? DEFAULT_RENDER_MEMORY_MB) * 1024 ** 2,
     concurrentJobs: o.concurrentJobs,
+    rendersAtOnce: o.renders,
     onComplete: (job) => callbacks.jobCompleted(job),
     onOutput: (job, output) => callbacks.outputCompleted(job, output),
   };

@@ -56,6 +56,7 @@ export async function startWorker(o: WorkerOptions): Promise<Worker> {
     database: o.database,
     engine: o.engine,
     render: o.render,
+    renders: o.renders,
     allowedMediaDirs: o.allowedMediaDirs,
     download: o.download,
     maxOutputDuration: o.maxOutputDuration,
