@@ -318,7 +318,8 @@ describe('caption layer (captions drawn once per change, laid over the video)', 
   }
 
   it('draws the captions with ass when the layer pass dies mid-stream (nothing half-drawn is kept)', async () => {
-    // An ffmpeg on PATH that passes every call through, but cuts the layer pass's stream short and fails.
+    // An ffmpeg on PATH that passes every call through, but cuts the layer pass's stream short and fails
+    // (the stream is ~600 kB here, 7 drawings of ~86 kB: cut after the third).
     const bin = tempDir('rs-bin-');
     const real = execaSync('sh', ['-c', 'command -v ffmpeg']).stdout.trim();
     writeFileSync(

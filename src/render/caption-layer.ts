@@ -20,10 +20,8 @@
  * colour's alpha would count twice.
  */
 import type { Readable } from 'node:stream';
-import { execa } from 'execa';
 import { assEvents, assOpaque, changeFrames } from '../captions/changes.js';
-import { leashed } from '../util/leash.js';
-import { runToolBytes } from '../util/tool.js';
+import { runToolBytes, startTool } from '../util/tool.js';
 import { ffmpegEnv } from './ffmpeg.js';
 import { graphPath } from './filtergraph.js';
 
@@ -42,8 +40,6 @@ export interface CaptionLayer {
    * 4:2:0) to its standard output, for the render's standard input. Undefined when nothing is ever drawn.
    */
   pass?: string[];
-  /** The pass's environment (FFmpeg's malloc settings). */
-  env?: Record<string, string>;
 }
 
 export type CaptionLayerMode = 'auto' | 'always' | 'never';
@@ -63,6 +59,9 @@ export interface CaptionLayerOptions {
   signal?: AbortSignal;
   mallocEnv?: Readonly<Record<string, string>>;
 }
+
+/** Both passes' preamble: quiet, no keyboard. */
+const QUIET = ['-hide_banner', '-nostdin', '-loglevel', 'error'];
 
 /** Columns the profile reduces each row to (each at most ~70 px wide, so one drawn pixel shows). */
 const PROFILE_COLUMNS = 16;
@@ -149,26 +148,25 @@ export async function prepareCaptionLayer(o: CaptionLayerOptions): Promise<Capti
   const ass = `ass=filename=${graphPath(o.assFile)}${fontsdir}:alpha=1`;
   // The canvas at the change frames only, on the render's clock (microseconds, as after concat).
   const canvas = `color=c=black@0:s=${W}x${H}:r=${fps}:d=${(o.frames + 1) / fps},settb=1/1000000,select='${selectFrames(frames)}'`;
-  const run = (args: string[]) =>
-    runToolBytes('ffmpeg', ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', ...args], {
-      timeoutMs: o.timeoutMs ?? 120_000,
-      signal: o.signal,
-      env: ffmpegEnv({}, o.mallocEnv),
-    });
   // 1. Profile: the drawn pixels' alpha, thresholded, each row reduced to a few columns.
-  const profile = await run([
-    '-filter_complex',
-    `${canvas},format=yuva420p,${ass},extractplanes=a,lut=y='if(gt(val,0),255,0)',scale=${PROFILE_COLUMNS}:${H}:flags=area[p]`,
-    '-map',
-    '[p]',
-    '-fps_mode',
-    'passthrough',
-    '-f',
-    'rawvideo',
-    '-pix_fmt',
-    'gray',
-    'pipe:1',
-  ]);
+  const profile = await runToolBytes(
+    'ffmpeg',
+    [
+      ...QUIET,
+      '-filter_complex',
+      `${canvas},format=yuva420p,${ass},extractplanes=a,lut=y='if(gt(val,0),255,0)',scale=${PROFILE_COLUMNS}:${H}:flags=area[p]`,
+      '-map',
+      '[p]',
+      '-fps_mode',
+      'passthrough',
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'gray',
+      'pipe:1',
+    ],
+    { timeoutMs: o.timeoutMs ?? 120_000, signal: o.signal, env: ffmpegEnv({}, o.mallocEnv) },
+  );
   const rows = bandsOf(profile.stdout, PROFILE_COLUMNS, H);
   let at = 0;
   const bands = rows.map((b) => {
@@ -187,10 +185,7 @@ export async function prepareCaptionLayer(o: CaptionLayerOptions): Promise<Capti
       ? `${canvas},format=yuva444p,${ass},crop=${W}:${bands[0].h}:0:${bands[0].y}[s]`
       : `${canvas},format=yuva444p,${ass},split=${bands.length}${bands.map((_, i) => `[c${i}]`).join('')};${crops.join(';')};${bands.map((_, i) => `[b${i}]`).join('')}vstack=inputs=${bands.length}[s]`;
   const pass = [
-    '-hide_banner',
-    '-nostdin',
-    '-loglevel',
-    'error',
+    ...QUIET,
     '-filter_complex',
     // Chroma at 4:2:0 is the alpha-weighted mean of each 2x2 block (what `ass` blends on a 4:2:0
     // video): the premultiplied half-size picture straightened, with luma and alpha at full size.
@@ -205,7 +200,7 @@ export async function prepareCaptionLayer(o: CaptionLayerOptions): Promise<Capti
     'nut',
     'pipe:1',
   ];
-  return { bands, pass, env: ffmpegEnv({}, o.mallocEnv) };
+  return { bands, pass };
 }
 
 /** A running layer pass: its stream, and whether it drew everything. */
@@ -218,22 +213,18 @@ export interface LayerPass {
 }
 
 /** Starts the layer pass of `layer` (which has one): its stream is read by the render as it goes. */
-export async function startLayerPass(layer: CaptionLayer, o: { timeoutMs?: number; signal?: AbortSignal }): Promise<LayerPass> {
-  const [cmd, argv] = await leashed('ffmpeg', layer.pass!);
-  const child = execa(cmd, argv, {
-    timeout: o.timeoutMs ?? 120_000,
-    cancelSignal: o.signal,
-    forceKillAfterDelay: 3000,
-    env: layer.env,
-    stdin: 'ignore',
-    buffer: { stdout: false, stderr: true },
-    encoding: 'buffer',
-    reject: false,
+export async function startLayerPass(
+  layer: CaptionLayer,
+  o: { timeoutMs?: number; signal?: AbortSignal; mallocEnv?: Readonly<Record<string, string>> },
+): Promise<LayerPass> {
+  const { subprocess: child } = await startTool('ffmpeg', layer.pass!, {
+    timeoutMs: o.timeoutMs ?? 120_000,
+    signal: o.signal,
+    env: ffmpegEnv({}, o.mallocEnv),
   });
-  const ok = child.then((r) => r.exitCode === 0 && !r.isTerminated);
   return {
     stdout: child.stdout!,
-    ok,
+    ok: child.then((r) => r.exitCode === 0 && !r.isTerminated),
     drain: () => {
       child.stdout!.resume();
     },

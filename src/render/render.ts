@@ -178,7 +178,8 @@ export async function renderTimeline(
     const run = async (layer: CaptionLayer | undefined) => {
       const c = compileTimeline(t, { ...graphInputs, captionLayer: layer, transitions }, ctx.aspects, ctx.encode, partial);
       if (keep) writeFileSync(join(work, 'ffmpeg-args.json'), JSON.stringify(c.args, null, 1));
-      const pass = layer?.pass ? await startLayerPass(layer, { timeoutMs, signal: ctx.signal }) : undefined;
+      const pass = layer?.pass ? await startLayerPass(layer, { timeoutMs, signal: ctx.signal, mallocEnv: settings.ffmpegEnv }) : undefined;
+      let failure: unknown;
       try {
         await runFfmpeg(c.args, {
           timeoutMs,
@@ -191,15 +192,16 @@ export async function renderTimeline(
         });
       } catch (err) {
         if (!pass || ctx.signal?.aborted) throw err;
-        // The pass finishes what the render left unread; if it completes, the failure is the render's own.
-        pass.drain();
-        if (await pass.ok) throw err;
-        return undefined;
+        failure = err;
       }
       if (!pass) return c;
+      // The pass finishes what the render left unread, and tells whether it drew everything.
       pass.drain();
-      // A layer pass that failed cut the captions short: that picture is not used.
-      return (await pass.ok) ? c : undefined;
+      const drawn = await pass.ok;
+      // A render that failed while its pass drew everything failed of its own accord.
+      if (failure !== undefined && drawn) throw failure;
+      // A pass that failed cut the captions short: that picture (or that failure) is not kept.
+      return drawn ? c : undefined;
     };
     // When the layer cannot be drawn, `ass` draws the captions.
     const c = (await run(captionLayer)) ?? (await run(undefined))!;

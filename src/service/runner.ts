@@ -43,7 +43,7 @@ export interface RunnerOptions {
   /** Address space each render's FFmpeg may use, bytes. */
   maxRenderMemoryBytes?: number;
   /** Outputs a worker renders at once (its `--renders`): each render's encoder gets its share of the cores. */
-  rendersAtOnce?: number;
+  renders?: number;
   /** Starts of one job without a new output before it is failed (default 5; a job that kills its process must not kill every restart). */
   maxAttempts?: number;
   /** Where job events and internal details go (pino-compatible). */

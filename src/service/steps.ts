@@ -166,7 +166,7 @@ export class JobSteps {
       await removePartials(dirname(r.file), r.file);
       await this.store.updateSubJob(id, index, (old) => (terminal(old) ? old : { ...old, Status: 'Processing' }));
       await renderOutput(prepared, r, {
-        jobs: this.o.rendersAtOnce,
+        jobs: this.o.renders,
         home: this.o.home,
         render: this.o.render,
         maxRenderMemoryBytes: this.o.maxRenderMemoryBytes,

@@ -93,7 +93,7 @@ export async function assembleRuntime(o: RuntimeOptions) {
     maxOutputDuration: o.maxOutputDuration,
     maxRenderMemoryBytes: (o.maxRenderMemoryMB ?? DEFAULT_RENDER_MEMORY_MB) * 1024 ** 2,
     concurrentJobs: o.concurrentJobs,
-    rendersAtOnce: o.renders,
+    renders: o.renders,
     onComplete: (job) => callbacks.jobCompleted(job),
     onOutput: (job, output) => callbacks.outputCompleted(job, output),
   };

@@ -45,3 +45,19 @@ export async function runToolBytes(name: Tool, args: string[], o: ToolOptions = 
   const r = await execa(cmd, argv, { ...execaOptions(o), encoding: 'buffer' });
   return { stdout: Buffer.from(r.stdout as unknown as Uint8Array), exitCode: r.exitCode };
 }
+
+/**
+ * Starts a tool whose standard output is read while it runs (a stream for another process): its
+ * subprocess (wrapped, as a subprocess is itself awaitable), which resolves, never rejects, with
+ * its exit code.
+ */
+export async function startTool(name: Tool, args: string[], o: ToolOptions = {}) {
+  const [cmd, argv] = await leashed(name, args, { maxMemoryBytes: o.maxMemoryBytes });
+  const subprocess = execa(cmd, argv, {
+    ...execaOptions({ ...o, reject: false }),
+    stdin: 'ignore',
+    buffer: { stdout: false, stderr: true },
+    encoding: 'buffer',
+  });
+  return { subprocess };
+}
