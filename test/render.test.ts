@@ -1,9 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { JobValidationError } from '../src/errors.js';
-import { encoderThreads, produce } from '../src/batch/produce.js';
+import { encoderThreads, materialGeometry, prepare, produce } from '../src/batch/produce.js';
+import type { Timeline } from '../src/planner/timeline.js';
+import { renderTimeline } from '../src/render/render.js';
 import { Graph } from '../src/render/filtergraph.js';
 import { bandsAround, fittedSize } from '../src/render/graph.js';
 import { crossfades } from '../src/render/transitions/crossfade.js';
@@ -455,6 +457,69 @@ describe('crossfades', () => {
         expect(Math.abs((await level(tr.start + tr.duration * p)) - expected), `cut ${k} at ${p}`).toBeLessThan(25);
       }
     }
+  });
+});
+
+describe('shared fit chains', () => {
+  it('fits shots of one size through one chain, frame for frame as chains of their own', async () => {
+    // Landscape and portrait clips: the landscape shots (blurred bands) share a chain, the portrait
+    // ones (scaled) another.
+    const scenes = ['rgb_parts.mp4', 'portrait_tone.mp4', 'rgb_parts.mp4', 'portrait_tone.mp4', 'rgb_parts.mp4'];
+    const parsed = parseJob(
+      {
+        InputConfig: { MediaGroupArray: scenes.map((m, i) => ({ GroupName: `g${i}`, MediaArray: [media(m)] })) },
+        EditingConfig: {
+          ProcessConfig: {
+            AllowTransition: true,
+            TransitionList: ['fade'],
+            TransitionDuration: 0.3,
+            SingleShotDuration: 1,
+            AllowVfxEffect: false,
+          },
+        },
+        OutputConfig: output({ MaxDuration: 5 }),
+      },
+      { baseDir: process.cwd() },
+    );
+    const p = await prepare(parsed, { home: testHome(), seed: 3 });
+    const t = p.plan.timelines[0] as Timeline;
+    const sequence = t.shots.map((s) => basename(p.materials.paths.get(s.material.ref)!));
+    // Seed 3 plans two touching landscape shots (2 and 3): they must not share (their cut blends
+    // both), so the landscape chains are {0, 2, 5} and {3}, the portrait one {1, 4}.
+    expect(sequence).toEqual([
+      'rgb_parts.mp4',
+      'portrait_tone.mp4',
+      'rgb_parts.mp4',
+      'rgb_parts.mp4',
+      'portrait_tone.mp4',
+      'rgb_parts.mp4',
+    ]);
+    const { aspects, sizes } = materialGeometry(p);
+    const dir = tempDir();
+    const render = async (name: string, shapes?: typeof sizes) => {
+      const file = join(dir, `${name}_0.mp4`);
+      const r = await renderTimeline(t, file, {
+        paths: p.materials.paths,
+        aspects,
+        sizes: shapes,
+        speechClips: p.speechClips,
+        // One encoder thread: libx264's threads make its bytes differ run to run (docs/performance.md).
+        encode: { crf: 18, preset: 'veryfast', encoderThreads: 1 },
+        cacheDir: testHome().cache,
+      });
+      const { stdout } = await execa('ffmpeg', ['-v', 'error', '-i', file, '-map', '0:v', '-f', 'framemd5', '-']);
+      return { graph: r.filterGraph, frames: stdout.split('\n').filter((l) => l && !l.startsWith('#')) };
+    };
+    const [shared, own] = await Promise.all([render('shared', sizes), render('own')]);
+    expect(shared.graph.match(/concat=n=3:v=1:a=0\[same/g)).toHaveLength(1);
+    expect(shared.graph.match(/concat=n=2:v=1:a=0\[same/g)).toHaveLength(1);
+    expect(own.graph).not.toMatch(/\[same/);
+    expect(shared.frames.length).toBe(Math.round(t.duration * t.fps));
+    expect(shared.frames).toEqual(own.frames);
+    // A decoder that disagrees with the probe's size is held to it: the chain still joins its shots.
+    const wrong = new Map([...sizes].map(([ref, s]) => [ref, { width: s.width + 2, height: s.height + 2 }]));
+    const held = await render('held', wrong);
+    expect(held.frames.length).toBe(shared.frames.length);
   });
 });
 

@@ -25,6 +25,7 @@ import type { Timeline } from '../planner/timeline.js';
 import { drawVariants } from '../planner/variants.js';
 import { QualityCheckError } from '../render/quality.js';
 import { renderTimeline } from '../render/render.js';
+import type { SourceSize } from '../render/graph.js';
 import { recordRender } from '../render/speed.js';
 import type { RenderSettings } from '../render/settings.js';
 import type { ParsedJob } from '../job/job.js';
@@ -252,12 +253,16 @@ export type RenderOutputOptions = Pick<
   keepExisting?: boolean;
 };
 
-/** Aspect ratios of the usable materials (the render's background decisions). */
-function materialAspects(prepared: Prepared): Map<string, number> {
+/** Sizes and aspect ratios of the usable materials (the render's background decisions). */
+export function materialGeometry(prepared: Prepared): { aspects: Map<string, number>; sizes: Map<string, SourceSize> } {
   const aspects = new Map<string, number>();
+  const sizes = new Map<string, SourceSize>();
   for (const [ref, info] of prepared.materials.infos)
-    if (!(info instanceof Error) && info.height > 0) aspects.set(ref, info.width / info.height);
-  return aspects;
+    if (!(info instanceof Error) && info.height > 0) {
+      aspects.set(ref, info.width / info.height);
+      sizes.set(ref, { width: info.width, height: info.height });
+    }
+  return { aspects, sizes };
 }
 
 /**
@@ -269,7 +274,7 @@ function materialAspects(prepared: Prepared): Map<string, number> {
 export async function renderOutput(prepared: Prepared, r: SubJobResult, opts: RenderOutputOptions): Promise<SubJobResult> {
   const emit = opts.onEvent ?? (() => {});
   const { job } = prepared.parsed;
-  const aspects = materialAspects(prepared);
+  const { aspects, sizes } = materialGeometry(prepared);
   emit({ type: 'output-start', index: r.index, file: r.file });
   const delays = opts.renderRetryDelaysMs ?? [1000, 4000];
   let timeline = r.timeline as Timeline;
@@ -285,6 +290,7 @@ export async function renderOutput(prepared: Prepared, r: SubJobResult, opts: Re
         maxMemoryBytes: opts.maxRenderMemoryBytes,
         paths: prepared.materials.paths,
         aspects,
+        sizes,
         speechClips: prepared.speechClips,
         fonts: prepared.fonts,
         encode: { crf: job.output.crf, preset: job.output.preset, encoderThreads: encoderThreads(opts.jobs ?? defaultConcurrency()) },

@@ -14,6 +14,11 @@ import type { OverlapCut, OverlapHost, TransitionHosting } from './transitions/h
 export interface GraphInputs {
   /** Material ref → local file. */
   paths: Map<string, string>;
+  /**
+   * Material ref → the size its video decodes at (rotation applied): shots of the same size and
+   * the same fit are fitted by one chain (fitGroups). Without it every shot has its own.
+   */
+  sizes?: Map<string, SourceSize>;
   /** The voice-over as one WAV, already laid out on the timeline. */
   voiceTrack?: string;
   /** ASS document with captions, title and sub-headings. */
@@ -31,6 +36,11 @@ export interface GraphInputs {
    * written to `frames` (raw RGB) and the final mix's loudness to `loudness`, in the same pass.
    */
   quality?: { frames: string; loudness: string; width: number; height: number; fps: number };
+}
+
+export interface SourceSize {
+  width: number;
+  height: number;
 }
 
 export interface EncodeSettings {
@@ -316,6 +326,36 @@ function frameLayout(t: Timeline) {
 }
 
 /**
+ * Frames [a, b) of shot i's source (video shots; a shot with a drawn effect: all its frames), at
+ * the source's size and the timeline's rate, PTS from 0: at least b - a of them (tpad guards
+ * against a source that decodes a few frames short; the caller cuts the exact count). Ranges that
+ * start inside a shot seek the source.
+ */
+function shotSource(g: Graph, t: Timeline, i: number, [a, b]: [number, number], path: string): { label: string; input: number } {
+  const shot = t.shots[i];
+  const { fps } = t;
+  const span = ((b - a) / fps) * shot.speed;
+  const skip = (a / fps) * shot.speed;
+  const from = shot.sourceIn + skip;
+  // A file whose keyframes do not decode alone is decoded from its start and cut by trim (slower,
+  // right); any other is sought at the input.
+  const decode = shot.material.seek === 'decode';
+  // One decoding thread per shot: a render opens a decoder per shot and each keeps its frame
+  // pools to the end; frame threads (3 on 2 cores) held 62 MB more of the reference render's
+  // 646 MB for no gain in time (libx264 keeps the cores busy; docs/performance.md).
+  const threads = ['-threads', '1'];
+  const input = decode
+    ? g.input(...threads, '-t', f(from + span + 0.25), '-i', path)
+    : g.input(...threads, '-ss', f(from), '-t', f(span + 0.25), '-i', path);
+  const label = g.label('src');
+  // fps before fitting: a sped-up shot drops its extra frames before they are scaled and blurred.
+  const offset = a > 0 ? `+${f(a / fps)}/TB` : '';
+  const cut = decode ? `trim=start=${f(from)}:duration=${f(span)}` : `trim=duration=${f(span)}`;
+  g.chain(`[${input}:v]${cut},setpts=(PTS-STARTPTS)/${f(shot.speed)}${offset},fps=${fps},tpad=stop_mode=clone:stop_duration=0.5[${label}]`);
+  return { label, input };
+}
+
+/**
  * Frames [a, b) of shot i, fitted and with its effect, as a label of yuv420p frames starting at
  * PTS 0. Ranges that start inside a shot seek the source (its clock still counts from the shot's
  * start); a shot with a drawn effect is processed from its start, as its effect is timed on it.
@@ -340,28 +380,7 @@ function compileShot(
   if (shot.material.kind === 'image') {
     const k = g.input('-i', path);
     src = `${k}:v`;
-  } else {
-    const span = ((b - a) / fps) * shot.speed;
-    const skip = (a / fps) * shot.speed;
-    const from = shot.sourceIn + skip;
-    // A file whose keyframes do not decode alone is decoded from its start and cut by trim (slower,
-    // right); any other is sought at the input.
-    const decode = shot.material.seek === 'decode';
-    // One decoding thread per shot: a render opens a decoder per shot and each keeps its frame
-    // pools to the end; frame threads (3 on 2 cores) held 62 MB more of the reference render's
-    // 646 MB for no gain in time (libx264 keeps the cores busy; docs/performance.md).
-    const threads = ['-threads', '1'];
-    input = decode
-      ? g.input(...threads, '-t', f(from + span + 0.25), '-i', path)
-      : g.input(...threads, '-ss', f(from), '-t', f(span + 0.25), '-i', path);
-    const pre = g.label('src');
-    // fps before fitting: a sped-up shot drops its extra frames before they are scaled and blurred.
-    // tpad (on the small source frames) guards against a source that decodes a few frames short.
-    const offset = a > 0 ? `+${f(a / fps)}/TB` : '';
-    const cut = decode ? `trim=start=${f(from)}:duration=${f(span)}` : `trim=duration=${f(span)}`;
-    g.chain(`[${input}:v]${cut},setpts=(PTS-STARTPTS)/${f(shot.speed)}${offset},fps=${fps},tpad=stop_mode=clone:stop_duration=0.5[${pre}]`);
-    src = pre;
-  }
+  } else ({ label: src, input } = shotSource(g, t, i, [a, b], path));
   const fitted = fitShot(
     g,
     t,
@@ -384,6 +403,74 @@ function compileShot(
       : `trim=end_frame=${range[1] - range[0]}`;
   g.chain(`[${shaped}]${cut},setpts=PTS-STARTPTS,format=yuv420p[${out}]`);
   return { label: out, input };
+}
+
+/**
+ * The fit of a shot whose fitted frames depend on nothing but its source frames (a video shot
+ * without effect, pan or background picture), as text: shots with the same text and sources of the
+ * same size can go through one chain. Undefined for any other shot.
+ */
+function sharedFitKey(t: Timeline, shot: Shot, aspect: number, size: SourceSize | undefined): string | undefined {
+  if (!size || shot.material.kind !== 'video' || shot.kenBurns || shot.vfx?.rendered || t.background.type === 'image') return undefined;
+  const scratch = new Graph();
+  fitShot(scratch, t, shot, 'src', aspect, undefined);
+  return `${size.width}x${size.height}|${scratch.chains.join(';')}`;
+}
+
+/**
+ * Shots fitted by one chain, in the video's order: each shot with a shared fit key joins the first
+ * group of its key whose last shot is not the one just before it (two shots that touch are
+ * blended at their cut, their frames needed at once: one chain would hold the outgoing shot's
+ * overlap while it fits the incoming one's). Groups of one are fitted as usual.
+ *
+ * Why: FFmpeg 5.1 keeps every filter's frame pool until the graph ends, so each shot's own fit
+ * chain holds a few frames of 1080x1920 for the whole render (≈ 20 MB a shot); shots filmed by the
+ * same camera share their chain's pools instead.
+ */
+function fitGroups(t: Timeline, aspects: Map<string, number>, sizes: Map<string, SourceSize> | undefined): number[][] {
+  const groups: { key?: string; shots: number[] }[] = [];
+  t.shots.forEach((shot, i) => {
+    const ref = shot.material.ref;
+    const key = sharedFitKey(t, shot, aspects.get(ref) ?? t.width / t.height, sizes?.get(ref));
+    const group = key === undefined ? undefined : groups.find((x) => x.key === key && x.shots[x.shots.length - 1] < i - 1);
+    if (group) group.shots.push(i);
+    else groups.push({ key, shots: [i] });
+  });
+  return groups.map((x) => x.shots);
+}
+
+/**
+ * Frames [from, to) of each shot of a group through one fit chain: each source cut to its exact
+ * count and held at its probed size (a no-op unless the decoder disagrees with the probe: concat
+ * needs one size), concatenated, fitted once, and cut apart again by frame counts. Each shot's
+ * label counts its frames from PTS 0 in 1/fps, as a shot of its own would.
+ */
+function compileSharedFit(
+  g: Graph,
+  t: Timeline,
+  shots: { index: number; range: [number, number] }[],
+  pathOf: (ref: string) => string,
+  aspect: number,
+  size: SourceSize,
+): { labels: string[]; inputs: number[] } {
+  const { fps } = t;
+  const parts = shots.map(({ index, range }) => {
+    const { label, input } = shotSource(g, t, index, range, pathOf(t.shots[index].material.ref));
+    const part = g.label('part');
+    g.chain(`[${label}]trim=end_frame=${range[1] - range[0]},scale=${size.width}:${size.height},setsar=1[${part}]`);
+    return { part, input, frames: range[1] - range[0] };
+  });
+  const joined = g.label('same');
+  g.chain(`${parts.map((p) => `[${p.part}]`).join('')}concat=n=${parts.length}:v=1:a=0[${joined}]`);
+  const fitted = fitShot(g, t, t.shots[shots[0].index], joined, aspect, undefined);
+  const labels = shots.map(() => g.label('shot'));
+  g.chain(`[${fitted}]format=yuv420p,split=${labels.length}${labels.map((l) => `[${l}s]`).join('')}`);
+  let at = 0;
+  parts.forEach((p, k) => {
+    g.chain(`[${labels[k]}s]trim=start_frame=${at}:end_frame=${at + p.frames},settb=1/${fps},setpts=N[${labels[k]}]`);
+    at += p.frames;
+  });
+  return { labels, inputs: parts.map((p) => p.input) };
 }
 
 /**
@@ -516,19 +603,40 @@ export function compileTimeline(
   // does not fit those frames of the two shots at all.
   const hostOf = inputs.transitions?.hostOf ?? (() => crossfadeHost);
   const drawnAt = (j: number) => j >= 0 && j < overlap.length && overlap[j] > 0 && hostOf(j).kind === 'frames';
-  const shotLabels = t.shots.map((shot, i) => {
-    const from = drawnAt(i - 1) ? overlap[i - 1] : 0;
-    const to = frames[i] - (drawnAt(i) ? overlap[i] : 0);
-    const { label, input } = compileShot(g, t, i, [from, to], pathOf, aspects, bgImage);
+  const rangeOf = (i: number): [number, number] => [drawnAt(i - 1) ? overlap[i - 1] : 0, frames[i] - (drawnAt(i) ? overlap[i] : 0)];
+  const shotLabels: string[] = [];
+  const shotInputs: (number | undefined)[] = [];
+  for (const group of fitGroups(t, aspects, inputs.sizes)) {
+    if (group.length === 1) {
+      const { label, input } = compileShot(g, t, group[0], rangeOf(group[0]), pathOf, aspects, bgImage);
+      shotLabels[group[0]] = label;
+      shotInputs[group[0]] = input;
+      continue;
+    }
+    const ref = t.shots[group[0]].material.ref;
+    const shared = compileSharedFit(
+      g,
+      t,
+      group.map((index) => ({ index, range: rangeOf(index) })),
+      pathOf,
+      aspects.get(ref) ?? t.width / t.height,
+      inputs.sizes!.get(ref)!,
+    );
+    group.forEach((i, k) => {
+      shotLabels[i] = shared.labels[k];
+      shotInputs[i] = shared.inputs[k];
+    });
+  }
+  t.shots.forEach((shot, i) => {
     if (shot.volume > 0 && shot.material.kind === 'video') {
       // The shot's sound covers the whole shot; a video input that skips the head cannot carry it.
+      const input = shotInputs[i];
       const k =
-        from > 0 || input === undefined || shot.material.seek === 'decode'
+        rangeOf(i)[0] > 0 || input === undefined || shot.material.seek === 'decode'
           ? g.input('-ss', f(shot.sourceIn), '-t', f(shot.sourceOut - shot.sourceIn + 0.25), '-i', pathOf(shot.material.ref))
           : input;
       audioLabels.push(materialAudio(g, shot, k));
     }
-    return label;
   });
 
   // ---- joins -------------------------------------------------------------------------------------

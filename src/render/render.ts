@@ -19,13 +19,15 @@ import { runFfmpeg } from './ffmpeg.js';
 import { judge, type Quality, QualityCheckError, SAMPLE, sampleSize } from './quality.js';
 import { DEFAULT_RENDER, type RenderSettings } from './settings.js';
 import { runTool } from '../util/tool.js';
-import { compileLoudnessProbe, compileTimeline, type EncodeSettings, parseLoudness } from './graph.js';
+import { compileLoudnessProbe, compileTimeline, type EncodeSettings, parseLoudness, type SourceSize } from './graph.js';
 import { prepareTransitions } from './transitions/hosting.js';
 
 export interface RenderContext {
   paths: Map<string, string>;
   /** Material ref → width/height. */
   aspects: Map<string, number>;
+  /** Material ref → the size its video decodes at (lets shots of one size share a fit chain). */
+  sizes?: Map<string, SourceSize>;
   /** Speech clip id → WAV file. */
   speechClips: Map<string, string>;
   /** FontUrl → font file and family. */
@@ -163,7 +165,7 @@ export async function renderTimeline(
     const size = sampleSize(t.width, t.height);
     const samples = { frames: join(work, 'quality.rgb'), loudness: join(work, 'loudness.txt'), ...size };
     const quality = ctx.check === false ? undefined : { ...samples, fps: SAMPLE.fps };
-    const graphInputs = { paths: ctx.paths, voiceTrack, assFile, fontsDir, captionLayer, loudness, quality };
+    const graphInputs = { paths: ctx.paths, sizes: ctx.sizes, voiceTrack, assFile, fontsDir, captionLayer, loudness, quality };
     // How each cut is drawn (shader transitions may be drawn here, before the render pass).
     const transitions = await prepareTransitions(t, {
       settings,
