@@ -10,6 +10,7 @@ import { Graph } from '../src/render/filtergraph.js';
 import { bandsAround, fittedSize } from '../src/render/graph.js';
 import { crossfades } from '../src/render/transitions/crossfade.js';
 import { parseJob } from '../src/job/parse.js';
+import { referenceJob, withPeakMemory } from '../bench/reference.js';
 import {
   countNear,
   detectBlackAndFrozen,
@@ -520,6 +521,55 @@ describe('shared fit chains', () => {
     const wrong = new Map([...sizes].map(([ref, s]) => [ref, { width: s.width + 2, height: s.height + 2 }]));
     const held = await render('held', wrong);
     expect(held.frames.length).toBe(shared.frames.length);
+  });
+  it('holds a shot of a shared chain back until its own cut asks for it (no shot decoded into a queue)', async () => {
+    // Landscape, portrait, portrait, landscape (the reference job's first four scenes, 7 s shots):
+    // the landscape shots share a chain, so the last shot's first frame is ready as soon as the first
+    // shot ends. Let through at once, it starts the last cut's blend, which asks the third shot for
+    // its overlap and so queues that shot's whole body. Measured by the render's FFmpeg's peak memory
+    // against chains of their own (without the hold: 234 MB against 163).
+    const scenes = ['storefront_opening.mp4', 'mall_crowd.mp4', 'snacks_and_drinks.mp4', 'checkout_queue.mp4'];
+    const parsed = parseJob(
+      referenceJob({
+        scenes: scenes.map((m) => [media(m)]),
+        music: media('relaxing_theme.mp3'),
+        shotSeconds: 7,
+        transitions: ['wipeleft'],
+        mediaURL: 'x_{index}.mp4',
+        width: W,
+        height: H,
+      }),
+      { baseDir: process.cwd() },
+    );
+    const p = await prepare(parsed, { home: testHome(), seed: 1 });
+    const planned = p.plan.timelines[0] as Timeline;
+    expect(planned.shots.map((s) => basename(p.materials.paths.get(s.material.ref)!))).toEqual(scenes);
+    // Two shader cuts, then a crossfade of its own (the blend that would start early).
+    const last = planned.transitions.length - 1;
+    const t: Timeline = {
+      ...planned,
+      transitions: planned.transitions.map((x, k) => (k === last ? { ...x, name: 'fade', drawnAs: { by: 'crossfade' } } : x)),
+    };
+    const { aspects, sizes } = materialGeometry(p);
+    const dir = tempDir();
+    const peak = async (name: string, shapes?: typeof sizes) => {
+      const r = await withPeakMemory(() =>
+        renderTimeline(t, join(dir, `${name}_0.mp4`), {
+          paths: p.materials.paths,
+          aspects,
+          sizes: shapes,
+          speechClips: p.speechClips,
+          encode: { crf: 23, preset: 'veryfast', encoderThreads: 1 },
+          cacheDir: testHome().cache,
+        }),
+      );
+      return { mb: r.peakMb, graph: r.result.filterGraph };
+    };
+    const own = await peak('own');
+    const shared = await peak('shared', sizes);
+    expect(shared.graph).toMatch(/concat=n=2:v=1:a=0\[same/);
+    // A queued body adds ~190 frames of 360x640 (~65 MB); sharing saves a chain's pools.
+    expect(shared.mb, `shared ${shared.mb.toFixed(0)} MB, own ${own.mb.toFixed(0)} MB`).toBeLessThan(own.mb + 15);
   });
 });
 
