@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +7,7 @@ import { JobValidationError } from '../src/errors.js';
 import { encoderThreads, materialGeometry, prepare, produce } from '../src/batch/produce.js';
 import type { Timeline } from '../src/planner/timeline.js';
 import { renderTimeline } from '../src/render/render.js';
+import { makeWorkDir, sweepWorkDirs } from '../src/util/workdir.js';
 import { Graph } from '../src/render/filtergraph.js';
 import { bandsAround, fittedSize } from '../src/render/graph.js';
 import { crossfades } from '../src/render/transitions/crossfade.js';
@@ -374,6 +376,53 @@ describe('render', () => {
     expect(m.EditingBatchJob.SubJobList[0]).toMatchObject({ Status: 'Failed', ErrorCode: 'RenderTimeout' });
     expect(m.EditingBatchJob.Status).toBe('Failed');
     expect(readdirSync(out)).toEqual(['manifest.json']);
+  });
+
+  it("sweeps away the scratch folders of renders whose process died (killed before its cleanup ran), and no one else's", async () => {
+    const tmp = tempDir();
+    const startOf = (pid: number) => {
+      const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return s.slice(s.lastIndexOf(')') + 2).split(' ')[19];
+    };
+    // A live process, and one killed with SIGKILL (as the out-of-memory killer would).
+    const live = execa('sleep', ['30']);
+    const dead = execa('sleep', ['30']);
+    const deadStart = startOf(dead.pid!);
+    dead.kill('SIGKILL');
+    await dead.catch(() => {});
+    const folder = (name: string, ageMs: number) => {
+      mkdirSync(join(tmp, name));
+      writeFileSync(join(tmp, name, 'voice.wav'), 'x');
+      const t = new Date(Date.now() - ageMs);
+      utimesSync(join(tmp, name), t, t);
+      return name;
+    };
+    const hour = 3_600_000;
+    const orphan = folder(`reelsmith-render-${dead.pid}.${deadStart}-Ab12Cd`, hour);
+    const orphanRecent = folder(`reelsmith-render-${dead.pid}.${deadStart}-Ef34Gh`, 1000);
+    const alive = folder(`reelsmith-render-${live.pid}.${startOf(live.pid!)}-Ij56Kl`, hour);
+    // The live process's id with another start time: a dead render's id taken by another program.
+    const reused = folder(`reelsmith-preview-${live.pid}.1-Mn78Op`, hour);
+    const other = folder('reelsmith-notours', hour);
+    try {
+      expect(await sweepWorkDirs(tmp, 60_000)).toBe(2);
+      expect(readdirSync(tmp).sort()).toEqual([orphanRecent, alive, other].sort());
+      expect(orphan && reused).toBeTruthy();
+    } finally {
+      live.kill();
+      await live.catch(() => {});
+    }
+    // A render's own scratch folder is named after its process (and its start), and gone when it ends.
+    const mine = await makeWorkDir('render');
+    expect(basename(mine)).toMatch(new RegExp(`^reelsmith-render-${process.pid}\\.${startOf(process.pid)}-`));
+    rmSync(mine, { recursive: true });
+    const before = readdirSync(tmpdir()).filter((n) => n.startsWith(`reelsmith-render-${process.pid}.`));
+    const { manifest } = await run({
+      InputConfig: { MediaArray: [media('storefront_opening.mp4')] },
+      OutputConfig: output({ FixedDuration: 1 }),
+    });
+    expect(manifest.EditingBatchJob.SubJobList[0].Status).toBe('Success');
+    expect(readdirSync(tmpdir()).filter((n) => n.startsWith(`reelsmith-render-${process.pid}.`))).toEqual(before);
   });
 });
 

@@ -2,14 +2,14 @@
  * Contact strips for effects and transitions: renders a short sample (two generated clips) with
  * the named effect or transition and tiles frames across it into one PNG.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ReelsmithError } from '../errors.js';
 import { parseJob } from '../job/parse.js';
 import type { Home } from '../config/home.js';
 import { produce } from './produce.js';
 import { runTool } from '../util/tool.js';
+import { makeWorkDir } from '../util/workdir.js';
 
 export interface PreviewOptions {
   kind: 'effect' | 'transition';
@@ -35,7 +35,7 @@ export async function previewStrip(o: PreviewOptions): Promise<{ png: string; ti
   const w = o.width ?? 360;
   const h = o.height ?? 640;
   const n = o.frames ?? 6;
-  const dir = await mkdtemp(join(tmpdir(), 'reelsmith-preview-'));
+  const dir = await makeWorkDir('preview');
   try {
     const [a, b] = await sampleClips(dir, w, h);
     const processConfig =
@@ -111,7 +111,7 @@ export async function captionStill(o: CaptionStillOptions): Promise<void> {
   const scale = Math.min(1, 360 / o.width);
   const w = Math.max(128, Math.round((o.width * scale) / 2) * 2);
   const h = Math.max(128, Math.round((o.height * scale) / 2) * 2);
-  const dir = await mkdtemp(join(tmpdir(), 'reelsmith-caption-'));
+  const dir = await makeWorkDir('caption');
   try {
     const [a] = await sampleClips(dir, w, h);
     const parsed = parseJob({

@@ -5,8 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
-import { copyFile, link, mkdir, mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, link, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { buildAss } from '../captions/ass.js';
 import { renameFont, safeFamily } from '../captions/font-alias.js';
@@ -19,6 +18,7 @@ import { runFfmpeg } from './ffmpeg.js';
 import { judge, type Quality, QualityCheckError, SAMPLE, sampleSize } from './quality.js';
 import { DEFAULT_RENDER, type RenderSettings } from './settings.js';
 import { runTool } from '../util/tool.js';
+import { makeWorkDir } from '../util/workdir.js';
 import { compileLoudnessProbe, compileTimeline, type EncodeSettings, parseLoudness, type SourceSize } from './graph.js';
 import { prepareTransitions } from './transitions/hosting.js';
 
@@ -96,7 +96,7 @@ export async function renderTimeline(
   ctx: RenderContext,
 ): Promise<{ filterGraph: string; quality?: Quality }> {
   await capabilities();
-  const work = await mkdtemp(join(tmpdir(), 'reelsmith-'));
+  const work = await makeWorkDir('render');
   // REELSMITH_KEEP_WORK=1 keeps the work folder (voice track, ASS, FFmpeg arguments) for debugging.
   const settings = ctx.settings ?? DEFAULT_RENDER;
   const keep = ctx.keepWork ?? settings.keepWork;
