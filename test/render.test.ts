@@ -4,12 +4,12 @@ import { basename, join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { JobValidationError } from '../src/errors.js';
-import { encoderThreads, materialGeometry, prepare, produce } from '../src/batch/produce.js';
+import { encoderThreads, materialGeometry, type Prepared, prepare, produce } from '../src/batch/produce.js';
 import type { Timeline } from '../src/planner/timeline.js';
 import { renderTimeline } from '../src/render/render.js';
 import { makeWorkDir, sweepWorkDirs } from '../src/util/workdir.js';
 import { Graph } from '../src/render/filtergraph.js';
-import { bandsAround, fittedSize } from '../src/render/graph.js';
+import { bandsAround, fittedSize, type SourceSize } from '../src/render/graph.js';
 import { crossfades } from '../src/render/transitions/crossfade.js';
 import { parseJob } from '../src/job/parse.js';
 import { referenceJob, withPeakMemory } from '../bench/reference.js';
@@ -510,6 +510,22 @@ describe('crossfades', () => {
   });
 });
 
+/**
+ * Renders a prepared job's timeline as produce would, `sizes` given or not (shots share fit chains
+ * only with them). One encoder thread: libx264's threads make its bytes differ run to run
+ * (docs/performance.md), and these tests compare renders.
+ */
+function renderPrepared(p: Prepared, t: Timeline, file: string, sizes?: Map<string, SourceSize>) {
+  return renderTimeline(t, file, {
+    paths: p.materials.paths,
+    aspects: materialGeometry(p).aspects,
+    sizes,
+    speechClips: p.speechClips,
+    encode: { crf: 18, preset: 'veryfast', encoderThreads: 1 },
+    cacheDir: testHome().cache,
+  });
+}
+
 describe('shared fit chains', () => {
   it('fits shots of one size through one chain, frame for frame as chains of their own', async () => {
     // Landscape and portrait clips: the landscape shots (blurred bands) share a chain, the portrait
@@ -544,19 +560,11 @@ describe('shared fit chains', () => {
       'portrait_tone.mp4',
       'rgb_parts.mp4',
     ]);
-    const { aspects, sizes } = materialGeometry(p);
+    const { sizes } = materialGeometry(p);
     const dir = tempDir();
     const render = async (name: string, shapes?: typeof sizes) => {
       const file = join(dir, `${name}_0.mp4`);
-      const r = await renderTimeline(t, file, {
-        paths: p.materials.paths,
-        aspects,
-        sizes: shapes,
-        speechClips: p.speechClips,
-        // One encoder thread: libx264's threads make its bytes differ run to run (docs/performance.md).
-        encode: { crf: 18, preset: 'veryfast', encoderThreads: 1 },
-        cacheDir: testHome().cache,
-      });
+      const r = await renderPrepared(p, t, file, shapes);
       const { stdout } = await execa('ffmpeg', ['-v', 'error', '-i', file, '-map', '0:v', '-f', 'framemd5', '-']);
       return { graph: r.filterGraph, frames: stdout.split('\n').filter((l) => l && !l.startsWith('#')) };
     };
@@ -599,19 +607,10 @@ describe('shared fit chains', () => {
       ...planned,
       transitions: planned.transitions.map((x, k) => (k === last ? { ...x, name: 'fade', drawnAs: { by: 'crossfade' } } : x)),
     };
-    const { aspects, sizes } = materialGeometry(p);
+    const { sizes } = materialGeometry(p);
     const dir = tempDir();
     const peak = async (name: string, shapes?: typeof sizes) => {
-      const r = await withPeakMemory(() =>
-        renderTimeline(t, join(dir, `${name}_0.mp4`), {
-          paths: p.materials.paths,
-          aspects,
-          sizes: shapes,
-          speechClips: p.speechClips,
-          encode: { crf: 23, preset: 'veryfast', encoderThreads: 1 },
-          cacheDir: testHome().cache,
-        }),
-      );
+      const r = await withPeakMemory(() => renderPrepared(p, t, join(dir, `${name}_0.mp4`), shapes));
       return { mb: r.peakMb, graph: r.result.filterGraph };
     };
     const own = await peak('own');
