@@ -404,9 +404,13 @@ describe('render', () => {
     // The live process's id with another start time: a dead render's id taken by another program.
     const reused = folder(`reelsmith-preview-${live.pid}.1-Mn78Op`, hour);
     const other = folder('reelsmith-notours', hour);
+    // An earlier version's folder (no process in its name): swept after a day.
+    const legacyOld = folder('reelsmith-Qr90St', 25 * hour);
+    const legacyRecent = folder('reelsmith-preview-Uv12Wx', hour);
     try {
-      expect(await sweepWorkDirs(tmp, 60_000)).toBe(2);
-      expect(readdirSync(tmp).sort()).toEqual([orphanRecent, alive, other].sort());
+      expect(await sweepWorkDirs(tmp, 60_000)).toBe(3);
+      expect(readdirSync(tmp).sort()).toEqual([orphanRecent, alive, other, legacyRecent].sort());
+      expect(legacyOld).toBeTruthy();
       expect(orphan && reused).toBeTruthy();
     } finally {
       live.kill();

@@ -8,7 +8,8 @@
  *
  * The first folder a process makes sweeps away the others' folders whose process is gone and which
  * are older than `SWEEP_MIN_AGE_MS` (a guard for deployments whose containers share one /tmp with
- * their own process ids: there a live render's folder could look orphaned).
+ * their own process ids: there a live render's folder could look orphaned), and folders of earlier
+ * versions (which did not name their process) older than a day.
  */
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,6 +18,9 @@ import { join } from 'node:path';
 export const SWEEP_MIN_AGE_MS = 10 * 60_000;
 
 const NAME = /^reelsmith-(?:[a-z]+-)?(\d+)\.(\d+)-[A-Za-z0-9]{6}$/;
+/** Folders of versions that did not name the process (reelsmith-XXXXXX): swept after a day. */
+const LEGACY = /^reelsmith-(?:preview-|caption-)?[A-Za-z0-9]{6}$/;
+export const LEGACY_MIN_AGE_MS = 24 * 3_600_000;
 
 /** When process `pid` started (clock ticks since boot), or undefined when there is no such process (or no /proc). */
 async function startOf(pid: number): Promise<string | undefined> {
@@ -41,13 +45,15 @@ export async function sweepWorkDirs(dir = tmpdir(), minAgeMs = SWEEP_MIN_AGE_MS)
   let removed = 0;
   for (const name of names) {
     const m = NAME.exec(name);
-    if (!m) continue;
-    const pid = Number(m[1]);
-    if (pid === process.pid) continue;
-    if ((await startOf(pid)) === m[2]) continue;
+    const legacy = !m && LEGACY.test(name);
+    if (!m && !legacy) continue;
+    if (m) {
+      const pid = Number(m[1]);
+      if (pid === process.pid || (await startOf(pid)) === m[2]) continue;
+    }
     const path = join(dir, name);
     const st = await stat(path).catch(() => undefined);
-    if (!st?.isDirectory() || Date.now() - st.mtimeMs < minAgeMs) continue;
+    if (!st?.isDirectory() || Date.now() - st.mtimeMs < (legacy ? Math.max(minAgeMs, LEGACY_MIN_AGE_MS) : minAgeMs)) continue;
     await rm(path, { recursive: true, force: true }).then(
       () => removed++,
       () => {},
