@@ -410,8 +410,9 @@ describe('render', () => {
     try {
       expect(await sweepWorkDirs(tmp, 60_000)).toBe(3);
       expect(readdirSync(tmp).sort()).toEqual([orphanRecent, alive, other, legacyRecent].sort());
-      expect(legacyOld).toBeTruthy();
-      expect(orphan && reused).toBeTruthy();
+      expect(readdirSync(tmp)).not.toContain(legacyOld);
+      expect(readdirSync(tmp)).not.toContain(orphan);
+      expect(readdirSync(tmp)).not.toContain(reused);
     } finally {
       live.kill();
       await live.catch(() => {});

@@ -427,16 +427,22 @@ function sharedFitKey(t: Timeline, shot: Shot, aspect: number, size: SourceSize 
  * chain holds a few frames of 1080x1920 for the whole render (≈ 20 MB a shot); shots filmed by the
  * same camera share their chain's pools instead.
  */
-function fitGroups(t: Timeline, aspects: Map<string, number>, sizes: Map<string, SourceSize> | undefined): number[][] {
-  const groups: { key?: string; shots: number[] }[] = [];
+function fitGroups(
+  t: Timeline,
+  aspects: Map<string, number>,
+  sizes: Map<string, SourceSize> | undefined,
+): { shots: number[]; aspect: number; size?: SourceSize }[] {
+  const groups: { key?: string; shots: number[]; aspect: number; size?: SourceSize }[] = [];
   t.shots.forEach((shot, i) => {
     const ref = shot.material.ref;
-    const key = sharedFitKey(t, shot, aspects.get(ref) ?? t.width / t.height, sizes?.get(ref));
+    const aspect = aspects.get(ref) ?? t.width / t.height;
+    const size = sizes?.get(ref);
+    const key = sharedFitKey(t, shot, aspect, size);
     const group = key === undefined ? undefined : groups.find((x) => x.key === key && x.shots[x.shots.length - 1] < i - 1);
     if (group) group.shots.push(i);
-    else groups.push({ key, shots: [i] });
+    else groups.push({ key, shots: [i], aspect, size });
   });
-  return groups.map((x) => x.shots);
+  return groups;
 }
 
 /**
@@ -610,22 +616,15 @@ export function compileTimeline(
   const rangeOf = (i: number): [number, number] => [drawnAt(i - 1) ? overlap[i - 1] : 0, frames[i] - (drawnAt(i) ? overlap[i] : 0)];
   const shotLabels: string[] = [];
   const shotInputs: (number | undefined)[] = [];
-  for (const group of fitGroups(t, aspects, inputs.sizes)) {
-    if (group.length === 1) {
+  for (const { shots: group, aspect, size } of fitGroups(t, aspects, inputs.sizes)) {
+    if (group.length === 1 || !size) {
       const { label, input } = compileShot(g, t, group[0], rangeOf(group[0]), pathOf, aspects, bgImage);
       shotLabels[group[0]] = label;
       shotInputs[group[0]] = input;
       continue;
     }
-    const ref = t.shots[group[0]].material.ref;
-    const shared = compileSharedFit(
-      g,
-      t,
-      group.map((index) => ({ index, range: rangeOf(index) })),
-      pathOf,
-      aspects.get(ref) ?? t.width / t.height,
-      inputs.sizes!.get(ref)!,
-    );
+    const ranges = group.map((index) => ({ index, range: rangeOf(index) }));
+    const shared = compileSharedFit(g, t, ranges, pathOf, aspect, size);
     group.forEach((i, k) => {
       shotLabels[i] = shared.labels[k];
       shotInputs[i] = shared.inputs[k];

@@ -47,6 +47,9 @@ export async function startWorker(o: WorkerOptions): Promise<Worker> {
   if (!isPostgresUrl(o.database)) throw new Error("a worker needs the service's PostgreSQL: --database postgres://…");
   const home = reelsmithHome(o.dataDir);
   await mkdir(join(home.root, 'outputs'), { recursive: true });
+  // Outputs rendered at once (what the cores carry by default): the queue's count, and each
+  // render's share of the cores for its encoder.
+  const renders = o.renders ?? defaultConcurrency();
   const {
     db,
     steps,
@@ -56,7 +59,7 @@ export async function startWorker(o: WorkerOptions): Promise<Worker> {
     database: o.database,
     engine: o.engine,
     render: o.render,
-    renders: o.renders,
+    renders,
     allowedMediaDirs: o.allowedMediaDirs,
     download: o.download,
     maxOutputDuration: o.maxOutputDuration,
@@ -72,7 +75,6 @@ export async function startWorker(o: WorkerOptions): Promise<Worker> {
   const registry = new WorkerRegistry(db);
   const me = { id: randomUUID().replace(/-/g, ''), host: hostname(), pid: process.pid, startedAt: new Date().toISOString() };
   const running = new Set<string>();
-  const renders = o.renders ?? defaultConcurrency();
   const beat = () =>
     registry
       .beat({ ...me, jobs: [...running], renders, renderRate: measuredRate() })
@@ -80,7 +82,6 @@ export async function startWorker(o: WorkerOptions): Promise<Worker> {
   await beat();
   const heartbeat = setInterval(() => void beat(), 2000);
   const queue = await PgJobQueue.open(o.database, { log: o.log, worker: true });
-  // Outputs rendered at once: what the cores carry (each render's FFmpeg uses several threads).
   await queue.work(renders, {
     plan: (id, attempt) => steps.plan(id, attempt),
     output: (id, index, attempt) => steps.output(id, index, attempt),
