@@ -24,19 +24,21 @@ export interface RunOptions {
 
 /**
  * glibc malloc settings for FFmpeg. FFmpeg allocates frames by the megabyte, and the first touch
- * of fresh memory is what costs most on virtual machines: one page fault per 4 KiB page (measured
- * here: 22 µs a fault, 5.7 ms per MB — a render of 30 s at 1080x1920 took 80,000 faults without
- * transitions and 213,000 with eight of them, whose stacked RGBA frames are large). So:
- * - transparent huge pages for malloc's memory (`glibc.malloc.hugetlb=1`, glibc ≥ 2.35, where the
- *   system lets programs ask for them: one fault per 2 MiB; 213,000 faults became 31,000);
- * - large blocks stay on the heap and the heap is not trimmed, so that freed frames are reused
- *   rather than returned to the kernel and faulted in again. Memory is held at its peak until
- *   FFmpeg exits.
+ * of fresh memory costs a page fault per 4 KiB page (the kernel clears each page): large blocks
+ * stay on the heap and the heap is not trimmed, so that freed frames are reused rather than
+ * returned to the kernel and faulted in again. Memory is held at its peak until FFmpeg exits.
+ *
+ * Transparent huge pages for malloc (`glibc.malloc.hugetlb=1`) were used until 2026-12-03: on a
+ * fresh virtual machine a 4 KiB fault cost 22 µs and huge pages cut a render's 213,000 faults to
+ * 31,000. On a machine that has run a while they cost more than they save: the reference render
+ * spent 1.4–2.6 s in the kernel with them (clearing whole 2 MiB pages, 5 % of its CPU in
+ * `clear_page_erms`) against 0.6–0.8 s without (77,000 faults), and held 25 MB more
+ * (docs/performance.md). A user who wants them back sets GLIBC_TUNABLES=glibc.malloc.hugetlb=1.
+ *
  * Other C libraries ignore these variables; the shells let the user's own environment win, and
  * `REELSMITH_FFMPEG_MALLOC=0` leaves FFmpeg's allocator as it is (RenderSettings.ffmpegEnv).
  */
 export const FFMPEG_MALLOC_ENV: Readonly<Record<string, string>> = {
-  GLIBC_TUNABLES: 'glibc.malloc.hugetlb=1',
   MALLOC_MMAP_THRESHOLD_: String(1 << 30),
   MALLOC_TRIM_THRESHOLD_: String(2 ** 31),
 };
