@@ -7,6 +7,8 @@ import { JobValidationError } from '../src/errors.js';
 import { encoderThreads, materialGeometry, type Prepared, prepare, produce } from '../src/batch/produce.js';
 import type { Timeline } from '../src/planner/timeline.js';
 import { renderTimeline } from '../src/render/render.js';
+import { DEFAULT_RENDER, type RenderSettings } from '../src/render/settings.js';
+import { shaderFor } from '../src/shaders/catalogue.js';
 import { makeWorkDir, sweepWorkDirs } from '../src/util/workdir.js';
 import { Graph } from '../src/render/filtergraph.js';
 import { bandsAround, fittedSize, type SourceSize } from '../src/render/graph.js';
@@ -520,7 +522,7 @@ describe('crossfades', () => {
  * only with them). One encoder thread: libx264's threads make its bytes differ run to run
  * (docs/performance.md), and these tests compare renders.
  */
-function renderPrepared(p: Prepared, t: Timeline, file: string, sizes?: Map<string, SourceSize>) {
+function renderPrepared(p: Prepared, t: Timeline, file: string, sizes?: Map<string, SourceSize>, settings?: RenderSettings) {
   return renderTimeline(t, file, {
     paths: p.materials.paths,
     aspects: materialGeometry(p).aspects,
@@ -528,8 +530,64 @@ function renderPrepared(p: Prepared, t: Timeline, file: string, sizes?: Map<stri
     speechClips: p.speechClips,
     encode: { crf: 18, preset: 'veryfast', encoderThreads: 1 },
     cacheDir: testHome().cache,
+    settings,
   });
 }
+
+describe('shader transitions by their weights', () => {
+  it('draws a shader that only weighs the frames by its weights and another by its pictures, in one render, as both by pictures', async () => {
+    // Three shots, two cuts: wiperight (weighs only: its weights, blended by FFmpeg) and crosswarp
+    // (moves pixels: drawn in RGBA); rendered again with every shader drawing pictures.
+    const parsed = parseJob(
+      {
+        InputConfig: {
+          MediaGroupArray: ['dark_portrait.mp4', 'midtones.mp4', 'dark_portrait.mp4'].map((m, i) => ({
+            GroupName: `g${i}`,
+            MediaArray: [media(m)],
+          })),
+        },
+        EditingConfig: {
+          ProcessConfig: {
+            AllowTransition: true,
+            TransitionList: ['wiperight'],
+            TransitionDuration: 0.5,
+            SingleShotDuration: 1.5,
+            AllowVfxEffect: false,
+          },
+        },
+        OutputConfig: output({ MaxDuration: 4 }),
+      },
+      { baseDir: process.cwd() },
+    );
+    const p = await prepare(parsed, { home: testHome(), seed: 3 });
+    const planned = p.plan.timelines[0] as Timeline;
+    expect(planned.transitions).toHaveLength(2);
+    const crosswarp = shaderFor('crosswarp')!;
+    const t: Timeline = {
+      ...planned,
+      transitions: planned.transitions.map((x, k) =>
+        k === 1 ? { ...x, name: 'crosswarp', drawnAs: { by: 'shader', name: crosswarp.name, flipY: false } } : x,
+      ),
+    };
+    const dir = tempDir();
+    const render = async (name: string, shaderWeights: boolean) => {
+      const file = join(dir, `${name}_0.mp4`);
+      const r = await renderPrepared(p, t, file, undefined, { ...DEFAULT_RENDER, shaderWeights });
+      const at = t.transitions.flatMap((x) => [x.start + x.duration / 4, x.start + (3 * x.duration) / 4]);
+      return { graph: r.filterGraph, frames: await Promise.all(at.map((s) => frameAt(file, s))) };
+    };
+    const [weighed, drawn] = await Promise.all([render('weighed', true), render('drawn', false)]);
+    expect(weighed.graph.match(/frei0r_src=/g)).toHaveLength(1);
+    expect(weighed.graph.match(/frei0r=filter_name/g)).toHaveLength(1);
+    expect(drawn.graph).not.toMatch(/frei0r_src=/);
+    expect(drawn.graph.match(/frei0r=filter_name/g)).toHaveLength(1);
+    // The same pictures (after H.264): a mean difference under a level; the wipe moves.
+    weighed.frames.forEach((f, k) => {
+      expect(frameDiff(f, drawn.frames[k]), `frame ${k}`).toBeLessThan(1);
+    });
+    expect(frameDiff(weighed.frames[0], weighed.frames[1])).toBeGreaterThan(3);
+  });
+});
 
 describe('shared fit chains', () => {
   it('fits shots of one size through one chain, frame for frame as chains of their own', async () => {

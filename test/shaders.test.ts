@@ -9,14 +9,16 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ffmpegEnv } from '../src/render/ffmpeg.js';
 import { Graph } from '../src/render/filtergraph.js';
-import { frei0rTransition, frei0rTransitions, type ShaderCut } from '../src/render/transitions/frei0r.js';
-import { shaderFor, shaderParams, uniformTypes } from '../src/shaders/catalogue.js';
+import { frei0rTransition, frei0rTransitions, frei0rWeightedTransitions, type ShaderCut } from '../src/render/transitions/frei0r.js';
+import { prepareShader, shaderFor, shaderParams, uniformTypes } from '../src/shaders/catalogue.js';
 import { type DrawOptions, drawTransition, frei0rPlugin, type ShaderEngine } from '../src/shaders/draw.js';
 import { frei0rMux } from '../src/shaders/mux.js';
 import { C_DIR, NATIVE_FLAGS, nativeUnit } from '../src/shaders/native.js';
 import { inlineIncludes } from '../src/util/cc.js';
 import { compileTransition, GlslCompileError } from '../src/shaders/glsl/compile.js';
 import { rewriteOf } from '../src/shaders/rewrites.js';
+import { makeKernel } from '../src/shaders/kernel.js';
+import { weighsOnly } from '../src/shaders/weights.js';
 import { SHADER_TEXTURES } from '../src/shaders/textures.js';
 import { TRANSITIONS } from '../src/job/catalogue.js';
 import { flipRows, GlReference, psnr } from './gl-reference.js';
@@ -343,6 +345,155 @@ vec4 transition(vec2 uv) {
     expect(shared.frames.subarray(frame, 2 * frame).equals(shared.frames.subarray((cut3 + 1) * frame, (cut3 + 2) * frame))).toBe(false);
   });
 
+  it('finds the shaders that only weigh the two frames by drawing them', () => {
+    const weighs = (n: string) => weighsOnly(shaderFor(n)!, W / H);
+    // Wipes, circles, a clock hand, a luma map (a texture of its own), squares at random.
+    for (const n of ['wipeleft', 'wipeup', 'circleopen', 'radial', 'directionalwipe', 'heart', 'luma', 'randomsquares', 'fade'])
+      expect(weighs(n), n).toBe(true);
+    // Pixels moved (crosswarp, cube, swap, linearblur), a colour of their own (circlecrop,
+    // fadecolor), the pictures' colours read (burn, colorphase).
+    for (const n of ['crosswarp', 'cube', 'swap', 'linearblur', 'circlecrop', 'fadecolor', 'burn', 'colorphase'])
+      expect(weighs(n), n).toBe(false);
+  });
+
+  it('in the render, a shader that only weighs the frames draws its weights and FFmpeg blends the frames by them in YUV', async () => {
+    // Three cuts through one chain (the weights mux): circleopen a to b, wipeleft b to a (one frame
+    // shorter), radial a to b. Each frame must be the two frames mixed by the weights the chain
+    // drew (read back from the same source): the frames' own pixels where a weight is 0 or 1, within
+    // a level elsewhere; and the weights those of the shader (the JS engine's, black to white).
+    const dir = tempDir('rs-frei0r-weights-');
+    writeFileSync(join(dir, 'a.rgb'), from);
+    writeFileSync(join(dir, 'b.rgb'), to);
+    const N = 4;
+    const names = ['circleopen', 'wipeleft', 'radial'];
+    const lengths = [N, N - 1, N];
+    const plugins = await Promise.all(names.map(async (n) => (await frei0rPlugin(shaderFor(n)!, cacheDir, undefined, true))!));
+    const mux = (await frei0rMux(cacheDir, true))!;
+    const src = (f: string, loops: number) => [
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'rgb24',
+      '-video_size',
+      `${W}x${H}`,
+      '-framerate',
+      '30',
+      '-stream_loop',
+      String(loops),
+      '-i',
+      join(dir, f),
+    ];
+    const yuv = async (args: string[], graph: string) =>
+      Buffer.from(
+        (
+          await execa(
+            'ffmpeg',
+            ['-v', 'error', ...args, '-filter_complex', graph, '-map', '[out]', '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-'],
+            {
+              encoding: 'buffer',
+              env: ffmpegEnv({ FREI0R_PATH: mux.dir }),
+            },
+          )
+        ).stdout,
+      );
+    const g = new Graph();
+    for (const [input, side] of [
+      [0, 'A'],
+      [1, 'B'],
+    ]) {
+      g.chain(`[${input}:v]format=yuv420p,split=3${[0, 1, 2].map((k) => `[in${side}${k}]`).join('')}`);
+      for (const k of [0, 1, 2]) g.chain(`[in${side}${k}]trim=end_frame=${lengths[k]}[src${side}${k}]`);
+    }
+    const cuts: ShaderCut[] = names.map((_, k) => ({
+      from: k % 2 ? `srcB${k}` : `srcA${k}`,
+      to: k % 2 ? `srcA${k}` : `srcB${k}`,
+      index: k,
+      out: `cut${k}`,
+      plugin: plugins[k].name,
+      frames: lengths[k],
+    }));
+    frei0rWeightedTransitions(g, cuts, { width: W, height: H, fps: 30, mux: mux.name });
+    g.chain('[cut0][cut1][cut2]concat=n=3:v=1:a=0[out]');
+    const graph = g.chains.join(';');
+    expect(graph.match(/frei0r_src=/g)).toHaveLength(1);
+    const frames = await yuv([...src('a.rgb', N - 1), ...src('b.rgb', N - 1)], graph);
+    const [a, b] = await Promise.all(['a.rgb', 'b.rgb'].map((f) => yuv(src(f, 0), '[0:v]format=yuv420p[out]')));
+    const Y = W * H;
+    const C = Y / 4;
+    expect(frames.length).toBe(lengths.reduce((n, x) => n + x) * (Y + 2 * C));
+    // The weights as the chain draws them: the source's first chain, gray.
+    const source = graph
+      .split(';')
+      .find((c) => c.startsWith('frei0r_src='))!
+      .replace(/,settb.*$/, '[out]');
+    const drawnWeights = Buffer.from(
+      (
+        await execa('ffmpeg', ['-v', 'error', '-filter_complex', source, '-map', '[out]', '-f', 'rawvideo', '-pix_fmt', 'gray', '-'], {
+          encoding: 'buffer',
+          env: ffmpegEnv({ FREI0R_PATH: mux.dir }),
+        })
+      ).stdout,
+    );
+    expect(drawnWeights.length).toBe(lengths.reduce((n, x) => n + x + 1, 0) * Y);
+    const black = new Uint8Array(Y * 3);
+    const white = new Uint8Array(Y * 3).fill(255);
+    const reference = new Uint8Array(Y * 3);
+    let at = 0;
+    let exact = 0;
+    let ends = 0;
+    let worst = 0;
+    names.forEach((n, k) => {
+      const p = prepareShader(shaderFor(n)!);
+      const draw = makeKernel(p.compiled, { width: W, height: H, textures: p.textures, flipY: p.flipY });
+      const [f, t] = k % 2 ? [b, a] : [a, b];
+      for (let i = 0; i < lengths[k]; i++, at++) {
+        // Frame i of the cut's block of lengths[k] + 1 (the last is the separator).
+        const block = lengths.slice(0, k).reduce((s, x) => s + x + 1, 0) + i;
+        const weights = drawnWeights.subarray(block * Y, (block + 1) * Y);
+        draw(black, white, reference, i / lengths[k]);
+        let off = 0;
+        for (let j = 0; j < Y; j++) off += Math.abs(weights[j] - reference[3 * j]);
+        expect(off / Y, `${n} frame ${i}: weights against the shader's`).toBeLessThan(0.05);
+        const got = frames.subarray(at * (Y + 2 * C), (at + 1) * (Y + 2 * C));
+        const check = (j: number, w: number) => {
+          const d = Math.abs(got[j] - (f[j] + ((t[j] - f[j]) * w) / 255));
+          worst = Math.max(worst, d);
+          if (w === 0 || w === 255) {
+            ends++;
+            if (got[j] === (w === 0 ? f[j] : t[j])) exact++;
+          }
+        };
+        for (let j = 0; j < Y; j++) check(j, weights[j]);
+        // Chroma by the mean weight of its 2x2 block (overlay takes fewer of them in its last
+        // chroma row and column: those are left out).
+        for (let y = 0; y < H / 2 - 1; y++)
+          for (let x = 0; x < W / 2 - 1; x++) {
+            const w = [0, 1, W, W + 1].reduce((s, o) => s + weights[2 * y * W + 2 * x + o], 0) / 4;
+            check(Y + y * (W / 2) + x, w);
+            check(Y + C + y * (W / 2) + x, w);
+          }
+      }
+    });
+    expect(worst).toBeLessThanOrEqual(1.5);
+    expect(ends).toBeGreaterThan(Y);
+    expect(exact / ends).toBeGreaterThan(0.999);
+    // And the same pictures as the shader drawing them itself in RGB (the RGBA chain), to within
+    // its round trip through RGB: frame 2 of circleopen, in luma.
+    const rgba = new Graph();
+    frei0rTransition(rgba, 'a', 'b', 'out', {
+      plugin: (await frei0rPlugin(shaderFor('circleopen')!, cacheDir))!.name,
+      frames: N,
+      width: W,
+      height: H,
+    });
+    const drawn = await yuv(
+      [...src('a.rgb', N - 1), ...src('b.rgb', N - 1)],
+      `[0:v]format=yuv420p[a];[1:v]format=yuv420p[b];${rgba.chains.join(';')}`,
+    );
+    const frame2 = (x: Buffer) => new Uint8Array(x.subarray(2 * (Y + 2 * C), 2 * (Y + 2 * C) + Y));
+    expect(psnr(frame2(frames), frame2(drawn))).toBeGreaterThan(40);
+  });
+
   it('the transition mux stops FFmpeg with the reason when its schedule names no plugin of its folder', async () => {
     const mux = (await frei0rMux(cacheDir))!;
     const r = await execa(
@@ -445,8 +596,9 @@ vec4 transition(vec2 uv) {
         for (const host of [
           { kind: 'program' as const },
           { kind: 'frei0r' as const, textures: shader.samplers.map((x) => `${x}:1:1:/t`) },
+          { kind: 'frei0r' as const, textures: shader.samplers.map((x) => `${x}:1:1:/t`), weights: true },
         ]) {
-          const file = join(dir, `${name}-${target}-${host.kind}.c`);
+          const file = join(dir, `${name}-${target}-${host.kind}${'weights' in host ? '-weights' : ''}.c`);
           writeFileSync(file, nativeUnit(shader, s.flipY, host));
           const full = ['luma', 'bounce_up', 'wipeleft'].includes(name);
           units.push(check(file, full, host.kind === 'frei0r' ? ['-fPIC'] : []));
@@ -464,8 +616,12 @@ vec4 transition(vec2 uv) {
     await Promise.all(units);
     const mux = join(dir, 'mux.c');
     writeFileSync(mux, inlineIncludes(readFileSync(join(C_DIR, 'mux.c'), 'utf8'), C_DIR, 'mux.c'));
-    const fixedMux = await execa('cc', ['-O2', '-Wall', '-Wextra', '-Werror', '-fPIC', '-c', '-o', '/dev/null', mux], { reject: false });
-    expect(fixedMux.exitCode, fixedMux.stderr).toBe(0);
+    for (const defines of [[], ['-DWEIGHTS=1']]) {
+      const fixedMux = await execa('cc', ['-O2', '-Wall', '-Wextra', '-Werror', '-fPIC', ...defines, '-c', '-o', '/dev/null', mux], {
+        reject: false,
+      });
+      expect(fixedMux.exitCode, fixedMux.stderr).toBe(0);
+    }
     const leash = join(import.meta.dirname, '..', 'src', 'util', 'leash.c');
     const l = await execa('cc', ['-O2', '-Wall', '-Wextra', '-Werror', '-c', '-o', '/dev/null', leash], { reject: false });
     expect(l.exitCode, l.stderr).toBe(0);

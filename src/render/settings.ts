@@ -17,6 +17,11 @@ export interface RenderSettings {
   /** The native shader build: vector (SIMD) with the scalar one as fallback, or scalar only. */
   shaderBuild: 'auto' | 'scalar';
   /**
+   * Shaders that only weigh the two frames (shaders/weights.ts) draw their weights and FFmpeg
+   * blends the frames in YUV (with the frei0r host); false: they draw pictures like the others.
+   */
+  shaderWeights: boolean;
+  /**
    * Captions drawn once per change into a layer laid over the video (render/caption-layer.ts):
    * `auto` when it pays, `always`, or `never` (FFmpeg's `ass` filter on every frame).
    */
@@ -32,6 +37,7 @@ export interface RenderSettings {
 export const DEFAULT_RENDER: RenderSettings = {
   shaders: 'auto',
   shaderBuild: 'auto',
+  shaderWeights: true,
   captionLayer: 'auto',
   keepWork: false,
   debugTiming: false,

@@ -69,6 +69,9 @@ export interface NativeProgram {
 
 const programs = new Map<string, Promise<NativeProgram | undefined>>();
 
+/** What a native build is: a filter program, a frei0r plugin, or a frei0r source of the shader's weights. */
+export type NativeKind = 'program' | 'plugin' | 'weights';
+
 /**
  * Builds the native filter program of a transition (cached on disk by source); undefined without
  * a C compiler; throws when the build fails. `glsl` replaces the collection's source (tests).
@@ -78,19 +81,25 @@ async function buildProgram(
   cacheDir: string,
   glsl?: string,
   mode: NativeBuild = 'auto',
-  plugin = false,
+  kind: NativeKind = 'program',
 ): Promise<NativeProgram | undefined> {
   const source = shaderSource(shader);
   const name = shaderLabel(shader);
-  // A shader with a rewrite is drawn by it (the same C for both builds), unless a test gives its own GLSL.
-  const rewrite = glsl === undefined ? rewriteOf(source) : undefined;
+  // A shader with a rewrite is drawn by it (the same C for both builds), unless a test gives its
+  // own GLSL; a weights build compiles the GLSL (a rewrite draws pictures, not weights).
+  const rewrite = glsl === undefined && kind !== 'weights' ? rewriteOf(source) : undefined;
   const build = async (target: 'simd' | 'c') => {
     const native: NativeShader = rewrite
       ? { target: 'rewrite', rewrite, params: shaderParams(source) }
       : compileTransition(glsl ?? source.glsl, { params: shaderParams(source), target });
     const samplers = native.target === 'rewrite' ? [] : native.samplers;
     const textures = await textureFiles(samplers, prepareShader(shader).textures, cacheDir);
-    const exe = await buildNative(native, shader.flipY, cacheDir, plugin ? { kind: 'frei0r', textures } : { kind: 'program' });
+    const exe = await buildNative(
+      native,
+      shader.flipY,
+      cacheDir,
+      kind === 'program' ? { kind: 'program' } : { kind: 'frei0r', textures, weights: kind === 'weights' },
+    );
     return exe ? { exe, textures } : undefined;
   };
   let built: NativeProgram | undefined;
@@ -107,26 +116,33 @@ async function buildProgram(
 }
 
 /** buildProgram once per process and cache folder (compiling the GLSL and hashing the C is not free). */
-function cachedProgram(shader: Shader, cacheDir: string, mode?: NativeBuild, plugin = false): Promise<NativeProgram | undefined> {
-  const key = `${cacheDir}\n${shaderLabel(shader)}\n${mode}\n${plugin}`;
+function cachedProgram(
+  shader: Shader,
+  cacheDir: string,
+  mode?: NativeBuild,
+  kind: NativeKind = 'program',
+): Promise<NativeProgram | undefined> {
+  const key = `${cacheDir}\n${shaderLabel(shader)}\n${mode}\n${kind}`;
   let p = programs.get(key);
   if (!p) {
-    p = buildProgram(shader, cacheDir, undefined, mode, plugin);
+    p = buildProgram(shader, cacheDir, undefined, mode, kind);
     programs.set(key, p);
   }
   return p;
 }
 
 /**
- * The frei0r plugin of a transition, for FFmpeg's frei0r filter: FREI0R_PATH=dir, filter_name=name.
+ * The frei0r plugin of a transition, for FFmpeg's frei0r filter: FREI0R_PATH=dir, filter_name=name;
+ * with `weights`, the source of its weights for FFmpeg's frei0r_src (shaders/weights.ts).
  * Undefined without a C compiler or when the build fails.
  */
 export async function frei0rPlugin(
   shader: Shader,
   cacheDir: string,
   mode?: NativeBuild,
+  weights = false,
 ): Promise<{ dir: string; name: string } | undefined> {
-  const built = await cachedProgram(shader, cacheDir, mode, true).catch((err: Error) => {
+  const built = await cachedProgram(shader, cacheDir, mode, weights ? 'weights' : 'plugin').catch((err: Error) => {
     process.emitWarning(`shader ${shaderLabel(shader)}: native build failed (${err.message.split('\n')[0]})`);
     return undefined;
   });

@@ -2,11 +2,14 @@
  * Shader transitions drawn inside the render pass by their frei0r plugins (shaders/native.ts),
  * loaded by FFmpeg's own `frei0r` filter: the two shots' overlap frames, stacked, go through the
  * plugin. A video's shader transitions all go through one chain: the mux plugin (shaders/mux.ts)
- * hands each transition to its shader's plugin by a schedule (see overlaps.ts).
+ * hands each transition to its shader's plugin by a schedule (see overlaps.ts). Shaders that only
+ * weigh the two frames (shaders/weights.ts) go through a chain of their own, where their plugins
+ * draw weights only and FFmpeg blends the frames by them.
  */
 import type { Timeline } from '../../planner/timeline.js';
 import { frei0rPlugin } from '../../shaders/draw.js';
 import { frei0rMux } from '../../shaders/mux.js';
+import { weighsOnly } from '../../shaders/weights.js';
 import { capabilities } from '../capabilities.js';
 import type { Graph } from '../filtergraph.js';
 import type { RenderSettings } from '../settings.js';
@@ -71,39 +74,106 @@ export function frei0rTransitions(g: Graph, cuts: ShaderCut[], o: { width: numbe
 }
 
 /**
- * The frei0r host of a render's shader transitions, when the installed FFmpeg has the frei0r
- * filter and every plugin builds (with a C compiler); undefined otherwise.
+ * Shader transitions that only weigh the two frames (shaders/weights.ts), all in one chain: the
+ * weights mux (a frei0r source, shaders/mux.ts) draws each cut's weights in turn by its shader's
+ * weights plugin, and the incoming frames are laid over the outgoing ones with the weights as their
+ * alpha, in YUV — FFmpeg's crossfade with a picture for its fade. Exact where a weight is 0 or 1
+ * (the frames' own pixels); chroma takes the mean weight of its 2x2 block. Per 1080x1920 frame this
+ * is about a quarter of the RGBA chain's work (both frames converted to RGBA and stacked, the
+ * shader reading both, its output packed back to YUV), and its frames are a quarter of the size.
+ */
+export function frei0rWeightedTransitions(
+  g: Graph,
+  cuts: ShaderCut[],
+  o: { width: number; height: number; fps: number; mux: string },
+): void {
+  const { width: W, height: H, fps } = o;
+  // frei0r knows no row stride: the weights' rows are padded to FFmpeg's alignment (see frei0rDraw).
+  const padded = Math.ceil(W / 64) * 64;
+  sharedOverlaps(g, cuts, (outgoing, incoming, out) => {
+    const total = cuts.reduce((n, c) => n + c.frames + 1, 0);
+    const schedule = cuts.map((c) => `${c.plugin}/${c.frames}`).join('+');
+    const [weights, from, to, alpha] = ['weights', 'from', 'to', 'alpha'].map((x) => g.label(x));
+    // The three streams' frames counted afresh: the blends pair frames by time, and the joined
+    // streams' times are not regular (concat after tpad; see crossfade.ts).
+    const count = `settb=1/${fps},setpts=N`;
+    g.chain(
+      `frei0r_src=size=${padded}x${H}:framerate=${fps}:filter_name=${o.mux}:filter_params=${schedule}|${W},trim=end_frame=${total},crop=${W}:${H}:0:0,extractplanes=r,${count}[${weights}]`,
+    );
+    g.chain(`[${outgoing}]${count}[${from}]`);
+    g.chain(`[${incoming}]format=yuva420p,${count}[${to}]`);
+    g.chain(`[${to}][${weights}]alphamerge[${alpha}]`);
+    g.chain(`[${from}][${alpha}]overlay=format=yuv420,format=yuv420p,setsar=1[${out}]`);
+  });
+}
+
+/**
+ * The frei0r hosts of a render's shader transitions (cut index → host), when the installed FFmpeg
+ * has the frei0r filter and every plugin builds (with a C compiler); undefined otherwise. Cuts
+ * whose shader only weighs the frames get the weights host when FFmpeg has frei0r_src and their
+ * weights plugins build; the others the RGBA host.
  */
 export async function frei0rHosting(
   t: Timeline,
   shaderCuts: Timeline['transitions'],
   o: { cacheDir: string; settings: RenderSettings },
-): Promise<{ host: OverlapHost; env: Record<string, string> } | undefined> {
-  if (!(await capabilities()).filters.has('frei0r')) return undefined;
-  const shaders = shaderCuts.map((x) => {
+): Promise<{ hosts: Map<number, OverlapHost>; env: Record<string, string> } | undefined> {
+  const { filters } = await capabilities();
+  if (!filters.has('frei0r')) return undefined;
+  const shaderOf = (x: Timeline['transitions'][number]) => {
     if (x.drawnAs.by !== 'shader') throw new Error(`transition ${x.index} is not drawn by a shader`);
     return x.drawnAs;
-  });
-  const built = await Promise.all(shaders.map((s) => frei0rPlugin(s, o.cacheDir, o.settings.shaderBuild)));
-  if (built.some((p) => !p)) return undefined;
-  const plugins = new Map(shaderCuts.map((x, k) => [x.index, built[k]!.name]));
-  // Several transitions: one chain draws them all, through the mux (a chain each without it).
-  const mux =
-    shaderCuts.length > 1
-      ? await frei0rMux(o.cacheDir).catch((err: Error) => {
-          process.emitWarning(`transition mux: build failed, a chain per transition (${err.message.split('\n')[0]})`);
-          return undefined;
-        })
-      : undefined;
-  const host: OverlapHost = {
-    kind: 'overlap',
-    join: (g, cuts) =>
-      frei0rTransitions(
-        g,
-        cuts.map((c) => ({ ...c, plugin: plugins.get(c.index)! })),
-        { width: t.width, height: t.height, mux: mux?.name },
-      ),
   };
+  const hosts = new Map<number, OverlapHost>();
+  let dir: string | undefined;
+  // Weights first: the cuts that do not get them are drawn by the RGBA chain.
+  const ratio = t.width / t.height;
+  const weighed = o.settings.shaderWeights && filters.has('frei0r_src') ? shaderCuts.filter((x) => weighsOnly(shaderOf(x), ratio)) : [];
+  if (weighed.length > 0) {
+    const [mux, ...built] = await Promise.all([
+      frei0rMux(o.cacheDir, true).catch(() => undefined),
+      ...weighed.map((x) => frei0rPlugin(shaderOf(x), o.cacheDir, o.settings.shaderBuild, true)),
+    ]);
+    if (mux && built.every((p) => p)) {
+      const plugins = new Map(weighed.map((x, k) => [x.index, built[k]!.name]));
+      const host: OverlapHost = {
+        kind: 'overlap',
+        join: (g, cuts) =>
+          frei0rWeightedTransitions(
+            g,
+            cuts.map((c) => ({ ...c, plugin: plugins.get(c.index)! })),
+            { width: t.width, height: t.height, fps: t.fps, mux: mux.name },
+          ),
+      };
+      for (const x of weighed) hosts.set(x.index, host);
+      dir = mux.dir;
+    }
+  }
+  const drawn = shaderCuts.filter((x) => !hosts.has(x.index));
+  if (drawn.length > 0) {
+    const built = await Promise.all(drawn.map((x) => frei0rPlugin(shaderOf(x), o.cacheDir, o.settings.shaderBuild)));
+    if (built.some((p) => !p)) return undefined;
+    const plugins = new Map(drawn.map((x, k) => [x.index, built[k]!.name]));
+    // Several transitions: one chain draws them all, through the mux (a chain each without it).
+    const mux =
+      drawn.length > 1
+        ? await frei0rMux(o.cacheDir).catch((err: Error) => {
+            process.emitWarning(`transition mux: build failed, a chain per transition (${err.message.split('\n')[0]})`);
+            return undefined;
+          })
+        : undefined;
+    const host: OverlapHost = {
+      kind: 'overlap',
+      join: (g, cuts) =>
+        frei0rTransitions(
+          g,
+          cuts.map((c) => ({ ...c, plugin: plugins.get(c.index)! })),
+          { width: t.width, height: t.height, mux: mux?.name },
+        ),
+    };
+    for (const x of drawn) hosts.set(x.index, host);
+    dir = built[0]!.dir;
+  }
   // One cache folder: every plugin lies in the same directory.
-  return { host, env: { FREI0R_PATH: built[0]!.dir } };
+  return { hosts, env: { FREI0R_PATH: dir! } };
 }

@@ -16,11 +16,9 @@ export const CROSSFADES_ONLY: TransitionHosting = { hostOf: () => crossfadeHost 
 export async function prepareTransitions(t: Timeline, o: PredrawOptions): Promise<TransitionHosting> {
   const shaderCuts = t.transitions.filter((x) => x.drawnAs.by === 'shader');
   if (shaderCuts.length === 0) return CROSSFADES_ONLY;
-  let shaders: TransitionHost | undefined;
-  let env: Record<string, string> | undefined;
   const frei0r = o.settings.shaders === 'auto' ? await frei0rHosting(t, shaderCuts, o) : undefined;
-  if (frei0r) ({ host: shaders, env } = frei0r);
-  else shaders = predrawnHost(t, await drawShaderTransitions(t, shaderCuts, o));
+  if (frei0r) return { hostOf: (i) => frei0r.hosts.get(i) ?? crossfadeHost, env: frei0r.env };
+  const shaders: TransitionHost = predrawnHost(t, await drawShaderTransitions(t, shaderCuts, o));
   const byShader = new Set(shaderCuts.map((x) => x.index));
-  return { hostOf: (i) => (byShader.has(i) ? shaders : crossfadeHost), env };
+  return { hostOf: (i) => (byShader.has(i) ? shaders : crossfadeHost) };
 }

@@ -111,9 +111,13 @@ int f0r_init(void) {
 }
 void f0r_deinit(void) {}
 void f0r_get_plugin_info(f0r_plugin_info_t *info) {
-  *info = (f0r_plugin_info_t){
-    "reelsmith transition", "reelsmith", 0 /* filter */, 1 /* RGBA8888 */, 1, 1, 0, 3, "a gl-transitions shader over stacked frame pairs"
-  };
+  *info = (f0r_plugin_info_t){ "reelsmith transition", "reelsmith",
+#ifdef WEIGHTS
+                               1 /* source */,
+#else
+                               0 /* filter */,
+#endif
+                               1 /* RGBA8888 */,       1,           1, 0, 3, "a gl-transitions shader over stacked frame pairs" };
 }
 void f0r_get_param_info(f0r_param_info_t *info, int index) {
   if (index == 0) *info = (f0r_param_info_t){ "frames", 1 /* double */, "frames of the overlap (N): frame i is drawn at progress i/N" };
@@ -148,17 +152,34 @@ void f0r_update(void *instance, double time, const uint32_t *in, uint32_t *out) 
   (void)time;
   /* Rows are s->w texels apart; the picture is the left `width` of them. */
   const int w = s->width >= 1 && s->width <= s->w ? (int)s->width : s->w;
-  if (W != w || H != s->h / 2) {
+#ifdef WEIGHTS
+  /* The weights build: no input; each pixel's weight of the incoming frame (what the shader draws
+     with the outgoing frame black and the incoming one white), in R, G and B of a picture W x H. */
+  const int h = s->h;
+  (void)in;
+#else
+  const int h = s->h / 2;
+#endif
+  if (W != w || H != h) {
     W = w;
-    H = s->h / 2;
+    H = h;
     prepare();
   }
+#ifdef WEIGHTS
+  FROM_ = (Tex){ NULL, W, H, s->w };
+  TO_ = (Tex){ NULL, W, H, s->w };
+#else
   FROM_ = (Tex){ in, W, H, s->w };
   TO_ = (Tex){ in + (size_t)s->w * H, W, H, s->w };
+#endif
   const int N = s->frames >= 1 ? (int)s->frames : 1;
   setUniforms(s->next < N ? s->next : N - 1, N);
   s->next++;
+#ifdef WEIGHTS
+  job = (Job){ out, s->w, 0 };
+#else
   job = (Job){ out, s->w, s->yuv > 0.5 && W % 2 == 0 && H % 2 == 0 };
+#endif
 #ifdef FRAME_PASS
   framePassBegin();
 #endif

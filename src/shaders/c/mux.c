@@ -114,7 +114,11 @@ void f0r_deinit(void) {}
 void f0r_get_plugin_info(f0r_plugin_info_t *info) {
   *info = (f0r_plugin_info_t){ "reelsmith transitions",
                                "reelsmith",
+#ifdef WEIGHTS
+                               1 /* source: each transition's weights, see frei0r-host.c */,
+#else
                                0 /* filter */,
+#endif
                                1 /* RGBA8888 */,
                                1,
                                1,

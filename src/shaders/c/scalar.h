@@ -48,6 +48,14 @@ static inline real max(real a, real b) { return a < b ? b : a; }
 
 static inline int clampi(int x, int hi) { return x < 0 ? 0 : x > hi ? hi : x; }
 static inline void sample(const Tex *t, real u, real v) {
+#ifdef WEIGHTS
+  /* The weights build (frei0r-host.c): the outgoing frame black, the incoming one white. */
+  if (t == FROM || t == TO) {
+    R[0] = R[1] = R[2] = t == TO ? 1 : 0;
+    R[3] = 1;
+    return;
+  }
+#endif
   const real x = u * t->w - (real)0.5, y = TEX_ROW(v, t->h);
   const real rx = rint(x), ry = rint(y);
   const uint32_t *d = t->d;

@@ -267,6 +267,17 @@ static inline void prefetchNextRow(const Tex *t, vi base, vi m) {
 /* Texture reads, lane by lane as the scalar build's sample() computes them: texel centres in one
    tap, the rest bilinear. Lanes that do not run read texel 0. */
 static inline void sample(vi m, const Tex *t, vf u, vf v) {
+#ifdef WEIGHTS
+  /* The weights build (frei0r-host.c): the outgoing frame black, the incoming one white. */
+  if (t == FROM || t == TO) {
+    R[0] = R[1] = R[2] = BF(t == TO ? 1.0f : 0.0f);
+    R[3] = BF(1.0f);
+    (void)m;
+    (void)u;
+    (void)v;
+    return;
+  }
+#endif
   const vf x = u * (real)t->w - (real)0.5, y = TEX_ROW(v, (real)t->h);
   const vf rx = V_rint(x), ry = V_rint(y);
   const vi centre = (V_abs_(x - rx) < (real)(1.0 / 512)) & (V_abs_(y - ry) < (real)(1.0 / 512));
