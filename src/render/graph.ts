@@ -587,6 +587,9 @@ function overlayRows(g: Graph, video: string, W: number, H: number, layers: Laye
   return out;
 }
 
+/** Seconds the self-check's samples are stamped later than the picture (more than any encoder's delay). */
+const QUALITY_LEAD = 10;
+
 export interface CompiledCommand {
   args: string[];
   filterGraph: string;
@@ -749,9 +752,13 @@ export function compileTimeline(
   }
   const q = inputs.quality;
   if (q) {
-    // The self-check taps the final picture and mix (split/asplit pass the same frames on).
+    // The self-check taps the final picture and mix (split/asplit pass the same frames on). Its
+    // samples are stamped QUALITY_LEAD later (a raw file, read by count): FFmpeg's CLI serves the
+    // output whose last written time is earliest, and a tap 4 times a second would otherwise be
+    // served by running the graph until its next sample, with up to 8 frames of the picture
+    // waiting at the encoder's door — 11–13 MB of the reference render's peak (docs/performance.md).
     g.chain(`[${video}]${post}format=yuv420p,split=2[vout][vq0]`);
-    g.chain(`[vq0]fps=${q.fps},scale=${q.width}:${q.height}:flags=area,format=rgb24[vq]`);
+    g.chain(`[vq0]fps=${q.fps},scale=${q.width}:${q.height}:flags=area,format=rgb24,setpts=PTS+${QUALITY_LEAD}/TB[vq]`);
   } else g.chain(`[${video}]${post}format=yuv420p[vout]`);
 
   mixAudio(g, t, inputs, audioLabels, pathOf, q ? 'aout0' : 'aout');
@@ -800,7 +807,7 @@ export function compileTimeline(
     '-f',
     'mp4',
     outPath,
-    ...(q ? ['-map', '[vq]', '-f', 'rawvideo', '-y', q.frames] : []),
+    ...(q ? ['-map', '[vq]', '-fps_mode', 'passthrough', '-f', 'rawvideo', '-y', q.frames] : []),
   ];
   return { args, filterGraph };
 }
