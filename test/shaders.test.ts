@@ -421,11 +421,10 @@ vec4 transition(vec2 uv) {
     const Y = W * H;
     const C = Y / 4;
     expect(frames.length).toBe(lengths.reduce((n, x) => n + x) * (Y + 2 * C));
-    // The weights as the chain draws them: the source's first chain, gray.
-    const source = graph
-      .split(';')
-      .find((c) => c.startsWith('frei0r_src='))!
-      .replace(/,settb.*$/, '[out]');
+    // The weights as the chain draws them: the source and its unpacking, gray.
+    const chains = graph.split(';');
+    const at0 = chains.findIndex((c) => c.startsWith('frei0r_src='));
+    const source = `${chains[at0]};${chains[at0 + 1].replace(/,settb.*$/, '[out]')}`;
     const drawnWeights = Buffer.from(
       (
         await execa('ffmpeg', ['-v', 'error', '-filter_complex', source, '-map', '[out]', '-f', 'rawvideo', '-pix_fmt', 'gray', '-'], {

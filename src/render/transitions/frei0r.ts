@@ -90,16 +90,21 @@ export function frei0rWeightedTransitions(
   const { width: W, height: H, fps } = o;
   // frei0r knows no row stride: the weights' rows are padded to FFmpeg's alignment (see frei0rDraw).
   const padded = Math.ceil(W / 64) * 64;
+  // The weights come packed four rows to a texel (R: the first quarter of the rows, G the second…;
+  // c/frei0r-host.c): a quarter of the RGBA frame, taken apart into four planes and stacked.
+  const quarter = Math.ceil(H / 4);
   sharedOverlaps(g, cuts, (outgoing, incoming, out) => {
     const total = cuts.reduce((n, c) => n + c.frames + 1, 0);
     const schedule = cuts.map((c) => `${c.plugin}/${c.frames}`).join('+');
     const [weights, from, to, alpha] = ['weights', 'from', 'to', 'alpha'].map((x) => g.label(x));
+    const rows = [0, 1, 2, 3].map(() => g.label('rows'));
     // The three streams' frames counted afresh: the blends pair frames by time, and the joined
     // streams' times are not regular (concat after tpad; see crossfade.ts).
     const count = `settb=1/${fps},setpts=N`;
     g.chain(
-      `frei0r_src=size=${padded}x${H}:framerate=${fps}:filter_name=${o.mux}:filter_params=${schedule}|${W},trim=end_frame=${total},crop=${W}:${H}:0:0,extractplanes=r,${count}[${weights}]`,
+      `frei0r_src=size=${padded}x${quarter}:framerate=${fps}:filter_name=${o.mux}:filter_params=${schedule}|${W}|${H},trim=end_frame=${total},crop=${W}:${quarter}:0:0,extractplanes=r+g+b+a${rows.map((r) => `[${r}]`).join('')}`,
     );
+    g.chain(`${rows.map((r) => `[${r}]`).join('')}vstack=inputs=4,crop=${W}:${H}:0:0,${count}[${weights}]`);
     g.chain(`[${outgoing}]${count}[${from}]`);
     g.chain(`[${incoming}]format=yuva420p,${count}[${to}]`);
     g.chain(`[${to}][${weights}]alphamerge[${alpha}]`);

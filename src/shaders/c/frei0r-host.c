@@ -4,11 +4,13 @@ typedef struct {
   int next;
 } Instance;
 /* Work of one frame, in bands of 16 rows that the threads take in turn (balanced whatever the
-   shader costs where). In YUV mode each band is drawn into the thread's own band buffer (it stays
-   in the cache) and packed from there; otherwise it is drawn straight into the output. */
+   shader costs where). Packed (YUV, or weights) each band is drawn into the thread's own band
+   buffer (it stays in the cache) and packed from there; otherwise it is drawn straight into the
+   output. */
+enum { PACK_NONE, PACK_YUV, PACK_WEIGHTS };
 typedef struct {
   uint32_t *out;
-  int stride, yuv;
+  int stride, pack;
 } Job;
 static Job job;
 static int nextBand;
@@ -19,6 +21,7 @@ static int nextPassBand;
 static pthread_barrier_t passed;
 #endif
 static void packBand(const uint32_t *rgb, uint32_t *out, int stride, int y0, int y1);
+static void packWeights(const uint32_t *rgb, uint32_t *out, int stride, int y0, int y1);
 /* The next band of 16 rows from a shared counter: 0 when none is left. */
 static int takeBand(int *counter, int *y0, int *y1) {
   *y0 = __atomic_fetch_add(counter, 1, __ATOMIC_RELAXED) * 16;
@@ -34,18 +37,21 @@ static void *worker(void *arg) {
 #endif
   /* A thread without its band buffer leaves the bands to the others (after the barrier: every
      thread reaches it). */
-  uint32_t *band = job.yuv ? malloc((size_t)W * 16 * 4) : NULL;
-  if (job.yuv && !band) return NULL;
+  uint32_t *band = job.pack ? malloc((size_t)W * 16 * 4) : NULL;
+  if (job.pack && !band) return NULL;
   prefetchBegin();
   while (takeBand(&nextBand, &y0, &y1)) {
-    if (!job.yuv) {
+    if (!job.pack) {
       Band b = { job.out, y0, y1, job.stride, 0 };
       draw(&b);
       continue;
     }
     Band b = { band, y0, y1, W, y0 };
     draw(&b);
-    packBand(band, job.out, job.stride, y0, y1);
+    if (job.pack == PACK_YUV)
+      packBand(band, job.out, job.stride, y0, y1);
+    else
+      packWeights(band, job.out, job.stride, y0, y1);
   }
   prefetchEnd();
   free(band);
@@ -103,6 +109,20 @@ static void packBand(const uint32_t *rgb, uint32_t *out, int stride, int y0, int
     }
   }
 }
+/*
+ * Weights packed four rows to a texel (the weights build; the render's graph unpacks them, see
+ * frei0rWeightedTransitions): with Q = ceil(H / 4) rows of output, the weight of row y goes to
+ * channel y / Q (R, G, B, A) of output row y % Q. The weight is the red of the drawn pixel (the
+ * shader drew black to white: grey).
+ */
+static void packWeights(const uint32_t *rgb, uint32_t *out, int stride, int y0, int y1) {
+  const int q = (H + 3) / 4;
+  for (int y = y0; y < y1; y++) {
+    const uint32_t *r = rgb + (size_t)(y - y0) * W;
+    uint8_t *o = (uint8_t *)(out + (size_t)(y % q) * stride) + y / q;
+    for (int x = 0; x < W; x++) o[4 * x] = (uint8_t)(r[x] & 255);
+  }
+}
 /* The shader's textures: SAMPLER_TEX (N_SAMPLERS of them) and TEXTURE_SPECS, built in. */
 int f0r_init(void) {
   for (int i = 0; i < N_SAMPLERS; i++)
@@ -123,7 +143,12 @@ void f0r_get_param_info(f0r_param_info_t *info, int index) {
   if (index == 0) *info = (f0r_param_info_t){ "frames", 1 /* double */, "frames of the overlap (N): frame i is drawn at progress i/N" };
   if (index == 1)
     *info = (f0r_param_info_t){ "width", 1 /* double */, "width of the pictures, left of the padding that makes rows contiguous" };
+#ifdef WEIGHTS
+  if (index == 2)
+    *info = (f0r_param_info_t){ "height", 1 /* double */, "height of the pictures (their weights are packed 4 rows to a texel)" };
+#else
   if (index == 2) *info = (f0r_param_info_t){ "yuv", 1 /* double */, "1: return YCbCr packed in the RGBA channels" };
+#endif
 }
 void *f0r_construct(unsigned int width, unsigned int height) {
   Instance *s = calloc(1, sizeof *s);
@@ -154,8 +179,9 @@ void f0r_update(void *instance, double time, const uint32_t *in, uint32_t *out) 
   const int w = s->width >= 1 && s->width <= s->w ? (int)s->width : s->w;
 #ifdef WEIGHTS
   /* The weights build: no input; each pixel's weight of the incoming frame (what the shader draws
-     with the outgoing frame black and the incoming one white), in R, G and B of a picture W x H. */
-  const int h = s->h;
+     with the outgoing frame black and the incoming one white), packed four rows to a texel of an
+     output of ceil(H / 4) rows (packWeights); H is the third parameter. */
+  const int h = s->yuv >= 1 && s->yuv <= 4 * s->h ? (int)s->yuv : 4 * s->h;
   (void)in;
 #else
   const int h = s->h / 2;
@@ -176,9 +202,9 @@ void f0r_update(void *instance, double time, const uint32_t *in, uint32_t *out) 
   setUniforms(s->next < N ? s->next : N - 1, N);
   s->next++;
 #ifdef WEIGHTS
-  job = (Job){ out, s->w, 0 };
+  job = (Job){ out, s->w, PACK_WEIGHTS };
 #else
-  job = (Job){ out, s->w, s->yuv > 0.5 && W % 2 == 0 && H % 2 == 0 };
+  job = (Job){ out, s->w, s->yuv > 0.5 && W % 2 == 0 && H % 2 == 0 ? PACK_YUV : PACK_NONE };
 #endif
 #ifdef FRAME_PASS
   framePassBegin();

@@ -7,7 +7,8 @@
  * render/transitions/frei0r.ts).
  *
  * Parameters: `schedule` = "rs_<hash>/N+rs_<hash>/N+…" (plugin names from the same folder, frames
- * of each transition); `width` and `yuv`, passed on to each transition's plugin. Frame k of the
+ * of each transition); `width` and `yuv` (in the weights build, WEIGHTS: `height`), passed on to
+ * each transition's plugin. Frame k of the
  * stream is frame k − start of its transition, whose blocks are N + 1 frames long; the separator
  * (the block's last frame) is not drawn. The schedule is checked when the first frame arrives
  * (frei0r sets parameters after constructing): a name that is not a plugin of the folder, or a
@@ -130,7 +131,11 @@ void f0r_get_param_info(f0r_param_info_t *info, int index) {
   if (index == 0)
     *info = (f0r_param_info_t){ "schedule", 4 /* string */, "name/frames+name/frames+...: each transition's plugin and length" };
   if (index == 1) *info = (f0r_param_info_t){ "width", 1 /* double */, "width of the pictures (see the plugins)" };
+#ifdef WEIGHTS
+  if (index == 2) *info = (f0r_param_info_t){ "height", 1 /* double */, "height of the pictures (see the plugins)" };
+#else
   if (index == 2) *info = (f0r_param_info_t){ "yuv", 1 /* double */, "1: return YCbCr (see the plugins)" };
+#endif
 }
 void *f0r_construct(unsigned int width, unsigned int height) {
   Mux *m = calloc(1, sizeof *m);
