@@ -357,16 +357,16 @@ vec4 transition(vec2 uv) {
   });
 
   it('in the render, a shader that only weighs the frames draws its weights and FFmpeg blends the frames by them in YUV', async () => {
-    // Three cuts through one chain (the weights mux): circleopen a to b, wipeleft b to a (one frame
-    // shorter), radial a to b. Each frame must be the two frames mixed by the weights the chain
+    // Four cuts through one chain (the weights mux): circleopen a to b, wipeleft b to a (one frame
+    // shorter), radial a to b, luma (a texture of its own) b to a. Each frame must be the two frames mixed by the weights the chain
     // drew (read back from the same source): the frames' own pixels where a weight is 0 or 1, within
     // a level elsewhere; and the weights those of the shader (the JS engine's, black to white).
     const dir = tempDir('rs-frei0r-weights-');
     writeFileSync(join(dir, 'a.rgb'), from);
     writeFileSync(join(dir, 'b.rgb'), to);
     const N = 4;
-    const names = ['circleopen', 'wipeleft', 'radial'];
-    const lengths = [N, N - 1, N];
+    const names = ['circleopen', 'wipeleft', 'radial', 'luma'];
+    const lengths = [N, N - 1, N, N];
     const plugins = await Promise.all(names.map(async (n) => (await frei0rPlugin(shaderFor(n)!, cacheDir, undefined, true))!));
     const mux = (await frei0rMux(cacheDir, true))!;
     const src = (f: string, loops: number) => [
@@ -401,8 +401,8 @@ vec4 transition(vec2 uv) {
       [0, 'A'],
       [1, 'B'],
     ]) {
-      g.chain(`[${input}:v]format=yuv420p,split=3${[0, 1, 2].map((k) => `[in${side}${k}]`).join('')}`);
-      for (const k of [0, 1, 2]) g.chain(`[in${side}${k}]trim=end_frame=${lengths[k]}[src${side}${k}]`);
+      g.chain(`[${input}:v]format=yuv420p,split=4${[0, 1, 2, 3].map((k) => `[in${side}${k}]`).join('')}`);
+      for (const k of [0, 1, 2, 3]) g.chain(`[in${side}${k}]trim=end_frame=${lengths[k]}[src${side}${k}]`);
     }
     const cuts: ShaderCut[] = names.map((_, k) => ({
       from: k % 2 ? `srcB${k}` : `srcA${k}`,
@@ -413,7 +413,7 @@ vec4 transition(vec2 uv) {
       frames: lengths[k],
     }));
     frei0rWeightedTransitions(g, cuts, { width: W, height: H, fps: 30, mux: mux.name });
-    g.chain('[cut0][cut1][cut2]concat=n=3:v=1:a=0[out]');
+    g.chain('[cut0][cut1][cut2][cut3]concat=n=4:v=1:a=0[out]');
     const graph = g.chains.join(';');
     expect(graph.match(/frei0r_src=/g)).toHaveLength(1);
     const frames = await yuv([...src('a.rgb', N - 1), ...src('b.rgb', N - 1)], graph);
@@ -491,6 +491,44 @@ vec4 transition(vec2 uv) {
     );
     const frame2 = (x: Buffer) => new Uint8Array(x.subarray(2 * (Y + 2 * C), 2 * (Y + 2 * C) + Y));
     expect(psnr(frame2(frames), frame2(drawn))).toBeGreaterThan(40);
+    // A height that is not a multiple of 4 (the last texel row packs fewer rows): 182x318.
+    const odd = new Graph();
+    frei0rWeightedTransitions(odd, [{ index: 0, from: 'a', to: 'b', out: 'o', plugin: plugins[0].name, frames: N }], {
+      width: 182,
+      height: 318,
+      fps: 30,
+      mux: mux.name,
+    });
+    const oddChains = odd.chains;
+    const oddAt = oddChains.findIndex((c) => c.startsWith('frei0r_src='));
+    const oddWeights = Buffer.from(
+      (
+        await execa(
+          'ffmpeg',
+          [
+            '-v',
+            'error',
+            '-filter_complex',
+            `${oddChains[oddAt]};${oddChains[oddAt + 1].replace(/,settb.*$/, '[out]')}`,
+            '-map',
+            '[out]',
+            '-f',
+            'rawvideo',
+            '-pix_fmt',
+            'gray',
+            '-',
+          ],
+          { encoding: 'buffer', env: ffmpegEnv({ FREI0R_PATH: mux.dir }) },
+        )
+      ).stdout,
+    );
+    const p0 = prepareShader(shaderFor('circleopen')!);
+    const drawOdd = makeKernel(p0.compiled, { width: 182, height: 318, textures: p0.textures, flipY: p0.flipY });
+    const oddRef = new Uint8Array(182 * 318 * 3);
+    drawOdd(new Uint8Array(182 * 318 * 3), new Uint8Array(182 * 318 * 3).fill(255), oddRef, 2 / N);
+    let oddOff = 0;
+    for (let j = 0; j < 182 * 318; j++) oddOff += Math.abs(oddWeights[2 * 182 * 318 + j] - oddRef[3 * j]);
+    expect(oddOff / (182 * 318)).toBeLessThan(0.05);
   });
 
   it('the transition mux stops FFmpeg with the reason when its schedule names no plugin of its folder', async () => {

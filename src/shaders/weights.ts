@@ -48,7 +48,13 @@ export function weighsOnly(shader: Shader, ratio: number): boolean {
   const key = `${shaderLabel(shader)}\n${w}x${h}`;
   const hit = known.get(key);
   if (hit !== undefined) return hit;
-  const result = check(shader, w, h);
+  let result: boolean;
+  try {
+    result = check(shader, w, h);
+  } catch {
+    // A shader the JS engine cannot draw is drawn as pictures, as before.
+    result = false;
+  }
   known.set(key, result);
   return result;
 }
