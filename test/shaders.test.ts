@@ -111,6 +111,34 @@ async function reference(name: string, glsl: string): Promise<Uint8Array[]> {
 
 const tame = (glsl: string) => glsl.replace(/43758\.5453/g, '1.5453');
 
+/** FFmpeg's input of an RGB24 picture file of W×H (one frame), played `loops` more times. */
+const rgbInput = (file: string, loops: number) => [
+  '-f',
+  'rawvideo',
+  '-pix_fmt',
+  'rgb24',
+  '-video_size',
+  `${W}x${H}`,
+  '-framerate',
+  '30',
+  '-stream_loop',
+  String(loops),
+  '-i',
+  file,
+];
+
+/** The two inputs (a, b) as yuv420p, each split into sources src<A|B><k> of lengths[k] frames. */
+function pairSources(g: Graph, lengths: number[]): void {
+  const ks = lengths.map((_, k) => k);
+  for (const [input, side] of [
+    [0, 'A'],
+    [1, 'B'],
+  ]) {
+    g.chain(`[${input}:v]format=yuv420p,split=${ks.length}${ks.map((k) => `[in${side}${k}]`).join('')}`);
+    for (const k of ks) g.chain(`[in${side}${k}]trim=end_frame=${lengths[k]}[src${side}${k}]`);
+  }
+}
+
 describe('gl-transitions on the CPU, compared with WebGL', () => {
   const names: string[] = [...TRANSITIONS];
 
@@ -186,20 +214,7 @@ vec4 transition(vec2 uv) {
     writeFileSync(join(dir, 'a.rgb'), from);
     writeFileSync(join(dir, 'b.rgb'), to);
     const N = 4;
-    const src = (f: string) => [
-      '-f',
-      'rawvideo',
-      '-pix_fmt',
-      'rgb24',
-      '-video_size',
-      `${W}x${H}`,
-      '-framerate',
-      '30',
-      '-stream_loop',
-      String(N - 1),
-      '-i',
-      join(dir, f),
-    ];
+    const src = (f: string) => rgbInput(join(dir, f), N - 1);
     const run = async (plugin: { dir: string; name: string }, graph: string, pixFmt: string) => {
       const r = await execa(
         'ffmpeg',
@@ -274,30 +289,11 @@ vec4 transition(vec2 uv) {
       await Promise.all([...new Set(names)].map(async (n) => [n, (await frei0rPlugin(shaderFor(n)!, cacheDir))!] as const)),
     );
     const mux = (await frei0rMux(cacheDir))!;
-    const src = (f: string) => [
-      '-f',
-      'rawvideo',
-      '-pix_fmt',
-      'rgb24',
-      '-video_size',
-      `${W}x${H}`,
-      '-framerate',
-      '30',
-      '-stream_loop',
-      String(N - 1),
-      '-i',
-      join(dir, f),
-    ];
+    const src = (f: string) => rgbInput(join(dir, f), N - 1);
     const render = async (shared: boolean) => {
       const g = new Graph();
       const k4 = names.map((_, k) => k);
-      for (const [input, side] of [
-        [0, 'A'],
-        [1, 'B'],
-      ]) {
-        g.chain(`[${input}:v]format=yuv420p,split=4${k4.map((k) => `[in${side}${k}]`).join('')}`);
-        for (const k of k4) g.chain(`[in${side}${k}]trim=end_frame=${lengths[k]}[src${side}${k}]`);
-      }
+      pairSources(g, lengths);
       const cuts: ShaderCut[] = names.map((n, k) => ({
         from: k % 2 ? `srcB${k}` : `srcA${k}`,
         to: k % 2 ? `srcA${k}` : `srcB${k}`,
@@ -369,20 +365,7 @@ vec4 transition(vec2 uv) {
     const lengths = [N, N - 1, N, N];
     const plugins = await Promise.all(names.map(async (n) => (await frei0rPlugin(shaderFor(n)!, cacheDir, undefined, true))!));
     const mux = (await frei0rMux(cacheDir, true))!;
-    const src = (f: string, loops: number) => [
-      '-f',
-      'rawvideo',
-      '-pix_fmt',
-      'rgb24',
-      '-video_size',
-      `${W}x${H}`,
-      '-framerate',
-      '30',
-      '-stream_loop',
-      String(loops),
-      '-i',
-      join(dir, f),
-    ];
+    const src = (f: string, loops: number) => rgbInput(join(dir, f), loops);
     const yuv = async (args: string[], graph: string) =>
       Buffer.from(
         (
@@ -397,13 +380,7 @@ vec4 transition(vec2 uv) {
         ).stdout,
       );
     const g = new Graph();
-    for (const [input, side] of [
-      [0, 'A'],
-      [1, 'B'],
-    ]) {
-      g.chain(`[${input}:v]format=yuv420p,split=4${[0, 1, 2, 3].map((k) => `[in${side}${k}]`).join('')}`);
-      for (const k of [0, 1, 2, 3]) g.chain(`[in${side}${k}]trim=end_frame=${lengths[k]}[src${side}${k}]`);
-    }
+    pairSources(g, lengths);
     const cuts: ShaderCut[] = names.map((_, k) => ({
       from: k % 2 ? `srcB${k}` : `srcA${k}`,
       to: k % 2 ? `srcA${k}` : `srcB${k}`,
