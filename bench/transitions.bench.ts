@@ -217,8 +217,11 @@ const times = new Map<string | undefined, number[]>(variants.map((v) => [v, []])
 // CPU seconds of each run (this process and its FFmpeg): the work, steadier than the wall clock.
 const cpu = new Map<string | undefined, number[]>(variants.map((v) => [v, []]));
 const picked = new Map<string, string[]>();
+// A folder per variant: a folder's manifest names what the last job made there, and reelsmith
+// refuses to replace an output that the folder's last job did not make.
+const folderOf = (v: string | undefined) => join(out, v ?? 'without');
 for (const v of variants) {
-  const r = await produce(jobs.get(v)!, { home, render, outDir: out, seed: 1, jobs: 1 }); // warm-up: speech, plugins
+  const r = await produce(jobs.get(v)!, { home, render, outDir: folderOf(v), seed: 1, jobs: 1 }); // warm-up: speech, plugins
   if (v)
     picked.set(
       v,
@@ -230,7 +233,7 @@ for (let r = 0; r < RUNS; r++) {
   for (const v of variants) {
     const t0 = performance.now();
     const c0 = cpuSeconds();
-    await produce(jobs.get(v)!, { home, render, outDir: out, seed: 1, jobs: 1 });
+    await produce(jobs.get(v)!, { home, render, outDir: folderOf(v), seed: 1, jobs: 1 });
     times.get(v)!.push((performance.now() - t0) / 1000);
     const c1 = cpuSeconds();
     if (c0 !== undefined && c1 !== undefined) cpu.get(v)!.push(c1 - c0);
@@ -238,9 +241,9 @@ for (let r = 0; r < RUNS; r++) {
 }
 // What any transition costs the encoder: the transition frames are new pictures to compress (more
 // bits, more work). Measured as bare H.264 encodes of the outputs' frames, same settings.
-const encode = async (file: string) => {
+const encode = async (v: string | undefined) => {
   const raw = join(out, 'frames.y4m');
-  await decodeToY4m(join(out, file), raw);
+  await decodeToY4m(join(folderOf(v), `${v ?? 'without'}_0.mp4`), raw);
   const t: number[] = [];
   for (let r = 0; r < RUNS; r++) t.push(await bareEncode(raw, join(out, 'encoded.mp4'), jobs.get(undefined)!.job.output));
   rmSync(raw);
@@ -264,7 +267,7 @@ const verdict = (x: number | undefined) => (x === undefined ? '' : x <= 0.15 ? '
 const shares: Record<string, unknown> = {};
 if (SHARE) {
   const wo = median(times.get(undefined)!);
-  const encWithout = await encode('without_0.mp4');
+  const encWithout = await encode(undefined);
   console.log(
     `reference job, ${W}x${H}: without transitions ${wo.toFixed(2)} s [${times
       .get(undefined)!
@@ -275,7 +278,7 @@ if (SHARE) {
     const w = median(times.get(v)!);
     const share = roundShare(times, v)!;
     const cpuShare = roundShare(cpu, v);
-    const encWith = await encode(`${v}_0.mp4`);
+    const encWith = await encode(v);
     const encoderShare = (encWith - encWithout) / wo;
     const fastest = fastestShare(times, v)!;
     const cpuFastest = fastestShare(cpu, v);
