@@ -127,6 +127,22 @@ const rgbInput = (file: string, loops: number) => [
   file,
 ];
 
+/** The raw frames of a graph's [out] as `pixFmt`, FFmpeg run with `inputs` and the plugins of `pluginDir`. */
+async function rawFrames(inputs: string[], graph: string, pixFmt: string, pluginDir: string): Promise<Buffer> {
+  const r = await execa(
+    'ffmpeg',
+    ['-v', 'error', ...inputs, '-filter_complex', graph, '-map', '[out]', '-f', 'rawvideo', '-pix_fmt', pixFmt, '-'],
+    { encoding: 'buffer', env: ffmpegEnv({ FREI0R_PATH: pluginDir }) },
+  );
+  return Buffer.from(r.stdout);
+}
+
+/** The weights a weights chain draws (its frei0r_src and their unpacking), as a graph of their own with output [out]. */
+function weightsSource(g: Graph): string {
+  const at = g.chains.findIndex((c) => c.startsWith('frei0r_src='));
+  return `${g.chains[at]};${g.chains[at + 1].replace(/,settb.*$/, '[out]')}`;
+}
+
 /** The two inputs (a, b) as yuv420p, each split into sources src<A|B><k> of lengths[k] frames. */
 function pairSources(g: Graph, lengths: number[]): void {
   const ks = lengths.map((_, k) => k);
@@ -215,31 +231,8 @@ vec4 transition(vec2 uv) {
     writeFileSync(join(dir, 'b.rgb'), to);
     const N = 4;
     const src = (f: string) => rgbInput(join(dir, f), N - 1);
-    const run = async (plugin: { dir: string; name: string }, graph: string, pixFmt: string) => {
-      const r = await execa(
-        'ffmpeg',
-        [
-          '-v',
-          'error',
-          ...src('a.rgb'),
-          ...src('b.rgb'),
-          '-filter_complex',
-          `[0:v]format=yuv420p[a];[1:v]format=yuv420p[b];${graph}`,
-          '-map',
-          '[out]',
-          '-f',
-          'rawvideo',
-          '-pix_fmt',
-          pixFmt,
-          '-',
-        ],
-        {
-          encoding: 'buffer',
-          env: ffmpegEnv({ FREI0R_PATH: plugin.dir }),
-        },
-      );
-      return Buffer.from(r.stdout);
-    };
+    const run = (plugin: { dir: string; name: string }, graph: string, pixFmt: string) =>
+      rawFrames([...src('a.rgb'), ...src('b.rgb')], `[0:v]format=yuv420p[a];[1:v]format=yuv420p[b];${graph}`, pixFmt, plugin.dir);
     for (const name of ['swap', 'circleopen', 'linearblur']) {
       const plugin = (await frei0rPlugin(shaderFor(name)!, cacheDir))!;
       const g = new Graph();
@@ -305,29 +298,8 @@ vec4 transition(vec2 uv) {
       frei0rTransitions(g, cuts, { width: W, height: H, mux: shared ? mux.name : undefined });
       g.chain(`${k4.map((k) => `[cut${k}]`).join('')}concat=n=4:v=1:a=0[out]`);
       const graph = g.chains.join(';');
-      const r = await execa(
-        'ffmpeg',
-        [
-          '-v',
-          'error',
-          ...src('a.rgb'),
-          ...src('b.rgb'),
-          '-filter_complex',
-          graph,
-          '-map',
-          '[out]',
-          '-f',
-          'rawvideo',
-          '-pix_fmt',
-          'yuv420p',
-          '-',
-        ],
-        {
-          encoding: 'buffer',
-          env: ffmpegEnv({ FREI0R_PATH: mux.dir }),
-        },
-      );
-      return { frames: Buffer.from(r.stdout), filters: graph.match(/frei0r=/g)!.length };
+      const frames = await rawFrames([...src('a.rgb'), ...src('b.rgb')], graph, 'yuv420p', mux.dir);
+      return { frames, filters: graph.match(/frei0r=/g)!.length };
     };
     const [shared, separate] = await Promise.all([render(true), render(false)]);
     expect(shared.filters).toBe(1);
@@ -366,19 +338,7 @@ vec4 transition(vec2 uv) {
     const plugins = await Promise.all(names.map(async (n) => (await frei0rPlugin(shaderFor(n)!, cacheDir, undefined, true))!));
     const mux = (await frei0rMux(cacheDir, true))!;
     const src = (f: string, loops: number) => rgbInput(join(dir, f), loops);
-    const yuv = async (args: string[], graph: string) =>
-      Buffer.from(
-        (
-          await execa(
-            'ffmpeg',
-            ['-v', 'error', ...args, '-filter_complex', graph, '-map', '[out]', '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-'],
-            {
-              encoding: 'buffer',
-              env: ffmpegEnv({ FREI0R_PATH: mux.dir }),
-            },
-          )
-        ).stdout,
-      );
+    const yuv = (args: string[], graph: string) => rawFrames(args, graph, 'yuv420p', mux.dir);
     const g = new Graph();
     pairSources(g, lengths);
     const cuts: ShaderCut[] = names.map((_, k) => ({
@@ -398,18 +358,8 @@ vec4 transition(vec2 uv) {
     const Y = W * H;
     const C = Y / 4;
     expect(frames.length).toBe(lengths.reduce((n, x) => n + x) * (Y + 2 * C));
-    // The weights as the chain draws them: the source and its unpacking, gray.
-    const chains = graph.split(';');
-    const at0 = chains.findIndex((c) => c.startsWith('frei0r_src='));
-    const source = `${chains[at0]};${chains[at0 + 1].replace(/,settb.*$/, '[out]')}`;
-    const drawnWeights = Buffer.from(
-      (
-        await execa('ffmpeg', ['-v', 'error', '-filter_complex', source, '-map', '[out]', '-f', 'rawvideo', '-pix_fmt', 'gray', '-'], {
-          encoding: 'buffer',
-          env: ffmpegEnv({ FREI0R_PATH: mux.dir }),
-        })
-      ).stdout,
-    );
+    // The weights as the chain draws them (read back from the same source), gray.
+    const drawnWeights = await rawFrames([], weightsSource(g), 'gray', mux.dir);
     expect(drawnWeights.length).toBe(lengths.reduce((n, x) => n + x + 1, 0) * Y);
     const black = new Uint8Array(Y * 3);
     const white = new Uint8Array(Y * 3).fill(255);
@@ -476,29 +426,7 @@ vec4 transition(vec2 uv) {
       fps: 30,
       mux: mux.name,
     });
-    const oddChains = odd.chains;
-    const oddAt = oddChains.findIndex((c) => c.startsWith('frei0r_src='));
-    const oddWeights = Buffer.from(
-      (
-        await execa(
-          'ffmpeg',
-          [
-            '-v',
-            'error',
-            '-filter_complex',
-            `${oddChains[oddAt]};${oddChains[oddAt + 1].replace(/,settb.*$/, '[out]')}`,
-            '-map',
-            '[out]',
-            '-f',
-            'rawvideo',
-            '-pix_fmt',
-            'gray',
-            '-',
-          ],
-          { encoding: 'buffer', env: ffmpegEnv({ FREI0R_PATH: mux.dir }) },
-        )
-      ).stdout,
-    );
+    const oddWeights = await rawFrames([], weightsSource(odd), 'gray', mux.dir);
     const p0 = prepareShader(shaderFor('circleopen')!);
     const drawOdd = makeKernel(p0.compiled, { width: 182, height: 318, textures: p0.textures, flipY: p0.flipY });
     const oddRef = new Uint8Array(182 * 318 * 3);
