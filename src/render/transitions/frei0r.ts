@@ -131,6 +131,19 @@ export async function frei0rHosting(
   };
   const hosts = new Map<number, OverlapHost>();
   let dir: string | undefined;
+  // One host for `cuts`, whose plugins are `names`, joining its cuts by `join`.
+  const host = (cuts: Timeline['transitions'], names: string[], join: (g: Graph, cuts: ShaderCut[]) => void) => {
+    const plugins = new Map(cuts.map((x, k) => [x.index, names[k]]));
+    const h: OverlapHost = {
+      kind: 'overlap',
+      join: (g, cs) =>
+        join(
+          g,
+          cs.map((c) => ({ ...c, plugin: plugins.get(c.index)! })),
+        ),
+    };
+    for (const x of cuts) hosts.set(x.index, h);
+  };
   // Weights first: the cuts that do not get them are drawn by the RGBA chain.
   const ratio = t.width / t.height;
   const weighed = o.settings.shaderWeights && filters.has('frei0r_src') ? shaderCuts.filter((x) => weighsOnly(shaderOf(x), ratio)) : [];
@@ -140,17 +153,11 @@ export async function frei0rHosting(
       ...weighed.map((x) => frei0rPlugin(shaderOf(x), o.cacheDir, o.settings.shaderBuild, true)),
     ]);
     if (mux && built.every((p) => p)) {
-      const plugins = new Map(weighed.map((x, k) => [x.index, built[k]!.name]));
-      const host: OverlapHost = {
-        kind: 'overlap',
-        join: (g, cuts) =>
-          frei0rWeightedTransitions(
-            g,
-            cuts.map((c) => ({ ...c, plugin: plugins.get(c.index)! })),
-            { width: t.width, height: t.height, fps: t.fps, mux: mux.name },
-          ),
-      };
-      for (const x of weighed) hosts.set(x.index, host);
+      host(
+        weighed,
+        built.map((p) => p!.name),
+        (g, cuts) => frei0rWeightedTransitions(g, cuts, { width: t.width, height: t.height, fps: t.fps, mux: mux.name }),
+      );
       dir = mux.dir;
     }
   }
@@ -158,7 +165,6 @@ export async function frei0rHosting(
   if (drawn.length > 0) {
     const built = await Promise.all(drawn.map((x) => frei0rPlugin(shaderOf(x), o.cacheDir, o.settings.shaderBuild)));
     if (built.some((p) => !p)) return undefined;
-    const plugins = new Map(drawn.map((x, k) => [x.index, built[k]!.name]));
     // Several transitions: one chain draws them all, through the mux (a chain each without it).
     const mux =
       drawn.length > 1
@@ -167,16 +173,11 @@ export async function frei0rHosting(
             return undefined;
           })
         : undefined;
-    const host: OverlapHost = {
-      kind: 'overlap',
-      join: (g, cuts) =>
-        frei0rTransitions(
-          g,
-          cuts.map((c) => ({ ...c, plugin: plugins.get(c.index)! })),
-          { width: t.width, height: t.height, mux: mux?.name },
-        ),
-    };
-    for (const x of drawn) hosts.set(x.index, host);
+    host(
+      drawn,
+      built.map((p) => p!.name),
+      (g, cuts) => frei0rTransitions(g, cuts, { width: t.width, height: t.height, mux: mux?.name }),
+    );
     dir = built[0]!.dir;
   }
   // One cache folder: every plugin lies in the same directory.

@@ -1,3 +1,4 @@
+/* The third parameter, `yuv`, is the pictures' height in the weights build (WEIGHTS). */
 typedef struct {
   int w, h;
   double frames, width, yuv;
